@@ -1,0 +1,24 @@
+# The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
+SWIFT ?= swift
+
+.PHONY: all bootstrap build test validate clean
+
+all: build
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+# Every target, tests included.
+build: bootstrap
+	$(SWIFT) build --build-tests
+
+# All tests; none reaches the internet.
+test: bootstrap
+	$(SWIFT) test
+
+# The main job: build, then run the validation suite (its compile check is an incremental no-op after the build above).
+validate: build
+	"$$($(SWIFT) build --show-bin-path)/validate" $(VALIDATE_FLAGS)
+
+clean:
+	rm -rf .build

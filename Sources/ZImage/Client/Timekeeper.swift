@@ -1,0 +1,19 @@
+/// The clock and the sleep the client waits with, injectable so that tests of retries and deadlines never wait for real.
+public struct Timekeeper: Sendable {
+    /// The current instant.
+    public var now: @Sendable () -> ContinuousClock.Instant
+    /// Suspends for a duration; throws `CancellationError` when the task is cancelled.
+    public var sleep: @Sendable (Duration) async throws -> Void
+
+    /// Creates a timekeeper from a clock reading and a sleep.
+    public init(
+        now: @escaping @Sendable () -> ContinuousClock.Instant,
+        sleep: @escaping @Sendable (Duration) async throws -> Void
+    ) {
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// The real continuous clock and `Task.sleep`.
+    public static let system = Timekeeper(now: { ContinuousClock.now }, sleep: { try await Task.sleep(for: $0) })
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// Where the API key comes from (CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
+/// `dashscope_api_key` of a profile in the INI file `~/.alibabacloud/credentials`, the profile named by
+/// `ALIBABA_CLOUD_PROFILE`, else `ALICLOUD_PROFILE`, else `default`.
+public struct Credentials: Sendable, Hashable {
+    /// The environment variable that holds a key.
+    public static let environmentVariable = "DASHSCOPE_API_KEY"
+    /// The option of the credentials file that holds a key (matched in any case).
+    public static let fileOption = "dashscope_api_key"
+    /// The credentials file, relative to the home folder.
+    public static let relativeFilePath = ".alibabacloud/credentials"
+
+    /// Where a key was found.
+    public enum Source: Sendable, Hashable, CustomStringConvertible {
+        /// The named environment variable.
+        case environment(String)
+        /// The credentials file at `path`, in `profile`.
+        case file(path: String, profile: String)
+
+        public var description: String {
+            switch self {
+            case .environment(let name): "$\(name)"
+            case .file(let path, let profile): "\(path) [\(profile)]"
+            }
+        }
+    }
+
+    /// The key.
+    public var apiKey: APIKey
+    /// Where it came from.
+    public var source: Source
+
+    /// Creates credentials from a known key.
+    public init(apiKey: APIKey, source: Source) {
+        self.apiKey = apiKey
+        self.source = source
+    }
+
+    /// Finds the key as CONTRACT.md says.
+    ///
+    /// - Parameters:
+    ///   - environment: the process environment (injected for tests).
+    ///   - homeDirectory: the home folder; `HOME` from `environment` when `nil`, then the user's home.
+    /// - Throws: ``ZImageError/missingCredentials(_:)`` naming both places to put a key and why the file gave none.
+    public static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        homeDirectory: String? = nil
+    ) throws -> Credentials {
+        if let key = environment[environmentVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
+            return Credentials(apiKey: APIKey(key), source: .environment(environmentVariable))
+        }
+        let profile = [environment["ALIBABA_CLOUD_PROFILE"], environment["ALICLOUD_PROFILE"]]
+            .compactMap { $0?.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty } ?? "default"
+        let home = homeDirectory ?? environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let path = URL(fileURLWithPath: home).appendingPathComponent(relativeFilePath).path
+
+        func missing(_ problem: String, malformed: [Int] = []) -> ZImageError {
+            .missingCredentials(.init(
+                environmentVariable: environmentVariable, filePath: path, profile: profile,
+                fileProblem: problem, malformedLines: malformed))
+        }
+
+        guard FileManager.default.fileExists(atPath: path) else { throw missing("file not found") }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw missing("the file could not be read as UTF-8 text")
+        }
+        let file = INIFile(parsing: text)
+        guard let section = file.sections[profile] else {
+            throw missing("no [\(profile)] profile", malformed: file.malformedLines)
+        }
+        guard let key = section[fileOption], !key.isEmpty else {
+            throw missing("profile [\(profile)] has no \(fileOption)", malformed: file.malformedLines)
+        }
+        return Credentials(apiKey: APIKey(key), source: .file(path: path, profile: profile))
+    }
+}
+
+/// The INI dialect of `~/.alibabacloud/credentials`: `[profile]` headers, `name = value` (or `name: value`) options whose
+/// names are case-insensitive, `#` and `;` comment lines, values optionally in quotes.
+///
+/// A line that is none of these is skipped and its number kept in ``malformedLines``, so one bad line elsewhere in the file
+/// does not hide a good key, and a missing key can still be explained.
+struct INIFile {
+    /// Options by profile name, then by lower-cased option name.
+    private(set) var sections: [String: [String: String]] = [:]
+    /// 1-based numbers of the lines that could not be read.
+    private(set) var malformedLines: [Int] = []
+
+    init(parsing text: String) {
+        var current: String?
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") {
+                guard line.hasSuffix("]"), line.count > 2 else {
+                    malformedLines.append(index + 1)
+                    current = nil
+                    continue
+                }
+                let name = line.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                current = name
+                if sections[name] == nil { sections[name] = [:] }
+                continue
+            }
+            guard let profile = current,
+                  let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
+                  case let name = line[..<separator].trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty
+            else {
+                malformedLines.append(index + 1)
+                continue
+            }
+            sections[profile]?[name] = Self.unquote(line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces))
+        }
+    }
+
+    private static func unquote(_ value: String) -> String {
+        for quote in ["\"", "'"] where value.count >= 2 && value.hasPrefix(quote) && value.hasSuffix(quote) {
+            return String(value.dropFirst().dropLast())
+        }
+        return value
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A DashScope region. API keys are issued per region: a key works only against its own region's host.
+public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
+    /// China (Beijing), `cn-beijing`, host `dashscope.aliyuncs.com`.
+    case beijing
+    /// International (Singapore), `ap-southeast-1`, host `dashscope-intl.aliyuncs.com`.
+    case singapore
+
+    /// Accepts the short name (`beijing`), the region id (`cn-beijing`), or `intl` for Singapore; case-insensitive.
+    public init?(name: String) {
+        switch name.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "beijing", "cn-beijing", "cn": self = .beijing
+        case "singapore", "ap-southeast-1", "intl", "international": self = .singapore
+        default: return nil
+        }
+    }
+
+    /// Alibaba Cloud's id of the region.
+    public var regionID: String {
+        switch self {
+        case .beijing: "cn-beijing"
+        case .singapore: "ap-southeast-1"
+        }
+    }
+
+    /// The API host of the region.
+    public var host: String {
+        switch self {
+        case .beijing: "dashscope.aliyuncs.com"
+        case .singapore: "dashscope-intl.aliyuncs.com"
+        }
+    }
+
+    /// The synchronous generation endpoint of CONTRACT.md.
+    public var generationURL: URL {
+        Self.url("https://\(host)/api/v1/services/aigc/multimodal-generation/generation")
+    }
+
+    /// The read-only models list used as a connectivity and key check.
+    public var probeURL: URL {
+        Self.url("https://\(host)/compatible-mode/v1/models")
+    }
+
+    /// The OSS host the region's documented example serves images from. Other `dashscope-result-*` hosts exist and change
+    /// over time: use this for fixtures and messages, never to accept or reject an image URL.
+    public var exampleResultHost: String {
+        switch self {
+        case .beijing: "dashscope-result-bj.oss-cn-beijing.aliyuncs.com"
+        case .singapore: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"
+        }
+    }
+
+    /// The region's name for people: "Beijing", "Singapore".
+    public var displayName: String {
+        switch self {
+        case .beijing: "Beijing"
+        case .singapore: "Singapore"
+        }
+    }
+
+    public var description: String { rawValue }
+
+    /// The names `init(name:)` accepts, for error messages.
+    public static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
+
+    /// The region whose API host is `host`, if any.
+    public init?(host: String) {
+        guard let region = Self.allCases.first(where: { $0.host == host.lowercased() }) else { return nil }
+        self = region
+    }
+
+    private static func url(_ text: String) -> URL {
+        guard let url = URL(string: text) else { preconditionFailure("invalid built-in URL \(text)") }
+        return url
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// DashScope's wire format for z-image-turbo (CONTRACT.md "Request", "Success response", "Errors"), in one place, so the
+/// client, the simulator, the replaying transport and the contract tests read and write it the same way.
+public enum WireFormat {
+    /// The only model this package talks to.
+    public static let model = "z-image-turbo"
+
+    /// The JSON body of a generation request: one user message with one text item, and the parameters. `seed` is left out
+    /// when the request has none; `n`, `negative_prompt` and `watermark` are never sent.
+    public static func encodeRequest(_ request: ImageRequest) throws -> Data {
+        let body = RequestBody(
+            model: model,
+            input: .init(messages: [.init(role: "user", content: [.init(text: request.prompt)])]),
+            parameters: .init(size: request.size.description, promptExtend: request.promptExtend, seed: request.seed)
+        )
+        return try canonicalEncoder.encode(body)
+    }
+
+    /// Reads a 200 answer into the normalized result.
+    ///
+    /// The image is the `content` item with an `image` key, wherever it stands; `reasoning` comes from
+    /// `message.reasoning_content` (a sibling of `content`); `rewritten_prompt` is the `text` item, only when
+    /// `prompt_extend` was asked for; width and height come from `usage`, falling back to the requested size.
+    public static func decodeSuccess(_ data: Data, for request: ImageRequest, status: Int = 200) throws -> ImageResult {
+        let body: ResponseBody
+        do {
+            body = try JSONDecoder().decode(ResponseBody.self, from: data)
+        } catch {
+            throw undecodable(status, "it is not the documented JSON (\(describe(error)))", data)
+        }
+        guard let message = body.output?.choices?.first?.message else {
+            throw undecodable(status, "output.choices[0].message is missing", data)
+        }
+        guard let imageURL = message.content?.lazy.compactMap(\.image).first else {
+            throw undecodable(status, "no item of output.choices[0].message.content has an \"image\" key", data)
+        }
+        let text = message.content?.lazy.compactMap(\.text).first
+        let reasoning = message.reasoningContent.flatMap { $0.isEmpty ? nil : $0 }
+        return ImageResult(
+            imageURL: imageURL,
+            width: body.usage?.width ?? request.size.width,
+            height: body.usage?.height ?? request.size.height,
+            prompt: request.prompt,
+            rewrittenPrompt: request.promptExtend ? text : nil,
+            reasoning: reasoning,
+            requestID: body.requestID ?? ""
+        )
+    }
+
+    /// The `code`, `message` and `request_id` of an error body, each `nil` when absent or when the body is not JSON.
+    public static func decodeError(_ data: Data) -> ErrorBody {
+        (try? JSONDecoder().decode(ErrorBody.self, from: data)) ?? ErrorBody(requestID: nil, code: nil, message: nil)
+    }
+
+    /// An encoder that writes JSON with sorted keys and unescaped slashes: the same value always gives the same bytes.
+    public static var canonicalEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// DashScope's error body: `{"request_id": …, "code": …, "message": …}`.
+    public struct ErrorBody: Sendable, Hashable, Codable {
+        /// The id of the failed call.
+        public var requestID: String?
+        /// The error code, such as `InvalidParameter`.
+        public var code: String?
+        /// The error message.
+        public var message: String?
+
+        private enum CodingKeys: String, CodingKey {
+            case requestID = "request_id"
+            case code, message
+        }
+    }
+
+    // MARK: - Request shape
+
+    struct RequestBody: Encodable {
+        var model: String
+        var input: Input
+        var parameters: Parameters
+
+        struct Input: Encodable {
+            var messages: [Message]
+        }
+
+        struct Message: Encodable {
+            var role: String
+            var content: [TextItem]
+        }
+
+        struct TextItem: Encodable {
+            var text: String
+        }
+
+        struct Parameters: Encodable {
+            var size: String
+            var promptExtend: Bool
+            var seed: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case size
+                case promptExtend = "prompt_extend"
+                case seed
+            }
+        }
+    }
+
+    // MARK: - Response shape (lenient: every field optional, the checks above say what is missing)
+
+    struct ResponseBody: Decodable {
+        var output: Output?
+        var usage: Usage?
+        var requestID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case output, usage
+            case requestID = "request_id"
+        }
+
+        struct Output: Decodable {
+            var choices: [Choice]?
+        }
+
+        struct Choice: Decodable {
+            var message: Message?
+        }
+
+        struct Message: Decodable {
+            var content: [ContentItem]?
+            var reasoningContent: String?
+
+            enum CodingKeys: String, CodingKey {
+                case content
+                case reasoningContent = "reasoning_content"
+            }
+        }
+
+        struct ContentItem: Decodable {
+            var image: String?
+            var text: String?
+        }
+
+        struct Usage: Decodable {
+            var width: Int?
+            var height: Int?
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The first `limit` characters of a body as text, for error messages.
+    static func excerpt(_ data: Data, limit: Int = 200) -> String {
+        let text = String(decoding: data.prefix(limit * 4), as: UTF8.self)
+        let cut = text.prefix(limit)
+        return cut.count < text.count ? cut + "…" : String(cut)
+    }
+
+    private static func undecodable(_ status: Int, _ reason: String, _ data: Data) -> ZImageError {
+        .undecodableResponse(.init(status: status, reason: reason, bodyExcerpt: excerpt(data)))
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
+    }
+}

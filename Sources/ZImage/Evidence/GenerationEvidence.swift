@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One line of `generations.jsonl`: what a generation asked, where it went, and what it produced, to prove later what
+/// happened. It holds no key and no signed URL.
+public struct GenerationEvidence: Sendable, Hashable, Codable {
+    /// When the generation started (ISO 8601, UTC).
+    public var time: String
+    /// The region's name.
+    public var region: String
+    /// The endpoint, without any query.
+    public var endpoint: String
+    /// The model.
+    public var model: String
+    /// The requested size, `W*H`.
+    public var size: String
+    /// The seed, when one was sent.
+    public var seed: Int?
+    /// Whether prompt_extend was asked for.
+    public var promptExtend: Bool
+    /// DashScope's request id.
+    public var requestID: String
+    /// Where the image was written.
+    public var imagePath: String
+    /// The SHA-256 of the image.
+    public var sha256: String
+    /// Milliseconds from the first attempt to the written image.
+    public var durationMilliseconds: Int
+    /// Attempts the generation took.
+    public var attempts: Int
+
+    /// Builds the evidence of a finished generation and download.
+    public init(
+        startedAt: Date, region: Region, request: ImageRequest, generation: ZImageClient.Generation,
+        image: DownloadedImage, duration: Duration
+    ) {
+        time = Self.timestamp(startedAt)
+        self.region = region.rawValue
+        endpoint = ImageDownloader.locationWithoutQuery(generation.endpoint.absoluteString)
+        model = WireFormat.model
+        size = request.size.description
+        seed = request.seed
+        promptExtend = request.promptExtend
+        requestID = generation.result.requestID
+        imagePath = image.path.path
+        sha256 = image.sha256
+        durationMilliseconds = Int(duration / .milliseconds(1))
+        attempts = generation.attempts
+    }
+
+    /// `date` as ISO 8601 in UTC with seconds, the format of every timestamp in the evidence.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    /// Appends this evidence as one JSON line to `log`, creating the file and its folder as needed.
+    ///
+    /// The line is written with one `write` to a file opened for appending, so lines from concurrent processes do not mix.
+    public func append(to log: URL) throws {
+        try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var line = try WireFormat.canonicalEncoder.encode(self)
+        line.append(UInt8(ascii: "\n"))
+        let descriptor = open(log.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw POSIXFailure("open \(log.path)") }
+        defer { close(descriptor) }
+        let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count else { throw POSIXFailure("append to \(log.path)") }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case time, region, endpoint, model, size, seed
+        case promptExtend = "prompt_extend"
+        case requestID = "request_id"
+        case imagePath = "image_path"
+        case sha256
+        case durationMilliseconds = "duration_ms"
+        case attempts
+    }
+}

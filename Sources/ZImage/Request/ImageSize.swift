@@ -1,0 +1,77 @@
+/// An image size in pixels, written `W*H` on the wire; both sides within 512...2048.
+///
+/// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.
+public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The pixels each side may have.
+    public static let sideRange = 512...2048
+    /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
+    public static let `default` = ImageSize(checkedWidth: 1024, height: 1024)
+    /// What the size field accepts, for error messages.
+    public static let allowedDescription = "\"W*H\" (or WxH) with each side from 512 to 2048 pixels, e.g. 1024*1024"
+
+    /// Width in pixels.
+    public let width: Int
+    /// Height in pixels.
+    public let height: Int
+
+    /// Creates a size, refusing a side outside ``sideRange``.
+    public init(width: Int, height: Int) throws {
+        for (name, value) in [("width", width), ("height", height)] where !Self.sideRange.contains(value) {
+            throw Self.invalid("has \(name) \(value) (\(width)*\(height))")
+        }
+        self.width = width
+        self.height = height
+    }
+
+    /// Parses `W*H` or `WxH` (surrounding spaces allowed), refusing anything else with an error naming the `size` field.
+    public init(parsing text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { "*xX×".contains($0) })
+        guard parts.count == 2,
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
+              let width = Int(parts[0]), let height = Int(parts[1])
+        else {
+            throw Self.invalid("is \"\(text)\", not two whole numbers written W*H")
+        }
+        try self.init(width: width, height: height)
+    }
+
+    private init(checkedWidth: Int, height: Int) {
+        self.width = checkedWidth
+        self.height = height
+    }
+
+    /// The wire form, `W*H`.
+    public var description: String { "\(width)*\(height)" }
+
+    /// The sizes CONTRACT.md recommends.
+    public static let recommended: [ImageSize] = [
+        (1024, 1024), (832, 1248), (1248, 832), (864, 1152), (1152, 864), (896, 1152), (1152, 896), (720, 1280),
+        (1280, 720), (576, 1344), (1344, 576), (1280, 1280), (1024, 1536), (1536, 1024), (1104, 1472), (1472, 1104),
+        (1120, 1440), (1440, 1120), (864, 1536), (1536, 864), (720, 1680), (1680, 720), (1536, 1536), (1248, 1872),
+        (1872, 1248), (1296, 1728), (1728, 1296), (1344, 1728), (1728, 1344), (1152, 2048), (2048, 1152), (864, 2016),
+        (2016, 864),
+    ].map { ImageSize(checkedWidth: $0.0, height: $0.1) }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    private static func invalid(_ problem: String) -> ZImageError {
+        .invalidRequest(.init(field: "size", problem: problem, allowed: allowedDescription))
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import ZImage
+
+/// The outcome of one check, as it appears on stdout and in the evidence files.
+struct Check: Codable {
+    enum Status: String, Codable {
+        case passed, failed, skipped
+    }
+
+    var name: String
+    var status: Status
+    var detail: String
+    /// Whether the run fails when this check does not pass; a skipped optional check does not count against it.
+    var required = true
+    var durationMilliseconds = 0
+    var requestIDs: [String] = []
+    var cases: [CaseResult] = []
+
+    struct CaseResult: Codable {
+        var name: String
+        var passed: Bool
+        var detail: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, status, detail, required, cases
+        case durationMilliseconds = "duration_ms"
+        case requestIDs = "request_ids"
+    }
+}
+
+/// One run of `validate`: removes the stale verdict, collects checks, writes the evidence and the verdict.
+struct ValidationRun {
+    let locations: OutputLocations
+    private let startedAt = Date()
+    private var checks: [Check] = []
+
+    init(locations: OutputLocations) {
+        self.locations = locations
+    }
+
+    var verdictFile: URL { evidence("validate.txt") }
+
+    func evidence(_ name: String) -> URL {
+        locations.evidenceDirectory.appendingPathComponent(name)
+    }
+
+    func start() throws {
+        try FileManager.default.createDirectory(at: locations.evidenceDirectory, withIntermediateDirectories: true)
+        if FileManager.default.fileExists(atPath: verdictFile.path) {
+            try FileManager.default.removeItem(at: verdictFile)
+        }
+    }
+
+    mutating func record(_ check: Check) {
+        checks.append(check)
+        let mark = switch check.status {
+        case .passed: "PASS"
+        case .failed: "FAIL"
+        case .skipped: "SKIP"
+        }
+        print("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(check.detail)")
+        for failed in check.cases where !failed.passed {
+            print("      - \(failed.name): \(failed.detail)")
+        }
+    }
+
+    func writeEvidence(_ name: String, _ value: some Encodable) throws {
+        let encoder = WireFormat.canonicalEncoder
+        encoder.outputFormatting.insert(.prettyPrinted)
+        try AtomicFile.write(try encoder.encode(value) + Data("\n".utf8), to: evidence(name))
+    }
+
+    /// Writes summary.json and, when every required check passed, validate.txt. Returns whether it passed.
+    func finish() throws -> Bool {
+        let passed = checks.allSatisfy { !$0.required || $0.status != .failed }
+            && checks.contains { $0.status == .passed }
+        let summary = Summary(
+            startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),
+            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: WireFormat.model, mode: "offline",
+            regions: Region.allCases.map { .init(name: $0.rawValue, regionID: $0.regionID, endpoint: $0.generationURL.absoluteString) },
+            passed: passed, checks: checks)
+        try writeEvidence("summary.json", summary)
+        if passed {
+            let lines = ["z-image-turbo validation passed at \(summary.endedAt) (zimage \(ZImageVersion.current))"]
+                + checks.map { "\($0.status.rawValue): \($0.name): \($0.detail)" }
+            try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: verdictFile)
+        }
+        print(passed ? "validate: passed; wrote \(verdictFile.path)" : "validate: FAILED; see \(evidence("summary.json").path)")
+        return passed
+    }
+
+    private static func gitCommit() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "rev-parse", "HEAD"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+struct Summary: Encodable {
+    var startedAt: String
+    var endedAt: String
+    var toolVersion: String
+    var gitCommit: String?
+    var model: String
+    var mode: String
+    var regions: [RegionInfo]
+    var passed: Bool
+    var checks: [Check]
+
+    struct RegionInfo: Encodable {
+        var name: String
+        var regionID: String
+        var endpoint: String
+
+        enum CodingKeys: String, CodingKey {
+            case name, endpoint
+            case regionID = "region_id"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case toolVersion = "tool_version"
+        case gitCommit = "git_commit"
+        case model, mode, regions, passed, checks
+    }
+}

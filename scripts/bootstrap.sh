@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the system libraries the package links against, when pkg-config cannot find them:
+# libcurl (libcurl4-openssl-dev) and zlib (zlib1g-dev). Idempotent and silent when nothing is missing.
+set -euo pipefail
+
+missing=()
+if ! command -v pkg-config >/dev/null 2>&1; then
+  missing+=(pkg-config libcurl4-openssl-dev zlib1g-dev)
+else
+  pkg-config --exists libcurl || missing+=(libcurl4-openssl-dev)
+  pkg-config --exists zlib || missing+=(zlib1g-dev)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  run=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  run=(sudo -n)
+else
+  echo "bootstrap: missing ${missing[*]}; install them with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq >/dev/null
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+pkg-config --exists libcurl zlib || { echo "bootstrap: libcurl or zlib still not found by pkg-config after installing" >&2; exit 1; }
