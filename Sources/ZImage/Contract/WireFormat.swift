@@ -69,6 +69,13 @@ public enum WireFormat {
         /// The error message.
         public var message: String?
 
+        /// Creates an error body.
+        public init(requestID: String?, code: String?, message: String?) {
+            self.requestID = requestID
+            self.code = code
+            self.message = message
+        }
+
         private enum CodingKeys: String, CodingKey {
             case requestID = "request_id"
             case code, message

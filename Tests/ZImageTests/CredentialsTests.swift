@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import ZImage
+
+@Suite("Credentials: the environment, then ~/.alibabacloud/credentials")
+struct CredentialsTests {
+    /// A temporary home folder with `text` as its credentials file (none when `nil`).
+    func home(_ text: String?) throws -> URL {
+        let home = try makeTemporaryDirectory()
+        if let text {
+            let folder = home.appendingPathComponent(".alibabacloud")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: folder.appendingPathComponent("credentials"))
+        }
+        return home
+    }
+
+    static let profiles = """
+        # keys for tests
+        [default]
+        type = access_key
+        access_key_id = id-default
+        dashscope_api_key = sk-test-default-000000
+
+        [work]
+        DashScope_API_Key = sk-test-work-111111
+
+        [other]
+        dashscope_api_key: "sk-test-other-222222"
+        """
+
+    @Test("DASHSCOPE_API_KEY beats the file")
+    func environmentWins() throws {
+        let home = try home(Self.profiles)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let credentials = try Credentials.resolve(environment: ["DASHSCOPE_API_KEY": "sk-test-env-999999", "HOME": home.path])
+        #expect(credentials.apiKey.value == "sk-test-env-999999")
+        #expect(credentials.source == .environment("DASHSCOPE_API_KEY"))
+    }
+
+    @Test("an empty DASHSCOPE_API_KEY counts as unset")
+    func emptyEnvironmentFallsBack() throws {
+        let home = try home(Self.profiles)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let credentials = try Credentials.resolve(environment: ["DASHSCOPE_API_KEY": "  ", "HOME": home.path])
+        #expect(credentials.apiKey.value == "sk-test-default-000000")
+    }
+
+    @Test("the profile comes from ALIBABA_CLOUD_PROFILE, then ALICLOUD_PROFILE, then default; option names in any case",
+          arguments: [
+              ([String: String](), "sk-test-default-000000"),
+              (["ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
+              (["ALIBABA_CLOUD_PROFILE": "other", "ALICLOUD_PROFILE": "work"], "sk-test-other-222222"),
+              (["ALIBABA_CLOUD_PROFILE": "", "ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
+          ])
+    func profileOrder(variables: [String: String], expected: String) throws {
+        let home = try home(Self.profiles)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let credentials = try Credentials.resolve(environment: variables.merging(["HOME": home.path]) { $1 })
+        #expect(credentials.apiKey.value == expected)
+        if case .file(let path, _) = credentials.source {
+            #expect(path == home.path + "/.alibabacloud/credentials")
+        } else {
+            Issue.record("expected a file source, got \(credentials.source)")
+        }
+    }
+
+    @Test("HOME pointing elsewhere is where the file is looked for")
+    func homeElsewhere() throws {
+        let elsewhere = try home("[default]\ndashscope_api_key = sk-test-elsewhere-333333\n")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let credentials = try Credentials.resolve(environment: ["HOME": elsewhere.path])
+        #expect(credentials.apiKey.value == "sk-test-elsewhere-333333")
+        #expect(credentials.source == .file(path: elsewhere.path + "/.alibabacloud/credentials", profile: "default"))
+    }
+
+    @Test("a malformed line elsewhere does not hide a good key")
+    func malformedLineSkipped() throws {
+        let home = try home("this line is not ini\n[default]\n= no name\ndashscope_api_key = sk-test-good-444444\n")
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(try Credentials.resolve(environment: ["HOME": home.path]).apiKey.value == "sk-test-good-444444")
+    }
+
+    struct Missing: Sendable, CustomTestStringConvertible {
+        var file: String?
+        var environment: [String: String] = [:]
+        var mentions: [String]
+        var testDescription: String { mentions.joined(separator: ", ") }
+    }
+
+    @Test("no key is an error naming both places to put one and why the file gave none", arguments: [
+        Missing(file: nil, mentions: ["file not found"]),
+        Missing(file: "[default]\ntype = access_key\n", mentions: ["profile [default] has no dashscope_api_key"]),
+        Missing(file: "[work]\ndashscope_api_key = sk-test-work-555555\n", environment: ["ALICLOUD_PROFILE": "prod"],
+                mentions: ["no [prod] profile", "under [prod]"]),
+        Missing(file: "[default]\ndashscope_api_key sk-test-malformed-666666\n", mentions: ["line 2 could not be read"]),
+        Missing(file: "[default]\ndashscope_api_key =\n", mentions: ["has no dashscope_api_key"]),
+    ])
+    func missing(_ input: Missing) throws {
+        let home = try home(input.file)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let error = try #require(throws: ZImageError.self) {
+            try Credentials.resolve(environment: input.environment.merging(["HOME": home.path]) { $1 })
+        }
+        guard case .missingCredentials = error else {
+            Issue.record("expected missingCredentials, got \(error)")
+            return
+        }
+        #expect(error.exitCode == 3)
+        for text in ["DASHSCOPE_API_KEY", "~/.alibabacloud/credentials"] + input.mentions {
+            #expect(error.description.contains(text), "\(error.description) should mention \(text)")
+        }
+        // No key written anywhere in the file reaches the message.
+        #expect(!error.description.contains("sk-test-"))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+import ZImage
+
+@Suite("Error mapping: CONTRACT.md's error table, row by row")
+struct ErrorMappingTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        var status: Int
+        var code: String
+        var retried: Bool
+        var testDescription: String { "\(status) \(code)" }
+    }
+
+    /// CONTRACT.md "Errors", written out here so that the client is checked against the document, not against itself.
+    static let table: [Row] = {
+        let rows: [(Int, [String], Bool)] = [
+            (400, ["InvalidParameter", "DataInspectionFailed", "data_inspection_failed", "IPInfringementSuspect", "Arrearage"], false),
+            (401, ["InvalidApiKey", "invalid_api_key", "NOT AUTHORIZED"], false),
+            (403, ["AccessDenied", "AccessDenied.Unpurchased", "Model.AccessDenied", "Workspace.AccessDenied",
+                   "AllocationQuota.FreeTierOnly"], false),
+            (404, ["ModelNotFound", "model_not_found"], false),
+            (429, ["Throttling", "Throttling.RateQuota", "Throttling.BurstRate", "Throttling.AllocationQuota"], true),
+            (500, ["InternalError", "InternalError.Algo", "InternalError.Timeout", "SystemError", "RequestTimeOut"], true),
+            (503, ["ModelServingError", "ModelUnavailable"], true),
+        ]
+        return rows.flatMap { status, codes, retried in codes.map { Row(status: status, code: $0, retried: retried) } }
+    }()
+
+    @Test("each row maps to ZImageError.api with status, code, message and request id, retried as the table says",
+          arguments: table)
+    func row(_ row: Row) async throws {
+        let attempts = 3
+        let answers = Array(repeating: Answer.error(row.status, code: row.code, message: "what went wrong", requestID: "rid-\(row.status)"),
+                            count: attempts)
+        let transport = ScriptedTransport(answers)
+        let time = VirtualTime()
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey,
+                                  retryPolicy: RetryPolicy(maxAttempts: attempts), timekeeper: time.timekeeper)
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        guard case .api(let failure) = error else {
+            Issue.record("expected .api, got \(error)")
+            return
+        }
+        #expect(failure.status == row.status)
+        #expect(failure.code == row.code)
+        #expect(failure.message == "what went wrong")
+        #expect(failure.requestID == "rid-\(row.status)")
+        #expect(failure.isRetryable == row.retried)
+        #expect(transport.requestCount == (row.retried ? attempts : 1))
+        #expect(failure.attempts == (row.retried ? attempts : 1))
+        #expect(error.exitCode == 1)
+        for text in ["HTTP \(row.status)", row.code, "what went wrong", "rid-\(row.status)"] {
+            #expect(error.description.contains(text))
+        }
+    }
+
+    @Test("a 401 says that keys are issued per region, and which region to try", arguments: [
+        (Region.beijing, "--region singapore"), (Region.singapore, "--region beijing"),
+    ])
+    func unauthorizedNamesTheRegion(region: Region, hint: String) async throws {
+        let transport = ScriptedTransport([.error(401, code: "InvalidApiKey", message: "Invalid API-key provided.")])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey, region: region)
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        #expect(error.description.contains("issued per region"))
+        #expect(error.description.contains(region.host))
+        #expect(error.description.contains(hint))
+    }
+
+    @Test("an error status with a body that is not JSON still gives the status")
+    func nonJSONError() async throws {
+        let transport = ScriptedTransport([.respond(status: 502, body: Data("<html>Bad Gateway</html>".utf8))])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey, retryPolicy: .never)
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        guard case .api(let failure) = error else {
+            Issue.record("expected .api, got \(error)")
+            return
+        }
+        #expect(failure.status == 502 && failure.code == nil && failure.isRetryable)
+    }
+
+    @Test("the request carries the contract's headers and goes to the region's endpoint")
+    func requestShape() async throws {
+        let request = ImageRequest(prompt: "p", seed: 7)
+        let transport = ScriptedTransport([.json(200, successBody(request))])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey, region: .singapore)
+        _ = try await client.generate(request)
+        let (head, body) = try #require(transport.requests.first)
+        #expect(head.method == .post)
+        #expect(head.scheme == "https" && head.authority == "dashscope-intl.aliyuncs.com")
+        #expect(head.path == "/api/v1/services/aigc/multimodal-generation/generation")
+        #expect(head.headerFields[.authorization] == "Bearer \(testKey.value)")
+        #expect(head.headerFields[.contentType] == "application/json")
+        #expect(try body == WireFormat.encodeRequest(request))
+    }
+}
+
+@Suite("No secret in errors, logs or descriptions")
+struct RedactionTests {
+    @Test("an API key never prints itself")
+    func keyDoesNotPrint() {
+        var dumped = ""
+        dump(testKey, to: &dumped)
+        for text in ["\(testKey)", String(describing: testKey), String(reflecting: testKey), dumped, "\([testKey])"] {
+            #expect(!text.contains(testKey.value), "\(text)")
+        }
+    }
+
+    @Test("a server that echoes the key gets it redacted from the error, and the logs never hold it")
+    func echoedKeyIsRedacted() async throws {
+        let (logger, lines) = MemoryLogHandler.logger()
+        let transport = ScriptedTransport([
+            .error(500, code: "InternalError", message: "failed for key \(testKey.value)"),
+            .json(401, #"{"code":"InvalidApiKey","message":"Invalid API-key provided: \#(testKey.value)","request_id":"r"}"#),
+        ])
+        let time = VirtualTime()
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey, timekeeper: time.timekeeper, logger: logger)
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        #expect(!error.description.contains(testKey.value))
+        #expect(error.description.contains("<redacted>"))
+        #expect(!"\(error)".contains(testKey.value))
+        #expect(!lines.all.isEmpty)
+        #expect(!lines.all.contains { $0.contains(testKey.value) })
+    }
+
+    @Test("an undecodable body that contains the key is excerpted without it")
+    func undecodableExcerpt() async throws {
+        let transport = ScriptedTransport([.json(200, "oops \(testKey.value) oops")])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey)
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        guard case .undecodableResponse(let failure) = error else {
+            Issue.record("expected .undecodableResponse, got \(error)")
+            return
+        }
+        #expect(failure.bodyExcerpt == "oops <redacted> oops")
+    }
+
+    @Test("logs of a successful generation at trace level hold no key and no Authorization value")
+    func successLogs() async throws {
+        let (logger, lines) = MemoryLogHandler.logger()
+        let request = ImageRequest(prompt: "p")
+        let transport = ScriptedTransport([.json(200, successBody(request))])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey, logger: logger)
+        _ = try await client.generate(request)
+        #expect(lines.all.count >= 2)
+        #expect(!lines.all.contains { $0.contains(testKey.value) || $0.contains("Bearer") })
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import ZImage
+
+@Suite("Request validation: every rule of CONTRACT.md, checked before anything is sent")
+struct RequestValidationTests {
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        var prompt = "A lake"
+        var size: String?
+        var seed: Int?
+        var baseURL: String?
+        var field: String
+        var mentions: [String]
+
+        var testDescription: String { "\(field): \(size ?? baseURL ?? seed.map(String.init) ?? "prompt of \(prompt.count)")" }
+    }
+
+    static let badInputs: [BadInput] = [
+        .init(prompt: "", field: "prompt", mentions: ["is empty", "1 to 800 characters"]),
+        .init(prompt: " \n\t ", field: "prompt", mentions: ["only white space", "1 to 800"]),
+        .init(prompt: String(repeating: "a", count: 801), field: "prompt", mentions: ["801 characters", "1 to 800"]),
+        .init(size: "abc", field: "size", mentions: ["\"abc\"", "512 to 2048"]),
+        .init(size: "1024", field: "size", mentions: ["\"1024\"", "W*H"]),
+        .init(size: "0*0", field: "size", mentions: ["width 0", "512 to 2048"]),
+        .init(size: "511*512", field: "size", mentions: ["width 511", "512 to 2048"]),
+        .init(size: "2049*2048", field: "size", mentions: ["width 2049", "512 to 2048"]),
+        .init(size: "4096*1024", field: "size", mentions: ["width 4096", "512 to 2048"]),
+        .init(size: "1024*4096", field: "size", mentions: ["height 4096", "512 to 2048"]),
+        .init(size: "-5*100", field: "size", mentions: ["\"-5*100\"", "512 to 2048"]),
+        .init(size: "1024*", field: "size", mentions: ["\"1024*\""]),
+        .init(seed: -1, field: "seed", mentions: ["is -1", "0 to 2147483647"]),
+        .init(seed: 2_147_483_648, field: "seed", mentions: ["is 2147483648", "0 to 2147483647"]),
+        .init(baseURL: "ftp://example.test/x", field: "base_url", mentions: ["\"ftp://example.test/x\"", "http:// or https://"]),
+        .init(baseURL: "dashscope.aliyuncs.com/api", field: "base_url", mentions: ["http:// or https://"]),
+        .init(baseURL: "", field: "base_url", mentions: ["http:// or https://"]),
+    ]
+
+    @Test("a bad request is a clear error naming the field and the allowed range", arguments: badInputs)
+    func badRequest(_ input: BadInput) throws {
+        let error = try #require(throws: ZImageError.self) {
+            try ImageRequest(prompt: input.prompt, size: input.size, seed: input.seed, baseURL: input.baseURL)
+        }
+        guard case .invalidRequest(let failure) = error else {
+            Issue.record("expected invalidRequest, got \(error)")
+            return
+        }
+        #expect(failure.field == input.field)
+        for text in input.mentions {
+            #expect(error.description.contains(text), "\(error.description) should mention \(text)")
+        }
+        #expect(error.description.hasPrefix("Invalid request: \(input.field) "))
+        #expect(error.exitCode == 2)
+    }
+
+    @Test("a bad request never reaches the transport", arguments: [
+        ImageRequest(prompt: ""),
+        ImageRequest(prompt: String(repeating: "字", count: 801)),
+        ImageRequest(prompt: "p", seed: -1),
+        ImageRequest(prompt: "p", seed: 2_147_483_648),
+        ImageRequest(prompt: "p", baseURL: URL(string: "file:///etc/passwd")),
+    ])
+    func noTransportCall(_ request: ImageRequest) async {
+        let transport = ScriptedTransport([])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey)
+        await #expect(throws: ZImageError.self) { try await client.generate(request) }
+        #expect(transport.requestCount == 0)
+    }
+
+    struct GoodInput: Sendable {
+        var prompt = "A lake"
+        var size: String?
+        var seed: Int?
+        var expectedSize: String
+    }
+
+    @Test("the good edges are accepted", arguments: [
+        GoodInput(size: "512*512", expectedSize: "512*512"),
+        GoodInput(size: "2048*2048", expectedSize: "2048*2048"),
+        GoodInput(size: "1024x768", expectedSize: "1024*768"),
+        GoodInput(size: " 1024X768 ", expectedSize: "1024*768"),
+        GoodInput(seed: 0, expectedSize: "1024*1024"),
+        GoodInput(seed: 2_147_483_647, expectedSize: "1024*1024"),
+        GoodInput(prompt: String(repeating: "a", count: 800), expectedSize: "1024*1024"),
+        GoodInput(prompt: String(repeating: "湖", count: 800), expectedSize: "1024*1024"),
+    ])
+    func goodRequest(_ input: GoodInput) throws {
+        let request = try ImageRequest(prompt: input.prompt, size: input.size, seed: input.seed, baseURL: nil)
+        #expect(request.size.description == input.expectedSize)
+        #expect(request.seed == input.seed)
+        let body = try JSONSerialization.jsonObject(with: WireFormat.encodeRequest(request)) as? [String: Any]
+        #expect((body?["parameters"] as? [String: Any])?["size"] as? String == input.expectedSize)
+    }
+
+    @Test("every recommended size is valid, and the default is 1024*1024")
+    func recommendedSizes() throws {
+        #expect(ImageSize.recommended.count == 33)
+        for size in ImageSize.recommended {
+            #expect(try ImageSize(parsing: size.description) == size)
+        }
+        #expect(ImageSize.default.description == "1024*1024")
+    }
+
+    @Test("a base URL replaces the region's endpoint; without one the region decides")
+    func endpoint() throws {
+        let custom = try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: "http://127.0.0.1:8080/api/v1/gen")
+        #expect(custom.endpoint(in: .singapore).absoluteString == "http://127.0.0.1:8080/api/v1/gen")
+        let plain = ImageRequest(prompt: "p")
+        #expect(plain.endpoint(in: .beijing).absoluteString
+            == "https://dashscope.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
+        #expect(plain.endpoint(in: .singapore).absoluteString
+            == "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
+    }
+
+    @Test("regions are found by name, id or alias, and nothing else", arguments: [
+        ("beijing", Region.beijing), ("cn-beijing", .beijing), ("Singapore", .singapore), ("ap-southeast-1", .singapore),
+        ("intl", .singapore),
+    ])
+    func regionNames(name: String, region: Region) {
+        #expect(Region(name: name) == region)
+    }
+
+    @Test("an unknown region name is refused")
+    func unknownRegion() {
+        #expect(Region(name: "hangzhou") == nil)
+        #expect(Region.singapore.probeURL.absoluteString == "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/models")
+    }
+}
