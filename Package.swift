@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // libcurl, found through pkg-config; scripts/bootstrap.sh installs it where it is missing.
@@ -33,12 +34,30 @@ let package = Package(
             ]
         ),
         // The live transport on libcurl.
-        .target(name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims"]),
+        .target(
+            name: "ZImageCurl",
+            dependencies: ["ZImage", "CCurlShims", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
+        // zlib, for the simulator's PNGs (compress2, crc32).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // A DashScope look-alike HTTP server on loopback: simulate, replay, inject faults.
+        .target(
+            name: "ZImageSimulator",
+            dependencies: [
+                "ZImage",
+                "CZlib",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "zimage",
             dependencies: [
                 "ZImage",
                 "ZImageCurl",
+                "ZImageSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -62,7 +81,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ZImageCurlTests", dependencies: ["ZImageCurl"]),
+        .testTarget(
+            name: "ZImageCurlTests",
+            dependencies: [
+                "ZImage",
+                "ZImageCurl",
+                "ZImageSimulator",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .testTarget(
+            name: "ZImageSimulatorTests",
+            dependencies: ["ZImage", "ZImageSimulator", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

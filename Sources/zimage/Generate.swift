@@ -54,6 +54,12 @@ struct Generate: AsyncParsableCommand {
     }
 }
 
+/// Writes a line to stderr, unbuffered.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Writes a line to stdout, unbuffered.
+func printOutput(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

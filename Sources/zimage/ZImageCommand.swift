@@ -8,10 +8,10 @@ struct ZImageCommand: AsyncParsableCommand {
         commandName: "zimage",
         abstract: "Generate images with Alibaba Cloud Model Studio's z-image-turbo, and test against its API.",
         discussion: """
-            This build has the client core only: `zimage generate` checks a request and finds the API key, but cannot \
-            send it yet (the live libcurl transport is the next piece of work). probe, serve and cassettes come after it.
+            serve --simulate runs a local DashScope simulator. generate checks a request and finds the API key, but does \
+            not send it yet (the command line is the next piece of work); probe and cassettes come after it.
             """,
         version: "zimage \(ZImageVersion.current) (libcurl \(LibCurl.version), \(LibCurl.sslVersion))",
-        subcommands: [Generate.self]
+        subcommands: [Generate.self, Serve.self]
     )
 }

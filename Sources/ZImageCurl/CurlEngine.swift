@@ -1,0 +1,121 @@
+import CCurlShims
+import Foundation
+import ZImage
+
+/// The thread that drives libcurl: one multi handle, its connection cache, and every transfer in flight.
+///
+/// Invariant: the multi handle and every easy handle attached to it are used only on the engine's own thread. Other
+/// threads touch nothing but ``inbox`` (under ``lock``) and `curl_multi_wakeup`, which libcurl documents as thread-safe.
+///
+/// A transfer's life, with its legal transitions:
+/// ```
+/// created ──start──▶ queued ──(engine thread)──▶ running ──done──▶ finished (response or TransportError)
+///    │                 │                            │
+///    └─cancel─────────▶└─cancel──▶ finished         └─cancel──▶ finished (CancellationError; removed from the multi)
+/// ```
+/// A transfer is finished exactly once; its continuation is resumed then and never again.
+final class CurlEngine: @unchecked Sendable {
+    private enum Command {
+        case start(CurlTransfer)
+        case cancel(CurlTransfer)
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    /// Guarded by `lock`.
+    private var inbox: [Command] = []
+    /// Guarded by `lock`.
+    private var stopping = false
+    /// Engine thread only: the transfers attached to the multi handle, by easy handle.
+    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// Engine thread only: transfers cancelled before they started.
+    private var cancelledEarly: Set<ObjectIdentifier> = []
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init() throws {
+        guard let multi = curl_multi_init() else { throw TransportError(.other, "libcurl could not create a multi handle") }
+        self.multi = multi
+        _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        let thread = Thread { [self] in run() }
+        thread.name = "zimage.libcurl"
+        thread.start()
+    }
+
+    /// Queues a transfer; its continuation is resumed when it finishes.
+    func start(_ transfer: CurlTransfer) {
+        post(.start(transfer))
+    }
+
+    /// Ends a transfer with `CancellationError`, whether it is queued, running or not yet started.
+    func cancel(_ transfer: CurlTransfer) {
+        post(.cancel(transfer))
+    }
+
+    /// Stops the thread, ending every transfer still in flight, and waits for it.
+    func shutdown() {
+        lock.withLock { stopping = true }
+        curl_multi_wakeup(multi)
+        stopped.wait()
+    }
+
+    private func post(_ command: Command) {
+        lock.withLock { inbox.append(command) }
+        curl_multi_wakeup(multi)
+    }
+
+    // MARK: - Engine thread
+
+    private func run() {
+        while true {
+            let (commands, stop) = lock.withLock { () -> ([Command], Bool) in
+                defer { inbox.removeAll() }
+                return (inbox, stopping)
+            }
+            for command in commands { handle(command) }
+            if stop { break }
+
+            var stillRunning: Int32 = 0
+            curl_multi_perform(multi, &stillRunning)
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+                let code = message.pointee.data.result
+                guard let transfer = running.removeValue(forKey: easy) else { continue }
+                curl_multi_remove_handle(multi, easy)
+                transfer.complete(code)
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for (easy, transfer) in running {
+            curl_multi_remove_handle(multi, easy)
+            transfer.finish(.failure(TransportError(.other, "the transport was shut down while the request was in flight")))
+        }
+        running.removeAll()
+        curl_multi_cleanup(multi)
+        stopped.signal()
+    }
+
+    private func handle(_ command: Command) {
+        switch command {
+        case .start(let transfer):
+            if cancelledEarly.remove(ObjectIdentifier(transfer)) != nil {
+                transfer.finish(.failure(CancellationError()))
+                return
+            }
+            let code = curl_multi_add_handle(multi, transfer.easy)
+            guard code == CURLM_OK else {
+                let text = String(cString: curl_multi_strerror(code))
+                transfer.finish(.failure(TransportError(.other, "libcurl refused the request", detail: text)))
+                return
+            }
+            running[transfer.easy] = transfer
+        case .cancel(let transfer):
+            if running.removeValue(forKey: transfer.easy) != nil {
+                curl_multi_remove_handle(multi, transfer.easy)
+                transfer.finish(.failure(CancellationError()))
+            } else if !transfer.isFinished {
+                cancelledEarly.insert(ObjectIdentifier(transfer))
+            }
+        }
+    }
+}

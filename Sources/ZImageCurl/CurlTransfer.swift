@@ -1,0 +1,273 @@
+import CCurlShims
+import Foundation
+import HTTPTypes
+import ZImage
+
+/// One request on one libcurl easy handle: its options, the response as it arrives, and the continuation to resume.
+///
+/// Invariant: created and configured on the caller's thread, then, once handed to ``CurlEngine/start(_:)``, touched only on
+/// the engine thread (libcurl's callbacks run there too) until ``finish(_:)`` resumes the caller.
+final class CurlTransfer: @unchecked Sendable {
+    let easy: UnsafeMutableRawPointer
+    var continuation: CheckedContinuation<CurlTransport.Exchange, any Error>?
+    private(set) var isFinished = false
+
+    private let method: HTTPRequest.Method
+    private let url: String
+    private let maxResponseBytes: Int
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+    private var responseBody = Data()
+    private var responseFields = HTTPFields()
+    private var exceededCap = false
+
+    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, noProxy: String) throws {
+        guard let url = request.url?.absoluteString else {
+            throw TransportError(.invalidRequest, "the request has no complete URL")
+        }
+        guard let easy = curl_easy_init() else { throw TransportError(.other, "libcurl could not create a handle") }
+        self.easy = easy
+        self.method = request.method
+        self.url = url
+        self.maxResponseBytes = configuration.maxResponseBytes
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        do {
+            try configure(request, body: body, configuration: configuration, noProxy: noProxy)
+        } catch {
+            release()
+            throw error
+        }
+    }
+
+    deinit {
+        release()
+    }
+
+    private func release() {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        errorBuffer.deallocate()
+    }
+
+    // MARK: - Options
+
+    private func configure(_ request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, noProxy: String) throws {
+        func set(_ option: CURLoption, _ value: Int) throws {
+            try check(zimage_curl_setopt_long(easy, option, value), option)
+        }
+        func set(_ option: CURLoption, _ value: String) throws {
+            try check(zimage_curl_setopt_string(easy, option, value), option)
+        }
+        func check(_ code: CURLcode, _ option: CURLoption) throws {
+            guard code == CURLE_OK else {
+                throw TransportError(.invalidRequest, "libcurl refused option \(option.rawValue)", detail: Self.describe(code))
+            }
+        }
+
+        try set(CURLOPT_URL, url)
+        try set(CURLOPT_NOSIGNAL, 1)
+        try check(zimage_curl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), CURLOPT_ERRORBUFFER)
+        try set(CURLOPT_USERAGENT, configuration.userAgent)
+        try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+        try set(CURLOPT_ACCEPT_ENCODING, "")
+        try set(CURLOPT_TCP_KEEPALIVE, 1)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+        try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.totalTimeout))
+        try set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
+        try set(CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.lowSpeedTime / .seconds(1))))
+        try check(zimage_curl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxResponseBytes)),
+                  CURLOPT_MAXFILESIZE_LARGE)
+        try set(CURLOPT_SSL_VERIFYPEER, 1)
+        try set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = configuration.caFile { try set(CURLOPT_CAINFO, caFile) }
+        try set(CURLOPT_NOPROXY, noProxy)
+
+        let isHTTPS = request.scheme?.lowercased() == "https"
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        if request.method == .get {
+            try set(CURLOPT_FOLLOWLOCATION, 1)
+            try set(CURLOPT_MAXREDIRS, configuration.maxRedirects)
+            try set(CURLOPT_REDIR_PROTOCOLS_STR, isHTTPS ? "https" : "http,https")
+        } else {
+            try set(CURLOPT_FOLLOWLOCATION, 0)
+        }
+
+        switch request.method {
+        case .get:
+            try set(CURLOPT_HTTPGET, 1)
+        case .head:
+            try set(CURLOPT_NOBODY, 1)
+        case .post:
+            try set(CURLOPT_POST, 1)
+        default:
+            try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
+        }
+        if let body {
+            try check(zimage_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), CURLOPT_POSTFIELDSIZE_LARGE)
+            // COPYPOSTFIELDS copies the bytes during the call, so a temporary pointer is enough.
+            if body.isEmpty {
+                try set(CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                try body.withUnsafeBytes { buffer in
+                    try check(zimage_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress)),
+                              CURLOPT_COPYPOSTFIELDS)
+                }
+            }
+        }
+
+        // Header fields as given; an empty "Expect:" stops libcurl's 100-continue round trip on larger bodies.
+        var lines = request.headerFields.map { "\($0.name.rawName): \($0.value)" }
+        if !request.headerFields.contains(where: { $0.name.canonicalName == "expect" }) { lines.append("Expect:") }
+        for line in lines { headerList = curl_slist_append(headerList, line) }
+        try check(zimage_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), CURLOPT_HTTPHEADER)
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(zimage_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context), CURLOPT_WRITEDATA)
+        try check(zimage_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+        }, CURLOPT_WRITEFUNCTION)
+        try check(zimage_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context), CURLOPT_HEADERDATA)
+        try check(zimage_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            guard let context else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }, CURLOPT_HEADERFUNCTION)
+    }
+
+    // MARK: - Callbacks (engine thread)
+
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard responseBody.count + bytes.count <= maxResponseBytes else {
+            exceededCap = true
+            return false
+        }
+        responseBody.append(contentsOf: bytes)
+        return true
+    }
+
+    private func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            responseFields = HTTPFields()  // a new response: after a redirect, or after 100 Continue
+            responseBody.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":"),
+              let name = HTTPField.Name(String(line[..<colon]).trimmingCharacters(in: .whitespaces))
+        else { return }
+        responseFields.append(HTTPField(name: name, value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+    }
+
+    // MARK: - Completion (engine thread)
+
+    /// Called by the engine when libcurl is done with this transfer.
+    func complete(_ code: CURLcode) {
+        guard code == CURLE_OK else {
+            finish(.failure(transportError(code)))
+            return
+        }
+        var status = 0
+        _ = zimage_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
+            finish(.failure(TransportError(
+                .redirectRefused,
+                "the server answered \(method.rawValue) \(url) with HTTP \(status), a redirect to \(location); redirects are "
+                    + "followed only for GET: use the new URL directly")))
+            return
+        }
+        finish(.success(.init(response: HTTPResponse(status: .init(code: status), headerFields: responseFields),
+                              body: responseBody, metrics: metrics())))
+    }
+
+    /// Resumes the caller once.
+    func finish(_ result: Result<CurlTransport.Exchange, any Error>) {
+        guard !isFinished else { return }
+        isFinished = true
+        let continuation = self.continuation
+        self.continuation = nil
+        continuation?.resume(with: result)
+    }
+
+    private func metrics() -> TransferMetrics {
+        func time(_ info: CURLINFO) -> Duration {
+            var microseconds: curl_off_t = 0
+            _ = zimage_curl_getinfo_off_t(easy, info, &microseconds)
+            return .microseconds(microseconds)
+        }
+        var connections = 0
+        _ = zimage_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connections)
+        var version = 0
+        _ = zimage_curl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
+        let httpVersion = switch version {
+        case CURL_HTTP_VERSION_1_0: "1.0"
+        case CURL_HTTP_VERSION_1_1: "1.1"
+        case CURL_HTTP_VERSION_2_0: "2"
+        case CURL_HTTP_VERSION_3: "3"
+        default: "unknown"
+        }
+        return TransferMetrics(
+            nameLookup: time(CURLINFO_NAMELOOKUP_TIME_T), connect: time(CURLINFO_CONNECT_TIME_T),
+            tlsHandshake: time(CURLINFO_APPCONNECT_TIME_T), firstByte: time(CURLINFO_STARTTRANSFER_TIME_T),
+            total: time(CURLINFO_TOTAL_TIME_T), connectionsOpened: connections, httpVersion: httpVersion)
+    }
+
+    /// libcurl's failure in words, with its code and message in the detail.
+    private func transportError(_ code: CURLcode) -> TransportError {
+        let text = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
+        let detail = "libcurl error \(code.rawValue): \(text)"
+        let target = Self.hostAndPort(url)
+        switch code {
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            return TransportError(.dnsFailure, "the host name of \(target) could not be resolved", detail: detail)
+        case CURLE_COULDNT_CONNECT:
+            if text.localizedCaseInsensitiveContains("refused") {
+                return TransportError(.connectionRefused, "the connection to \(target) was refused (nothing listens there?)", detail: detail)
+            }
+            return TransportError(.connectionRefused, "no connection could be opened to \(target)", detail: detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return TransportError(.timeout, "\(target) did not answer in time", detail: detail)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
+            return TransportError(.tls, "the TLS connection to \(target) failed (certificate not trusted, or handshake refused)",
+                                  detail: detail)
+        case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
+            return TransportError(.connectionReset, "the connection to \(target) was closed before the response was complete",
+                                  detail: detail)
+        case CURLE_WRITE_ERROR where exceededCap, CURLE_FILESIZE_EXCEEDED:
+            return TransportError(.responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
+                                  detail: detail)
+        case CURLE_TOO_MANY_REDIRECTS:
+            return TransportError(.redirectRefused, "\(target) redirected too many times", detail: detail)
+        case CURLE_UNSUPPORTED_PROTOCOL where hasRedirect:
+            return TransportError(.redirectRefused, "\(target) redirected to a scheme that is refused (never from https to http)",
+                                  detail: detail)
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            return TransportError(.invalidRequest, "the URL cannot be used", detail: detail)
+        default:
+            return TransportError(.other, "the request to \(target) failed", detail: detail)
+        }
+    }
+
+    private var hasRedirect: Bool {
+        var redirect: UnsafeMutablePointer<CChar>?
+        _ = zimage_curl_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirect)
+        return redirect != nil
+    }
+
+    private static func hostAndPort(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "the server" }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        max(1, Int(duration / .milliseconds(1)))
+    }
+
+    private static func describe(_ code: CURLcode) -> String {
+        "libcurl error \(code.rawValue): \(String(cString: curl_easy_strerror(code)))"
+    }
+}

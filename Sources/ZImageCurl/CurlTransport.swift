@@ -1,0 +1,137 @@
+import CCurlShims
+import Foundation
+import HTTPTypes
+import ZImage
+
+/// The live transport: HTTP over libcurl.
+///
+/// - Connections are reused across calls (one multi handle and its connection cache), HTTP/2 is used over TLS where the
+///   server offers it, and concurrent calls run side by side.
+/// - Connect, total and low-speed timeouts; TLS verification always on, with an optional extra CA file, never "insecure".
+/// - Redirects are followed only for GET, at most ``Configuration/maxRedirects``, and never from https to http; a redirected
+///   POST is an error that names the new location.
+/// - A response larger than ``Configuration/maxResponseBytes`` is an error, and no more of it is kept.
+/// - Proxies come from the environment (`https_proxy`, `HTTPS_PROXY`, `http_proxy`, `ALL_PROXY`, `NO_PROXY`), except that
+///   loopback addresses are never proxied.
+/// - Cancelling the calling task ends its transfer at once with `CancellationError`.
+/// - libcurl runs on a thread of its own (see ``CurlEngine``), never on Swift's cooperative thread pool.
+public final class CurlTransport: Transport {
+    /// How the transport behaves; the defaults suit a generation that takes tens of seconds.
+    public struct Configuration: Sendable {
+        /// The longest time to open a connection (TCP and TLS).
+        public var connectTimeout: Duration
+        /// The longest time for a whole exchange. The official SDKs use 300 s.
+        public var totalTimeout: Duration
+        /// A transfer slower than this many bytes a second for ``lowSpeedTime`` is abandoned.
+        public var lowSpeedLimit: Int
+        /// See ``lowSpeedLimit``; whole seconds, at least one. The wait for a generation's first byte counts too, so this
+        /// must exceed the longest generation.
+        public var lowSpeedTime: Duration
+        /// The largest response body kept; a larger one is an error.
+        public var maxResponseBytes: Int
+        /// The most redirects a GET follows.
+        public var maxRedirects: Int
+        /// A PEM file of extra CA certificates to trust (a private CA or a test server), or `nil` for the system's.
+        public var caFile: String?
+        /// The User-Agent header.
+        public var userAgent: String
+
+        /// Creates a configuration.
+        public init(
+            connectTimeout: Duration = .seconds(20),
+            totalTimeout: Duration = .seconds(300),
+            lowSpeedLimit: Int = 1,
+            lowSpeedTime: Duration = .seconds(180),
+            maxResponseBytes: Int = 64 << 20,
+            maxRedirects: Int = 5,
+            caFile: String? = nil,
+            userAgent: String = LibCurl.userAgent
+        ) {
+            self.connectTimeout = connectTimeout
+            self.totalTimeout = totalTimeout
+            self.lowSpeedLimit = lowSpeedLimit
+            self.lowSpeedTime = lowSpeedTime
+            self.maxResponseBytes = maxResponseBytes
+            self.maxRedirects = maxRedirects
+            self.caFile = caFile
+            self.userAgent = userAgent
+        }
+    }
+
+    /// The configuration every request of this transport uses.
+    public let configuration: Configuration
+    private let engine: CurlEngine
+    private let noProxy: String
+
+    /// Creates a transport and starts its libcurl thread.
+    ///
+    /// - Throws: ``TransportError`` when libcurl cannot be initialised.
+    public init(configuration: Configuration = Configuration(), environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard LibCurl.isInitialized else { throw TransportError(.other, "libcurl could not be initialised") }
+        self.configuration = configuration
+        self.noProxy = Self.noProxyList(environment: environment)
+        self.engine = try CurlEngine()
+    }
+
+    deinit {
+        engine.shutdown()
+    }
+
+    public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        let exchange = try await exchange(request, body: body)
+        return (exchange.response, exchange.body)
+    }
+
+    /// One completed exchange with libcurl's timings of it.
+    public struct Exchange: Sendable {
+        /// The response head (of the last response, after any redirect).
+        public var response: HTTPResponse
+        /// The response body.
+        public var body: Data
+        /// Where the time went.
+        public var metrics: TransferMetrics
+    }
+
+    /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
+    public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
+        try Task.checkCancellation()
+        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, noProxy: noProxy)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.continuation = continuation
+                engine.start(transfer)
+            }
+        } onCancel: {
+            engine.cancel(transfer)
+        }
+    }
+
+    /// `NO_PROXY` from the environment plus the loopback addresses, which are never proxied.
+    static func noProxyList(environment: [String: String]) -> String {
+        let fromEnvironment = [environment["no_proxy"], environment["NO_PROXY"]].compactMap { $0 }
+            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { !$0.isEmpty }
+        if fromEnvironment.contains("*") { return "*" }
+        var seen = Set<String>()
+        return (fromEnvironment + ["localhost", "127.0.0.1", "127.0.0.0/8", "::1"]).filter { seen.insert($0).inserted }
+            .joined(separator: ",")
+    }
+}
+
+/// libcurl's timings of one exchange, each from the start of the transfer.
+public struct TransferMetrics: Sendable, Hashable, Codable {
+    /// When the name was resolved.
+    public var nameLookup: Duration
+    /// When the TCP connection was open.
+    public var connect: Duration
+    /// When the TLS handshake was done (zero without TLS).
+    public var tlsHandshake: Duration
+    /// When the first byte of the response arrived.
+    public var firstByte: Duration
+    /// When the exchange ended.
+    public var total: Duration
+    /// New connections opened for this exchange (0 when an open one was reused).
+    public var connectionsOpened: Int
+    /// The HTTP version used: `1.1`, `2`, …
+    public var httpVersion: String
+}

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+
+/// A misbehaviour the server plays instead of, or on top of, its backend's answer: one request at a time, in the order
+/// scripted, for any path or for one path.
+public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
+    /// An error answer in DashScope's shape (`request_id`, `code`, `message`), with `Retry-After` when given.
+    case status(Int, code: String, message: String = "simulated failure", retryAfter: String? = nil)
+    /// The backend's answer, after waiting this long before sending the headers.
+    case delayBeforeHeaders(Duration)
+    /// The backend's answer, its body sent `chunkSize` bytes at a time with `interval` between chunks.
+    case slowBody(chunkSize: Int, interval: Duration)
+    /// The backend's answer with its full Content-Length, but only half of the body, then the connection is closed.
+    case truncatedBody
+    /// The connection is reset (TCP RST) without any answer.
+    case connectionReset
+    /// A 200 answer whose JSON body is cut off.
+    case invalidJSON
+    /// A redirect to `location`.
+    case redirect(to: String, status: Int = 302)
+    /// Any answer at all.
+    case raw(status: Int, contentType: String, body: Data)
+
+    public var description: String {
+        switch self {
+        case .status(let status, let code, _, let retryAfter):
+            "status \(status) \(code)" + (retryAfter.map { " retry-after \($0)" } ?? "")
+        case .delayBeforeHeaders(let delay): "delay \(delay) before headers"
+        case .slowBody(let size, let interval): "slow body (\(size) bytes every \(interval))"
+        case .truncatedBody: "truncated body"
+        case .connectionReset: "connection reset"
+        case .invalidJSON: "invalid JSON"
+        case .redirect(let location, let status): "redirect \(status) to \(location)"
+        case .raw(let status, let type, let body): "raw \(status) \(type) (\(body.count) bytes)"
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// Serves the requests of one connection, in order, applying scripted faults.
+struct ConnectionHandler: Sendable {
+    let backend: any SimulatorBackend
+    let state: ServerState
+    let serverBaseURL: URL
+
+    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body = ByteBuffer()
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        head = requestHead
+                        body.clear()
+                    case .body(var chunk):
+                        body.writeBuffer(&chunk)
+                    case .end:
+                        guard let requestHead = head else { continue }
+                        head = nil
+                        let keepOpen = try await answer(requestHead, body: Data(body.readableBytesView), outbound: outbound,
+                                                        channel: connection.channel)
+                        if !keepOpen || !requestHead.isKeepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            // The peer went away, or a fault closed the connection: nothing more to do for it.
+        }
+    }
+
+    /// Answers one request; returns whether the connection stays open.
+    private func answer(
+        _ head: HTTPRequestHead, body: Data, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
+    ) async throws -> Bool {
+        let target = head.uri
+        let path = String(target.prefix { $0 != "?" })
+        let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) }
+        var fields = HTTPFields()
+        for (name, value) in head.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        let request = SimulatorRequest(
+            method: HTTPRequest.Method(head.method.rawValue) ?? .get, path: path, query: query,
+            headerFields: fields, body: body, serverBaseURL: serverBaseURL)
+        let fault = state.takeFault(for: path)
+        func log(_ status: Int?) {
+            let entry = SimulatorLogEntry(
+                method: head.method.rawValue, target: target, status: status, fault: fault?.description,
+                hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
+            state.locked { $0.log.append(entry) }
+        }
+
+        let response: SimulatorResponse
+        switch fault {
+        case .connectionReset:
+            log(nil)
+            if let provider = channel as? any SocketOptionProvider {
+                try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
+            try? await channel.close()
+            return false
+        case .status(let status, let code, let message, let retryAfter):
+            var headers = HTTPFields()
+            if let retryAfter { headers[.retryAfter] = retryAfter }
+            let requestID = UUID().uuidString.lowercased()
+            response = .json(status, DashScopeSimulation.errorBody(code: code, message: message, requestID: requestID), headers: headers)
+        case .invalidJSON:
+            response = .json(200, Data(#"{"output": {"choices": [{"finish_reason": "stop", "message": {"#.utf8))
+        case .redirect(let location, let status):
+            var headers = HTTPFields()
+            headers[.location] = location
+            response = SimulatorResponse(status: status, headerFields: headers)
+        case .raw(let status, let contentType, let rawBody):
+            var headers = HTTPFields()
+            headers[.contentType] = contentType
+            response = SimulatorResponse(status: status, headerFields: headers, body: rawBody)
+        case .delayBeforeHeaders(let delay):
+            try await Task.sleep(for: delay)
+            response = await backend.respond(to: request)
+        case .slowBody, .truncatedBody, nil:
+            response = await backend.respond(to: request)
+        }
+        log(response.status)
+
+        var headers = HTTPHeaders()
+        for field in response.headerFields where field.name != .contentLength {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if !head.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)))
+
+        switch fault {
+        case .truncatedBody:
+            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
+            try? await channel.close()
+            return false
+        case .slowBody(let chunkSize, let interval):
+            var offset = 0
+            while offset < response.body.count {
+                let end = min(offset + max(1, chunkSize), response.body.count)
+                try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body[offset..<end]))))
+                offset = end
+                if offset < response.body.count { try await Task.sleep(for: interval) }
+            }
+        default:
+            if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+        }
+        try await outbound.write(.end(nil))
+        return true
+    }
+}

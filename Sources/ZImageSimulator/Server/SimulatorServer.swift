@@ -1,0 +1,163 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// An HTTP/1.1 server on loopback that answers with a ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
+///
+/// It counts the connections it accepts and logs every request (the Authorization value is never kept), so tests can
+/// assert both. Start it on port 0 (the default) to get a free port; stop it with ``shutdown()``.
+public final class SimulatorServer: Sendable {
+    /// The address it listens on.
+    public let host: String
+    /// The port it listens on.
+    public let port: Int
+    private let state: ServerState
+    private let serverChannel: any Channel
+    private let acceptTask: Task<Void, Never>
+
+    /// `http://HOST:PORT`.
+    public let baseURL: URL
+
+    /// The simulated generation endpoint on this server.
+    public var generationURL: URL { baseURL.appendingPathComponent(DashScopeSimulation.generationPath) }
+
+    /// Connections accepted so far.
+    public var acceptedConnections: Int { state.locked { $0.accepted } }
+
+    /// Every request answered so far, in order.
+    public var requests: [SimulatorLogEntry] { state.locked { $0.log } }
+
+    /// Starts a server answering with `backend`.
+    ///
+    /// - Parameters:
+    ///   - host: the address to listen on; loopback by default.
+    ///   - port: the port; 0 picks a free one.
+    public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend) async throws -> SimulatorServer {
+        let state = ServerState()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        guard let boundPort = channel.channel.localAddress?.port else {
+            try? await channel.channel.close()
+            throw SimulatorError("the server socket has no port")
+        }
+        guard let baseURL = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)") else {
+            try? await channel.channel.close()
+            throw SimulatorError("\(host):\(boundPort) does not make a URL")
+        }
+        let connectionHandler = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL)
+        let task = Task {
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await channel.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            state.locked {
+                                $0.accepted += 1
+                                $0.connections[ObjectIdentifier(connection.channel)] = connection.channel
+                            }
+                            group.addTask {
+                                await connectionHandler.serve(connection)
+                                state.locked { _ = $0.connections.removeValue(forKey: ObjectIdentifier(connection.channel)) }
+                            }
+                        }
+                    }
+                } catch {
+                    // The listening socket closed: shutdown() or a fatal socket error; either way the server stops.
+                }
+            }
+        }
+        return SimulatorServer(host: host, port: boundPort, baseURL: baseURL, state: state, serverChannel: channel.channel,
+                               acceptTask: task)
+    }
+
+    private init(host: String, port: Int, baseURL: URL, state: ServerState, serverChannel: any Channel, acceptTask: Task<Void, Never>) {
+        self.host = host
+        self.port = port
+        self.baseURL = baseURL
+        self.state = state
+        self.serverChannel = serverChannel
+        self.acceptTask = acceptTask
+    }
+
+    /// Plays `fault` for the next `times` requests (to `path` only, when given) instead of the backend's plain answer.
+    /// Faults are played in the order they were injected.
+    public func inject(_ fault: SimulatorFault, path: String? = nil, times: Int = 1) {
+        state.locked { state in
+            for _ in 0..<max(0, times) { state.faults.append(.init(path: path, fault: fault)) }
+        }
+    }
+
+    /// Faults injected and not yet played.
+    public var pendingFaults: Int { state.locked { $0.faults.count } }
+
+    /// Stops listening, closes every connection and ends every request in progress.
+    public func shutdown() async {
+        try? await serverChannel.close()
+        let open = state.locked { Array($0.connections.values) }
+        for channel in open { try? await channel.close() }
+        acceptTask.cancel()
+        await acceptTask.value
+    }
+}
+
+/// One request the server answered.
+public struct SimulatorLogEntry: Sendable, Hashable {
+    /// The method.
+    public var method: String
+    /// The path and query as requested.
+    public var target: String
+    /// The status answered, or `nil` when the connection was reset instead.
+    public var status: Int?
+    /// The fault played, if any.
+    public var fault: String?
+    /// Whether the request had an Authorization header (its value is never kept).
+    public var hadAuthorization: Bool
+    /// The User-Agent header.
+    public var userAgent: String?
+}
+
+struct SimulatorError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// The server's shared, locked state.
+final class ServerState: Sendable {
+    struct ScriptedFault {
+        var path: String?
+        var fault: SimulatorFault
+    }
+
+    struct Contents {
+        var accepted = 0
+        var log: [SimulatorLogEntry] = []
+        var faults: [ScriptedFault] = []
+        var connections: [ObjectIdentifier: any Channel] = [:]
+    }
+
+    private let contents = Mutex(Contents())
+
+    func locked<Result>(_ body: (inout Contents) -> Result) -> Result {
+        contents.withLock { body(&$0) }
+    }
+
+    /// The first scripted fault for `path`, removed from the script.
+    func takeFault(for path: String) -> SimulatorFault? {
+        locked { contents in
+            guard let index = contents.faults.firstIndex(where: { $0.path == nil || $0.path == path }) else { return nil }
+            return contents.faults.remove(at: index).fault
+        }
+    }
+}

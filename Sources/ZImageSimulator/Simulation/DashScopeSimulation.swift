@@ -1,0 +1,183 @@
+import Foundation
+import HTTPTypes
+import Synchronization
+import ZImage
+
+/// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per CONTRACT.md.
+///
+/// - `POST /api/v1/services/aigc/multimodal-generation/generation` validates the request the way the real API does (the
+///   documented codes; messages marked *inferred* where the documentation gives none), then answers the documented success
+///   shape in the region's key order, with an image URL on this same server shaped like an OSS presigned URL.
+///   `prompt_extend: true` adds a rewritten prompt, reasoning text and `reasoning_tokens`. A prompt over 800 characters
+///   is cut silently, as the API does.
+/// - `GET /results/…png` serves a real PNG of the requested size, deterministic from prompt and seed; after its `Expires`
+///   time it answers OSS's 403 XML.
+/// - `GET /compatible-mode/v1/models` and `GET /api/v1/models` list the model (the read-only probe).
+/// - A key it was not given gets 401 `InvalidApiKey`.
+/// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
+public struct DashScopeSimulation: SimulatorBackend {
+    /// The path of the generation endpoint.
+    public static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
+    /// The path of the models list used by probes.
+    public static let modelsPath = "/compatible-mode/v1/models"
+    /// A prompt containing this is refused as inappropriate content.
+    public static let inappropriateMarker = "[[inappropriate]]"
+
+    /// Which region's answers to imitate (key order, result path).
+    public var region: Region
+    /// The keys accepted; any other gets 401.
+    public var acceptedKeys: Set<String>
+    private let counter = Counter()
+
+    /// Creates a simulation of `region` accepting `acceptedKeys`.
+    public init(region: Region = .beijing, acceptedKeys: Set<String>) {
+        self.region = region
+        self.acceptedKeys = acceptedKeys
+    }
+
+    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+        let requestID = counter.nextRequestID(seed: request.body)
+        switch (request.method, request.path) {
+        case (.post, Self.generationPath):
+            if let refusal = authorize(request, requestID: requestID) { return refusal }
+            return generate(request, requestID: requestID)
+        case (.get, Self.modelsPath), (.get, "/api/v1/models"):
+            if let refusal = authorize(request, requestID: requestID) { return refusal }
+            return models()
+        case (.get, let path) where path.hasPrefix("/results/"):
+            return image(request)
+        case (_, Self.generationPath), (_, Self.modelsPath):
+            return error(405, "MethodNotAllowed", "Method \(request.method.rawValue) is not allowed here.", requestID)
+        default:
+            return error(404, "NotFound", "No such path: \(request.path)", requestID)
+        }
+    }
+
+    // MARK: - Generation
+
+    private func authorize(_ request: SimulatorRequest, requestID: String) -> SimulatorResponse? {
+        let value = request.headerFields[.authorization] ?? ""
+        let key = value.hasPrefix("Bearer ") ? String(value.dropFirst("Bearer ".count)) : ""
+        guard acceptedKeys.contains(key) else {
+            return error(401, "InvalidApiKey", "Invalid API-key provided.", requestID)
+        }
+        return nil
+    }
+
+    private func generate(_ request: SimulatorRequest, requestID: String) -> SimulatorResponse {
+        let parsed: Generation
+        switch Generation.parse(request.body) {
+        case .success(let generation): parsed = generation
+        case .failure(let refusal): return error(refusal.status, refusal.code, refusal.message, requestID)
+        }
+        if parsed.prompt.contains(Self.inappropriateMarker) {
+            return error(400, "DataInspectionFailed", "Input data may contain inappropriate content.", requestID)
+        }
+        let hash = SHA256.hexDigest(of: Data("\(parsed.prompt)\u{0}\(parsed.seed.map(String.init) ?? "-")".utf8))
+        let expires = Int(Date().timeIntervalSince1970) + 86_400
+        let imageURL = request.serverBaseURL.absoluteString
+            + "/results/\(region.rawValue)/\(parsed.width)x\(parsed.height)/\(hash.prefix(32)).png"
+            + "?Expires=\(expires)&OSSAccessKeyId=LTAIsimulated&Signature=\(hash.suffix(27))%3D"
+
+        let text = parsed.promptExtend ? Self.rewrite(parsed.prompt) : parsed.prompt
+        let reasoning = parsed.promptExtend
+            ? "The prompt names a scene; I add light, composition and texture so the image reads clearly." : ""
+        let content = OrderedJSON.array([.object([("image", .string(imageURL))]), .object([("text", .string(text))])])
+        let message: OrderedJSON = switch region {
+        case .singapore: .object([("role", .string("assistant")), ("content", content), ("reasoning_content", .string(reasoning))])
+        case .beijing: .object([("content", content), ("reasoning_content", .string(reasoning)), ("role", .string("assistant"))])
+        }
+        let tokens = parsed.promptExtend
+            ? (input: 60 + parsed.prompt.count / 4, output: 90, reasoning: 40) : (input: 0, output: 0, reasoning: 0)
+        var usage: [(String, OrderedJSON)] = [
+            ("width", .int(parsed.width)), ("height", .int(parsed.height)), ("image_count", .int(1)),
+            ("input_tokens", .int(tokens.input)), ("output_tokens", .int(tokens.output)),
+            ("total_tokens", .int(tokens.input + tokens.output)),
+        ]
+        if parsed.promptExtend {
+            usage.append(("output_tokens_details", .object([("reasoning_tokens", .int(tokens.reasoning))])))
+        }
+        if region == .beijing { usage.sort { $0.0 < $1.0 } }
+        let body = OrderedJSON.object([
+            ("output", .object([("choices", .array([.object([("finish_reason", .string("stop")), ("message", message)])]))])),
+            ("usage", .object(usage)),
+            ("request_id", .string(requestID)),
+        ])
+        return .json(200, body.data)
+    }
+
+    private static func rewrite(_ prompt: String) -> String {
+        "\(prompt.trimmingCharacters(in: .whitespacesAndNewlines)), in soft natural light, balanced composition, fine detail"
+    }
+
+    // MARK: - Models and images
+
+    private func models() -> SimulatorResponse {
+        let model = OrderedJSON.object([("id", .string(WireFormat.model)), ("object", .string("model")),
+                                        ("owned_by", .string("system"))])
+        return .json(200, OrderedJSON.object([("object", .string("list")), ("data", .array([model]))]).data)
+    }
+
+    private func image(_ request: SimulatorRequest) -> SimulatorResponse {
+        // /results/<region>/<W>x<H>/<hash>.png
+        let parts = request.path.split(separator: "/")
+        guard parts.count == 4, parts[3].hasSuffix(".png") else { return ossError(404, "NoSuchKey", "The specified key does not exist.") }
+        let dimensions = parts[2].split(separator: "x").compactMap { Int($0) }
+        guard dimensions.count == 2, ImageSize.sideRange.contains(dimensions[0]), ImageSize.sideRange.contains(dimensions[1]) else {
+            return ossError(404, "NoSuchKey", "The specified key does not exist.")
+        }
+        if let expires = request.queryValue("Expires").flatMap(Int.init), expires < Int(Date().timeIntervalSince1970) {
+            return ossError(403, "AccessDenied", "Request has expired.")
+        }
+        let seed = Array(SHA256.digest(of: Data(parts[3].utf8)).prefix(6))
+        var fields = HTTPFields()
+        fields[.contentType] = "image/png"
+        return SimulatorResponse(status: 200, headerFields: fields,
+                                 body: PNGEncoder.gradient(width: dimensions[0], height: dimensions[1], seed: seed))
+    }
+
+    /// OSS's error answer: XML with Code, Message and RequestId.
+    public static func ossErrorBody(code: String, message: String) -> Data {
+        Data("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Error>
+              <Code>\(code)</Code>
+              <Message>\(message)</Message>
+              <RequestId>5F0C1A2B3C4D5E6F70818293</RequestId>
+              <HostId>dashscope-result.oss.aliyuncs.com</HostId>
+            </Error>
+
+            """.utf8)
+    }
+
+    private func ossError(_ status: Int, _ code: String, _ message: String) -> SimulatorResponse {
+        var fields = HTTPFields()
+        fields[.contentType] = "application/xml"
+        return SimulatorResponse(status: status, headerFields: fields, body: Self.ossErrorBody(code: code, message: message))
+    }
+
+    private func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> SimulatorResponse {
+        .json(status, Self.errorBody(code: code, message: message, requestID: requestID))
+    }
+
+    /// DashScope's error body.
+    public static func errorBody(code: String, message: String, requestID: String) -> Data {
+        OrderedJSON.object([("request_id", .string(requestID)), ("code", .string(code)), ("message", .string(message))]).data
+    }
+}
+
+/// Request ids in DashScope's UUID form, deterministic for a given sequence of requests (so re-recording a scenario
+/// against a fresh simulator gives the same ids).
+final class Counter: Sendable {
+    private let value = Mutex(0)
+
+    func nextRequestID(seed: Data) -> String {
+        let number = value.withLock { count -> Int in
+            count += 1
+            return count
+        }
+        let hex = SHA256.hexDigest(of: seed + Data("#\(number)".utf8))
+        let characters = Array(hex.prefix(32))
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
+}

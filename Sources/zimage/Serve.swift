@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import ZImage
+import ZImageSimulator
+
+/// `zimage serve`: a DashScope look-alike on loopback, for trying the client (or any HTTP client) without an account.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a local DashScope simulator (or, later, a cassette folder) until interrupted.",
+        discussion: """
+            The simulator answers the z-image-turbo generation endpoint as CONTRACT.md describes, serves real PNGs of \
+            the requested size from the same server, and lists the model for probes. It accepts only the keys given \
+            with --accept-key (sk-test-local by default); any other key gets 401 InvalidApiKey.
+
+            Example:
+              zimage serve --simulate --port 8080
+              curl -s http://127.0.0.1:8080/api/v1/services/aigc/multimodal-generation/generation \\
+                -H 'Authorization: Bearer sk-test-local' -H 'Content-Type: application/json' \\
+                -d '{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024"}}'
+
+            Stop it with Ctrl-C (SIGINT) or SIGTERM.
+            """
+    )
+
+    @Flag(help: "Simulate DashScope (the default).")
+    var simulate = false
+
+    @Option(help: ArgumentHelp("Serve the cassettes of this folder instead (not available yet: it arrives with record/replay).",
+                               valueName: "dir"))
+    var cassettes: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 0
+
+    @Option(help: "Region whose answers to imitate: beijing or singapore.")
+    var region = Region.beijing.rawValue
+
+    @Option(name: .customLong("accept-key"), help: "A key the simulator accepts (repeatable).")
+    var acceptedKeys: [String] = ["sk-test-local"]
+
+    func validate() throws {
+        if cassettes != nil {
+            throw ValidationError("--cassettes is not available yet: serving cassettes arrives with record/replay; use --simulate")
+        }
+        guard Region(name: region) != nil else {
+            throw ValidationError("--region is \"\(region)\"; allowed: \(Region.allowedNames)")
+        }
+        guard (0...65535).contains(port) else { throw ValidationError("--port is \(port); allowed: 0 to 65535") }
+    }
+
+    func run() async throws {
+        let region = Region(name: region) ?? .beijing
+        let simulation = DashScopeSimulation(region: region, acceptedKeys: Set(acceptedKeys))
+        let server: SimulatorServer
+        do {
+            server = try await SimulatorServer.start(host: host, port: port, backend: simulation)
+        } catch {
+            printError("zimage: cannot listen on \(host):\(port): \(error)")
+            throw ExitCode(1)
+        }
+        // Written straight to the file descriptor, unbuffered: a script reading the port must see it at once.
+        printOutput("Simulating DashScope (\(region.displayName)) at \(server.baseURL.absoluteString)")
+        printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
+        printOutput("  models (probe):      \(server.baseURL.absoluteString)\(DashScopeSimulation.modelsPath)")
+        printOutput("  accepted keys:       \(acceptedKeys.count) (\(acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"))")
+        printOutput("Press Ctrl-C to stop.")
+        let signal = await Self.nextTerminationSignal()
+        printOutput("Received \(signal), stopping after \(server.requests.count) requests on \(server.acceptedConnections) connections.")
+        await server.shutdown()
+    }
+
+    /// Waits for SIGINT or SIGTERM and returns its name.
+    private static func nextTerminationSignal() async -> String {
+        await withCheckedContinuation { continuation in
+            let once = SignalOnce(continuation)
+            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+                source.setEventHandler { once.resume(name) }
+                source.resume()
+                once.keep(source)
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first signal's name, keeping the signal sources alive until then.
+private final class SignalOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<String, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(_ continuation: CheckedContinuation<String, Never>) {
+        self.continuation = continuation
+    }
+
+    func keep(_ source: any DispatchSourceSignal) {
+        lock.withLock { sources.append(source) }
+    }
+
+    func resume(_ name: String) {
+        let continuation = lock.withLock { () -> CheckedContinuation<String, Never>? in
+            defer { self.continuation = nil }
+            return self.continuation
+        }
+        continuation?.resume(returning: name)
+    }
+}
