@@ -21,7 +21,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var responseFields = HTTPFields()
     private var exceededCap = false
 
-    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, noProxy: String) throws {
+    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings) throws {
         guard let url = request.url?.absoluteString else {
             throw TransportError(.invalidRequest, "the request has no complete URL")
         }
@@ -32,7 +32,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.maxResponseBytes = configuration.maxResponseBytes
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         do {
-            try configure(request, body: body, configuration: configuration, noProxy: noProxy)
+            try configure(request, body: body, configuration: configuration, proxies: proxies)
         } catch {
             release()
             throw error
@@ -52,7 +52,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: - Options
 
-    private func configure(_ request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, noProxy: String) throws {
+    private func configure(
+        _ request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings
+    ) throws {
         func set(_ option: CURLoption, _ value: Int) throws {
             try check(zimage_curl_setopt_long(easy, option, value), option)
         }
@@ -81,7 +83,8 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = configuration.caFile { try set(CURLOPT_CAINFO, caFile) }
-        try set(CURLOPT_NOPROXY, noProxy)
+        try set(CURLOPT_PROXY, proxies.proxy(forScheme: request.scheme))
+        try set(CURLOPT_NOPROXY, proxies.noProxy)
 
         let isHTTPS = request.scheme?.lowercased() == "https"
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
@@ -224,10 +227,11 @@ final class CurlTransfer: @unchecked Sendable {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return TransportError(.dnsFailure, "the host name of \(target) could not be resolved", detail: detail)
         case CURLE_COULDNT_CONNECT:
-            if text.localizedCaseInsensitiveContains("refused") {
-                return TransportError(.connectionRefused, "the connection to \(target) was refused (nothing listens there?)", detail: detail)
-            }
-            return TransportError(.connectionRefused, "no connection could be opened to \(target)", detail: detail)
+            var osError = 0
+            _ = zimage_curl_getinfo_long(easy, CURLINFO_OS_ERRNO, &osError)
+            let reason = osError == Int(ECONNREFUSED) ? "was refused (nothing listens there?)"
+                : osError != 0 ? "failed: \(String(cString: strerror(Int32(osError))))" : "could not be opened"
+            return TransportError(.connectionRefused, "the connection to \(target) \(reason)", detail: detail)
         case CURLE_OPERATION_TIMEDOUT:
             return TransportError(.timeout, "\(target) did not answer in time", detail: detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,

@@ -61,15 +61,18 @@ public final class CurlTransport: Transport {
     /// The configuration every request of this transport uses.
     public let configuration: Configuration
     private let engine: CurlEngine
-    private let noProxy: String
+    private let proxies: ProxySettings
 
     /// Creates a transport and starts its libcurl thread.
     ///
+    /// - Parameters:
+    ///   - configuration: timeouts, limits, TLS and User-Agent.
+    ///   - environment: where the proxy variables are read (the process environment by default).
     /// - Throws: ``TransportError`` when libcurl cannot be initialised.
     public init(configuration: Configuration = Configuration(), environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard LibCurl.isInitialized else { throw TransportError(.other, "libcurl could not be initialised") }
         self.configuration = configuration
-        self.noProxy = Self.noProxyList(environment: environment)
+        self.proxies = ProxySettings(environment: environment)
         self.engine = try CurlEngine()
     }
 
@@ -95,7 +98,7 @@ public final class CurlTransport: Transport {
     /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
     public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
         try Task.checkCancellation()
-        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, noProxy: noProxy)
+        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation
@@ -104,17 +107,6 @@ public final class CurlTransport: Transport {
         } onCancel: {
             engine.cancel(transfer)
         }
-    }
-
-    /// `NO_PROXY` from the environment plus the loopback addresses, which are never proxied.
-    static func noProxyList(environment: [String: String]) -> String {
-        let fromEnvironment = [environment["no_proxy"], environment["NO_PROXY"]].compactMap { $0 }
-            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            .filter { !$0.isEmpty }
-        if fromEnvironment.contains("*") { return "*" }
-        var seen = Set<String>()
-        return (fromEnvironment + ["localhost", "127.0.0.1", "127.0.0.0/8", "::1"]).filter { seen.insert($0).inserted }
-            .joined(separator: ",")
     }
 }
 

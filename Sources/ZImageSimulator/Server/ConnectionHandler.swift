@@ -50,11 +50,16 @@ struct ConnectionHandler: Sendable {
             method: HTTPRequest.Method(head.method.rawValue) ?? .get, path: path, query: query,
             headerFields: fields, body: body, serverBaseURL: serverBaseURL)
         let fault = state.takeFault(for: path)
+        // Logged on arrival, so a test sees a request the server is still holding; the status is added when answered.
+        let entry = SimulatorLogEntry(
+            method: head.method.rawValue, target: target, status: nil, fault: fault?.description,
+            hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
+        let logIndex = state.locked { contents -> Int in
+            contents.log.append(entry)
+            return contents.log.count - 1
+        }
         func log(_ status: Int?) {
-            let entry = SimulatorLogEntry(
-                method: head.method.rawValue, target: target, status: status, fault: fault?.description,
-                hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
-            state.locked { $0.log.append(entry) }
+            state.locked { $0.log[logIndex].status = status }
         }
 
         let response: SimulatorResponse

@@ -1,0 +1,131 @@
+import Foundation
+import Synchronization
+import Testing
+import ZImage
+import ZImageCurl
+import ZImageSimulator
+
+@Suite("Each simulator fault ends as the right ZImageError, in time, retried only where the policy says", .timeLimit(.minutes(1)))
+struct FaultTests {
+    /// A transport with short timeouts, so a fault that would hang shows up as a timeout within seconds.
+    static let quick = CurlTransport.Configuration(
+        connectTimeout: .seconds(2), totalTimeout: .seconds(2), lowSpeedLimit: 1000, lowSpeedTime: .seconds(1))
+
+    /// What a fault must become.
+    enum Expected: Sendable, CustomStringConvertible {
+        case api(Int, String)
+        case transport(TransportError.Kind)
+        case undecodable
+
+        var description: String {
+            switch self {
+            case .api(let status, let code): "api \(status) \(code)"
+            case .transport(let kind): "transport \(kind)"
+            case .undecodable: "undecodable"
+            }
+        }
+    }
+
+    static let cases: [(SimulatorFault, Expected)] = [
+        (.status(500, code: "InternalError"), .api(500, "InternalError")),
+        (.status(503, code: "ModelUnavailable"), .api(503, "ModelUnavailable")),
+        (.status(429, code: "Throttling.RateQuota", retryAfter: "1"), .api(429, "Throttling.RateQuota")),
+        (.delayBeforeHeaders(.seconds(30)), .transport(.timeout)),
+        (.slowBody(chunkSize: 8, interval: .milliseconds(1500)), .transport(.timeout)),
+        (.truncatedBody, .transport(.connectionReset)),
+        (.connectionReset, .transport(.connectionReset)),
+        (.invalidJSON, .undecodable),
+        (.redirect(to: "http://127.0.0.1:9/x"), .transport(.redirectRefused)),
+    ]
+
+    @Test("one fault, no retry", arguments: cases)
+    func fault(_ fault: SimulatorFault, expected: Expected) async throws {
+        let fixture = try await SimulatorFixture.start(configuration: Self.quick)
+        defer { Task { await fixture.stop() } }
+        fixture.server.inject(fault)
+        let started = ContinuousClock.now
+        let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
+        // The transport's 2 s limit ends it; the 30 s fault would otherwise hold it (generous bound: no hang, not speed).
+        #expect(started.duration(to: .now) < .seconds(15))
+        switch (error, expected) {
+        case (.api(let failure), .api(let status, let code)):
+            #expect(failure.status == status && failure.code == code)
+        case (.transport(let failure), .transport(let kind)):
+            #expect(failure.kind == kind, "\(failure)")
+        case (.undecodableResponse, .undecodable):
+            break
+        default:
+            Issue.record("expected \(expected), got \(error)")
+        }
+        #expect(fixture.server.requests.count == 1)
+    }
+
+    @Test("429 with Retry-After then 200 succeeds end to end, waiting what the server asked")
+    func retryAfterThenSuccess() async throws {
+        let fixture = try await SimulatorFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.server.inject(.status(429, code: "Throttling", retryAfter: "2"))
+        let sleeps = Mutex<[Duration]>([])
+        let timekeeper = Timekeeper(now: { .now }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
+        let generation = try await fixture.client(retryPolicy: .standard, timekeeper: timekeeper).generateReporting(try fixture.request())
+        #expect(generation.attempts == 2)
+        #expect(sleeps.withLock { $0 } == [.seconds(2)])
+        #expect(fixture.server.requests.map(\.status) == [429, 200])
+    }
+
+    @Test("a reset connection is retried and succeeds; a timeout is not retried", arguments: [
+        (SimulatorFault.connectionReset, 2, true), (.delayBeforeHeaders(.seconds(30)), 1, false),
+    ])
+    func retryByKind(fault: SimulatorFault, requests: Int, succeeds: Bool) async throws {
+        let fixture = try await SimulatorFixture.start(configuration: Self.quick)
+        defer { Task { await fixture.stop() } }
+        fixture.server.inject(fault)
+        let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
+        let outcome = await Result(catching: { try await client.generate(try fixture.request()) })
+        let succeeded = (try? outcome.get()) != nil
+        #expect(succeeded == succeeds)
+        #expect(fixture.server.requests.count == requests)
+    }
+
+    @Test("500 on every attempt ends with the last answer's code, message and request id")
+    func serverErrorEveryAttempt() async throws {
+        let fixture = try await SimulatorFixture.start()
+        defer { Task { await fixture.stop() } }
+        fixture.server.inject(.status(500, code: "InternalError.Algo", message: "algorithm failed"), times: 3)
+        let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(try fixture.request()) }
+        guard case .api(let failure) = error else {
+            Issue.record("expected .api, got \(error)")
+            return
+        }
+        #expect(failure.code == "InternalError.Algo" && failure.message == "algorithm failed" && failure.requestID != nil)
+        #expect(failure.attempts == 3)
+        #expect(fixture.server.requests.count == 3)
+    }
+
+    @Test("an expired image URL is OSS's 403, reported as such")
+    func expiredImage() async throws {
+        let fixture = try await SimulatorFixture.start()
+        defer { Task { await fixture.stop() } }
+        var result = try await fixture.client().generate(try fixture.request())
+        result.imageURL = result.imageURL.replacingOccurrences(
+            of: #"Expires=\d+"#, with: "Expires=1000", options: .regularExpression)
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = try await #require(throws: ZImageError.self) {
+            try await fixture.client().downloadImage(result, to: folder.appendingPathComponent("x.png"))
+        }
+        #expect(error.description.contains("HTTP 403 AccessDenied: Request has expired."))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do {
+            self = .success(try await body())
+        } catch {
+            self = .failure(error)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ZImage
+import ZImageCurl
+import ZImageSimulator
+
+/// A key only the simulator knows.
+let simulatorKey = APIKey("sk-test-curl-7d2e41b9c0")
+
+/// An in-process simulator on 127.0.0.1 and a client pointed at it through a real CurlTransport.
+struct SimulatorFixture {
+    let server: SimulatorServer
+    let transport: CurlTransport
+
+    /// Starts a simulator of `region`; the transport gets `configuration` and an environment with no proxy unless given.
+    static func start(
+        region: Region = .beijing,
+        configuration: CurlTransport.Configuration = .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20)),
+        environment: [String: String] = [:]
+    ) async throws -> SimulatorFixture {
+        let server = try await SimulatorServer.start(
+            backend: DashScopeSimulation(region: region, acceptedKeys: [simulatorKey.value]))
+        return SimulatorFixture(server: server, transport: try CurlTransport(configuration: configuration, environment: environment))
+    }
+
+    /// A client for the simulator; retries off unless a policy is given.
+    func client(retryPolicy: RetryPolicy = .never, timekeeper: Timekeeper = .system, key: APIKey = simulatorKey) -> ZImageClient {
+        ZImageClient(transport: transport, apiKey: key, retryPolicy: retryPolicy, timekeeper: timekeeper)
+    }
+
+    /// A request to the simulator's generation endpoint.
+    func request(_ prompt: String = "A calm lake at dawn", size: String? = nil, seed: Int? = nil, promptExtend: Bool = false) throws -> ImageRequest {
+        try ImageRequest(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: server.generationURL.absoluteString)
+    }
+
+    func stop() async {
+        await server.shutdown()
+    }
+}
+
+/// A fresh temporary folder.
+func makeTemporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-curl-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A port on 127.0.0.1 that nothing listens on: a simulator's, after it stopped.
+func closedPort() async throws -> Int {
+    let server = try await SimulatorServer.start(backend: DashScopeSimulation(acceptedKeys: []))
+    let port = server.port
+    await server.shutdown()
+    return port
+}
