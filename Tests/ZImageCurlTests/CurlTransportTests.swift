@@ -103,11 +103,13 @@ struct CurlTransportTests {
         #expect(first.metrics.httpVersion == "1.1")
     }
 
-    @Test("a response larger than the cap is an error, not a crash or an unbounded allocation")
-    func responseCap() async throws {
+    @Test("a response larger than the cap is an error, not a crash or an unbounded allocation (length known or not)",
+          arguments: [false, true])
+    func responseCap(chunked: Bool) async throws {
         let fixture = try await SimulatorFixture.start(configuration: .init(totalTimeout: .seconds(10), maxResponseBytes: 64 * 1024))
         defer { Task { await fixture.stop() } }
-        fixture.server.inject(.raw(status: 200, contentType: "application/json", body: Data(repeating: 0x20, count: 4 << 20)))
+        fixture.server.inject(.raw(status: 200, contentType: "application/json", body: Data(repeating: 0x20, count: 4 << 20),
+                                   chunked: chunked))
         let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
         guard case .transport(let failure) = error else {
             Issue.record("expected .transport, got \(error)")

@@ -18,8 +18,8 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     case invalidJSON
     /// A redirect to `location`.
     case redirect(to: String, status: Int = 302)
-    /// Any answer at all.
-    case raw(status: Int, contentType: String, body: Data)
+    /// Any answer at all; `chunked` sends it without a Content-Length, in chunked transfer encoding.
+    case raw(status: Int, contentType: String, body: Data, chunked: Bool = false)
 
     public var description: String {
         switch self {
@@ -31,7 +31,8 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .connectionReset: "connection reset"
         case .invalidJSON: "invalid JSON"
         case .redirect(let location, let status): "redirect \(status) to \(location)"
-        case .raw(let status, let type, let body): "raw \(status) \(type) (\(body.count) bytes)"
+        case .raw(let status, let type, let body, let chunked):
+            "raw \(status) \(type) (\(body.count) bytes\(chunked ? ", chunked" : ""))"
         }
     }
 }

@@ -82,7 +82,7 @@ struct ConnectionHandler: Sendable {
             var headers = HTTPFields()
             headers[.location] = location
             response = SimulatorResponse(status: status, headerFields: headers)
-        case .raw(let status, let contentType, let rawBody):
+        case .raw(let status, let contentType, let rawBody, _):
             var headers = HTTPFields()
             headers[.contentType] = contentType
             response = SimulatorResponse(status: status, headerFields: headers, body: rawBody)
@@ -98,7 +98,11 @@ struct ConnectionHandler: Sendable {
         for field in response.headerFields where field.name != .contentLength {
             headers.add(name: field.name.rawName, value: field.value)
         }
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if case .raw(_, _, _, chunked: true) = fault {
+            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+        } else {
+            headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        }
         if !head.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)))
 
