@@ -1,65 +1,222 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ZImage
+import ZImageCurl
 
-/// `zimage generate`: for now, checks the request and the credentials exactly as the finished command will.
+/// `zimage generate`: the skill's interface (`--request`/`--file`, `--output`, `--print-response`) and plain flags.
 struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check an image request and the API key (sending arrives with the live transport).",
+        abstract: "Generate one image and save it as a PNG.",
         discussion: """
-            Example:
-              DASHSCOPE_API_KEY=sk-... zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
+            The request comes from flags, from --request JSON or --file PATH (the skill's fields: prompt, size, seed, \
+            prompt_extend, base_url), or both: flags override the JSON's fields. Nothing is sent until the request is \
+            valid: a prompt of 1 to 800 characters, a size W*H with each side 512 to 2048, a seed 0 to 2147483647.
 
+            Examples:
+              zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
+              zimage generate --request '{"prompt":"A calm lake at dawn","size":"1024*1024"}' --output lake.png --print-response
+              zimage generate --file request.json --region singapore
+
+            The image goes to --output, else to $OUTPUT_DIR/ai-image-zimage-turbo/images/ (OUTPUT_DIR defaults to \
+            ./output) under a name made of the prompt and the request id, never over an earlier image. Each generation \
+            appends a line of evidence to $OUTPUT_DIR/alicloud-ai-image-zimage-turbo/generations.jsonl. stdout gets the \
+            image's path, or with --print-response the normalized JSON (image_url, width, height, prompt, \
+            rewritten_prompt, reasoning, request_id).
+
+            Failures are retried when the API allows it (429 and 5xx, refused connections), with backoff.
             Exit codes: 0 success, 1 API or network failure, 2 invalid input, 3 missing credentials.
             """
     )
 
+    @Option(help: ArgumentHelp("The request as JSON, the skill's way.", valueName: "json"))
+    var request: String?
+
+    @Option(help: ArgumentHelp("Read the request JSON from a file ('-' for stdin).", valueName: "path"))
+    var file: String?
+
     @Option(help: "What to draw: 1 to 800 characters.")
-    var prompt: String
+    var prompt: String?
 
-    @Option(help: "Image size W*H (or WxH), each side 512 to 2048 pixels.")
-    var size: String = ImageSize.default.description
+    @Option(help: ArgumentHelp("Image size W*H (or WxH), each side 512 to 2048 pixels [default: 1024*1024].", valueName: "W*H"))
+    var size: String?
 
-    @Option(help: "Random seed, 0 to 2147483647.")
+    @Option(help: "Random seed, 0 to 2147483647 [default: none].")
     var seed: Int?
 
-    @Flag(help: "Let DashScope rewrite the prompt first (slower, billed higher).")
-    var promptExtend = false
+    @Flag(inversion: .prefixedNo, help: "Let DashScope rewrite the prompt first (slower, billed higher) [default: no].")
+    var promptExtend: Bool?
 
     @Option(help: "Region of the API key: beijing or singapore.")
     var region: String = Region.beijing.rawValue
 
-    @Option(help: "Full endpoint URL to use instead of the region's (also DASHSCOPE_BASE_URL).")
+    @Option(help: ArgumentHelp("Full endpoint URL to use instead of the region's (also DASHSCOPE_BASE_URL).", valueName: "url"))
     var baseURL: String?
+
+    @Option(help: ArgumentHelp("Where to save the PNG (a file, replaced whole, or a folder).", valueName: "path"))
+    var output: String?
+
+    @Flag(help: "Print the normalized response JSON on stdout.")
+    var printResponse = false
+
+    @Option(help: "live (the default), record or replay.")
+    var mode: Mode = .live
+
+    @Option(help: ArgumentHelp("The cassette to record to or replay from (with --mode record|replay).", valueName: "path"))
+    var cassette: String?
+
+    @Option(help: "none, once, new-episodes or all (with --mode record).")
+    var recordMode: RecordModeArgument?
+
+    @Option(help: "Attempts in all, retries included.")
+    var maxAttempts: Int = 4
+
+    @OptionGroup var transportOptions: TransportOptions
+
+    @Flag(name: .shortAndLong, help: "No progress line.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Log requests and responses to stderr (the key is never shown).")
+    var verbose = false
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case live, record, replay
+    }
+
+    enum RecordModeArgument: String, ExpressibleByArgument, CaseIterable {
+        case none, once, newEpisodes = "new-episodes", all
+    }
+
+    func validate() throws {
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts is \(maxAttempts); allowed: 1 or more") }
+    }
 
     func run() async throws {
         do {
-            guard let region = Region(name: region) else {
-                throw ZImageError.invalidRequest(.init(field: "region", problem: "is \"\(self.region)\"", allowed: Region.allowedNames))
-            }
-            let environment = ProcessInfo.processInfo.environment
-            let request = try ImageRequest(
-                prompt: prompt, size: size, seed: seed, promptExtend: promptExtend,
-                baseURL: baseURL ?? environment["DASHSCOPE_BASE_URL"])
-            let credentials = try Credentials.resolve(environment: environment)
-            let endpoint = request.endpoint(in: region)
-            printError(
-                "zimage: the request is valid and a key was found in \(credentials.source), but this build cannot send it "
-                    + "to \(endpoint.absoluteString) yet: the live libcurl transport has not been built.")
-            throw ExitCode(1)
+            try await generate()
         } catch let error as ZImageError {
             printError("zimage: \(error)")
             throw ExitCode(error.exitCode)
         }
     }
+
+    private func generate() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard mode == .live else {
+            throw invalid("mode", "is \(mode.rawValue), which is not available yet (recording and replaying arrive with the cassettes)",
+                          "live")
+        }
+        if cassette != nil || recordMode != nil {
+            throw invalid("cassette", "and --record-mode apply only to --mode record or replay, which are not available yet", "none with --mode live")
+        }
+        guard let region = Region(name: region) else { throw invalid("region", "is \"\(region)\"", Region.allowedNames) }
+        let request = try readFields()
+            .overridden(by: RequestFields(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: baseURL))
+            .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
+            .request()
+        let locations = OutputLocations(environment: environment)
+        let explicitOutput = try explicitOutputFile()
+        let credentials = try Credentials.resolve(environment: environment)
+
+        var logger = Logger(label: "zimage")
+        logger.logLevel = verbose ? .debug : .error
+        let progress = ProgressLine(enabled: isInteractive && !quiet)
+        let client = ZImageClient(
+            transport: try makeTransport(), apiKey: credentials.apiKey, region: region,
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), logger: logger)
+
+        let started = Date()
+        let clock = ContinuousClock.now
+        defer { progress.finish() }
+        progress.show("Generating \(request.size) in \(region.displayName)…")
+        let generation = try await client.generateReporting(request)
+        progress.show("Downloading the image…")
+        let destination = explicitOutput ?? Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+        let image = try await client.downloadImage(generation.result, to: destination)
+        progress.finish()
+
+        let evidence = GenerationEvidence(startedAt: started, region: region, request: request, generation: generation,
+                                          image: image, duration: clock.duration(to: .now))
+        do {
+            try evidence.append(to: locations.generationsLog)
+        } catch {
+            printError("zimage: warning: the evidence line could not be written to \(locations.generationsLog.path): \(error)")
+        }
+        if printResponse {
+            let encoder = WireFormat.canonicalEncoder
+            encoder.outputFormatting.insert(.prettyPrinted)
+            printOutput(String(decoding: try encoder.encode(generation.result), as: UTF8.self))
+            if !quiet { printError("zimage: saved \(image.path.path) (\(image.width)*\(image.height))") }
+        } else {
+            printOutput(image.path.path)
+        }
+    }
+
+    /// The fields of --request or --file, or none.
+    private func readFields() throws -> RequestFields {
+        switch (request, file) {
+        case (.some, .some):
+            throw invalid("request", "and --file were both given", "one of --request JSON and --file PATH")
+        case (let json?, nil):
+            return try RequestFields(json: Data(json.utf8), source: "--request")
+        case (nil, let path?):
+            let data: Data
+            do {
+                data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw invalid("file", "\(path) cannot be read (\((error as NSError).localizedDescription))", "a readable JSON file, or - for stdin")
+            }
+            return try RequestFields(json: data, source: path)
+        case (nil, nil):
+            return RequestFields()
+        }
+    }
+
+    /// The --output file, or `nil` for a fresh name in the images folder; a folder given as --output gets a fresh name in it.
+    private func explicitOutputFile() throws -> URL? {
+        guard let output else { return nil }
+        guard !output.isEmpty else { throw invalid("output", "is empty", "a file path or a folder") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue { return nil }
+        return URL(fileURLWithPath: output)
+    }
+
+    private func makeTransport() throws -> CurlTransport {
+        do {
+            return try transportOptions.makeTransport()
+        } catch let error as TransportError {
+            throw ZImageError.transport(error)
+        }
+    }
+
+    /// `<slug of the prompt>-<start of the request id>.png` in `folder`, with `-2`, `-3`… when that name is taken.
+    static func freshImagePath(in folder: URL, for result: ImageResult) -> URL {
+        let slug = result.prompt.lowercased().unicodeScalars
+            .map { CharacterSet.alphanumerics.contains($0) && $0.isASCII ? Character($0) : "-" }
+            .reduce(into: "") { text, character in
+                if character != "-" || (text.last != "-" && !text.isEmpty) { text.append(character) }
+            }
+        let stem = String(slug.prefix(40)).trimmingCharacters(in: CharacterSet(charactersIn: "-"))
+        let id = result.requestID.filter { $0.isLetter || $0.isNumber }.prefix(8)
+        let base = [stem.isEmpty ? "image" : stem, String(id)].filter { !$0.isEmpty }.joined(separator: "-")
+        var candidate = folder.appendingPathComponent("\(base).png")
+        var counter = 2
+        while FileManager.default.fileExists(atPath: candidate.path) {
+            candidate = folder.appendingPathComponent("\(base)-\(counter).png")
+            counter += 1
+        }
+        return candidate
+    }
+
+    private func invalid(_ field: String, _ problem: String, _ allowed: String) -> ZImageError {
+        .invalidRequest(.init(field: field, problem: problem, allowed: allowed))
+    }
 }
 
-/// Writes a line to stderr, unbuffered.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
-
-/// Writes a line to stdout, unbuffered.
-func printOutput(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+extension RequestFields {
+    /// These fields with `baseURL` filled from `value` when neither flags nor JSON gave one.
+    fileprivate func withDefaultBaseURL(_ value: String?) -> RequestFields {
+        guard baseURL == nil, let value, !value.isEmpty else { return self }
+        return overridden(by: RequestFields(baseURL: value))
+    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import ZImage
 import ZImageCurl
 
@@ -8,10 +10,37 @@ struct ZImageCommand: AsyncParsableCommand {
         commandName: "zimage",
         abstract: "Generate images with Alibaba Cloud Model Studio's z-image-turbo, and test against its API.",
         discussion: """
-            serve --simulate runs a local DashScope simulator. generate checks a request and finds the API key, but does \
-            not send it yet (the command line is the next piece of work); probe and cassettes come after it.
+            Examples:
+              zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
+              zimage generate --request '{"prompt":"A calm lake at dawn","size":"1024*1024"}' --output lake.png --print-response
+              zimage probe --region singapore
+              zimage serve --simulate --port 8080
+
+            The API key comes from DASHSCOPE_API_KEY, else from dashscope_api_key in ~/.alibabacloud/credentials.
+
+            Exit codes: 0 success, 1 API or network failure, 2 invalid input, 3 missing credentials.
             """,
         version: "zimage \(ZImageVersion.current) (libcurl \(LibCurl.version), \(LibCurl.sslVersion))",
-        subcommands: [Generate.self, Serve.self]
+        subcommands: [Generate.self, ProbeCommand.self, Serve.self]
     )
+
+    /// Runs the command; argument errors exit 2 (invalid input), as every other invalid input does.
+    static func main() async {
+        // Only the executable chooses where logs go; the libraries just accept a Logger.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -125,3 +125,40 @@ struct RequestValidationTests {
         #expect(Region.singapore.probeURL.absoluteString == "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/models")
     }
 }
+
+@Suite("The skill's request JSON: strict fields, flags on top")
+struct RequestFieldsTests {
+    @Test("every field is read, and flags override the document")
+    func readAndOverride() throws {
+        let json = #"{"prompt":"a lake","size":"1024x768","seed":7,"prompt_extend":true,"base_url":"http://127.0.0.1:1/x"}"#
+        let fields = try RequestFields(json: Data(json.utf8), source: "--request")
+        #expect(fields == RequestFields(prompt: "a lake", size: "1024x768", seed: 7, promptExtend: true, baseURL: "http://127.0.0.1:1/x"))
+        let request = try fields.overridden(by: RequestFields(size: "512*512", promptExtend: false)).request()
+        #expect(request.size.description == "512*512" && request.seed == 7 && !request.promptExtend && request.prompt == "a lake")
+    }
+
+    @Test("bad documents name the field", arguments: [
+        ("{not json", "request", "not valid JSON"),
+        ("[1,2]", "request", "not a JSON object"),
+        (#"{"prompt":"p","n":2}"#, "n", "not a known field"),
+        (#"{"prompt":"p","seed":"7"}"#, "seed", "whole number"),
+        (#"{"prompt":"p","seed":1.5}"#, "seed", "whole number"),
+        (#"{"prompt":"p","prompt_extend":1}"#, "prompt_extend", "true or false"),
+        (#"{"prompt":42}"#, "prompt", "a string"),
+    ])
+    func badDocument(json: String, field: String, mentions: String) throws {
+        let error = try #require(throws: ZImageError.self) { try RequestFields(json: Data(json.utf8), source: "--request") }
+        guard case .invalidRequest(let failure) = error else {
+            Issue.record("expected invalidRequest, got \(error)")
+            return
+        }
+        #expect(failure.field == field)
+        #expect(error.description.contains(mentions), "\(error)")
+    }
+
+    @Test("a missing prompt is an error naming it")
+    func missingPrompt() throws {
+        let error = try #require(throws: ZImageError.self) { try RequestFields(size: "512*512").request() }
+        #expect(error.description.contains("prompt is missing"))
+    }
+}

@@ -88,11 +88,11 @@ public final class SimulatorServer: Sendable {
         self.acceptTask = acceptTask
     }
 
-    /// Plays `fault` for the next `times` requests (to `path` only, when given) instead of the backend's plain answer.
-    /// Faults are played in the order they were injected.
-    public func inject(_ fault: SimulatorFault, path: String? = nil, times: Int = 1) {
+    /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
+    /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
+    public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
         state.locked { state in
-            for _ in 0..<max(0, times) { state.faults.append(.init(path: path, fault: fault)) }
+            for _ in 0..<max(0, times) { state.faults.append(.init(path: path, pathPrefix: pathPrefix, fault: fault)) }
         }
     }
 
@@ -137,7 +137,12 @@ struct SimulatorError: Error, CustomStringConvertible {
 final class ServerState: Sendable {
     struct ScriptedFault {
         var path: String?
+        var pathPrefix: String?
         var fault: SimulatorFault
+
+        func applies(to requestPath: String) -> Bool {
+            (path == nil || path == requestPath) && (pathPrefix.map { requestPath.hasPrefix($0) } ?? true)
+        }
     }
 
     struct Contents {
@@ -156,7 +161,7 @@ final class ServerState: Sendable {
     /// The first scripted fault for `path`, removed from the script.
     func takeFault(for path: String) -> SimulatorFault? {
         locked { contents in
-            guard let index = contents.faults.firstIndex(where: { $0.path == nil || $0.path == path }) else { return nil }
+            guard let index = contents.faults.firstIndex(where: { $0.applies(to: path) }) else { return nil }
             return contents.faults.remove(at: index).fault
         }
     }

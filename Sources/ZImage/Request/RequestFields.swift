@@ -1,0 +1,107 @@
+import Foundation
+
+/// The normalized request as the skill writes it (`{"prompt": …, "size": …, "seed": …, "prompt_extend": …, "base_url": …}`),
+/// every field optional, so that command-line flags can fill in or override what a JSON document gives.
+///
+/// Reading is strict: an unknown field, or a field of the wrong JSON type, is an error that names it.
+public struct RequestFields: Sendable, Hashable {
+    /// The field names the skill's JSON may use.
+    public static let names = ["prompt", "size", "seed", "prompt_extend", "base_url"]
+
+    /// `prompt`.
+    public var prompt: String?
+    /// `size`, as written (`W*H` or `WxH`).
+    public var size: String?
+    /// `seed`.
+    public var seed: Int?
+    /// `prompt_extend`.
+    public var promptExtend: Bool?
+    /// `base_url`.
+    public var baseURL: String?
+
+    /// Creates fields.
+    public init(prompt: String? = nil, size: String? = nil, seed: Int? = nil, promptExtend: Bool? = nil, baseURL: String? = nil) {
+        self.prompt = prompt
+        self.size = size
+        self.seed = seed
+        self.promptExtend = promptExtend
+        self.baseURL = baseURL
+    }
+
+    /// Reads the skill's JSON.
+    ///
+    /// - Parameter source: where the JSON came from, for messages (`--request`, a file path).
+    /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the field (or `request` when the document is not a JSON object).
+    public init(json data: Data, source: String) throws {
+        let allowed = "a JSON object with the fields \(Self.names.joined(separator: ", "))"
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw Self.invalid("request", "from \(source) is not valid JSON", allowed)
+        }
+        guard let fields = object as? [String: Any] else {
+            throw Self.invalid("request", "from \(source) is not a JSON object", allowed)
+        }
+        if let unknown = fields.keys.sorted().first(where: { !Self.names.contains($0) }) {
+            throw Self.invalid(unknown, "is not a known field (in \(source))", "only \(Self.names.joined(separator: ", "))")
+        }
+        do {
+            self = try JSONDecoder().decode(Document.self, from: data).fields
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.last?.stringValue ?? "request"
+            let expected = switch field {
+            case "seed": "a whole number from 0 to 2147483647"
+            case "prompt_extend": "true or false"
+            default: "a string"
+            }
+            throw Self.invalid(field, "has the wrong type (in \(source))", expected)
+        }
+    }
+
+    /// These fields with every non-nil field of `overrides` put over them.
+    public func overridden(by overrides: RequestFields) -> RequestFields {
+        RequestFields(
+            prompt: overrides.prompt ?? prompt, size: overrides.size ?? size, seed: overrides.seed ?? seed,
+            promptExtend: overrides.promptExtend ?? promptExtend, baseURL: overrides.baseURL ?? baseURL)
+    }
+
+    /// The validated request.
+    ///
+    /// - Throws: ``ZImageError/invalidRequest(_:)``; a missing prompt is one.
+    public func request() throws -> ImageRequest {
+        guard let prompt else {
+            throw Self.invalid("prompt", "is missing", "1 to \(ImageRequest.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)")
+        }
+        return try ImageRequest(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend ?? false, baseURL: baseURL)
+    }
+
+    private struct Document: Decodable {
+        var fields: RequestFields
+
+        enum CodingKeys: String, CodingKey {
+            case prompt, size, seed
+            case promptExtend = "prompt_extend"
+            case baseURL = "base_url"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            // Any failure to read a field (1.5 for an Int is reported as corrupt data, without a path) names that field.
+            func field<Value: Decodable>(_ type: Value.Type, _ key: CodingKeys) throws -> Value? {
+                do {
+                    return try container.decodeIfPresent(type, forKey: key)
+                } catch {
+                    throw DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription: "\(error)"))
+                }
+            }
+            fields = RequestFields(
+                prompt: try field(String.self, .prompt), size: try field(String.self, .size), seed: try field(Int.self, .seed),
+                promptExtend: try field(Bool.self, .promptExtend), baseURL: try field(String.self, .baseURL))
+        }
+    }
+
+    private static func invalid(_ field: String, _ problem: String, _ allowed: String) -> ZImageError {
+        .invalidRequest(.init(field: field, problem: problem, allowed: allowed))
+    }
+}
