@@ -90,6 +90,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        // Runs the built executables as a user would, against the in-process simulator.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ZImage", "ZImageSimulator", "zimage", "validate"]
+        ),
         .testTarget(
             name: "ZImageSimulatorTests",
             dependencies: ["ZImage", "ZImageSimulator", .product(name: "HTTPTypes", package: "swift-http-types")]
