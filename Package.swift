@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "ZImage", targets: ["ZImage"]),
+        .library(name: "ZImageCurl", targets: ["ZImageCurl"]),
+        .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],
