@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ZImage", targets: ["ZImage"]),
         .library(name: "ZImageCurl", targets: ["ZImageCurl"]),
         .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
+        .library(name: "ZImageCassettes", targets: ["ZImageCassettes"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],
@@ -40,6 +41,12 @@ let package = Package(
             name: "ZImageCurl",
             dependencies: ["ZImage", "CCurlShims", .product(name: "HTTPTypes", package: "swift-http-types")]
         ),
+        // Cassettes: format, redaction, matching, recording and replaying transports, contract checks.
+        .target(
+            name: "ZImageCassettes",
+            dependencies: ["ZImage", .product(name: "HTTPTypes", package: "swift-http-types"),
+                           .product(name: "HTTPTypesFoundation", package: "swift-http-types")]
+        ),
         // zlib, for the simulator's PNGs (compress2, crc32).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // A DashScope look-alike HTTP server on loopback: simulate, replay, inject faults.
@@ -47,6 +54,7 @@ let package = Package(
             name: "ZImageSimulator",
             dependencies: [
                 "ZImage",
+                "ZImageCassettes",
                 "CZlib",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -60,6 +68,7 @@ let package = Package(
                 "ZImage",
                 "ZImageCurl",
                 "ZImageSimulator",
+                "ZImageCassettes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ZImage
+import ZImageCassettes
 import ZImageCurl
 
 /// `zimage generate`: the skill's interface (`--request`/`--file`, `--output`, `--print-response`) and plain flags.
@@ -23,6 +24,13 @@ struct Generate: AsyncParsableCommand {
             appends a line of evidence to $OUTPUT_DIR/alicloud-ai-image-zimage-turbo/generations.jsonl. stdout gets the \
             image's path, or with --print-response the normalized JSON (image_url, width, height, prompt, \
             rewritten_prompt, reasoning, request_id).
+
+            --mode record --cassette PATH records the exchanges (redacted) into a cassette, with --record-mode once (the \
+            default: record if the cassette does not exist, else replay), new-episodes or all; recorded against a \
+            --base-url (the simulator), URLs are stored under the region's real endpoints. --mode replay answers from the \
+            cassette without any network and without a key (--base-url is ignored: cassettes hold the real endpoints).
+              zimage generate --mode replay --cassette cassettes/beijing/basic-generation.json \
+                --prompt "A calm lake at dawn, a lone angler casting a line, cinematic lighting" --seed 1234
 
             Failures are retried when the API allows it (429 and 5xx, refused connections), with backoff.
             Exit codes: 0 success, 1 API or network failure, 2 invalid input, 3 missing credentials.
@@ -65,8 +73,8 @@ struct Generate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The cassette to record to or replay from (with --mode record|replay).", valueName: "path"))
     var cassette: String?
 
-    @Option(help: "none, once, new-episodes or all (with --mode record).")
-    var recordMode: RecordModeArgument?
+    @Option(help: "once (the default), new-episodes or all (with --mode record).")
+    var recordMode: RecordMode?
 
     @Option(help: "Attempts in all, retries included.")
     var maxAttempts: Int = 4
@@ -83,10 +91,6 @@ struct Generate: AsyncParsableCommand {
         case live, record, replay
     }
 
-    enum RecordModeArgument: String, ExpressibleByArgument, CaseIterable {
-        case none, once, newEpisodes = "new-episodes", all
-    }
-
     func validate() throws {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts is \(maxAttempts); allowed: 1 or more") }
     }
@@ -97,33 +101,67 @@ struct Generate: AsyncParsableCommand {
         } catch let error as ZImageError {
             printError("zimage: \(error)")
             throw ExitCode(error.exitCode)
+        } catch let error as CassetteError {
+            printError("zimage: \(error)")
+            throw ExitCode(2)
         }
     }
 
     private func generate() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard mode == .live else {
-            throw invalid("mode", "is \(mode.rawValue), which is not available yet (recording and replaying arrive with the cassettes)",
-                          "live")
-        }
-        if cassette != nil || recordMode != nil {
-            throw invalid("cassette", "and --record-mode apply only to --mode record or replay, which are not available yet", "none with --mode live")
-        }
         guard let region = Region(name: region) else { throw invalid("region", "is \"\(region)\"", Region.allowedNames) }
-        let request = try readFields()
+        var request = try readFields()
             .overridden(by: RequestFields(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: baseURL))
             .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
             .request()
         let locations = OutputLocations(environment: environment)
         let explicitOutput = try explicitOutputFile()
-        let credentials = try Credentials.resolve(environment: environment)
+
+        let transport: any Transport
+        var recorder: CassetteRecorder?
+        let apiKey: APIKey
+        var timekeeper = Timekeeper.system
+        switch mode {
+        case .live:
+            guard cassette == nil, recordMode == nil else {
+                throw invalid("cassette", "and --record-mode apply only to --mode record or replay", "none with --mode live")
+            }
+            apiKey = try Credentials.resolve(environment: environment).apiKey
+            transport = try makeTransport()
+        case .replay:
+            guard let cassette else { throw invalid("cassette", "is missing", "the cassette file to replay, with --mode replay") }
+            guard recordMode == nil || recordMode == RecordMode.none else {
+                throw invalid("record-mode", "is \(recordMode?.rawValue ?? "")", "none (or leave it out) with --mode replay")
+            }
+            // Replays need no key (headers take no part in matching) and no network; cassettes hold the real endpoints.
+            apiKey = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-replay-00000000")
+            request.baseURL = nil
+            timekeeper = .instant()
+            transport = try RecordMode.none.open(URL(fileURLWithPath: cassette), upstream: { try makeTransport() },
+                                                 secrets: [], region: region).transport
+        case .record:
+            guard let cassette else { throw invalid("cassette", "is missing", "the cassette file to record, with --mode record") }
+            apiKey = try Credentials.resolve(environment: environment).apiKey
+            let rewrite = request.baseURL.flatMap { base -> OriginRewrite? in
+                var components = URLComponents(url: base, resolvingAgainstBaseURL: false)
+                components?.path = ""
+                components?.query = nil
+                return components?.url.map { OriginRewrite(origin: $0, apiHost: region.host, resultHost: region.exampleResultHost,
+                                                           resultPrefix: "/results/\(region.rawValue)/") }
+            }
+            let opened = try (recordMode ?? .once).open(
+                URL(fileURLWithPath: cassette), upstream: { try makeTransport() }, secrets: [apiKey.value], region: region,
+                rewrite: rewrite, environment: environment)
+            transport = opened.transport
+            recorder = opened.recorder
+        }
 
         var logger = Logger(label: "zimage")
         logger.logLevel = verbose ? .debug : .error
         let progress = ProgressLine(enabled: isInteractive && !quiet)
         let client = ZImageClient(
-            transport: try makeTransport(), apiKey: credentials.apiKey, region: region,
-            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), logger: logger)
+            transport: transport, apiKey: apiKey, region: region,
+            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timekeeper: timekeeper, logger: logger)
 
         let started = Date()
         let clock = ContinuousClock.now
@@ -134,6 +172,12 @@ struct Generate: AsyncParsableCommand {
         let destination = explicitOutput ?? Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
         let image = try await client.downloadImage(generation.result, to: destination)
         progress.finish()
+        if let recorder {
+            _ = try await recorder.flush()
+            for violation in await recorder.violations {
+                printError("zimage: warning: the recording breaks the contract: \(violation)")
+            }
+        }
 
         let evidence = GenerationEvidence(startedAt: started, region: region, request: request, generation: generation,
                                           image: image, duration: clock.duration(to: .now))
@@ -220,3 +264,5 @@ extension RequestFields {
         return overridden(by: RequestFields(baseURL: value))
     }
 }
+
+extension RecordMode: ExpressibleByArgument {}

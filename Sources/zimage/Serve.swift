@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import ZImage
+import ZImageCassettes
 import ZImageSimulator
 
 /// `zimage serve`: a DashScope look-alike on loopback, for trying the client (or any HTTP client) without an account.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a local DashScope simulator (or, later, a cassette folder) until interrupted.",
+        abstract: "Serve a local DashScope simulator, or a folder of cassettes, until interrupted.",
         discussion: """
             The simulator answers the z-image-turbo generation endpoint as CONTRACT.md describes, serves real PNGs of \
             the requested size from the same server, and lists the model for probes. It accepts only the keys given \
@@ -18,6 +19,11 @@ struct Serve: AsyncParsableCommand {
                 -H 'Authorization: Bearer sk-test-local' -H 'Content-Type: application/json' \\
                 -d '{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024"}}'
 
+            With --cassettes DIR it answers any HTTP client from the cassettes under DIR instead, with the replaying \
+            transport's matching (scheme and host aside), image URLs pointing back at the server, and 404 \
+            NoRecordedResponse with the nearest match for a request it has no answer for:
+              zimage serve --cassettes cassettes/beijing --port 8080
+
             Stop it with Ctrl-C (SIGINT) or SIGTERM.
             """
     )
@@ -25,8 +31,7 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Simulate DashScope (the default).")
     var simulate = false
 
-    @Option(help: ArgumentHelp("Serve the cassettes of this folder instead (not available yet: it arrives with record/replay).",
-                               valueName: "dir"))
+    @Option(help: ArgumentHelp("Serve the cassettes under this folder instead of simulating.", valueName: "dir"))
     var cassettes: String?
 
     @Option(help: "Address to listen on.")
@@ -42,8 +47,8 @@ struct Serve: AsyncParsableCommand {
     var acceptedKeys: [String] = ["sk-test-local"]
 
     func validate() throws {
-        if cassettes != nil {
-            throw ValidationError("--cassettes is not available yet: serving cassettes arrives with record/replay; use --simulate")
+        if cassettes != nil && simulate {
+            throw ValidationError("--simulate and --cassettes were both given; allowed: one of them")
         }
         guard Region(name: region) != nil else {
             throw ValidationError("--region is \"\(region)\"; allowed: \(Region.allowedNames)")
@@ -53,15 +58,37 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let region = Region(name: region) ?? .beijing
-        let simulation = DashScopeSimulation(region: region, acceptedKeys: Set(acceptedKeys))
+        let backend: any SimulatorBackend
+        var replayed: CassetteBackend?
+        if let cassettes {
+            do {
+                let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes))
+                replayed = loaded
+                backend = loaded
+            } catch {
+                printError("zimage: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            backend = DashScopeSimulation(region: region, acceptedKeys: Set(acceptedKeys))
+        }
         let server: SimulatorServer
         do {
-            server = try await SimulatorServer.start(host: host, port: port, backend: simulation)
+            server = try await SimulatorServer.start(host: host, port: port, backend: backend)
         } catch {
             printError("zimage: cannot listen on \(host):\(port): \(error)")
             throw ExitCode(1)
         }
         // Written straight to the file descriptor, unbuffered: a script reading the port must see it at once.
+        if let replayed, let cassettes {
+            printOutput("Replaying \(replayed.interactionCount) recorded exchanges from \(cassettes) at \(server.baseURL.absoluteString)")
+            printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
+            printOutput("Press Ctrl-C to stop.")
+            let signal = await Self.nextTerminationSignal()
+            printOutput("Received \(signal), stopping after \(server.requests.count) requests.")
+            await server.shutdown()
+            return
+        }
         printOutput("Simulating DashScope (\(region.displayName)) at \(server.baseURL.absoluteString)")
         printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
         printOutput("  models (probe):      \(server.baseURL.absoluteString)\(DashScopeSimulation.modelsPath)")

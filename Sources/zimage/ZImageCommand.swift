@@ -15,13 +15,15 @@ struct ZImageCommand: AsyncParsableCommand {
               zimage generate --request '{"prompt":"A calm lake at dawn","size":"1024*1024"}' --output lake.png --print-response
               zimage probe --region singapore
               zimage serve --simulate --port 8080
+              zimage generate --mode replay --cassette cassettes/beijing/basic-generation.json --prompt "…"
+              zimage cassettes check
 
             The API key comes from DASHSCOPE_API_KEY, else from dashscope_api_key in ~/.alibabacloud/credentials.
 
             Exit codes: 0 success, 1 API or network failure, 2 invalid input, 3 missing credentials.
             """,
         version: "zimage \(ZImageVersion.current) (libcurl \(LibCurl.version), \(LibCurl.sslVersion))",
-        subcommands: [Generate.self, ProbeCommand.self, Serve.self]
+        subcommands: [Generate.self, ProbeCommand.self, Serve.self, CassettesCommand.self]
     )
 
     /// Runs the command; argument errors exit 2 (invalid input), as every other invalid input does.

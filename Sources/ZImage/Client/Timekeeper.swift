@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The clock and the sleep the client waits with, injectable so that tests of retries and deadlines never wait for real.
 public struct Timekeeper: Sendable {
     /// The current instant.
@@ -16,4 +18,17 @@ public struct Timekeeper: Sendable {
 
     /// The real continuous clock and `Task.sleep`.
     public static let system = Timekeeper(now: { ContinuousClock.now }, sleep: { try await Task.sleep(for: $0) })
+
+    /// A clock that jumps over every wait instead of waiting: replays and simulator recordings honour Retry-After and
+    /// backoff in order and amount, without spending the time. Cancellation still ends a sleep.
+    public static func instant() -> Timekeeper {
+        let origin = ContinuousClock.now
+        let elapsed = Mutex(Duration.zero)
+        return Timekeeper(
+            now: { origin + elapsed.withLock { $0 } },
+            sleep: { duration in
+                try Task.checkCancellation()
+                elapsed.withLock { $0 += duration }
+            })
+    }
 }

@@ -21,6 +21,8 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case redirectRefused = "redirect_refused"
         /// The request itself could not be formed (a URL the transport cannot use).
         case invalidRequest = "invalid_request"
+        /// A replaying transport has no recorded answer for the request.
+        case noRecordedResponse = "no_recorded_response"
         /// Anything else.
         case other
     }

@@ -23,6 +23,7 @@ public enum ZImageError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest(let failure): failure.description
         case .missingCredentials(let failure): failure.description
         case .api(let failure): failure.description
+        case .transport(let failure) where failure.kind == .noRecordedResponse: "Replay failed: \(failure.message)"
         case .transport(let failure): "The request could not be completed: \(failure.description)."
         case .undecodableResponse(let failure): failure.description
         case .download(let failure): failure.description

@@ -74,7 +74,7 @@ struct ConnectionHandler: Sendable {
         case .status(let status, let code, let message, let retryAfter):
             var headers = HTTPFields()
             if let retryAfter { headers[.retryAfter] = retryAfter }
-            let requestID = UUID().uuidString.lowercased()
+            let requestID = state.requestIDs.nextRequestID(seed: body)
             response = .json(status, DashScopeSimulation.errorBody(code: code, message: message, requestID: requestID), headers: headers)
         case .invalidJSON:
             response = .json(200, Data(#"{"output": {"choices": [{"finish_reason": "stop", "message": {"#.utf8))

@@ -153,6 +153,8 @@ final class ServerState: Sendable {
     }
 
     private let contents = Mutex(Contents())
+    /// Request ids of fault answers: deterministic for a given sequence of requests, like the simulation's.
+    let requestIDs = Counter()
 
     func locked<Result>(_ body: (inout Contents) -> Result) -> Result {
         contents.withLock { body(&$0) }

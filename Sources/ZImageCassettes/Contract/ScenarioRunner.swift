@@ -1,0 +1,146 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+import ZImage
+
+/// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
+/// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
+public enum ScenarioRunner {
+    /// How one cassette fared.
+    public struct Report: Sendable, Hashable, Codable {
+        /// The scenario's name (the file name when it has none).
+        public var scenario: String
+        /// The cassette file.
+        public var file: String
+        /// Whether every check passed.
+        public var passed: Bool
+        /// What failed, one sentence each.
+        public var problems: [String]
+        /// The request ids the replay saw.
+        public var requestIDs: [String]
+        /// Attempts the client made.
+        public var attempts: Int?
+        /// What happened, in a few words.
+        public var outcome: String
+
+        enum CodingKeys: String, CodingKey {
+            case scenario, file, passed, problems, attempts, outcome
+            case requestIDs = "request_ids"
+        }
+    }
+
+    /// A key for replays: it never reaches a network, and headers take no part in matching.
+    static let replayKey = APIKey("sk-test-replay-00000000")
+
+    /// Replays the cassette at `url` and checks it.
+    public static func run(_ url: URL) async -> Report {
+        let name = url.deletingPathExtension().lastPathComponent
+        do {
+            return await run(try CassetteFile.load(url), file: url.path)
+        } catch {
+            return Report(scenario: name, file: url.path, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
+                          outcome: "unreadable")
+        }
+    }
+
+    /// Replays `cassette` and checks it.
+    public static func run(_ cassette: Cassette, file: String) async -> Report {
+        let fallbackName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        guard let scenario = cassette.scenario else {
+            return Report(scenario: fallbackName, file: file, passed: false,
+                          problems: ["the cassette has no scenario, so no expected outcome: a replay without one proves nothing"],
+                          requestIDs: [], attempts: nil, outcome: "no expectation")
+        }
+        var problems = ContractChecker.check(cassette).map { "contract: \($0)" }
+        let transport = ReplayingTransport(cassette: cassette, path: file)
+        let region = cassette.region ?? .beijing
+        let client = ZImageClient(transport: transport, apiKey: replayKey, region: region, timekeeper: .instant())
+        let expect = scenario.expect
+        var requestIDs: [String] = []
+        var attempts: Int?
+        var outcome: String
+
+        func require(_ condition: Bool, _ problem: @autoclosure () -> String) {
+            if !condition { problems.append(problem()) }
+        }
+
+        switch scenario.operation {
+        case .generate:
+            do {
+                let request = try scenario.imageRequest()
+                do {
+                    let generation = try await client.generateReporting(request)
+                    attempts = generation.attempts
+                    requestIDs.append(generation.result.requestID)
+                    let result = generation.result
+                    require(!result.requestID.isEmpty, "the result has no request_id")
+                    if let width = expect.width, let height = expect.height {
+                        require(result.width == width && result.height == height,
+                                "the result is \(result.width)*\(result.height), expected \(width)*\(height)")
+                    }
+                    if let extended = expect.extended {
+                        let has = result.rewrittenPrompt != nil && result.reasoning != nil
+                        require(has == extended, extended ? "rewritten_prompt or reasoning is missing" : "rewritten_prompt or reasoning is set")
+                    }
+                    do {
+                        let image = try await ImageDownloader(transport: transport).fetch(result)
+                        outcome = "success, a \(result.width)*\(result.height) PNG of \(image.count) bytes"
+                        require(expect.outcome == .success, "the generation and download succeeded, expected \(expect.outcome.rawValue)")
+                    } catch let error as ZImageError {
+                        if case .download(let failure) = error, expect.outcome == .downloadError {
+                            outcome = "download failed with HTTP \(failure.status.map(String.init) ?? "-")"
+                            require(failure.status == expect.httpStatus,
+                                    "the download failed with \(failure.status.map(String.init) ?? "no status"), expected HTTP \(expect.httpStatus ?? 0)")
+                        } else {
+                            outcome = "download failed"
+                            problems.append("the download failed: \(error)")
+                        }
+                    }
+                } catch let error as ZImageError {
+                    if case .api(let failure) = error {
+                        attempts = failure.attempts
+                        requestIDs += [failure.requestID].compactMap { $0 }
+                        outcome = "HTTP \(failure.status) \(failure.code ?? "")"
+                        require(expect.outcome == .apiError, "the API answered \(outcome), expected \(expect.outcome.rawValue)")
+                        require(failure.status == expect.httpStatus, "HTTP \(failure.status), expected \(expect.httpStatus ?? 0)")
+                        require(failure.code == expect.code, "code \(failure.code ?? "none"), expected \(expect.code ?? "none")")
+                        require(failure.requestID != nil && failure.message != nil, "the error lacks a message or request id")
+                    } else {
+                        outcome = "failed"
+                        problems.append("the client failed: \(error)")
+                    }
+                }
+            } catch {
+                outcome = "invalid scenario"
+                problems.append("the scenario's request is invalid: \(error)")
+            }
+        case .probe:
+            var head = HTTPRequest(method: .get, url: region.probeURL)
+            head.headerFields[.accept] = "application/json"
+            head.headerFields[.authorization] = replayKey.bearer
+            do {
+                let (response, body) = try await transport.send(head, body: nil)
+                let status = response.status.code
+                outcome = "HTTP \(status)"
+                requestIDs += [WireFormat.decodeError(body).requestID].compactMap { $0 }
+                switch expect.outcome {
+                case .success: require(status == 200, "the probe answered HTTP \(status), expected 200")
+                case .unauthorized: require(status == 401, "the probe answered HTTP \(status), expected 401")
+                default: problems.append("a probe cannot expect \(expect.outcome.rawValue)")
+                }
+            } catch {
+                outcome = "failed"
+                problems.append("the probe failed: \(error)")
+            }
+        }
+        if let expected = expect.attempts, let attempts, expected != attempts {
+            problems.append("the client made \(attempts) attempts, expected \(expected)")
+        }
+        let unused = transport.unusedInteractions
+        if !unused.isEmpty {
+            problems.append("recorded interactions \(unused.map { "#\($0)" }.joined(separator: ", ")) were never requested")
+        }
+        return Report(scenario: scenario.name, file: file, passed: problems.isEmpty, problems: problems, requestIDs: requestIDs,
+                      attempts: attempts, outcome: outcome)
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import ZImage
+
+/// Reading and writing cassettes: canonical JSON (sorted keys, two-space indent, trailing newline) so that re-recording
+/// gives small diffs; JSON bodies stored as JSON values, text as text, binary bodies (the PNGs) as sidecar files
+/// `bodies/<sha256>.<ext>` beside the cassette, named and checked by their hash.
+public enum CassetteFile {
+    /// What a write did.
+    public enum WriteOutcome: Sendable, Hashable {
+        /// The file was written.
+        case written
+        /// The file already held exactly these exchanges; it was left alone (no churn, not even its `recorded_at`).
+        case unchanged
+    }
+
+    /// Reads a cassette and its body files.
+    ///
+    /// - Throws: ``CassetteError``: unknown format, missing body, body hash mismatch, unreadable file.
+    public static func load(_ url: URL) throws -> Cassette {
+        let path = url.path
+        guard FileManager.default.fileExists(atPath: path) else { throw CassetteError.notFound(path: path, mode: "none") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw CassetteError.unreadable(path: path, reason: "\(error.localizedDescription)")
+        }
+        guard let header = try? JSONDecoder().decode(FormatHeader.self, from: data) else {
+            throw CassetteError.unreadable(path: path, reason: "it is not a JSON object with a \"format\" number")
+        }
+        guard header.format == Cassette.currentFormat else { throw CassetteError.unsupportedFormat(path: path, found: header.format) }
+        let stored: StoredCassette
+        do {
+            stored = try JSONDecoder().decode(StoredCassette.self, from: data)
+        } catch {
+            throw CassetteError.unreadable(path: path, reason: "\(describe(error))")
+        }
+        let folder = url.deletingLastPathComponent()
+        func body(_ stored: StoredBody?) throws -> Data? {
+            guard let stored else { return nil }
+            if let json = stored.json { return json.data }
+            if let text = stored.text { return Data(text.utf8) }
+            guard let file = stored.file, let expected = stored.sha256 else {
+                throw CassetteError.unreadable(path: path, reason: "a body has none of json, text, or file with sha256")
+            }
+            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
+                throw CassetteError.missingBody(path: path, file: file)
+            }
+            let actual = SHA256.hexDigest(of: bytes)
+            guard actual == expected else {
+                throw CassetteError.bodyHashMismatch(path: path, file: file, expected: expected, actual: actual)
+            }
+            return bytes
+        }
+        var interactions: [Interaction] = []
+        for item in stored.interactions {
+            interactions.append(Interaction(
+                request: RecordedRequest(method: item.request.method, url: item.request.url, headers: item.request.headers ?? [:],
+                                         body: try body(item.request.body)),
+                response: RecordedResponse(status: item.response.status, headers: item.response.headers ?? [:],
+                                           body: try body(item.response.body) ?? Data())))
+        }
+        let region = try stored.region.map { name in
+            guard let region = Region(name: name) else { throw CassetteError.unreadable(path: path, reason: "unknown region \(name)") }
+            return region
+        }
+        return Cassette(region: region, source: stored.source, recordedAt: stored.recordedAt, recordedWith: stored.recordedWith,
+                        scenario: stored.scenario, interactions: interactions)
+    }
+
+    /// Writes a cassette and its body files atomically.
+    ///
+    /// - Parameters:
+    ///   - secrets: values that must appear nowhere in what is written (the API key); found anyway, the write is refused.
+    ///   - baseline: the file's bytes before this recording began (by default, what the file holds now). When the new
+    ///     exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at` included: no churn.
+    @discardableResult
+    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Data? = nil) throws -> WriteOutcome {
+        var (document, sidecars) = encode(cassette)
+        var bytes = try render(document)
+        for secret in secrets where secret.count >= 8 {
+            let needle = Data(secret.utf8)
+            if bytes.range(of: needle) != nil { throw CassetteError.secretFound(path: url.path, place: "the cassette's JSON") }
+            for (file, data) in sidecars where data.range(of: needle) != nil {
+                throw CassetteError.secretFound(path: url.path, place: "the body file \(file)")
+            }
+        }
+        let current = try? Data(contentsOf: url)
+        if let old = baseline ?? current, let stored = try? JSONDecoder().decode(StoredCassette.self, from: old) {
+            document.recordedAt = stored.recordedAt
+            document.recordedWith = stored.recordedWith
+            if try render(document) == old {
+                bytes = old
+            }
+        }
+        let folder = url.deletingLastPathComponent()
+        var changed = false
+        for (file, data) in sidecars {
+            let target = folder.appendingPathComponent(file)
+            if let present = FileManager.default.contents(atPath: target.path), present == data { continue }
+            try AtomicFile.write(data, to: target)
+            changed = true
+        }
+        if bytes != current {
+            try AtomicFile.write(bytes, to: url)
+            changed = true
+        }
+        return changed ? .written : .unchanged
+    }
+
+    /// The body files a cassette refers to, relative to its folder.
+    public static func bodyFiles(of url: URL) throws -> [String] {
+        let stored = try JSONDecoder().decode(StoredCassette.self, from: Data(contentsOf: url))
+        return stored.interactions.flatMap { [$0.request.body?.file, $0.response.body?.file] }.compactMap { $0 }
+    }
+
+    /// The canonical encoder of cassette files.
+    static var canonicalEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Compact JSON with sorted keys.
+    static var compactEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    private static func render(_ document: StoredCassette) throws -> Data {
+        var bytes = try canonicalEncoder.encode(document)
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// The stored form, and the sidecar files (relative path, bytes) it refers to.
+    private static func encode(_ cassette: Cassette) -> (StoredCassette, [(String, Data)]) {
+        var sidecars: [(String, Data)] = []
+        func store(_ data: Data?, contentType: String?) -> StoredBody? {
+            guard let data, !data.isEmpty else { return nil }
+            let type = (contentType ?? "").lowercased()
+            if let json = JSONValue(parsing: data), type.isEmpty || type.contains("json") || type.hasPrefix("text/") {
+                if case .object = json { return StoredBody(json: json) }
+                if case .array = json { return StoredBody(json: json) }
+            }
+            if !type.hasPrefix("image/"), !type.contains("octet-stream"), let text = String(data: data, encoding: .utf8),
+               !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+                return StoredBody(text: text)
+            }
+            let hash = SHA256.hexDigest(of: data)
+            let file = "bodies/\(hash).\(type.contains("png") ? "png" : "bin")"
+            sidecars.append((file, data))
+            return StoredBody(file: file, sha256: hash)
+        }
+        let interactions = cassette.interactions.map { interaction in
+            StoredInteraction(
+                request: StoredRequest(
+                    method: interaction.request.method, url: interaction.request.url,
+                    headers: interaction.request.headers.isEmpty ? nil : interaction.request.headers,
+                    body: store(interaction.request.body, contentType: interaction.request.headers.first { $0.key.lowercased() == "content-type" }?.value)),
+                response: StoredResponse(
+                    status: interaction.response.status,
+                    headers: interaction.response.headers.isEmpty ? nil : interaction.response.headers,
+                    body: store(interaction.response.body, contentType: interaction.response.headers.first { $0.key.lowercased() == "content-type" }?.value)))
+        }
+        let document = StoredCassette(
+            format: Cassette.currentFormat, region: cassette.region?.rawValue, source: cassette.source,
+            recordedAt: cassette.recordedAt, recordedWith: cassette.recordedWith, scenario: cassette.scenario,
+            interactions: interactions)
+        return (document, sidecars)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "\(key.stringValue) is missing at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            "\(error)"
+        }
+    }
+
+    // MARK: - The stored form
+
+    private struct FormatHeader: Decodable {
+        var format: Int
+    }
+
+    struct StoredCassette: Codable {
+        var format: Int
+        var region: String?
+        var source: Cassette.Source
+        var recordedAt: String
+        var recordedWith: String
+        var scenario: Scenario?
+        var interactions: [StoredInteraction]
+
+        enum CodingKeys: String, CodingKey {
+            case format, region, source, scenario, interactions
+            case recordedAt = "recorded_at"
+            case recordedWith = "recorded_with"
+        }
+    }
+
+    struct StoredInteraction: Codable {
+        var request: StoredRequest
+        var response: StoredResponse
+    }
+
+    struct StoredRequest: Codable {
+        var method: String
+        var url: String
+        var headers: [String: String]?
+        var body: StoredBody?
+    }
+
+    struct StoredResponse: Codable {
+        var status: Int
+        var headers: [String: String]?
+        var body: StoredBody?
+    }
+
+    struct StoredBody: Codable {
+        var json: JSONValue?
+        var text: String?
+        var file: String?
+        var sha256: String?
+    }
+}

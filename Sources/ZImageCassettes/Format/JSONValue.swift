@@ -1,0 +1,82 @@
+import Foundation
+
+/// Any JSON value, so a cassette stores JSON bodies as JSON (readable, diffable) rather than as escaped strings.
+public enum JSONValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    /// Parses JSON bytes; `nil` when they are not JSON.
+    public init?(parsing data: Data) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    /// Compact JSON with sorted keys.
+    public var data: Data {
+        (try? CassetteFile.compactEncoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// Where two values differ, as `(path, left, right)` with paths like `parameters.seed` or `input.messages[0]`;
+    /// at most `limit` differences.
+    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [(path: String, left: String, right: String)] {
+        var found: [(String, String, String)] = []
+        func visit(_ left: JSONValue?, _ right: JSONValue?, _ path: String) {
+            guard found.count < limit, left != right else { return }
+            switch (left, right) {
+            case (.object(let a)?, .object(let b)?):
+                for key in Set(a.keys).union(b.keys).sorted() {
+                    visit(a[key], b[key], path.isEmpty ? key : "\(path).\(key)")
+                }
+            case (.array(let a)?, .array(let b)?) where a.count == b.count:
+                for index in a.indices { visit(a[index], b[index], "\(path)[\(index)]") }
+            default:
+                found.append((path.isEmpty ? "(the whole body)" : path, left?.summary ?? "(absent)", right?.summary ?? "(absent)"))
+            }
+        }
+        visit(self, other, path)
+        return found
+    }
+
+    /// A short rendering for messages.
+    var summary: String {
+        let text = String(decoding: data, as: UTF8.self)
+        return text.count > 80 ? String(text.prefix(77)) + "…" : text
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import ZImage
+
+/// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
+///
+/// Per cassette: it loads (format known, body files present with the right hash), it has a scenario, it keeps the contract
+/// (see ``ContractChecker``), it holds no secret (a key-like `sk-…` value other than `sk-test-…`, an Authorization value,
+/// an unredacted OSS signature, or any value given in `secrets`), and it is not older than `maximumAge`. Per folder: no
+/// body file is orphaned (referred to by no cassette).
+public enum CassetteLinter {
+    /// One finding.
+    public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The file concerned.
+        public var file: String
+        /// What is wrong.
+        public var problem: String
+        /// Whether it fails the check (an old recording only warns).
+        public var isError: Bool
+
+        public var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
+    }
+
+    private static let leakPatterns: [(String, NSRegularExpression?)] = [
+        ("a key-like value", try? NSRegularExpression(pattern: #"sk-(?!test-)[A-Za-z0-9]{16,}"#)),
+        ("an unredacted Authorization value", try? NSRegularExpression(pattern: #"(?i)bearer\s+(?!<redacted>)[A-Za-z0-9._\-]{8,}"#)),
+        ("an unredacted OSS signature value",
+         try? NSRegularExpression(pattern: #"(?i)[?&](signature|ossaccesskeyid|security-token)=(?!<redacted>)[^&"\s]+"#)),
+    ]
+
+    /// The cassette files under `folder` (any depth, body folders excluded), sorted.
+    public static func cassetteFiles(in folder: URL) -> [URL] {
+        let items = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return items.filter { $0.pathExtension == "json" && !$0.pathComponents.contains("bodies") }
+            .sorted { $0.path < $1.path }
+    }
+
+    /// Checks every cassette under `folder`.
+    public static func lint(_ folder: URL, secrets: [String] = [], maximumAge: TimeInterval = 180 * 86_400, now: Date = Date()) -> [Finding] {
+        var findings: [Finding] = []
+        var referenced: [URL: Set<String>] = [:]
+        for file in cassetteFiles(in: folder) {
+            func add(_ problem: String, error: Bool = true) {
+                findings.append(Finding(file: file.path, problem: problem, isError: error))
+            }
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            for (what, pattern) in leakPatterns {
+                if let pattern, pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                    add("it holds \(what)")
+                }
+            }
+            for secret in secrets where secret.count >= 8 && text.contains(secret) { add("it holds the API key") }
+            let cassette: Cassette
+            do {
+                cassette = try CassetteFile.load(file)
+                referenced[file.deletingLastPathComponent(), default: []].formUnion(try CassetteFile.bodyFiles(of: file))
+            } catch {
+                add("\(error)")
+                continue
+            }
+            for interaction in cassette.interactions {
+                for secret in secrets where secret.count >= 8 && interaction.response.body.range(of: Data(secret.utf8)) != nil {
+                    add("a body holds the API key")
+                }
+            }
+            if cassette.scenario == nil { add("it has no scenario, so no expected outcome") }
+            for violation in ContractChecker.check(cassette) { add("contract: \(violation)") }
+            if let recorded = ISO8601DateFormatter().date(from: cassette.recordedAt), now.timeIntervalSince(recorded) > maximumAge {
+                add("recorded \(Int(now.timeIntervalSince(recorded) / 86_400)) days ago: re-record it to catch API drift", error: false)
+            }
+        }
+        for (cassetteFolder, names) in referenced {
+            let bodies = cassetteFolder.appendingPathComponent("bodies")
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: bodies.path)) ?? []
+            for name in present.sorted() where !names.contains("bodies/\(name)") {
+                findings.append(Finding(file: bodies.appendingPathComponent(name).path,
+                                        problem: "no cassette refers to this body file (orphaned): delete it", isError: true))
+            }
+        }
+        return findings
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import ZImage
+
+/// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
+///
+/// Each interaction is moved to the real endpoints (when an ``OriginRewrite`` is given) and redacted before it is kept.
+/// ``record(_:)`` returns only once the interaction is on disk; concurrent calls share writes (group commit), so 16 tasks
+/// recording 1,000 interactions cause far fewer than 1,000 writes, and nothing recorded is lost. Every write is atomic
+/// (see ``CassetteFile/write(_:to:secrets:baseline:)``): a crash mid-write leaves the previous file intact.
+public actor CassetteRecorder {
+    /// The cassette file.
+    public let url: URL
+    private var cassette: Cassette
+    private let redactor: Redactor
+    private let rewrite: OriginRewrite?
+    private let baseline: Data?
+    private var index: CassetteIndex
+    private var persisted = 0
+    private var writing: Task<CassetteFile.WriteOutcome, any Error>?
+    /// Contract violations found in what was recorded, by interaction position.
+    public private(set) var violations: [ContractViolation] = []
+
+    /// Starts recording into `url`, on top of the interactions of `cassette` (none to record afresh).
+    ///
+    /// - Parameters:
+    ///   - secrets: values that must never be written (the API key).
+    ///   - rewrite: moves another origin's URLs onto the real endpoints.
+    public init(url: URL, cassette: Cassette, secrets: [String], rewrite: OriginRewrite? = nil) {
+        self.url = url
+        self.cassette = cassette
+        self.redactor = Redactor(secrets: secrets)
+        self.rewrite = rewrite
+        self.baseline = try? Data(contentsOf: url)
+        self.index = CassetteIndex(cassette.interactions, ignoringHost: false, allowRepeats: false)
+    }
+
+    /// The cassette as recorded so far.
+    public var snapshot: Cassette { cassette }
+
+    /// Sets the scenario the cassette shows.
+    public func setScenario(_ scenario: Scenario?) {
+        cassette.scenario = scenario
+    }
+
+    /// An earlier interaction (of the cassette this recorder started from) that answers `request`, consumed; for the
+    /// new-episodes mode, which replays what it has and records only what it lacks.
+    func replay(_ request: RecordedRequest) -> RecordedResponse? {
+        let moved = rewrite.map { RecordedRequest(method: request.method, url: $0.apply(request.url), headers: request.headers,
+                                                  body: request.body) } ?? request
+        return index.take(moved).map { cassette.interactions[$0].response }
+    }
+
+    /// Keeps one exchange and returns once it is written.
+    @discardableResult
+    public func record(_ interaction: Interaction) async throws -> Int {
+        let kept = redactor.redact(rewrite?.apply(interaction) ?? interaction)
+        cassette.interactions.append(kept)
+        let position = cassette.interactions.count - 1
+        index.append(kept, at: position)
+        violations += ContractChecker.check(interaction: kept, at: position, in: cassette)
+        try await persist(through: cassette.interactions.count)
+        return position
+    }
+
+    /// Writes whatever is not written yet (the scenario, say) and tells whether the file now differs from what it held
+    /// before this recording began (intermediate writes that end in the same bytes count as unchanged).
+    public func flush() async throws -> CassetteFile.WriteOutcome {
+        if let writing { _ = try await writing.value }
+        _ = try await startWrite().value
+        return (try? Data(contentsOf: url)) == baseline ? .unchanged : .written
+    }
+
+    private func persist(through count: Int) async throws {
+        while persisted < count {
+            if let writing {
+                _ = try await writing.value
+            } else {
+                _ = try await startWrite().value
+            }
+        }
+    }
+
+    private func startWrite() -> Task<CassetteFile.WriteOutcome, any Error> {
+        let snapshot = cassette
+        let count = snapshot.interactions.count
+        let (url, secrets, baseline) = (url, redactor.secrets, baseline)
+        let task = Task<CassetteFile.WriteOutcome, any Error> {
+            defer { writing = nil }
+            let outcome = try await Task.detached {
+                try CassetteFile.write(snapshot, to: url, secrets: secrets, baseline: baseline)
+            }.value
+            persisted = max(persisted, count)
+            return outcome
+        }
+        writing = task
+        return task
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+import Synchronization
+import ZImage
+
+/// Answers from a cassette and never touches the network.
+///
+/// Each request is matched by ``RequestSignature`` through an index (no scan); identical requests get their recorded
+/// answers in recorded order, each once, unless repeats are allowed. A request with no answer throws a
+/// ``TransportError`` of kind `noRecordedResponse` whose message is the ``CassetteMiss`` report.
+public final class ReplayingTransport: Transport {
+    /// The cassette answered from.
+    public let cassette: Cassette
+    /// Where it came from, for messages.
+    public let path: String
+    private let recordMode: String
+    private let state: Mutex<CassetteIndex>
+
+    /// Replays `cassette`.
+    ///
+    /// - Parameters:
+    ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
+    ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
+    public init(cassette: Cassette, path: String = "(in memory)", allowRepeats: Bool = false, ignoringHost: Bool = false,
+                recordMode: String = RecordMode.none.rawValue) {
+        self.cassette = cassette
+        self.path = path
+        self.recordMode = recordMode
+        state = Mutex(CassetteIndex(cassette.interactions, ignoringHost: ignoringHost, allowRepeats: allowRepeats))
+    }
+
+    /// Loads the cassette at `url` and replays it.
+    public convenience init(contentsOf url: URL, allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
+        self.init(cassette: try CassetteFile.load(url), path: url.path, allowRepeats: allowRepeats, ignoringHost: ignoringHost)
+    }
+
+    public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+        let recorded = RecordedRequest(request, body: body)
+        guard let index = answer(recorded) else {
+            throw TransportError(.noRecordedResponse, miss(recorded).description)
+        }
+        return cassette.interactions[index].response.http
+    }
+
+    /// The index of the interaction that answers `request`, consumed; `nil` on a miss.
+    public func answer(_ request: RecordedRequest) -> Int? {
+        state.withLock { $0.take(request) }
+    }
+
+    /// Why `request` found no answer.
+    public func miss(_ request: RecordedRequest) -> CassetteMiss {
+        state.withLock { index in
+            CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode)
+        }
+    }
+
+    /// The interactions no request has used yet, by position.
+    public var unusedInteractions: [Int] {
+        let used = state.withLock { $0.used }
+        return cassette.interactions.indices.filter { !used.contains($0) }
+    }
+}
+
+extension RecordedRequest {
+    /// The recorded form of a request about to be sent.
+    public init(_ request: HTTPRequest, body: Data?) {
+        var headers: [String: String] = [:]
+        for field in request.headerFields {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        self.init(method: request.method.rawValue, url: request.url?.absoluteString ?? "", headers: headers,
+                  body: body.flatMap { $0.isEmpty ? nil : $0 })
+    }
+}
+
+extension RecordedResponse {
+    /// The recorded form of a response.
+    public init(_ response: HTTPResponse, body: Data) {
+        var headers: [String: String] = [:]
+        for field in response.headerFields {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
+        }
+        self.init(status: response.status.code, headers: headers, body: body)
+    }
+
+    /// The response as a transport returns it.
+    var http: (HTTPResponse, Data) {
+        var fields = HTTPFields()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+        }
+        return (HTTPResponse(status: .init(code: status), headerFields: fields), body)
+    }
+}

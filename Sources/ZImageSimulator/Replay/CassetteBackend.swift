@@ -1,0 +1,52 @@
+import Foundation
+import HTTPTypes
+import ZImage
+import ZImageCassettes
+
+/// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
+/// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
+/// are rewritten to point at the server, so downloads work; an answer once used is repeated for the same request, so a
+/// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
+/// report as its message.
+public struct CassetteBackend: SimulatorBackend {
+    private let replay: ReplayingTransport
+    private static let resultHost = try? NSRegularExpression(pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
+
+    /// The number of interactions served from.
+    public var interactionCount: Int { replay.cassette.interactions.count }
+
+    /// Loads every cassette under `folder`.
+    ///
+    /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
+    public init(folder: URL) throws {
+        let files = CassetteLinter.cassetteFiles(in: folder)
+        var merged = Cassette(region: nil, source: .simulator)
+        for file in files { merged.interactions += try CassetteFile.load(file).interactions }
+        replay = ReplayingTransport(cassette: merged, path: folder.path, allowRepeats: true, ignoringHost: true)
+    }
+
+    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+        let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
+        var headers: [String: String] = [:]
+        for field in request.headerFields { headers[field.name.canonicalName] = field.value }
+        let recorded = RecordedRequest(method: request.method.rawValue, url: target, headers: headers,
+                                       body: request.body.isEmpty ? nil : request.body)
+        guard let index = replay.answer(recorded) else {
+            let body = DashScopeSimulation.errorBody(code: "NoRecordedResponse", message: replay.miss(recorded).description,
+                                                     requestID: "replay-miss")
+            return .json(404, body)
+        }
+        let answer = replay.cassette.interactions[index].response
+        var fields = HTTPFields()
+        for (name, value) in answer.headers {
+            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
+        }
+        var body = answer.body
+        if let pattern = Self.resultHost, let text = String(data: body, encoding: .utf8), text.contains("dashscope-result") {
+            let base = request.serverBaseURL.absoluteString + "/"
+            body = Data(pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                                         withTemplate: NSRegularExpression.escapedTemplate(for: base)).utf8)
+        }
+        return SimulatorResponse(status: answer.status, headerFields: fields, body: body)
+    }
+}

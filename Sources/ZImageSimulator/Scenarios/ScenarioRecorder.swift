@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+import ZImage
+import ZImageCassettes
+
+/// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the
+/// region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
+public struct ScenarioRecorder: Sendable {
+    /// Where a scenario is recorded from.
+    public enum Target: Sendable {
+        /// A fresh simulator of the region, started for each scenario.
+        case simulator
+        /// DashScope itself, with this key.
+        case live(APIKey)
+    }
+
+    /// What recording one scenario came to.
+    public struct Outcome: Sendable {
+        /// The scenario's name.
+        public var name: String
+        /// The cassette file.
+        public var file: URL
+        /// Whether the file changed, or was kept.
+        public var status: Status
+        /// Contract violations in what was recorded.
+        public var violations: [ContractViolation]
+
+        /// What happened to the file.
+        public enum Status: String, Sendable {
+            /// Written with new exchanges.
+            case written
+            /// Re-recorded to the same exchanges: left byte for byte as it was.
+            case unchanged
+            /// Not recordable from this target on demand: the existing cassette was kept.
+            case kept
+        }
+    }
+
+    /// The key the simulator accepts while recording; never written (Authorization is redacted, and it is a secret).
+    static let simulatorKey = APIKey("sk-test-recording-5e1d7a20")
+    /// The key sent by the bad-key scenarios.
+    static let refusedKey = APIKey("sk-test-refused-0c4b9f31")
+
+    /// Makes the live transport each recording sends through.
+    public var makeUpstream: @Sendable () throws -> any Transport
+
+    /// Creates a recorder whose live requests go through `makeUpstream()`.
+    public init(makeUpstream: @escaping @Sendable () throws -> any Transport) {
+        self.makeUpstream = makeUpstream
+    }
+
+    /// The cassette file of `name` in a region's folder.
+    public static func file(for name: String, in folder: URL) -> URL {
+        folder.appendingPathComponent("\(name).json")
+    }
+
+    /// Records `recipe` for `region` into `folder`.
+    public func record(_ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target) async throws -> Outcome {
+        let file = Self.file(for: recipe.scenario.name, in: folder)
+        switch target {
+        case .live(let key):
+            guard recipe.liveReproducible else {
+                return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
+            }
+            return try await run(recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
+        case .simulator:
+            let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
+            for fault in recipe.faults { server.inject(fault.fault, pathPrefix: fault.pathPrefix, times: fault.times) }
+            let rewrite = OriginRewrite(origin: server.baseURL, apiHost: region.host, resultHost: region.exampleResultHost,
+                                        resultPrefix: "/results/\(region.rawValue)/")
+            do {
+                let outcome = try await run(recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
+                                            rewrite: rewrite, timekeeper: .instant())
+                await server.shutdown()
+                return outcome
+            } catch {
+                await server.shutdown()
+                throw error
+            }
+        }
+    }
+
+    private func run(_ recipe: ScenarioRecipe, region: Region, file: URL, key: APIKey, base: URL?, rewrite: OriginRewrite?,
+                     timekeeper: Timekeeper) async throws -> Outcome {
+        let scenario = recipe.scenario
+        let sentKey = scenario.validKey ? key : Self.refusedKey
+        let recorder = CassetteRecorder(
+            url: file, cassette: Cassette(region: region, source: rewrite == nil ? .live : .simulator, scenario: scenario),
+            secrets: [key.value, sentKey.value], rewrite: rewrite)
+        let transport = RecordingTransport(wrapping: try makeUpstream(), recorder: recorder)
+        switch scenario.operation {
+        case .generate:
+            var request = try scenario.imageRequest()
+            if let base { request.baseURL = base.appendingPathComponent(DashScopeSimulation.generationPath) }
+            let client = ZImageClient(transport: transport, apiKey: sentKey, region: region, timekeeper: timekeeper)
+            // The outcome is the scenario's to judge when replayed; here only the exchanges matter.
+            if let result = try? await client.generate(request) {
+                _ = try? await ImageDownloader(transport: transport).fetch(result)
+            }
+        case .probe:
+            let url = base.map { $0.appendingPathComponent(DashScopeSimulation.modelsPath) } ?? region.probeURL
+            var head = HTTPRequest(method: .get, url: url)
+            head.headerFields[.accept] = "application/json"
+            head.headerFields[.authorization] = sentKey.bearer
+            _ = try await transport.send(head, body: nil)
+        }
+        let written = try await recorder.flush()
+        return Outcome(name: scenario.name, file: file, status: written == .written ? .written : .unchanged,
+                       violations: await recorder.violations)
+    }
+}

@@ -1,0 +1,195 @@
+import ArgumentParser
+import Foundation
+import ZImage
+import ZImageCassettes
+import ZImageCurl
+import ZImageSimulator
+
+/// `zimage cassettes`: record, check, list and export the contract cassettes.
+struct CassettesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cassettes",
+        abstract: "Record, check, list and export the contract cassettes.",
+        discussion: """
+            A cassette is one scenario in one JSON file: the exchanges in order (keys and signatures redacted, images \
+            as sidecar files in bodies/), where they came from (live or simulator), and the outcome replaying them \
+            through the client must give. The committed ones are in cassettes/beijing and cassettes/singapore.
+
+            Examples:
+              zimage cassettes list
+              zimage cassettes check
+              zimage cassettes record --region singapore                 # against a fresh in-process simulator
+              DASHSCOPE_API_KEY=sk-... zimage cassettes record --region beijing --live
+              zimage cassettes export-har cassettes/beijing/basic-generation.json --output basic.har
+            """,
+        subcommands: [List.self, Check.self, Record.self, ExportHAR.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A table of the scenarios of each region.")
+
+        @Option(help: "The cassettes folder.")
+        var dir = "cassettes"
+
+        func run() async throws {
+            let folder = URL(fileURLWithPath: dir)
+            let files = CassetteLinter.cassetteFiles(in: folder)
+            guard !files.isEmpty else {
+                printError("zimage: no cassettes under \(dir)")
+                throw ExitCode(2)
+            }
+            printOutput("REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
+            for file in files {
+                guard let cassette = try? CassetteFile.load(file) else {
+                    printOutput("?          \(file.lastPathComponent)  (unreadable: run zimage cassettes check)")
+                    continue
+                }
+                let expect = cassette.scenario.map { scenario in
+                    [scenario.expect.outcome.rawValue, scenario.expect.httpStatus.map(String.init), scenario.expect.code]
+                        .compactMap { $0 }.joined(separator: " ")
+                } ?? "(no scenario)"
+                printOutput([
+                    (cassette.region?.rawValue ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+                    (cassette.scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
+                    expect.padding(toLength: 23, withPad: " ", startingAt: 0),
+                    cassette.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
+                    String(cassette.interactions.count).padding(toLength: 9, withPad: " ", startingAt: 0),
+                    cassette.recordedAt,
+                ].joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lint the cassettes: format, contract, secrets, orphaned or missing bodies, age.",
+            discussion: "Exit codes: 0 when nothing is wrong (old recordings only warn), 2 otherwise.")
+
+        @Option(help: "The cassettes folder.")
+        var dir = "cassettes"
+
+        @Option(help: "Warn about recordings older than this many days.")
+        var maxAgeDays = 180
+
+        func run() async throws {
+            let folder = URL(fileURLWithPath: dir)
+            let files = CassetteLinter.cassetteFiles(in: folder)
+            guard !files.isEmpty else {
+                printError("zimage: no cassettes under \(dir)")
+                throw ExitCode(2)
+            }
+            let key = (try? Credentials.resolve())?.apiKey.value
+            let findings = CassetteLinter.lint(folder, secrets: [key].compactMap { $0 }, maximumAge: Double(maxAgeDays) * 86_400)
+            for finding in findings { printOutput(finding.description) }
+            let errors = findings.filter(\.isError).count
+            printOutput("\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "
+                        + "\(findings.count - errors) warning\(findings.count - errors == 1 ? "" : "s")")
+            if errors > 0 { throw ExitCode(2) }
+        }
+    }
+
+    struct Record: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-record every scenario of a region (or the named ones).",
+            discussion: """
+                By default each scenario is recorded against a fresh in-process simulator of the region, with the \
+                faults it needs (429, 500, 503, an expired image URL…); URLs are stored under the region's real \
+                endpoints and the cassette says source: simulator. With --live, scenarios go to DashScope with your \
+                key; those a live API cannot produce on demand are kept as they are and reported, never deleted. \
+                A re-recording that gives the same exchanges leaves the file byte for byte as it was.
+                With CI=true, recording is refused unless ZIMAGE_ALLOW_RECORDING=1.
+                """)
+
+        @Option(help: "The region: beijing or singapore.")
+        var region: String
+
+        @Flag(help: "Record live against DashScope with your key (costs one generation per live scenario).")
+        var live = false
+
+        @Option(name: .customLong("scenario"), help: "Only this scenario (repeatable).")
+        var scenarios: [String] = []
+
+        @Option(help: "The cassettes folder; the region's cassettes go in <dir>/<region>.")
+        var dir = "cassettes"
+
+        @OptionGroup var transportOptions: TransportOptions
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            guard let region = Region(name: region) else {
+                printError("zimage: Invalid request: region is \"\(region)\"; allowed: \(Region.allowedNames).")
+                throw ExitCode(2)
+            }
+            var recipes = ScenarioCatalog.all
+            if !scenarios.isEmpty {
+                for name in scenarios where ScenarioCatalog.named(name) == nil {
+                    printError("zimage: Invalid request: scenario is \"\(name)\"; allowed: "
+                               + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", ") + ".")
+                    throw ExitCode(2)
+                }
+                recipes = recipes.filter { scenarios.contains($0.scenario.name) }
+            }
+            if ["true", "1"].contains(environment["CI"]?.lowercased() ?? ""), environment["ZIMAGE_ALLOW_RECORDING"] != "1" {
+                printError("zimage: \(CassetteError.recordingRefused(path: dir, mode: "all"))")
+                throw ExitCode(2)
+            }
+            let target: ScenarioRecorder.Target
+            if live {
+                do {
+                    target = .live(try Credentials.resolve(environment: environment).apiKey)
+                } catch let error as ZImageError {
+                    printError("zimage: \(error)")
+                    throw ExitCode(error.exitCode)
+                }
+            } else {
+                target = .simulator
+            }
+            let options = transportOptions
+            let recorder = ScenarioRecorder(makeUpstream: { try options.makeTransport() })
+            let folder = URL(fileURLWithPath: dir).appendingPathComponent(region.rawValue)
+            var failed = false
+            for recipe in recipes {
+                do {
+                    let outcome = try await recorder.record(recipe, region: region, into: folder, target: target)
+                    var line = "\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.file.path)"
+                    if outcome.status == .kept { line += "  (a live API cannot produce this scenario on demand)" }
+                    printOutput(line)
+                    for violation in outcome.violations {
+                        printOutput("  contract: \(violation)")
+                        failed = true
+                    }
+                } catch {
+                    printError("zimage: recording \(recipe.scenario.name) failed: \(error)")
+                    failed = true
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct ExportHAR: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-har",
+            abstract: "Export a cassette as HAR 1.2, for browser devtools (Network panel, Import HAR).")
+
+        @Argument(help: "The cassette file.")
+        var cassette: String
+
+        @Option(help: "Where to write the HAR (default: stdout).")
+        var output: String?
+
+        func run() async throws {
+            do {
+                let har = try HARExporter.export(try CassetteFile.load(URL(fileURLWithPath: cassette)))
+                if let output {
+                    try AtomicFile.write(har, to: URL(fileURLWithPath: output))
+                } else {
+                    FileHandle.standardOutput.write(har)
+                }
+            } catch let error as CassetteError {
+                printError("zimage: \(error)")
+                throw ExitCode(2)
+            }
+        }
+    }
+}
