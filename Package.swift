@@ -101,6 +101,14 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
+        .testTarget(
+            name: "ZImageCassettesTests",
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "zimage",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
+            ]
+        ),
         // Runs the built executables as a user would, against the in-process simulator.
         .testTarget(
             name: "EndToEndTests",

@@ -68,15 +68,32 @@ public enum CassetteFile {
                         scenario: stored.scenario, interactions: interactions)
     }
 
+    /// What a write compares its result with, to avoid churn.
+    public enum Baseline: Sendable {
+        /// What the file holds now (the default).
+        case currentFile
+        /// These bytes: what the file held before a recording began.
+        case bytes(Data)
+        /// Nothing: write as given (intermediate writes of a recording).
+        case none
+    }
+
     /// Writes a cassette and its body files atomically.
     ///
     /// - Parameters:
     ///   - secrets: values that must appear nowhere in what is written (the API key); found anyway, the write is refused.
-    ///   - baseline: the file's bytes before this recording began (by default, what the file holds now). When the new
-    ///     exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at` included: no churn.
+    ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
+    ///     included: no churn.
     @discardableResult
-    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Data? = nil) throws -> WriteOutcome {
-        var (document, sidecars) = encode(cassette)
+    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile) throws -> WriteOutcome {
+        let (document, sidecars) = encode(cassette)
+        return try write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
+    }
+
+    /// Writes an already prepared cassette (see ``prepare(_:)``).
+    static func write(_ document: StoredCassette, sidecars: [(String, Data)], to url: URL, secrets: [String],
+                      baseline: Baseline) throws -> WriteOutcome {
+        var document = document
         var bytes = try render(document)
         for secret in secrets where secret.count >= 8 {
             let needle = Data(secret.utf8)
@@ -86,12 +103,21 @@ public enum CassetteFile {
             }
         }
         let current = try? Data(contentsOf: url)
-        if let old = baseline ?? current, let stored = try? JSONDecoder().decode(StoredCassette.self, from: old) {
+        let old: Data? = switch baseline {
+        case .currentFile: current
+        case .bytes(let bytes): bytes
+        case .none: nil
+        }
+        if let old, let stored = try? JSONDecoder().decode(StoredCassette.self, from: old) {
+            let recordedAt = document.recordedAt
+            let recordedWith = document.recordedWith
             document.recordedAt = stored.recordedAt
             document.recordedWith = stored.recordedWith
             if try render(document) == old {
                 bytes = old
             }
+            document.recordedAt = recordedAt
+            document.recordedWith = recordedWith
         }
         let folder = url.deletingLastPathComponent()
         var changed = false
@@ -136,11 +162,23 @@ public enum CassetteFile {
 
     /// The stored form, and the sidecar files (relative path, bytes) it refers to.
     private static func encode(_ cassette: Cassette) -> (StoredCassette, [(String, Data)]) {
+        let prepared = cassette.interactions.map(prepare)
+        return (document(cassette, prepared.map(\.stored)), prepared.flatMap(\.sidecars))
+    }
+
+    /// One interaction in its stored form, with the sidecar files its bodies need: computed once per interaction by a
+    /// recorder, so that rewriting a growing cassette does not parse every body again.
+    struct PreparedInteraction: Sendable {
+        var stored: StoredInteraction
+        var sidecars: [(String, Data)]
+    }
+
+    static func prepare(_ interaction: Interaction) -> PreparedInteraction {
         var sidecars: [(String, Data)] = []
-        func store(_ data: Data?, contentType: String?) -> StoredBody? {
+        func store(_ data: Data?, headers: [String: String]) -> StoredBody? {
             guard let data, !data.isEmpty else { return nil }
-            let type = (contentType ?? "").lowercased()
-            if let json = JSONValue(parsing: data), type.isEmpty || type.contains("json") || type.hasPrefix("text/") {
+            let type = (headers.first { $0.key.lowercased() == "content-type" }?.value ?? "").lowercased()
+            if type.isEmpty || type.contains("json") || type.hasPrefix("text/"), let json = JSONValue(parsing: data) {
                 if case .object = json { return StoredBody(json: json) }
                 if case .array = json { return StoredBody(json: json) }
             }
@@ -153,22 +191,21 @@ public enum CassetteFile {
             sidecars.append((file, data))
             return StoredBody(file: file, sha256: hash)
         }
-        let interactions = cassette.interactions.map { interaction in
-            StoredInteraction(
-                request: StoredRequest(
-                    method: interaction.request.method, url: interaction.request.url,
-                    headers: interaction.request.headers.isEmpty ? nil : interaction.request.headers,
-                    body: store(interaction.request.body, contentType: interaction.request.headers.first { $0.key.lowercased() == "content-type" }?.value)),
-                response: StoredResponse(
-                    status: interaction.response.status,
-                    headers: interaction.response.headers.isEmpty ? nil : interaction.response.headers,
-                    body: store(interaction.response.body, contentType: interaction.response.headers.first { $0.key.lowercased() == "content-type" }?.value)))
-        }
-        let document = StoredCassette(
+        let request = interaction.request
+        let response = interaction.response
+        let stored = StoredInteraction(
+            request: StoredRequest(method: request.method, url: request.url, headers: request.headers.isEmpty ? nil : request.headers,
+                                   body: store(request.body, headers: request.headers)),
+            response: StoredResponse(status: response.status, headers: response.headers.isEmpty ? nil : response.headers,
+                                     body: store(response.body, headers: response.headers)))
+        return PreparedInteraction(stored: stored, sidecars: sidecars)
+    }
+
+    static func document(_ cassette: Cassette, _ interactions: [StoredInteraction]) -> StoredCassette {
+        StoredCassette(
             format: Cassette.currentFormat, region: cassette.region?.rawValue, source: cassette.source,
             recordedAt: cassette.recordedAt, recordedWith: cassette.recordedWith, scenario: cassette.scenario,
             interactions: interactions)
-        return (document, sidecars)
     }
 
     private static func describe(_ error: any Error) -> String {

@@ -15,6 +15,8 @@ public actor CassetteRecorder {
     private let rewrite: OriginRewrite?
     private let baseline: Data?
     private var index: CassetteIndex
+    /// The stored form of each interaction, prepared once when it is recorded.
+    private var prepared: [CassetteFile.PreparedInteraction]
     private var persisted = 0
     private var writing: Task<CassetteFile.WriteOutcome, any Error>?
     /// Contract violations found in what was recorded, by interaction position.
@@ -32,6 +34,7 @@ public actor CassetteRecorder {
         self.rewrite = rewrite
         self.baseline = try? Data(contentsOf: url)
         self.index = CassetteIndex(cassette.interactions, ignoringHost: false, allowRepeats: false)
+        self.prepared = cassette.interactions.map(CassetteFile.prepare)
     }
 
     /// The cassette as recorded so far.
@@ -55,6 +58,7 @@ public actor CassetteRecorder {
     public func record(_ interaction: Interaction) async throws -> Int {
         let kept = redactor.redact(rewrite?.apply(interaction) ?? interaction)
         cassette.interactions.append(kept)
+        prepared.append(CassetteFile.prepare(kept))
         let position = cassette.interactions.count - 1
         index.append(kept, at: position)
         violations += ContractChecker.check(interaction: kept, at: position, in: cassette)
@@ -62,11 +66,11 @@ public actor CassetteRecorder {
         return position
     }
 
-    /// Writes whatever is not written yet (the scenario, say) and tells whether the file now differs from what it held
-    /// before this recording began (intermediate writes that end in the same bytes count as unchanged).
+    /// Writes whatever is not written yet (the scenario, say), keeping the file as it was before this recording when the
+    /// exchanges came out the same, and tells whether the file now differs from it.
     public func flush() async throws -> CassetteFile.WriteOutcome {
         if let writing { _ = try await writing.value }
-        _ = try await startWrite().value
+        _ = try await startWrite(final: true).value
         return (try? Data(contentsOf: url)) == baseline ? .unchanged : .written
     }
 
@@ -80,14 +84,19 @@ public actor CassetteRecorder {
         }
     }
 
-    private func startWrite() -> Task<CassetteFile.WriteOutcome, any Error> {
-        let snapshot = cassette
-        let count = snapshot.interactions.count
-        let (url, secrets, baseline) = (url, redactor.secrets, baseline)
+    /// Starts writing the current state. Only the final write compares with the baseline (to keep an unchanged file
+    /// byte for byte); intermediate ones just make what was recorded durable.
+    private func startWrite(final: Bool = false) -> Task<CassetteFile.WriteOutcome, any Error> {
+        let document = CassetteFile.document(cassette, prepared.map(\.stored))
+        let sidecars = prepared.flatMap(\.sidecars)
+        let count = cassette.interactions.count
+        let url = url
+        let secrets = redactor.secrets
+        let baseline: CassetteFile.Baseline = final ? self.baseline.map { .bytes($0) } ?? .none : .none
         let task = Task<CassetteFile.WriteOutcome, any Error> {
             defer { writing = nil }
             let outcome = try await Task.detached {
-                try CassetteFile.write(snapshot, to: url, secrets: secrets, baseline: baseline)
+                try CassetteFile.write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
             }.value
             persisted = max(persisted, count)
             return outcome

@@ -22,7 +22,7 @@ struct CassettesCommand: AsyncParsableCommand {
               DASHSCOPE_API_KEY=sk-... zimage cassettes record --region beijing --live
               zimage cassettes export-har cassettes/beijing/basic-generation.json --output basic.har
             """,
-        subcommands: [List.self, Check.self, Record.self, ExportHAR.self]
+        subcommands: [List.self, Check.self, Record.self, ExportHAR.self, StressWrite.self]
     )
 
     struct List: AsyncParsableCommand {

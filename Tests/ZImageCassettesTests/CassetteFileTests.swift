@@ -1,0 +1,229 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+import Synchronization
+import Testing
+import ZImage
+import ZImageCassettes
+import ZImageCurl
+import ZImageSimulator
+
+@Suite("Cassette files: safe under concurrency and crashes, no churn, clear errors", .timeLimit(.minutes(2)))
+struct CassetteFileTests {
+    @Test("16 tasks record 1,000 interactions concurrently: all are in the cassette, which loads and passes check")
+    func concurrentRecording() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("busy.json")
+        let recorder = CassetteRecorder(url: file, cassette: Cassette(region: .beijing, source: .simulator), secrets: [sentinelKey.value])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    for item in stride(from: task, to: 1000, by: 16) {
+                        let interaction = Interaction(
+                            request: RecordedRequest(method: "GET", url: "https://dashscope.aliyuncs.com/compatible-mode/v1/models?n=\(item)",
+                                                     headers: ["Authorization": sentinelKey.bearer]),
+                            response: RecordedResponse(status: 200, headers: ["content-type": "application/json"],
+                                                       body: Data(#"{"data":[],"n":\#(item)}"#.utf8)))
+                        try await recorder.record(interaction)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let cassette = try CassetteFile.load(file)
+        #expect(cassette.interactions.count == 1000)
+        let numbers = Set(cassette.interactions.compactMap { URLComponents(string: $0.request.url)?.queryItems?.first?.value })
+        #expect(numbers.count == 1000)
+        #expect(try String(contentsOf: file, encoding: .utf8).range(of: sentinelKey.value) == nil)
+        let findings = CassetteLinter.lint(folder).filter { !$0.problem.contains("no scenario") }
+        #expect(findings.isEmpty, "\(findings)")
+    }
+
+    @Test("a process killed while writing leaves the previous cassette loadable")
+    func killedMidWrite() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("crash.json")
+        let zimage = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("zimage")
+        for round in 0..<5 {
+            let process = Process()
+            process.executableURL = zimage
+            process.arguments = ["cassettes", "_stress-write", file.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            // Let it write for a while (its cassette grows every round), then kill it wherever it is.
+            try await Task.sleep(for: .milliseconds(150 + 70 * round))
+            kill(process.processIdentifier, SIGKILL)
+            var status: Int32 = 0
+            waitpid(process.processIdentifier, &status, 0)
+            let cassette = try CassetteFile.load(file)
+            #expect(!cassette.interactions.isEmpty)
+        }
+    }
+
+    @Test("re-recording unchanged scenarios gives byte-identical files")
+    func noChurn() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+        let names = ["basic-generation", "throttled-then-success", "expired-image-url", "models-probe"]
+        func snapshot() throws -> [String: Data] {
+            Dictionary(uniqueKeysWithValues: try allBytes(under: folder).map { ($0.0, $0.1) })
+        }
+        for name in names {
+            let outcome = try await recorder.record(try #require(ScenarioCatalog.named(name)), region: .singapore, into: folder, target: .simulator)
+            #expect(outcome.status == .written && outcome.violations.isEmpty)
+        }
+        let first = try snapshot()
+        try await Task.sleep(for: .milliseconds(1100))  // a new recording time, were the file rewritten
+        for name in names {
+            let outcome = try await recorder.record(try #require(ScenarioCatalog.named(name)), region: .singapore, into: folder, target: .simulator)
+            #expect(outcome.status == .unchanged, "\(name)")
+        }
+        #expect(try snapshot() == first)
+    }
+
+    @Test("an unknown format, a missing body file, or a body whose sha256 differs is a clear error")
+    func brokenCassettes() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = committedCassettes.appendingPathComponent("beijing/basic-generation.json")
+        let body = try #require(try CassetteFile.bodyFiles(of: source).first)
+        func copy() throws -> URL {
+            let target = folder.appendingPathComponent("basic.json")
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent("bodies"))
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent("bodies"), withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: source, to: target)
+            try FileManager.default.copyItem(at: committedCassettes.appendingPathComponent("beijing/\(body)"),
+                                             to: folder.appendingPathComponent(body))
+            return target
+        }
+
+        let future = try copy()
+        try Data(try String(contentsOf: future, encoding: .utf8).replacingOccurrences(of: "\"format\" : 1", with: "\"format\" : 2").utf8)
+            .write(to: future)
+        #expect(throws: CassetteError.unsupportedFormat(path: future.path, found: 2)) { try CassetteFile.load(future) }
+
+        let missing = try copy()
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(body))
+        let missingError = try #require(throws: CassetteError.self) { try CassetteFile.load(missing) }
+        #expect(missingError == .missingBody(path: missing.path, file: body))
+        #expect(missingError.description.contains("is missing"))
+
+        let tampered = try copy()
+        let bodyFile = folder.appendingPathComponent(body)
+        var bytes = try Data(contentsOf: bodyFile)
+        bytes[bytes.count - 1] ^= 0xff
+        try bytes.write(to: bodyFile)
+        let hashError = try #require(throws: CassetteError.self) { try CassetteFile.load(tampered) }
+        guard case .bodyHashMismatch(_, let file, _, let actual) = hashError else {
+            Issue.record("expected a hash mismatch, got \(hashError)")
+            return
+        }
+        #expect(file == body && actual == SHA256.hexDigest(of: bytes))
+        #expect(hashError.description.contains("changed or corrupted"))
+    }
+}
+
+@Suite("Record modes and the CI guard", .timeLimit(.minutes(1)))
+struct RecordModeTests {
+    /// A cassette with one recorded models probe, and a fresh upstream that counts what reaches it.
+    func fixture() throws -> (URL, URL, UpstreamCounter) {
+        let folder = try makeTemporaryDirectory()
+        let file = folder.appendingPathComponent("modes.json")
+        let recorded = Interaction(
+            request: RecordedRequest(method: "GET", url: Region.beijing.probeURL.absoluteString),
+            response: RecordedResponse(status: 200, headers: ["content-type": "application/json"], body: Data(#"{"data":["recorded"]}"#.utf8)))
+        try CassetteFile.write(Cassette(region: .beijing, source: .live, interactions: [recorded]), to: file)
+        return (folder, file, UpstreamCounter())
+    }
+
+    let hit = HTTPRequest(method: .get, url: Region.beijing.probeURL)
+    let miss = HTTPRequest(method: .get, url: Region.singapore.probeURL)
+
+    @Test("none: a hit replays, a miss is an error, nothing goes upstream")
+    func none() async throws {
+        let (folder, file, upstream) = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (transport, recorder) = try RecordMode.none.open(file, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: [:])
+        #expect(recorder == nil)
+        #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["recorded"]}"#.utf8))
+        await #expect(throws: TransportError.self) { try await transport.send(miss, body: nil) }
+        #expect(upstream.count == 0)
+    }
+
+    @Test("once: an existing cassette only replays; a missing one records everything")
+    func once() async throws {
+        let (folder, file, upstream) = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (existing, _) = try RecordMode.once.open(file, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: [:])
+        await #expect(throws: TransportError.self) { try await existing.send(miss, body: nil) }
+        #expect(upstream.count == 0)
+
+        let fresh = folder.appendingPathComponent("fresh.json")
+        let (recording, recorder) = try RecordMode.once.open(fresh, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: [:])
+        _ = try await recording.send(miss, body: nil)
+        _ = try await recorder?.flush()
+        #expect(upstream.count == 1)
+        #expect(try CassetteFile.load(fresh).interactions.count == 1)
+    }
+
+    @Test("new-episodes: a hit replays without going upstream; a miss goes upstream and is appended")
+    func newEpisodes() async throws {
+        let (folder, file, upstream) = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (transport, _) = try RecordMode.newEpisodes.open(file, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: [:])
+        #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["recorded"]}"#.utf8))
+        #expect(upstream.count == 0)
+        #expect(try await transport.send(miss, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
+        #expect(upstream.count == 1)
+        #expect(try CassetteFile.load(file).interactions.count == 2)
+    }
+
+    @Test("all: everything goes upstream and the cassette is recorded afresh")
+    func all() async throws {
+        let (folder, file, upstream) = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (transport, _) = try RecordMode.all.open(file, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: [:])
+        #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
+        #expect(upstream.count == 1)
+        let cassette = try CassetteFile.load(file)
+        #expect(cassette.interactions.count == 1 && cassette.interactions[0].response.body == Data(#"{"data":["live"]}"#.utf8))
+    }
+
+    @Test("with CI=true every mode that records is refused unless ZIMAGE_ALLOW_RECORDING=1", arguments: [
+        RecordMode.newEpisodes, .all, .once,
+    ])
+    func ciGuard(mode: RecordMode) throws {
+        let (folder, file, upstream) = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = mode == .once ? folder.appendingPathComponent("absent.json") : file
+        let error = try #require(throws: CassetteError.self) {
+            try mode.open(target, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: ["CI": "true"])
+        }
+        #expect(error.description.contains("CI must never record"))
+        _ = try mode.open(target, upstream: { upstream.transport }, secrets: [], region: .beijing,
+                          environment: ["CI": "true", "ZIMAGE_ALLOW_RECORDING": "1"])
+        // Replaying is always allowed in CI.
+        _ = try RecordMode.none.open(file, upstream: { upstream.transport }, secrets: [], region: .beijing, environment: ["CI": "true"])
+    }
+}
+
+/// An upstream that answers `{"data":["live"]}` and counts its calls.
+final class UpstreamCounter: Sendable {
+    private let calls = Mutex(0)
+    var count: Int { calls.withLock { $0 } }
+
+    var transport: ClosureTransport {
+        ClosureTransport { _, _ in
+            self.calls.withLock { $0 += 1 }
+            var fields = HTTPFields()
+            fields[.contentType] = "application/json"
+            return (HTTPResponse(status: .ok, headerFields: fields), Data(#"{"data":["live"]}"#.utf8))
+        }
+    }
+}
