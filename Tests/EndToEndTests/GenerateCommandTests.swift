@@ -85,7 +85,9 @@ struct GenerateCommandTests {
         BadInput(arguments: ["--request", #"{"prompt":"p"}"#, "--file", "request.json"], mentions: "request and --file were both given"),
         BadInput(arguments: ["--file", "/nonexistent/request.json"], mentions: "file /nonexistent/request.json cannot be read"),
         BadInput(arguments: ["--prompt", "p", "--region", "mars"], mentions: "region is \"mars\""),
-        BadInput(arguments: ["--prompt", "p", "--mode", "replay"], mentions: "mode is replay"),
+        BadInput(arguments: ["--prompt", "p", "--mode", "replay"], mentions: "cassette is missing"),
+        BadInput(arguments: ["--prompt", "p", "--mode", "record"], mentions: "cassette is missing"),
+        BadInput(arguments: ["--prompt", "p", "--cassette", "x.json"], mentions: "apply only to --mode record or replay"),
         BadInput(arguments: ["--prompt", "p", "--no-such-flag"], mentions: "Unknown option '--no-such-flag'"),
     ])
     func badInput(_ input: BadInput) async throws {

@@ -7,9 +7,13 @@ import ZImageSimulator
 
 @Suite("Each simulator fault ends as the right ZImageError, in time, retried only where the policy says", .timeLimit(.minutes(1)))
 struct FaultTests {
-    /// A transport with short timeouts, so a fault that would hang shows up as a timeout within seconds.
+    /// A transport with short timeouts, for the faults that are about timeouts: one that would hang shows up as a
+    /// timeout within seconds.
     static let quick = CurlTransport.Configuration(
-        connectTimeout: .seconds(2), totalTimeout: .seconds(2), lowSpeedLimit: 1000, lowSpeedTime: .seconds(1))
+        connectTimeout: .seconds(5), totalTimeout: .seconds(4), lowSpeedLimit: 1000, lowSpeedTime: .seconds(3))
+    /// For every other fault: limits far above what a loaded machine needs (the whole suite runs in parallel on 2 cores,
+    /// and a healthy answer may wait seconds for a thread), so only the fault decides the outcome.
+    static let patient = CurlTransport.Configuration(connectTimeout: .seconds(20), totalTimeout: .seconds(40))
 
     /// What a fault must become.
     enum Expected: Sendable, CustomStringConvertible {
@@ -31,7 +35,7 @@ struct FaultTests {
         (.status(503, code: "ModelUnavailable"), .api(503, "ModelUnavailable")),
         (.status(429, code: "Throttling.RateQuota", retryAfter: "1"), .api(429, "Throttling.RateQuota")),
         (.delayBeforeHeaders(.seconds(30)), .transport(.timeout)),
-        (.slowBody(chunkSize: 8, interval: .milliseconds(1500)), .transport(.timeout)),
+        (.slowBody(chunkSize: 8, interval: .seconds(5)), .transport(.timeout)),
         (.truncatedBody, .transport(.connectionReset)),
         (.connectionReset, .transport(.connectionReset)),
         (.invalidJSON, .undecodable),
@@ -40,13 +44,14 @@ struct FaultTests {
 
     @Test("one fault, no retry", arguments: cases)
     func fault(_ fault: SimulatorFault, expected: Expected) async throws {
-        let fixture = try await SimulatorFixture.start(configuration: Self.quick)
+        let isTimeout = if case .transport(.timeout) = expected { true } else { false }
+        let fixture = try await SimulatorFixture.start(configuration: isTimeout ? Self.quick : Self.patient)
         defer { Task { await fixture.stop() } }
         fixture.server.inject(fault)
         let started = ContinuousClock.now
         let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
-        // The transport's 2 s limit ends it; the 30 s fault would otherwise hold it (generous bound: no hang, not speed).
-        #expect(started.duration(to: .now) < .seconds(15))
+        // A timeout fault would hold the call 30 s; the 4 s limit ends it (a generous bound: no hang, not a speed claim).
+        if isTimeout { #expect(started.duration(to: .now) < .seconds(25)) }
         switch (error, expected) {
         case (.api(let failure), .api(let status, let code)):
             #expect(failure.status == status && failure.code == code)
@@ -57,7 +62,12 @@ struct FaultTests {
         default:
             Issue.record("expected \(expected), got \(error)")
         }
-        #expect(fixture.server.requests.count == 1)
+        // Not retried. (A timed-out request may not even have been read by a starved server: at most one, then.)
+        if isTimeout {
+            #expect(fixture.server.requests.count <= 1)
+        } else {
+            #expect(fixture.server.requests.count == 1)
+        }
     }
 
     @Test("429 with Retry-After then 200 succeeds end to end, waiting what the server asked")
@@ -77,14 +87,14 @@ struct FaultTests {
         (SimulatorFault.connectionReset, 2, true), (.delayBeforeHeaders(.seconds(30)), 1, false),
     ])
     func retryByKind(fault: SimulatorFault, requests: Int, succeeds: Bool) async throws {
-        let fixture = try await SimulatorFixture.start(configuration: Self.quick)
+        let fixture = try await SimulatorFixture.start(configuration: succeeds ? Self.patient : Self.quick)
         defer { Task { await fixture.stop() } }
         fixture.server.inject(fault)
         let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
         let outcome = await Result(catching: { try await client.generate(try fixture.request()) })
         let succeeded = (try? outcome.get()) != nil
         #expect(succeeded == succeeds)
-        #expect(fixture.server.requests.count == requests)
+        #expect(succeeds ? fixture.server.requests.count == requests : fixture.server.requests.count <= requests)
     }
 
     @Test("500 on every attempt ends with the last answer's code, message and request id")

@@ -8,7 +8,7 @@ import ZImageCurl
 ///
 /// Spawned and reaped with posix_spawn and waitpid: Foundation's `Process.waitUntilExit()` never returned here for a
 /// terminated child, which stayed a zombie.
-final class OpenSSLServer {
+final class OpenSSLServer: @unchecked Sendable {
     let folder: URL
     let port: Int
     private let pid: pid_t
@@ -33,6 +33,16 @@ final class OpenSSLServer {
                 throw TLSTestError("openssl s_server did not listen on 127.0.0.1:\(port) within 10 s")
             }
             usleep(20_000)
+        }
+    }
+
+    /// Starts a server on a Dispatch thread: key generation and the wait for the port block, and must not hold one of
+    /// the cooperative pool's threads (other tests' servers run there).
+    static func start(port: Int) async throws -> OpenSSLServer {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try OpenSSLServer(port: port) })
+            }
         }
     }
 
@@ -97,7 +107,7 @@ struct TLSTests {
 
     @Test("a self-signed certificate is refused by default, as a TLS error")
     func refusedByDefault() async throws {
-        let server = try OpenSSLServer(port: try await closedPort())
+        let server = try await OpenSSLServer.start(port: try await closedPort())
         defer { server.stop() }
         let error = try await #require(throws: TransportError.self) { try await get(server, caFile: nil) }
         #expect(error.kind == .tls)
@@ -106,7 +116,7 @@ struct TLSTests {
 
     @Test("the same certificate is accepted when given as the CA file")
     func acceptedWithCAFile() async throws {
-        let server = try OpenSSLServer(port: try await closedPort())
+        let server = try await OpenSSLServer.start(port: try await closedPort())
         defer { server.stop() }
         let (response, body) = try await get(server, caFile: server.certificate)
         #expect(response.status == .ok)

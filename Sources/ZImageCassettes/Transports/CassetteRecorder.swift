@@ -95,9 +95,14 @@ public actor CassetteRecorder {
         let baseline: CassetteFile.Baseline = final ? self.baseline.map { .bytes($0) } ?? .none : .none
         let task = Task<CassetteFile.WriteOutcome, any Error> {
             defer { writing = nil }
-            let outcome = try await Task.detached {
-                try CassetteFile.write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
-            }.value
+            // Encoding and disk I/O block: they run on a Dispatch thread, never on Swift's cooperative pool.
+            let outcome = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async {
+                    continuation.resume(with: Result {
+                        try CassetteFile.write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
+                    })
+                }
+            }
             persisted = max(persisted, count)
             return outcome
         }
