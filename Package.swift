@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "ZImage",
                 "ZImageCurl",
+                "ZImageCassettes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HTTPTypesFoundation", package: "swift-http-types"),

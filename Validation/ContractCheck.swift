@@ -1,34 +1,57 @@
 import Foundation
 import HTTPTypes
 import ZImage
+import ZImageCassettes
 
-/// The documented payloads of CONTRACT.md, sent through the real ``ZImageClient`` as one region's API would answer them.
-///
-/// This is the contract check of a build without cassettes: it proves the client encodes the documented request and reads
-/// the documented success and error answers of the region. Replaying the region's cassettes will extend it.
+/// The contract tests of one region: CONTRACT.md's documented payloads sent through the real ``ZImageClient``, and every
+/// cassette of the region replayed through it (``ScenarioRunner``) to its scenario's expected outcome.
 struct ContractCheck {
     let region: Region
+    let cassettes: URL
 
-    func run() async -> Check {
+    /// What contract-<region>.json holds.
+    struct Evidence: Encodable {
+        var region: String
+        var cassettes: String
+        var passed: Bool
+        var documentedPayloads: [Check.CaseResult]
+        var scenarios: [ScenarioRunner.Report]
+
+        enum CodingKeys: String, CodingKey {
+            case region, cassettes, passed, scenarios
+            case documentedPayloads = "documented_payloads"
+        }
+    }
+
+    func run() async -> (check: Check, evidence: Evidence) {
         let started = ContinuousClock.now
-        var cases: [Check.CaseResult] = []
-        var requestIDs: [String] = []
-
-        cases.append(documentedRequest())
+        var documented: [Check.CaseResult] = [documentedRequest()]
         let (success, successID) = await documentedSuccess()
-        cases.append(success)
         let (failure, failureID) = await documentedError()
-        cases.append(failure)
-        requestIDs += [successID, failureID].compactMap { $0 }
+        documented += [success, failure]
 
+        let files = CassetteLinter.cassetteFiles(in: cassettes)
+        var scenarios: [ScenarioRunner.Report] = []
+        for file in files { scenarios.append(await ScenarioRunner.run(file)) }
+
+        var cases = documented.map { Check.CaseResult(name: "documented \($0.name)", passed: $0.passed, detail: $0.detail) }
+        cases += scenarios.map { report in
+            Check.CaseResult(name: report.scenario, passed: report.passed,
+                             detail: report.passed ? report.outcome : report.problems.joined(separator: "; "))
+        }
+        if files.isEmpty {
+            cases.append(Check.CaseResult(name: "cassettes", passed: false, detail: "no cassettes in \(cassettes.path)"))
+        }
         let failed = cases.filter { !$0.passed }
-        return Check(
-            name: "contract-\(region)", status: failed.isEmpty ? .passed : .failed,
-            detail: failed.isEmpty
-                ? "\(cases.count) documented payloads of \(region.displayName) read as CONTRACT.md says (no cassettes yet)"
-                : "\(failed.count) of \(cases.count) documented payloads broke the contract",
-            durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)),
-            requestIDs: requestIDs, cases: cases)
+        let detail = failed.isEmpty
+            ? "\(scenarios.count) cassettes replayed to their expected outcomes, \(documented.count) documented payloads read"
+            : "\(failed.count) of \(cases.count) cases broke the contract"
+        let requestIDs = [successID, failureID].compactMap { $0 } + scenarios.flatMap(\.requestIDs)
+        let check = Check(name: "contract-\(region)", status: failed.isEmpty ? .passed : .failed, detail: detail,
+                          durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)), requestIDs: requestIDs,
+                          cases: cases)
+        return (check, Evidence(region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
+                                documentedPayloads: documented, scenarios: scenarios))
     }
 
     private func documentedRequest() -> Check.CaseResult {

@@ -1,27 +1,51 @@
 import ArgumentParser
 import Foundation
 import ZImage
+import ZImageCassettes
+import ZImageCurl
 
-/// `validate`: what this build can check, with evidence. The checks still to come are reported as such, never as passed.
+/// `validate`: one step to know that the client builds, that both regions are reachable with their key, and that the
+/// client still honours the contract recorded in the cassettes. Writes validate.txt only when every required check passed.
 @main
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check that the package builds and that the client honours the z-image-turbo contract.",
+        abstract: "Check that the package builds, that DashScope is reachable, and that the client honours the contract.",
         discussion: """
-            Runs, in order: a compile check (swift build --build-tests, log kept in build.log); the connectivity probe \
-            (reported as not built yet: it needs the live transport); and the contract check of both regions (Beijing, \
-            Singapore): the documented payloads of CONTRACT.md sent through the real ZImageClient. Cassette replay joins \
-            it when the cassettes exist.
+            Checks, in order:
+              compile            swift build --build-tests (incremental after make's build); log in build.log
+              probe-<region>     read-only GET /compatible-mode/v1/models with the key, with DNS/connect/TLS/first-byte
+                                 times; skipped offline or without a key (says why); required with --live
+              contract-<region>  CONTRACT.md's documented payloads, and every cassette of cassettes/<region> replayed
+                                 through the real client to its scenario's expected outcome
+              drift-<region>     with --live: one real generation per region (billed), its answer's shape compared with
+                                 the cassettes' (fields added, missing, or of another type; status; content type)
 
-            Writes to <output-dir>/alicloud-ai-image-zimage-turbo/: summary.json, probe-<region>.json, \
-            contract-<region>.json, build.log, and validate.txt only when every required check passed (a stale one is \
-            removed first). Exit 0 only when every required check passed.
+            Writes to <output>/alicloud-ai-image-zimage-turbo/: summary.json, probe-<region>.json,
+            contract-<region>.json, build.log, drift-<region>.json (--live), and validate.txt only when every required
+            check passed (a stale one is removed first). Exit 0 only when every required check passed.
+
+            Examples:
+              validate --offline                    # what make validate runs
+              DASHSCOPE_API_KEY=sk-... validate --live --region singapore
+              validate --live --base-url beijing=http://127.0.0.1:8080 --skip-compile
             """
     )
 
     @Flag(help: "Skip the compile check (for callers that just built).")
     var skipCompile = false
+
+    @Flag(help: "Send nothing: the probe is skipped (also ZIMAGE_OFFLINE=1).")
+    var offline = false
+
+    @Flag(help: "Require the probe, and compare a real generation per region with the cassettes (needs a key; billed).")
+    var live = false
+
+    @Option(name: .customLong("region"), help: "A region to check: beijing or singapore (repeatable) [default: both].")
+    var regions: [String] = []
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Use another host for a region: REGION=URL (repeatable).", valueName: "region=url"))
+    var baseURLs: [String] = []
 
     @Option(help: "Base output folder (default: $OUTPUT_DIR, else ./output).")
     var outputDir: String?
@@ -29,29 +53,82 @@ struct Validate: AsyncParsableCommand {
     @Option(help: "Package folder to build in the compile check.")
     var packageDir: String = FileManager.default.currentDirectoryPath
 
+    @Option(help: "The cassettes folder [default: <package-dir>/cassettes].")
+    var cassettes: String?
+
+    @Option(help: "Longest time for one live request, in seconds.")
+    var timeout: Int = 300
+
+    func validate() throws {
+        if live && offline { throw ValidationError("--live and --offline were both given; allowed: one of them") }
+        _ = try chosenRegions()
+        _ = try hosts()
+    }
+
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let isOffline = offline || environment["ZIMAGE_OFFLINE"] == "1"
         let locations = outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
-            ?? OutputLocations()
-        var run = ValidationRun(locations: locations)
+            ?? OutputLocations(environment: environment)
+        let regions = try chosenRegions()
+        let hosts = try hosts()
+        let cassetteFolder = URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes"))
+        let mode = live ? "live" : isOffline ? "offline" : "default"
+
+        var run = ValidationRun(locations: locations, mode: mode, regions: regions, hosts: hosts)
         try run.start()
         if skipCompile {
-            run.record(Check(name: "compile", status: .skipped, detail: "--skip-compile: the caller built the package"))
+            run.record(Check(name: "compile", status: .skipped, detail: "--skip-compile: the caller built the package", required: false))
         } else {
             run.record(CompileCheck(packageDirectory: packageDir, log: run.evidence("build.log")).run())
         }
-        for region in Region.allCases {
-            let probe = Check(
-                name: "probe-\(region)", status: .skipped,
-                detail: "not built yet: the read-only probe needs the live libcurl transport")
-            run.record(probe)
-            try run.writeEvidence("probe-\(region).json", probe)
+
+        let key = try? Credentials.resolve(environment: environment).apiKey
+        let transport = try CurlTransport(configuration: .init(totalTimeout: .seconds(timeout)), environment: environment)
+        for region in regions {
+            let probe = await ProbeCheck(region: region, host: hosts[region], key: key, offline: isOffline, required: live,
+                                         transport: transport).run()
+            run.record(probe.check)
+            try run.writeEvidence("probe-\(region).json", probe.report)
         }
-        for region in Region.allCases {
-            let check = await ContractCheck(region: region).run()
-            run.record(check)
-            try run.writeEvidence("contract-\(region).json", check)
+        for region in regions {
+            let contract = await ContractCheck(region: region, cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
+            run.record(contract.check)
+            try run.writeEvidence("contract-\(region).json", contract.evidence)
+        }
+        if live {
+            for region in regions {
+                let drift = await DriftCheck(region: region, host: hosts[region], key: key, transport: transport,
+                                             cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
+                run.record(drift.check)
+                try run.writeEvidence("drift-\(region).json", drift.evidence)
+            }
         }
         let passed = try run.finish()
         throw passed ? ExitCode.success : ExitCode.failure
+    }
+
+    private func chosenRegions() throws -> [Region] {
+        var chosen: [Region] = []
+        for name in regions {
+            guard let region = Region(name: name) else { throw ValidationError("--region is \"\(name)\"; allowed: \(Region.allowedNames)") }
+            if !chosen.contains(region) { chosen.append(region) }
+        }
+        return chosen.isEmpty ? Region.allCases : chosen
+    }
+
+    /// The hosts given with --base-url, by region.
+    private func hosts() throws -> [Region: URL] {
+        var hosts: [Region: URL] = [:]
+        for entry in baseURLs {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let region = Region(name: parts[0]), let url = URL(string: parts[1]),
+                  ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+            else {
+                throw ValidationError("--base-url is \"\(entry)\"; allowed: REGION=URL, e.g. beijing=http://127.0.0.1:8080")
+            }
+            hosts[region] = url
+        }
+        return hosts
     }
 }

@@ -32,11 +32,17 @@ struct Check: Codable {
 /// One run of `validate`: removes the stale verdict, collects checks, writes the evidence and the verdict.
 struct ValidationRun {
     let locations: OutputLocations
+    let mode: String
+    let regions: [Region]
+    let hosts: [Region: URL]
     private let startedAt = Date()
     private var checks: [Check] = []
 
-    init(locations: OutputLocations) {
+    init(locations: OutputLocations, mode: String, regions: [Region], hosts: [Region: URL]) {
         self.locations = locations
+        self.mode = mode
+        self.regions = regions
+        self.hosts = hosts
     }
 
     var verdictFile: URL { evidence("validate.txt") }
@@ -59,7 +65,8 @@ struct ValidationRun {
         case .failed: "FAIL"
         case .skipped: "SKIP"
         }
-        print("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(check.detail)")
+        let note = check.required || check.status == .passed ? "" : " (not required)"
+        print("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(check.detail)\(note)")
         for failed in check.cases where !failed.passed {
             print("      - \(failed.name): \(failed.detail)")
         }
@@ -73,12 +80,15 @@ struct ValidationRun {
 
     /// Writes summary.json and, when every required check passed, validate.txt. Returns whether it passed.
     func finish() throws -> Bool {
-        let passed = checks.allSatisfy { !$0.required || $0.status != .failed }
+        let passed = checks.allSatisfy { !$0.required || $0.status == .passed || ($0.status == .skipped && !$0.required) }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
             startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),
-            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: WireFormat.model, mode: "offline",
-            regions: Region.allCases.map { .init(name: $0.rawValue, regionID: $0.regionID, endpoint: $0.generationURL.absoluteString) },
+            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: WireFormat.model, mode: mode,
+            regions: regions.map { region in
+                .init(name: region.rawValue, regionID: region.regionID,
+                      endpoint: hosts[region].map { DriftCheck.generationURL(for: $0).absoluteString } ?? region.generationURL.absoluteString)
+            },
             passed: passed, checks: checks)
         try writeEvidence("summary.json", summary)
         if passed {
@@ -86,7 +96,8 @@ struct ValidationRun {
                 + checks.map { "\($0.status.rawValue): \($0.name): \($0.detail)" }
             try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: verdictFile)
         }
-        print(passed ? "validate: passed; wrote \(verdictFile.path)" : "validate: FAILED; see \(evidence("summary.json").path)")
+        print(passed ? "validate: passed; wrote \(verdictFile.path)"
+              : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
         return passed
     }
 

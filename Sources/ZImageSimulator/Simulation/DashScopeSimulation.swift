@@ -27,12 +27,30 @@ public struct DashScopeSimulation: SimulatorBackend {
     public var region: Region
     /// The keys accepted; any other gets 401.
     public var acceptedKeys: Set<String>
+    /// Changes to the success answer's shape, to play an API that has drifted from its contract.
+    public var drift: Drift
     private let counter = Counter()
 
+    /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
+    /// dotted path (`request_id`, `usage.image_count`).
+    public struct Drift: Sendable, Hashable {
+        /// Top-level fields to add.
+        public var added: [String]
+        /// Dotted paths to remove.
+        public var removed: [String]
+
+        /// Creates a drift.
+        public init(added: [String] = [], removed: [String] = []) {
+            self.added = added
+            self.removed = removed
+        }
+    }
+
     /// Creates a simulation of `region` accepting `acceptedKeys`.
-    public init(region: Region = .beijing, acceptedKeys: Set<String>) {
+    public init(region: Region = .beijing, acceptedKeys: Set<String>, drift: Drift = Drift()) {
         self.region = region
         self.acceptedKeys = acceptedKeys
+        self.drift = drift
     }
 
     public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
@@ -98,11 +116,16 @@ public struct DashScopeSimulation: SimulatorBackend {
             usage.append(("output_tokens_details", .object([("reasoning_tokens", .int(tokens.reasoning))])))
         }
         if region == .beijing { usage.sort { $0.0 < $1.0 } }
-        let body = OrderedJSON.object([
+        var body = OrderedJSON.object([
             ("output", .object([("choices", .array([.object([("finish_reason", .string("stop")), ("message", message)])]))])),
             ("usage", .object(usage)),
             ("request_id", .string(requestID)),
         ])
+        for path in drift.removed { body = body.removing(path.split(separator: ".").map(String.init)) }
+        if case .object(var members) = body {
+            members += drift.added.map { ($0, OrderedJSON.string("drifted")) }
+            body = .object(members)
+        }
         return .json(200, body.data)
     }
 

@@ -11,6 +11,13 @@ enum OrderedJSON {
 
     var data: Data { Data(text.utf8) }
 
+    /// The value without the member at `path` (object keys, outermost first).
+    func removing(_ path: [String]) -> OrderedJSON {
+        guard case .object(let members) = self, let first = path.first else { return self }
+        if path.count == 1 { return .object(members.filter { $0.0 != first }) }
+        return .object(members.map { $0.0 == first ? ($0.0, $0.1.removing(Array(path.dropFirst()))) : $0 })
+    }
+
     var text: String {
         switch self {
         case .object(let members):
