@@ -67,6 +67,8 @@ struct DashScopeSimulationTests {
         Refusal(body: body(parameters: #""size":"1024""#), status: 400, code: "InvalidParameter", message: "not supported"),
         Refusal(body: body(parameters: #""seed":-1"#), status: 400, code: "InvalidParameter", message: "seed"),
         Refusal(body: body(parameters: #""seed":2147483648"#), status: 400, code: "InvalidParameter", message: "seed"),
+        Refusal(body: body(parameters: #""seed":1.5"#), status: 400, code: "InvalidParameter", message: "seed must be an integer"),
+        Refusal(body: #"{"input":{"messages":[]}}"#, status: 400, code: "InvalidParameter", message: "Model not specified"),
         Refusal(body: body(parameters: #""prompt_extend":"yes""#), status: 400, code: "InvalidParameter", message: "prompt_extend"),
         Refusal(body: body(parameters: #""n":2"#), status: 400, code: "InvalidParameter", message: "num_images_per_prompt must be 1"),
         Refusal(body: body(prompt: "a \(DashScopeSimulation.inappropriateMarker)"), status: 400, code: "DataInspectionFailed",

@@ -126,3 +126,38 @@ struct WireFormatTests {
         #expect(!CanonicalJSON.equal(Data("not json".utf8), Data("not json".utf8)))
     }
 }
+
+@Suite("Reading a sent generation request (the simulator's and the contract checks' reader)")
+struct SentRequestTests {
+    @Test("the documented request body reads back to its fields")
+    func documented() throws {
+        let sent = try WireFormat.decodeRequest(Data(DocumentedExamples.requestBody.utf8))
+        #expect(sent == WireFormat.SentRequest(model: "z-image-turbo", prompt: DocumentedExamples.prompt, size: "1024*1024",
+                                               seed: 1234, promptExtend: false, n: nil, undocumentedParameters: []))
+    }
+
+    @Test("undocumented parameters are reported by name")
+    func undocumented() throws {
+        let body = #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"n":1,"watermark":false,"negative_prompt":"x"}}"#
+        #expect(try WireFormat.decodeRequest(Data(body.utf8)).undocumentedParameters == ["n", "negative_prompt", "watermark"])
+    }
+
+    @Test("a body that is not a generation request names the field", arguments: [
+        ("[]", "body"),
+        (#"{"input":{"messages":[{"role":"user","content":[{"text":"p"}]}]}}"#, "model"),
+        (#"{"model":"m","input":{"messages":[{"role":"system","content":[{"text":"p"}]}]}}"#, "input.messages"),
+        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"},{"text":"q"}]}]}}"#, "input.messages"),
+        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"seed":1.5}}"#, "seed"),
+        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"prompt_extend":"yes"}}"#, "prompt_extend"),
+    ])
+    func badShape(body: String, field: String) {
+        #expect(throws: WireFormat.RequestShapeError.self) { try WireFormat.decodeRequest(Data(body.utf8)) }
+        do {
+            _ = try WireFormat.decodeRequest(Data(body.utf8))
+        } catch let error as WireFormat.RequestShapeError {
+            #expect(error.field == field, "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

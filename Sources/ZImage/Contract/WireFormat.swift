@@ -48,6 +48,113 @@ public enum WireFormat {
         )
     }
 
+    /// A generation request body as sent, before any rule about its values: what the simulator answers to and what the
+    /// contract checks of a recorded request read.
+    public struct SentRequest: Sendable, Hashable {
+        /// `model`.
+        public var model: String
+        /// The one text item of the one user message.
+        public var prompt: String
+        /// `parameters.size`, as written.
+        public var size: String?
+        /// `parameters.seed`.
+        public var seed: Int?
+        /// `parameters.prompt_extend`.
+        public var promptExtend: Bool?
+        /// `parameters.n`.
+        public var n: Int?
+        /// Parameters this model does not document (`n`, `negative_prompt`, `watermark`) that the body sends.
+        public var undocumentedParameters: [String]
+    }
+
+    /// Why a body is not a generation request: the field, and what is wrong with it.
+    public struct RequestShapeError: Error, Sendable, Hashable, CustomStringConvertible {
+        /// The field: `body`, `model`, `input.messages`, or a parameter's name.
+        public var field: String
+        /// What is wrong.
+        public var problem: String
+
+        public var description: String { field == "body" ? problem : "\(field) \(problem)" }
+    }
+
+    /// Reads a generation request body: one user message with one text item, and the parameters' types.
+    ///
+    /// - Throws: ``RequestShapeError`` naming the field.
+    public static func decodeRequest(_ data: Data) throws -> SentRequest {
+        let body: SentBody
+        do {
+            body = try JSONDecoder().decode(SentBody.self, from: data)
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let field = context.codingPath.last?.stringValue ?? "body"
+            throw RequestShapeError(field: field, problem: "has the wrong type")
+        } catch {
+            throw RequestShapeError(field: "body", problem: "the body is not a JSON object")
+        }
+        guard let model = body.model else { throw RequestShapeError(field: "model", problem: "is missing") }
+        guard let messages = body.input?.messages, messages.count == 1, messages[0].role == "user",
+              let content = messages[0].content, content.count == 1, let prompt = content[0].text
+        else {
+            throw RequestShapeError(field: "input.messages", problem: "is not exactly one user message with exactly one text item")
+        }
+        let parameters = body.parameters
+        let undocumented = [("n", parameters?.n != nil), ("negative_prompt", parameters?.negativePrompt == true),
+                            ("watermark", parameters?.watermark == true)].filter(\.1).map(\.0)
+        return SentRequest(model: model, prompt: prompt, size: parameters?.size, seed: parameters?.seed,
+                           promptExtend: parameters?.promptExtend, n: parameters?.n, undocumentedParameters: undocumented)
+    }
+
+    private struct SentBody: Decodable {
+        var model: String?
+        var input: Input?
+        var parameters: Parameters?
+
+        struct Input: Decodable {
+            var messages: [Message]?
+        }
+
+        struct Message: Decodable {
+            var role: String?
+            var content: [Item]?
+        }
+
+        struct Item: Decodable {
+            var text: String?
+        }
+
+        struct Parameters: Decodable {
+            var size: String?
+            var promptExtend: Bool?
+            var seed: Int?
+            var n: Int?
+            var negativePrompt: Bool
+            var watermark: Bool
+
+            enum CodingKeys: String, CodingKey {
+                case size, seed, n, watermark
+                case promptExtend = "prompt_extend"
+                case negativePrompt = "negative_prompt"
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                // Any failure to read a parameter (1.5 for an Int is reported as corrupt data, without a path) names it.
+                func field<Value: Decodable>(_ type: Value.Type, _ key: CodingKeys) throws -> Value? {
+                    do {
+                        return try container.decodeIfPresent(type, forKey: key)
+                    } catch {
+                        throw DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription: "\(error)"))
+                    }
+                }
+                size = try field(String.self, .size)
+                promptExtend = try field(Bool.self, .promptExtend)
+                seed = try field(Int.self, .seed)
+                n = try field(Int.self, .n)
+                negativePrompt = container.contains(.negativePrompt)
+                watermark = container.contains(.watermark)
+            }
+        }
+    }
+
     /// The `code`, `message` and `request_id` of an error body, each `nil` when absent or when the body is not JSON.
     public static func decodeError(_ data: Data) -> ErrorBody {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)) ?? ErrorBody(requestID: nil, code: nil, message: nil)

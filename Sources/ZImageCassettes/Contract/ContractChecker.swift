@@ -74,30 +74,17 @@ public enum ContractChecker {
         return cassette.interactions.first { RequestSignature(method: $0.request.method, url: $0.request.url, body: nil) == wanted }
     }
 
-    /// The normalized request behind a recorded generation body, or why it breaks the contract.
+    /// The normalized request behind a recorded generation body, or why it breaks the contract: the body is read as
+    /// the simulator reads it (``WireFormat/decodeRequest(_:)``), then held to the client's stricter rules.
     static func generationRequest(_ body: Data?) -> Result<ImageRequest, Problem> {
-        guard case .object(let json)? = body.flatMap(JSONValue.init(parsing:)) else { return .failure(Problem("the body is not a JSON object")) }
-        guard json["model"] == .string(WireFormat.model) else { return .failure(Problem("model is not \(WireFormat.model)")) }
-        guard case .object(let input)? = json["input"], case .array(let messages)? = input["messages"], messages.count == 1,
-              case .object(let message) = messages[0], message["role"] == .string("user"),
-              case .array(let content)? = message["content"], content.count == 1,
-              case .object(let item) = content[0], case .string(let prompt)? = item["text"]
-        else {
-            return .failure(Problem("input.messages is not exactly one user message with one text item"))
-        }
-        var size: String?
-        var seed: Int?
-        var extend = false
-        if case .object(let parameters)? = json["parameters"] {
-            for forbidden in ["n", "negative_prompt", "watermark"] where parameters[forbidden] != nil {
-                return .failure(Problem("parameters.\(forbidden) is sent, which this model does not document"))
-            }
-            if case .string(let value)? = parameters["size"] { size = value }
-            if case .int(let value)? = parameters["seed"] { seed = value }
-            if case .bool(let value)? = parameters["prompt_extend"] { extend = value }
-        }
         do {
-            return .success(try ImageRequest(prompt: prompt, size: size, seed: seed, promptExtend: extend, baseURL: nil))
+            let sent = try WireFormat.decodeRequest(body ?? Data())
+            guard sent.model == WireFormat.model else { return .failure(Problem("model is not \(WireFormat.model)")) }
+            if let undocumented = sent.undocumentedParameters.first {
+                return .failure(Problem("parameters.\(undocumented) is sent, which this model does not document"))
+            }
+            return .success(try ImageRequest(prompt: sent.prompt, size: sent.size, seed: sent.seed,
+                                             promptExtend: sent.promptExtend ?? false, baseURL: nil))
         } catch {
             return .failure(Problem("\(error)"))
         }

@@ -25,6 +25,16 @@ struct CassettesCommand: AsyncParsableCommand {
         subcommands: [List.self, Check.self, Record.self, ExportHAR.self, StressWrite.self]
     )
 
+    /// The cassette files under `dir`; none is invalid input (exit 2).
+    static func cassetteFiles(in dir: String) throws -> [URL] {
+        let files = CassetteLinter.cassetteFiles(in: URL(fileURLWithPath: dir))
+        guard !files.isEmpty else {
+            printError("zimage: no cassettes under \(dir)")
+            throw ExitCode(2)
+        }
+        return files
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A table of the scenarios of each region.")
 
@@ -32,12 +42,7 @@ struct CassettesCommand: AsyncParsableCommand {
         var dir = "cassettes"
 
         func run() async throws {
-            let folder = URL(fileURLWithPath: dir)
-            let files = CassetteLinter.cassetteFiles(in: folder)
-            guard !files.isEmpty else {
-                printError("zimage: no cassettes under \(dir)")
-                throw ExitCode(2)
-            }
+            let files = try CassettesCommand.cassetteFiles(in: dir)
             printOutput("REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
             for file in files {
                 guard let cassette = try? CassetteFile.load(file) else {
@@ -73,11 +78,7 @@ struct CassettesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let folder = URL(fileURLWithPath: dir)
-            let files = CassetteLinter.cassetteFiles(in: folder)
-            guard !files.isEmpty else {
-                printError("zimage: no cassettes under \(dir)")
-                throw ExitCode(2)
-            }
+            let files = try CassettesCommand.cassetteFiles(in: dir)
             let key = (try? Credentials.resolve())?.apiKey.value
             let findings = CassetteLinter.lint(folder, secrets: [key].compactMap { $0 }, maximumAge: Double(maxAgeDays) * 86_400)
             for finding in findings { printOutput(finding.description) }
