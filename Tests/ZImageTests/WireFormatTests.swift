@@ -132,8 +132,8 @@ struct SentRequestTests {
     @Test("the documented request body reads back to its fields")
     func documented() throws {
         let sent = try WireFormat.decodeRequest(Data(DocumentedExamples.requestBody.utf8))
-        #expect(sent == WireFormat.SentRequest(model: "z-image-turbo", prompt: DocumentedExamples.prompt, size: "1024*1024",
-                                               seed: 1234, promptExtend: false, n: nil, undocumentedParameters: []))
+        #expect(sent.model == "z-image-turbo" && sent.prompt == DocumentedExamples.prompt && sent.size == "1024*1024")
+        #expect(sent.seed == 1234 && sent.promptExtend == false && sent.n == nil && sent.undocumentedParameters.isEmpty)
     }
 
     @Test("undocumented parameters are reported by name")
