@@ -227,3 +227,29 @@ final class UpstreamCounter: Sendable {
         }
     }
 }
+
+@Suite("Recording scenarios against another origin", .timeLimit(.minutes(1)))
+struct AgainstOriginTests {
+    @Test("--against: scenarios are stored under the real endpoints; those needing injected faults are kept untouched")
+    func against() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let kept = ScenarioRecorder.file(for: "throttled-then-success", in: folder)
+        try Data("not touched".utf8).write(to: kept)
+        let (server, _) = try await startSimulator(.singapore)
+        defer { Task { await server.shutdown() } }
+        let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+        let target = ScenarioRecorder.Target.against(server.baseURL, sentinelKey)
+        let basic = try await recorder.record(try #require(ScenarioCatalog.named("basic-generation")), region: .singapore,
+                                              into: folder, target: target)
+        #expect(basic.status == .written && basic.violations.isEmpty)
+        let throttled = try await recorder.record(try #require(ScenarioCatalog.named("throttled-then-success")), region: .singapore,
+                                                  into: folder, target: target)
+        #expect(throttled.status == .kept)
+        #expect(try String(contentsOf: kept, encoding: .utf8) == "not touched")
+        let cassette = try CassetteFile.load(basic.file)
+        #expect(cassette.interactions.map { URLComponents(string: $0.request.url)?.host } ==
+                ["dashscope-intl.aliyuncs.com", "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"])
+        #expect(await ScenarioRunner.run(basic.file).passed)
+    }
+}

@@ -13,6 +13,9 @@ public struct ScenarioRecorder: Sendable {
         case simulator
         /// DashScope itself, with this key.
         case live(APIKey)
+        /// Another origin (a simulator started elsewhere, a gateway) with this key; its URLs are stored under the
+        /// region's real endpoints. Scenarios that need injected faults cannot be produced there and are kept.
+        case against(URL, APIKey)
     }
 
     /// What recording one scenario came to.
@@ -64,6 +67,13 @@ public struct ScenarioRecorder: Sendable {
                 return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
             }
             return try await run(recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
+        case .against(let origin, let key):
+            guard recipe.faults.isEmpty else {
+                return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
+            }
+            let rewrite = OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
+                                        resultPrefix: "/results/\(region.rawValue)/")
+            return try await run(recipe, region: region, file: file, key: key, base: origin, rewrite: rewrite, timekeeper: .system)
         case .simulator:
             let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
             for fault in recipe.faults { server.inject(fault.fault, pathPrefix: fault.pathPrefix, times: fault.times) }

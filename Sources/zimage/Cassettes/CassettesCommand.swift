@@ -19,6 +19,7 @@ struct CassettesCommand: AsyncParsableCommand {
               zimage cassettes list
               zimage cassettes check
               zimage cassettes record --region singapore                 # against a fresh in-process simulator
+              zimage cassettes record --region beijing --against http://127.0.0.1:8080
               DASHSCOPE_API_KEY=sk-... zimage cassettes record --region beijing --live
               zimage cassettes export-har cassettes/beijing/basic-generation.json --output basic.har
             """,
@@ -97,6 +98,8 @@ struct CassettesCommand: AsyncParsableCommand {
                 faults it needs (429, 500, 503, an expired image URL…); URLs are stored under the region's real \
                 endpoints and the cassette says source: simulator. With --live, scenarios go to DashScope with your \
                 key; those a live API cannot produce on demand are kept as they are and reported, never deleted. \
+                With --against URL, scenarios go to that origin (a `zimage serve --simulate` started elsewhere, say), with \
+                your key or else sk-test-local (the simulator's default); those that need injected faults are kept. \
                 A re-recording that gives the same exchanges leaves the file byte for byte as it was.
                 With CI=true, recording is refused unless ZIMAGE_ALLOW_RECORDING=1.
                 """)
@@ -106,6 +109,9 @@ struct CassettesCommand: AsyncParsableCommand {
 
         @Flag(help: "Record live against DashScope with your key (costs one generation per live scenario).")
         var live = false
+
+        @Option(help: ArgumentHelp("Record against this origin instead (scheme://host:port).", valueName: "url"))
+        var against: String?
 
         @Option(name: .customLong("scenario"), help: "Only this scenario (repeatable).")
         var scenarios: [String] = []
@@ -135,7 +141,17 @@ struct CassettesCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
             let target: ScenarioRecorder.Target
-            if live {
+            if let against {
+                guard !live, let url = URL(string: against), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                      url.host != nil, url.path.isEmpty || url.path == "/"
+                else {
+                    printError("zimage: Invalid request: against is \"\(against)\"; allowed: an origin such as "
+                               + "http://127.0.0.1:8080 (no path), without --live.")
+                    throw ExitCode(2)
+                }
+                let key = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-local")
+                target = .against(url, key)
+            } else if live {
                 do {
                     target = .live(try Credentials.resolve(environment: environment).apiKey)
                 } catch let error as ZImageError {
@@ -153,7 +169,7 @@ struct CassettesCommand: AsyncParsableCommand {
                 do {
                     let outcome = try await recorder.record(recipe, region: region, into: folder, target: target)
                     var line = "\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.file.path)"
-                    if outcome.status == .kept { line += "  (a live API cannot produce this scenario on demand)" }
+                    if outcome.status == .kept { line += "  (this target cannot produce the scenario on demand: kept as it was)" }
                     printOutput(line)
                     for violation in outcome.violations {
                         printOutput("  contract: \(violation)")
