@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test validate clean
+.PHONY: all bootstrap build test validate bench clean
 
 all: build
 
@@ -26,5 +26,14 @@ endif
 validate: build
 	"$$($(SWIFT) build --show-bin-path)/validate" $(VALIDATE_FLAGS)
 
+# Benchmarks (minutes; not part of test or CI): release builds, vcrpy in a virtual environment from PyPI, then every
+# measurement of BENCHMARKS.md. Writes output/bench/results.json.
+bench: bootstrap
+	$(SWIFT) build -c release
+	@test -x /usr/bin/time || (apt-get update -qq && apt-get install -y -qq time) || { echo "bench needs GNU time: apt-get install time" >&2; exit 1; }
+	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
+	@Benchmarks/.venv/bin/python -c "import vcr, requests" 2>/dev/null || Benchmarks/.venv/bin/pip install -q vcrpy requests
+	cd Benchmarks && $(SWIFT) run -c release zimage-bench all --root .. --python .venv/bin/python
+
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

@@ -161,3 +161,37 @@ struct SentRequestTests {
         }
     }
 }
+
+@Suite("Canonical JSON: one spelling per document")
+struct CanonicalJSONTests {
+    @Test("equal documents in other spellings normalize to the same bytes", arguments: [
+        (#"{"b":1,"a":[true,null,"x"]}"#, " {\n \"a\" : [ true , null , \"x\" ] , \"b\" : 1 } "),
+        (#"{"s":"\u00e9\n\"q\"\/"}"#, #"{"s":"é\n\"q\"/"}"#),
+        (#"{"n":1.0,"m":-0.5,"e":1e2}"#, #"{"e":100,"m":-5e-1,"n":1}"#),
+        (#"{"emoji":"\ud83d\ude00"}"#, #"{"emoji":"😀"}"#),
+        (#"[{"z":{"y":1,"x":2}}]"#, #"[{"z":{"x":2,"y":1}}]"#),
+    ])
+    func sameDocument(left: String, right: String) throws {
+        #expect(try CanonicalJSON.normalize(Data(left.utf8)) == CanonicalJSON.normalize(Data(right.utf8)))
+    }
+
+    @Test("the canonical form is compact with sorted keys")
+    func form() throws {
+        let canonical = try CanonicalJSON.normalize(Data(#" { "b" : [1, 2.5, "t\tab"], "a" : {} } "#.utf8))
+        #expect(String(decoding: canonical, as: UTF8.self) == #"{"a":{},"b":[1,2.5,"t\tab"]}"#)
+    }
+
+    @Test("different documents stay different", arguments: [
+        (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":"1"}"#, #"{"a":1}"#), (#"[1,2]"#, #"[2,1]"#), (#"{"a":null}"#, #"{}"#),
+    ])
+    func differentDocuments(left: String, right: String) throws {
+        #expect(try CanonicalJSON.normalize(Data(left.utf8)) != CanonicalJSON.normalize(Data(right.utf8)))
+    }
+
+    @Test("what is not JSON is refused", arguments: [
+        "", "{", #"{"a":}"#, #"{"a":1,}"#, "[1 2]", "tru", #""\x""#, "01x", "{\"a\":\"\u{01}\"}", #"{"a":1} extra"#, "nan",
+    ])
+    func invalid(text: String) {
+        #expect(throws: CanonicalJSON.InvalidJSON.self) { try CanonicalJSON.normalize(Data(text.utf8)) }
+    }
+}

@@ -5,7 +5,14 @@ import Foundation
 public enum SHA256 {
     /// The digest of `data` as 64 lower-case hex characters.
     public static func hexDigest(of data: Data) -> String {
-        digest(of: data).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex = [UInt8]()
+        hex.reserveCapacity(64)
+        for byte in digest(of: data) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The 32-byte digest of `data`.

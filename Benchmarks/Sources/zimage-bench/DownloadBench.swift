@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import HTTPTypesFoundation
+import ZImageCurl
+
+/// Image download: 1, 8 and 32 MiB bodies from the simulator, fetched by CurlTransport in a child process
+/// (`zimage-bench fetch-child URL`) and by the curl command line, each a whole process so peak memory is its own.
+enum DownloadBench {
+    struct Result: Codable {
+        var client: String
+        var mebibytes: Int
+        var medianSeconds: Double
+        var mebibytesPerSecond: Double
+        var peakMemoryMiB: Double
+    }
+
+    /// Sizes in MiB; 0 is a 1 KiB body, the baseline of each client's memory.
+    static func run(server: ChildServer, sizes: [Int] = [0, 1, 8, 32], rounds: Int = 7) throws -> [Result] {
+        var results: [Result] = []
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-rss-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for size in sizes {
+            let bytes = size == 0 ? 1024 : size << 20
+            let url = server.base.appendingPathComponent("_bench/bytes/\(bytes)").absoluteString
+            for (client, command) in [("CurlTransport", [CommandLine.arguments[0], "fetch-child", url]),
+                                      ("curl", ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", url])] {
+                var runs: [(seconds: Double, peakKiB: Int)] = []
+                for _ in 0..<rounds {
+                    // GNU time forks from its own small process, so ru_maxrss is the command's own. (posix_spawn from
+                    // here is a vfork, and exec carries this process's high-water mark into the child's ru_maxrss.)
+                    let run = try spawnAndWait(["/usr/bin/time", "-f", "%M", "-o", scratch.path] + command)
+                    guard run.status == 0 else { throw BenchError("\(client) failed to download \(bytes) bytes") }
+                    let peak = Int((try String(contentsOf: scratch, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+                    runs.append((run.seconds, peak))
+                }
+                let seconds = Stats.median(runs.map(\.seconds))
+                results.append(Result(client: client, mebibytes: size, medianSeconds: seconds,
+                                      mebibytesPerSecond: size == 0 ? 0 : Double(size) / seconds,
+                                      peakMemoryMiB: Stats.median(runs.map { Double($0.peakKiB) / 1024 })))
+            }
+        }
+        return results
+    }
+
+    /// The child's side: one GET through CurlTransport, the body kept in memory as the client keeps an image.
+    static func fetch(_ url: String) async throws {
+        guard let target = URL(string: url) else { throw BenchError("bad URL \(url)") }
+        let transport = try CurlTransport(configuration: .init(maxResponseBytes: 64 << 20), environment: [:])
+        let (response, body) = try await transport.send(HTTPRequest(method: .get, url: target), body: nil)
+        guard response.status == .ok, body.count > 0 else { throw BenchError("HTTP \(response.status.code)") }
+    }
+}
+
+/// Start-up: the wall time of whole commands, as a user or CI runs them.
+enum StartupBench {
+    struct Result: Codable {
+        var command: String
+        var medianMilliseconds: Double
+        var runs: Int
+    }
+
+    static func run(root: URL, rounds: Int = 11) throws -> [Result] {
+        let bin = root.appendingPathComponent(".build/release")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let environment = ["HOME": scratch.path, "OUTPUT_DIR": scratch.appendingPathComponent("output").path, "PATH": "/usr/bin:/bin"]
+        let cassettes = root.appendingPathComponent("cassettes")
+        let commands: [(String, [String])] = [
+            ("zimage generate --mode replay", [bin.appendingPathComponent("zimage").path, "generate", "--mode", "replay",
+              "--cassette", cassettes.appendingPathComponent("beijing/basic-generation.json").path,
+              "--prompt", "A calm lake at dawn, a lone angler casting a line, cinematic lighting", "--seed", "1234",
+              "--output", scratch.appendingPathComponent("lake.png").path, "--quiet"]),
+            ("validate --skip-compile --offline", [bin.appendingPathComponent("validate").path, "--skip-compile", "--offline",
+              "--cassettes", cassettes.path, "--output-dir", scratch.appendingPathComponent("output").path]),
+        ]
+        return try commands.map { name, command in
+            var samples: [Double] = []
+            for _ in 0..<rounds {
+                let run = try spawnAndWait(command, environment: environment)
+                guard run.status == 0 else { throw BenchError("\(name) exited \(run.status)") }
+                samples.append(run.seconds * 1000)
+            }
+            return Result(command: name, medianMilliseconds: Stats.median(samples), runs: rounds)
+        }
+    }
+}

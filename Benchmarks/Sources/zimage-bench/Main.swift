@@ -1,0 +1,141 @@
+import Foundation
+import ZImage
+
+/// `zimage-bench all --root DIR`: every measurement, a table on stdout, results in DIR/output/bench/results.json.
+/// `serve-child` and `fetch-child URL` are the child processes the measurements start.
+@main
+struct Bench {
+    struct Results: Codable {
+        var date: String
+        var machine: String
+        var replay: [String: Double]
+        var replayLoad1000Milliseconds: Double
+        var vcrpy: VCRPy
+        var loopback: [LoopbackBench.Result]
+        var download: [DownloadBench.Result]
+        var startup: [StartupBench.Result]
+
+        struct VCRPy: Codable {
+            var perRequestMicroseconds: [String: Double]
+            var load1000Milliseconds: Double
+            var versions: [String: String]
+
+            enum CodingKeys: String, CodingKey {
+                case perRequestMicroseconds = "per_request_us"
+                case load1000Milliseconds = "load_1000_ms"
+                case versions
+            }
+        }
+    }
+
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            switch arguments.first {
+            case "serve-child": try await ChildServer.serve()
+            case "fetch-child": try await DownloadBench.fetch(arguments.count > 1 ? arguments[1] : "")
+            case "replay":  // the replay section alone, for quick comparisons
+                for size in ReplayBench.sizes { print("\(size): \(try await ReplayBench.perRequest(size)) µs per request") }
+            case "all": try await all(root: URL(fileURLWithPath: value(of: "--root", in: arguments) ?? ".."),
+                                      python: value(of: "--python", in: arguments) ?? "python3")
+            default:
+                print("usage: zimage-bench all [--root REPO] [--python PYTHON-WITH-VCRPY]")
+                exit(2)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("zimage-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func value(of flag: String, in arguments: [String]) -> String? {
+        arguments.firstIndex(of: flag).flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+    }
+
+    static func all(root: URL, python: String) async throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        log("replay: ReplayingTransport at \(ReplayBench.sizes) interactions")
+        var replay: [String: Double] = [:]
+        for size in ReplayBench.sizes {
+            replay[String(size)] = try await ReplayBench.perRequest(size)
+            try ReplayBench.export(size, to: scratch.appendingPathComponent("interactions-\(size).jsonl"))
+        }
+        let load = try ReplayBench.load(1000, in: scratch)
+        log("replay: vcrpy through requests (\(python))")
+        let vcrpy = try runVCRPy(python: python, root: root, folder: scratch)
+
+        log("loopback: CurlTransport, URLSession, AsyncHTTPClient against the simulator (child process)")
+        let server = try ChildServer.start()
+        defer { server.stop() }
+        let loopback = try await LoopbackBench.run(server: server, sequential: 500, workers: 16, perWorker: 100)
+        log("download: 1, 8, 32 MiB, CurlTransport and curl, whole processes")
+        let download = try DownloadBench.run(server: server)
+        log("start-up: whole commands")
+        let startup = try StartupBench.run(root: root)
+
+        let results = Results(
+            date: GenerationEvidence.timestamp(Date()), machine: machine(), replay: replay, replayLoad1000Milliseconds: load,
+            vcrpy: vcrpy, loopback: loopback, download: download, startup: startup)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let output = root.appendingPathComponent("output/bench/results.json")
+        try AtomicFile.write(try encoder.encode(results) + Data("\n".utf8), to: output)
+        print(table(results))
+        print("\nwrote \(output.path)")
+    }
+
+    static func runVCRPy(python: String, root: URL, folder: URL) throws -> Results.VCRPy {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, root.appendingPathComponent("Benchmarks/peers/vcrpy_bench.py").path, folder.path]
+            + ReplayBench.sizes.map(String.init)
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw BenchError("the vcrpy peer failed (is vcrpy installed for \(python)?)") }
+        return try JSONDecoder().decode(Results.VCRPy.self, from: data)
+    }
+
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu), \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("· \(line)\n".utf8))
+    }
+
+    static func table(_ r: Results) -> String {
+        func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+        var lines: [String] = ["## Replay (median per request)", "", "| interactions | ReplayingTransport µs | vcrpy µs | ratio |", "|---|---|---|---|"]
+        for size in ReplayBench.sizes.map(String.init) {
+            let ours = r.replay[size] ?? .nan
+            let theirs = r.vcrpy.perRequestMicroseconds[size] ?? .nan
+            lines.append("| \(size) | \(f(ours, 2)) | \(f(theirs)) | \(f(theirs / ours, 0))× |")
+        }
+        lines += ["", "Load a 1,000-interaction cassette: \(f(r.replayLoad1000Milliseconds, 2)) ms; vcrpy \(f(r.vcrpy.load1000Milliseconds, 2)) ms "
+                  + "(ratio \(f(r.vcrpy.load1000Milliseconds / r.replayLoad1000Milliseconds, 2))×)."]
+        lines += ["", "## Loopback (small POSTs to the simulator)", "",
+                  "| client | mode | req/s | p50 ms | p99 ms | CPU µs/req | connections |", "|---|---|---|---|---|---|---|"]
+        for item in r.loopback {
+            lines.append("| \(item.client) | \(item.mode) | \(f(item.requestsPerSecond, 0)) | \(f(item.p50Milliseconds, 3)) | "
+                         + "\(f(item.p99Milliseconds, 3)) | \(f(item.cpuMicrosecondsPerRequest, 0)) | \(item.connectionsOpened) |")
+        }
+        lines += ["", "## Download (whole processes, median)", "", "| client | body | seconds | MiB/s | peak MiB |", "|---|---|---|---|---|"]
+        for item in r.download {
+            let size = item.mebibytes == 0 ? "1 KiB" : "\(item.mebibytes) MiB"
+            let rate = item.mebibytes == 0 ? "-" : f(item.mebibytesPerSecond, 0)
+            lines.append("| \(item.client) | \(size) | \(f(item.medianSeconds, 3)) | \(rate) | \(f(item.peakMemoryMiB)) |")
+        }
+        lines += ["", "## Start-up (whole commands, median)", "", "| command | ms |", "|---|---|"]
+        for item in r.startup { lines.append("| \(item.command) | \(f(item.medianMilliseconds)) |") }
+        return lines.joined(separator: "\n")
+    }
+}
