@@ -36,6 +36,8 @@ final class CurlEngine: @unchecked Sendable {
         guard let multi = curl_multi_init() else { throw TransportError(.other, "libcurl could not create a multi handle") }
         self.multi = multi
         _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        // Keep enough idle connections for many concurrent callers: libcurl's default cache closes and reopens them.
+        _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 64)
         let thread = Thread { [self] in run() }
         thread.name = "zimage.libcurl"
         thread.start()

@@ -1,5 +1,6 @@
 import Foundation
 import ZImage
+import ZImageCassettes
 
 /// `zimage-bench all --root DIR`: every measurement, a table on stdout, results in DIR/output/bench/results.json.
 /// `serve-child` and `fetch-child URL` are the child processes the measurements start.
@@ -34,6 +35,29 @@ struct Bench {
             switch arguments.first {
             case "serve-child": try await ChildServer.serve()
             case "fetch-child": try await DownloadBench.fetch(arguments.count > 1 ? arguments[1] : "")
+            case "network":  // the loopback and download sections alone, for quick comparisons
+                let server = try ChildServer.start()
+                defer { server.stop() }
+                for item in try await LoopbackBench.run(server: server, sequential: 500, workers: 16, perWorker: 100) {
+                    print(item.client, item.mode, Int(item.requestsPerSecond), "req/s", item.connectionsOpened, "connections")
+                }
+                for item in try DownloadBench.run(server: server) {
+                    print(item.client, item.mebibytes, "MiB", Int(item.mebibytesPerSecond), "MiB/s", item.peakMemoryMiB, "MiB peak")
+                }
+            case "load":  // where loading a 1,000-interaction cassette goes
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-load")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                print("CassetteFile.load:", try ReplayBench.load(1000, in: folder), "ms")
+                let data = try Data(contentsOf: folder.appendingPathComponent("load-1000.json"))
+                var t = now()
+                _ = try JSONSerialization.jsonObject(with: data)
+                print("JSONSerialization of the file:", (now() - t) * 1000, "ms")
+                t = now()
+                _ = try JSONDecoder().decode([String: JSONValue].self, from: data)
+                print("JSONDecoder to JSONValue:", (now() - t) * 1000, "ms")
+                t = now()
+                _ = try CanonicalJSON.normalize(data)
+                print("CanonicalJSON.normalize of the file:", (now() - t) * 1000, "ms")
             case "replay":  // the replay section alone, for quick comparisons
                 for size in ReplayBench.sizes { print("\(size): \(try await ReplayBench.perRequest(size)) µs per request") }
             case "all": try await all(root: URL(fileURLWithPath: value(of: "--root", in: arguments) ?? ".."),

@@ -3,8 +3,9 @@ import Foundation
 /// JSON in one canonical spelling (object keys sorted, no insignificant white space, strings and numbers re-spelt the same
 /// way), so two documents can be compared by bytes: key order and white space never make a difference.
 ///
-/// A strict byte-level parser of its own (RFC 8259), because this runs on every replayed request and Foundation's
-/// `JSONSerialization` spends tens of microseconds on a 200-byte body on Linux.
+/// Also the package's JSON parser (``parse(_:)``, strict RFC 8259, into ``JSONValue``): it runs on every replayed request
+/// and every cassette load, and Foundation's parsers spend tens of microseconds on a 200-byte body on Linux
+/// (`JSONDecoder` into an enum, ten times more).
 public enum CanonicalJSON {
     /// Why bytes are not JSON.
     public struct InvalidJSON: Error, Sendable, CustomStringConvertible {
@@ -17,16 +18,69 @@ public enum CanonicalJSON {
     ///
     /// - Throws: ``InvalidJSON`` when `data` is not one JSON value (surrounding white space allowed).
     public static func normalize(_ data: Data) throws -> Data {
+        try parse(data).data
+    }
+
+    /// Parses one JSON value (surrounding white space allowed).
+    ///
+    /// - Throws: ``InvalidJSON`` with the offset where reading stopped.
+    public static func parse(_ data: Data) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
             var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self))
-            var output = [UInt8]()
-            output.reserveCapacity(buffer.count)
             parser.skipSpace()
-            try parser.value(into: &output)
+            let value = try parser.value()
             parser.skipSpace()
             guard parser.position == parser.bytes.count else { throw InvalidJSON(offset: parser.position) }
-            return Data(output)
+            return value
         }
+    }
+
+    /// Appends the canonical spelling of `value`: compact, object keys in byte order, strings escaping only `"`, `\` and
+    /// control characters, integral numbers without a fraction.
+    static func render(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null: output += Array("null".utf8)
+        case .bool(let flag): output += Array((flag ? "true" : "false").utf8)
+        case .int(let number): output += Array(String(number).utf8)
+        case .double(let number):
+            output += Array((number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8)
+        case .string(let text): renderString(text, into: &output)
+        case .array(let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                render(item, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            let sorted = members.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                renderString(String(decoding: member.0, as: UTF8.self), into: &output)
+                output.append(UInt8(ascii: ":"))
+                render(member.1, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func renderString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case ..<0x20:
+                let digits = Array("0123456789abcdef".utf8)
+                output += Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
     }
 
     /// Whether two JSON documents are equal once normalized; `false` when either is not JSON.
@@ -46,32 +100,31 @@ public enum CanonicalJSON {
 
         func fail() -> InvalidJSON { InvalidJSON(offset: position) }
 
-        mutating func expect(_ literal: StaticString, into output: inout [UInt8]) throws {
+        mutating func expect(_ literal: StaticString) throws {
             let count = literal.utf8CodeUnitCount
             guard position + count <= bytes.count else { throw fail() }
             for index in 0..<count where bytes[position + index] != literal.utf8Start[index] { throw fail() }
-            output.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: count))
             position += count
         }
 
-        mutating func value(into output: inout [UInt8]) throws {
+        mutating func value() throws -> JSONValue {
             guard position < bytes.count else { throw fail() }
             switch bytes[position] {
-            case UInt8(ascii: "{"): try object(into: &output)
-            case UInt8(ascii: "["): try array(into: &output)
-            case UInt8(ascii: "\""): try string(into: &output)
-            case UInt8(ascii: "t"): try expect("true", into: &output)
-            case UInt8(ascii: "f"): try expect("false", into: &output)
-            case UInt8(ascii: "n"): try expect("null", into: &output)
-            default: try number(into: &output)
+            case UInt8(ascii: "{"): return try object()
+            case UInt8(ascii: "["): return try array()
+            case UInt8(ascii: "\""): return .string(try string())
+            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expect("null"); return .null
+            default: return try number()
             }
         }
 
-        mutating func object(into output: inout [UInt8]) throws {
+        mutating func object() throws -> JSONValue {
             depth += 1
             guard depth < 512 else { throw fail() }
             position += 1
-            var members: [(key: [UInt8], value: [UInt8])] = []
+            var members: [String: JSONValue] = [:]
             skipSpace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
                 position += 1
@@ -79,15 +132,12 @@ public enum CanonicalJSON {
                 while true {
                     skipSpace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail() }
-                    var key = [UInt8]()
-                    try string(into: &key)
+                    let key = try string()
                     skipSpace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail() }
                     position += 1
                     skipSpace()
-                    var member = [UInt8]()
-                    try value(into: &member)
-                    members.append((key, member))
+                    members[key] = try value()
                     skipSpace()
                     guard position < bytes.count else { throw fail() }
                     if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -96,34 +146,22 @@ public enum CanonicalJSON {
                     break
                 }
             }
-            // Keys in their canonical spelling compare byte-wise: one order, whatever the input's.
-            members.sort { $0.key.lexicographicallyPrecedes($1.key) }
-            output.append(UInt8(ascii: "{"))
-            for (index, member) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                output += member.key
-                output.append(UInt8(ascii: ":"))
-                output += member.value
-            }
-            output.append(UInt8(ascii: "}"))
             depth -= 1
+            return .object(members)
         }
 
-        mutating func array(into output: inout [UInt8]) throws {
+        mutating func array() throws -> JSONValue {
             depth += 1
             guard depth < 512 else { throw fail() }
             position += 1
-            output.append(UInt8(ascii: "["))
+            var items: [JSONValue] = []
             skipSpace()
             if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
                 position += 1
             } else {
-                var first = true
                 while true {
-                    if !first { output.append(UInt8(ascii: ",")) }
-                    first = false
                     skipSpace()
-                    try value(into: &output)
+                    items.append(try value())
                     skipSpace()
                     guard position < bytes.count else { throw fail() }
                     if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -132,14 +170,27 @@ public enum CanonicalJSON {
                     break
                 }
             }
-            output.append(UInt8(ascii: "]"))
             depth -= 1
+            return .array(items)
         }
 
-        /// A string, re-spelt: escapes decoded, then only `"`, `\` and control characters escaped (one spelling each).
-        mutating func string(into output: inout [UInt8]) throws {
+        /// A string with its escapes decoded; invalid UTF-8 or a raw control character is an error.
+        mutating func string() throws -> String {
             position += 1
-            var scalars = [UInt8]()
+            // The common case, no escapes: one slice.
+            let start = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\"),
+                  bytes[position] >= 0x20 {
+                position += 1
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+                defer { position += 1 }
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
+                    throw fail()
+                }
+                return text
+            }
+            var scalars = Array(bytes[start..<position])
             while true {
                 guard position < bytes.count else { throw fail() }
                 let byte = bytes[position]
@@ -175,20 +226,8 @@ public enum CanonicalJSON {
                     throw fail()
                 }
             }
-            guard String(validating: scalars, as: UTF8.self) != nil else { throw fail() }
-            output.append(UInt8(ascii: "\""))
-            for byte in scalars {
-                switch byte {
-                case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                case ..<0x20: output += Array(String(format: "\\u%04x", byte).utf8)
-                default: output.append(byte)
-                }
-            }
-            output.append(UInt8(ascii: "\""))
+            guard let text = String(validating: scalars, as: UTF8.self) else { throw fail() }
+            return text
         }
 
         mutating func hex4() throws -> UInt32 {
@@ -209,9 +248,9 @@ public enum CanonicalJSON {
             return value
         }
 
-        /// A number: integers are kept as written (without a leading `-0` quirk); others are re-spelt through Double, so
-        /// `1.0`, `1.00` and `1e0` agree.
-        mutating func number(into output: inout [UInt8]) throws {
+        /// A number: an integer that fits is an `Int`; anything else a `Double` (rendered without a fraction when it has
+        /// none, so `1.0`, `1.00` and `1e0` agree).
+        mutating func number() throws -> JSONValue {
             let start = position
             if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
             var integral = true
@@ -230,13 +269,9 @@ public enum CanonicalJSON {
             }
             guard digits > 0 else { throw fail() }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-            if integral, let value = Int(text) {
-                output += Array(String(value).utf8)
-            } else if let value = Double(text), value.isFinite {
-                output += Array((value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)).utf8)
-            } else {
-                throw InvalidJSON(offset: start)
-            }
+            if integral, let value = Int(text) { return .int(value) }
+            if let value = Double(text), value.isFinite { return .double(value) }
+            throw InvalidJSON(offset: start)
         }
     }
 }

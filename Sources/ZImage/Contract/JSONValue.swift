@@ -12,7 +12,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Parses JSON bytes; `nil` when they are not JSON.
     public init?(parsing data: Data) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        guard let value = try? CanonicalJSON.parse(data) else { return nil }
         self = value
     }
 
@@ -48,9 +48,11 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Compact JSON with sorted keys.
+    /// Compact JSON with sorted keys: the canonical spelling of ``CanonicalJSON``.
     public var data: Data {
-        (try? CassetteFile.compactEncoder.encode(self)) ?? Data("null".utf8)
+        var output = [UInt8]()
+        CanonicalJSON.render(self, into: &output)
+        return Data(output)
     }
 
     /// Where two values differ, as `(path, left, right)` with paths like `parameters.seed` or `input.messages[0]`;
@@ -75,7 +77,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// A short rendering for messages.
-    var summary: String {
+    public var summary: String {
         let text = String(decoding: data, as: UTF8.self)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }
