@@ -137,18 +137,10 @@ public enum WireFormat {
 
             init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                // Any failure to read a parameter (1.5 for an Int is reported as corrupt data, without a path) names it.
-                func field<Value: Decodable>(_ type: Value.Type, _ key: CodingKeys) throws -> Value? {
-                    do {
-                        return try container.decodeIfPresent(type, forKey: key)
-                    } catch {
-                        throw DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription: "\(error)"))
-                    }
-                }
-                size = try field(String.self, .size)
-                promptExtend = try field(Bool.self, .promptExtend)
-                seed = try field(Int.self, .seed)
-                n = try field(Int.self, .n)
+                size = try container.decodeField(String.self, forKey: .size)
+                promptExtend = try container.decodeField(Bool.self, forKey: .promptExtend)
+                seed = try container.decodeField(Int.self, forKey: .seed)
+                n = try container.decodeField(Int.self, forKey: .n)
                 negativePrompt = container.contains(.negativePrompt)
                 watermark = container.contains(.watermark)
             }

@@ -87,17 +87,12 @@ public struct RequestFields: Sendable, Hashable {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            // Any failure to read a field (1.5 for an Int is reported as corrupt data, without a path) names that field.
-            func field<Value: Decodable>(_ type: Value.Type, _ key: CodingKeys) throws -> Value? {
-                do {
-                    return try container.decodeIfPresent(type, forKey: key)
-                } catch {
-                    throw DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription: "\(error)"))
-                }
-            }
             fields = RequestFields(
-                prompt: try field(String.self, .prompt), size: try field(String.self, .size), seed: try field(Int.self, .seed),
-                promptExtend: try field(Bool.self, .promptExtend), baseURL: try field(String.self, .baseURL))
+                prompt: try container.decodeField(String.self, forKey: .prompt),
+                size: try container.decodeField(String.self, forKey: .size),
+                seed: try container.decodeField(Int.self, forKey: .seed),
+                promptExtend: try container.decodeField(Bool.self, forKey: .promptExtend),
+                baseURL: try container.decodeField(String.self, forKey: .baseURL))
         }
     }
 

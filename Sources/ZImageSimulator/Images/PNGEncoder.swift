@@ -12,6 +12,7 @@ public enum PNGEncoder {
         let rowLength = 1 + width * 3
         var raw = [UInt8](repeating: 0, count: rowLength * height)
         raw.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }  // a 0-pixel image: no rows
             for row in 0..<height {
                 let mix = height > 1 ? Double(row) / Double(height - 1) : 0
                 let pixel = (0..<3).map { UInt8(top[$0] + (bottom[$0] - top[$0]) * mix) }
@@ -23,8 +24,8 @@ public enum PNGEncoder {
                 var filled = 3
                 while filled < width * 3 {
                     let count = min(filled, width * 3 - filled)
-                    let base = buffer.baseAddress! + start + 1
-                    (base + filled).update(from: base, count: count)
+                    let pixels = base + start + 1
+                    (pixels + filled).update(from: pixels, count: count)
                     filled += count
                 }
             }
