@@ -121,7 +121,7 @@ struct CurlTransportTests {
 
     @Test("a closed port fails fast as connection refused")
     func connectionRefused() async throws {
-        let port = try await closedPort()
+        let port = closedPort()
         let transport = try CurlTransport(environment: [:])
         let client = ZImageClient(transport: transport, apiKey: simulatorKey, retryPolicy: .never)
         let request = try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: "http://127.0.0.1:\(port)/api/v1/x")
@@ -137,7 +137,7 @@ struct CurlTransportTests {
 
     @Test("a dead proxy in http_proxy and HTTPS_PROXY does not affect loopback calls")
     func deadProxyBypassedForLoopback() async throws {
-        let dead = "http://127.0.0.1:\(try await closedPort())"
+        let dead = "http://127.0.0.1:\(closedPort())"
         let fixture = try await SimulatorFixture.start(environment: ["http_proxy": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead])
         defer { Task { await fixture.stop() } }
         let result = try await fixture.client().generate(try fixture.request())

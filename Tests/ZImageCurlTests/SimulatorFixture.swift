@@ -44,10 +44,21 @@ func makeTemporaryDirectory() throws -> URL {
     return url
 }
 
-/// A port on 127.0.0.1 that nothing listens on: a simulator's, after it stopped.
-func closedPort() async throws -> Int {
-    let server = try await SimulatorServer.start(backend: DashScopeSimulation(acceptedKeys: []))
-    let port = server.port
-    await server.shutdown()
-    return port
+/// A port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral range (32768 and up here): every server
+/// of the suite binds port 0 and so draws from that range, and none can take this port between this check and its use
+/// (a just-freed ephemeral port could be).
+func closedPort() -> Int {
+    while true {
+        let port = Int.random(in: 20_000..<30_000)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        close(descriptor)
+        if bound == 0 { return port }
+    }
 }
