@@ -80,7 +80,7 @@ struct ValidationRun {
 
     /// Writes summary.json and, when every required check passed, validate.txt. Returns whether it passed.
     func finish() throws -> Bool {
-        let passed = checks.allSatisfy { !$0.required || $0.status == .passed || ($0.status == .skipped && !$0.required) }
+        let passed = checks.allSatisfy { !$0.required || $0.status == .passed }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
             startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),

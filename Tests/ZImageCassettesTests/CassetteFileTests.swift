@@ -253,3 +253,26 @@ struct AgainstOriginTests {
         #expect(await ScenarioRunner.run(basic.file).passed)
     }
 }
+
+@Suite("Contract checks at record time")
+struct RecordTimeContractTests {
+    @Test("an image whose size differs from usage is reported when the recording is flushed")
+    func wrongImageSize() async throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let recorder = CassetteRecorder(url: folder.appendingPathComponent("wrong.json"),
+                                        cassette: Cassette(region: .beijing, source: .simulator), secrets: [])
+        let imageURL = "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1024x1024/x.png"
+        try await recorder.record(generationInteraction(
+            DocumentedExamples.requestBody,
+            answer: #"{"output":{"choices":[{"message":{"content":[{"image":"\#(imageURL)"}],"reasoning_content":""}}]},"usage":{"width":1024,"height":1024},"request_id":"r"}"#,
+            status: 200))
+        try await recorder.record(Interaction(
+            request: RecordedRequest(method: "GET", url: imageURL),
+            response: RecordedResponse(status: 200, headers: ["content-type": "image/png"],
+                                       body: PNGEncoder.gradient(width: 512, height: 512, seed: [1, 2, 3, 4, 5, 6]))))
+        _ = try await recorder.flush()
+        let violations = await recorder.violations
+        #expect(violations.map(\.description) == ["interaction #0: the image is 512*512, but usage says 1024*1024"])
+    }
+}

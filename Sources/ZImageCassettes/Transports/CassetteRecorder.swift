@@ -19,7 +19,8 @@ public actor CassetteRecorder {
     private var prepared: [CassetteFile.PreparedInteraction]
     private var persisted = 0
     private var writing: Task<CassetteFile.WriteOutcome, any Error>?
-    /// Contract violations found in what was recorded, by interaction position.
+    /// Contract violations in what was recorded, by interaction position; checked over the whole cassette by
+    /// ``flush()`` (an image download comes after its generation, so its size is checkable only then).
     public private(set) var violations: [ContractViolation] = []
 
     /// Starts recording into `url`, on top of the interactions of `cassette` (none to record afresh).
@@ -61,7 +62,6 @@ public actor CassetteRecorder {
         prepared.append(CassetteFile.prepare(kept))
         let position = cassette.interactions.count - 1
         index.append(kept, at: position)
-        violations += ContractChecker.check(interaction: kept, at: position, in: cassette)
         try await persist(through: cassette.interactions.count)
         return position
     }
@@ -71,6 +71,7 @@ public actor CassetteRecorder {
     public func flush() async throws -> CassetteFile.WriteOutcome {
         if let writing { _ = try await writing.value }
         _ = try await startWrite(final: true).value
+        violations = ContractChecker.check(cassette)
         return (try? Data(contentsOf: url)) == baseline ? .unchanged : .written
     }
 
