@@ -1,5 +1,18 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
+
+// Every Swift target: Swift 6 mode, plus the upcoming features swift-openapi-runtime builds with. `any` is spelt out,
+// members are visible only through modules a file imports itself, and an import is internal unless it says otherwise.
+let upcomingFeatures: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+let httpTypesFoundation = Target.Dependency.product(name: "HTTPTypesFoundation", package: "swift-http-types")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "zimage",
@@ -7,8 +20,9 @@ let package = Package(
     products: [
         .library(name: "ZImage", targets: ["ZImage"]),
         .library(name: "ZImageCurl", targets: ["ZImageCurl"]),
-        .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
         .library(name: "ZImageCassettes", targets: ["ZImageCassettes"]),
+        .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
+        .library(name: "ZImageContract", targets: ["ZImageContract"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],
@@ -17,107 +31,121 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // Tests only: child processes (the executables under test, openssl s_server).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // libcurl, found through pkg-config; scripts/bootstrap.sh installs it where it is missing.
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Typed, non-variadic wrappers of curl_easy_setopt/curl_easy_getinfo, which Swift cannot call directly.
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
-        // The client core: validation, wire format, retries, errors, download. Network I/O only through `Transport`.
-        .target(
-            name: "ZImage",
-            dependencies: [
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The live transport on libcurl.
-        .target(
-            name: "ZImageCurl",
-            dependencies: ["ZImage", "CCurlShims", .product(name: "HTTPTypes", package: "swift-http-types")]
-        ),
-        // Cassettes: format, redaction, matching, recording and replaying transports, contract checks.
-        .target(
-            name: "ZImageCassettes",
-            dependencies: ["ZImage", .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "HTTPTypesFoundation", package: "swift-http-types")]
-        ),
         // zlib, for the simulator's PNGs (compress2, crc32).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // A DashScope look-alike HTTP server on loopback: simulate, replay, inject faults.
+
+        // The client core: DashScope's contract in code. Network I/O only through `Transport`.
+        .target(name: "ZImage", dependencies: [httpTypes, httpTypesFoundation, logging], swiftSettings: upcomingFeatures),
+        // The live transport on libcurl.
+        .target(name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
+        // Generic record/replay: cassette format, redaction, matching, recording and replaying transports, record modes.
+        // Knows HTTP, not DashScope: the provider's rules and the contract check are given to it.
+        .target(name: "ZImageCassettes", dependencies: ["ZImage", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
+        // A DashScope look-alike HTTP server on loopback: simulate, serve cassettes, inject faults.
         .target(
             name: "ZImageSimulator",
             dependencies: [
-                "ZImage",
-                "ZImageCassettes",
-                "CZlib",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "ZImage", "ZImageCassettes", "CZlib", httpTypes,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The contract suite: scenarios, the catalog, the runner, the contract checker handed to the cassettes, drift,
+        // the scenario recorder, and the one place that turns a mode (live, record, replay) into a transport.
+        .target(
+            name: "ZImageContract",
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageCurl", httpTypes, httpTypesFoundation, logging],
+            swiftSettings: upcomingFeatures
+        ),
+        // What the two executables share: argument types and transport options. Not a product.
+        .target(
+            name: "ZImageCommandSupport",
+            dependencies: ["ZImage", "ZImageCurl", argumentParser],
+            swiftSettings: upcomingFeatures
         ),
         .executableTarget(
             name: "zimage",
             dependencies: [
-                "ZImage",
-                "ZImageCurl",
-                "ZImageSimulator",
-                "ZImageCassettes",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCommandSupport",
+                argumentParser, logging,
+            ],
+            swiftSettings: upcomingFeatures
         ),
         .executableTarget(
             name: "validate",
             dependencies: [
-                "ZImage",
-                "ZImageCurl",
-                "ZImageCassettes",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
+                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageContract", "ZImageCommandSupport", argumentParser, httpTypes,
             ],
-            path: "Validation"
+            path: "Validation",
+            swiftSettings: upcomingFeatures
+        ),
+
+        // Tests. A test-only executable (never shipped) and the support every suite shares.
+        .executableTarget(
+            name: "cassette-stress-writer",
+            dependencies: ["ZImage", "ZImageCassettes"],
+            path: "Tests/Tools/cassette-stress-writer",
+            swiftSettings: upcomingFeatures
+        ),
+        .target(
+            name: "ZImageTestSupport",
+            dependencies: [
+                "ZImage", "ZImageCurl", "ZImageSimulator", httpTypes,
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/ZImageTestSupport",
+            swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageTests",
             dependencies: [
-                "ZImage",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+                "ZImage", "ZImageTestSupport", httpTypes, logging,
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
+            swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageCurlTests",
-            dependencies: [
-                "ZImage",
-                "ZImageCurl",
-                "ZImageSimulator",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageCassettesTests",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "zimage",
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "HTTPTypesFoundation", package: "swift-http-types"),
-            ]
+                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+                "cassette-stress-writer", httpTypes, httpTypesFoundation,
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ZImageSimulatorTests",
+            dependencies: ["ZImage", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ZImageContractTests",
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+            ],
+            swiftSettings: upcomingFeatures
         ),
         // Runs the built executables as a user would, against the in-process simulator.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ZImage", "ZImageSimulator", "zimage", "validate"]
-        ),
-        .testTarget(
-            name: "ZImageSimulatorTests",
-            dependencies: ["ZImage", "ZImageSimulator", .product(name: "HTTPTypes", package: "swift-http-types")]
+            dependencies: ["ZImage", "ZImageSimulator", "ZImageTestSupport", "zimage", "validate"],
+            swiftSettings: upcomingFeatures
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import ZImage
 import ZImageCassettes
+import ZImageContract
 
 /// The contract tests of one region: CONTRACT.md's documented payloads sent through the real ``ZImageClient``, and every
 /// cassette of the region replayed through it (``ScenarioRunner``) to its scenario's expected outcome.
@@ -95,7 +96,8 @@ struct ContractCheck {
         do {
             _ = try await client.generate(ImageRequest(prompt: DocumentedExamples.prompt))
             return (.init(name: name, passed: false, detail: "a 400 answer did not fail"), nil)
-        } catch ZImageError.api(let failure) {
+        } catch let error as ZImageError where error.code == .apiError {
+            guard let failure = error.apiFailure else { return (.init(name: name, passed: false, detail: "\(error)"), nil) }
             let passed = failure.status == 400 && failure.code == "InvalidParameter"
                 && failure.message == "num_images_per_prompt must be 1" && failure.requestID != nil && failure.attempts == 1
             return (.init(name: name, passed: passed, detail: passed ? "HTTP 400 InvalidParameter, not retried" : "\(failure)"),

@@ -3,6 +3,7 @@ import HTTPTypes
 import Synchronization
 import ZImage
 import ZImageCassettes
+import ZImageContract
 import ZImageCurl
 
 /// With --live: one real generation in the region (the basic-generation scenario's request), its answer compared with
@@ -41,7 +42,7 @@ struct DriftCheck {
     /// The generation endpoint on a user-given host: its path when it has one, else the API's path.
     static func generationURL(for host: URL) -> URL {
         guard host.path.isEmpty || host.path == "/" else { return host }
-        return host.appendingPathComponent("api/v1/services/aigc/multimodal-generation/generation")
+        return host.appendingPathComponent(DashScopeAPI.generationPath)
     }
 
     func run() async -> (check: Check, evidence: Evidence) {
@@ -63,7 +64,7 @@ struct DriftCheck {
         } catch {
             return result(.failed, "no recorded answer to compare with: \(error)")
         }
-        guard let scenario = recorded.scenario, let recordedAnswer = recorded.interactions.first?.response,
+        guard let scenario = (try? Scenario(of: recorded)) ?? nil, let recordedAnswer = recorded.interactions.first?.response,
               let recordedJSON = JSONValue(parsing: recordedAnswer.body)
         else {
             return result(.failed, "\(file.path) has no recorded generation answer")

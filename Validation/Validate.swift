@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZImage
 import ZImageCassettes
+import ZImageCommandSupport
 import ZImageCurl
 
 /// `validate`: one step to know that the client builds, that both regions are reachable with their key, and that the
@@ -41,8 +42,8 @@ struct Validate: AsyncParsableCommand {
     @Flag(help: "Require the probe, and compare a real generation per region with the cassettes (needs a key; billed).")
     var live = false
 
-    @Option(name: .customLong("region"), help: "A region to check: beijing or singapore (repeatable) [default: both].")
-    var regions: [String] = []
+    @Option(name: .customLong("region"), help: "A region to check (repeatable) [default: both].")
+    var regions: [Region] = []
 
     @Option(name: .customLong("base-url"), help: ArgumentHelp("Use another host for a region: REGION=URL (repeatable).", valueName: "region=url"))
     var baseURLs: [String] = []
@@ -61,7 +62,6 @@ struct Validate: AsyncParsableCommand {
 
     func validate() throws {
         if live && offline { throw ValidationError("--live and --offline were both given; allowed: one of them") }
-        _ = try chosenRegions()
         _ = try hosts()
     }
 
@@ -70,7 +70,7 @@ struct Validate: AsyncParsableCommand {
         let isOffline = offline || environment["ZIMAGE_OFFLINE"] == "1"
         let locations = outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
             ?? OutputLocations(environment: environment)
-        let regions = try chosenRegions()
+        let regions = chosenRegions()
         let hosts = try hosts()
         let cassetteFolder = URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes"))
         let mode = live ? "live" : isOffline ? "offline" : "default"
@@ -108,12 +108,9 @@ struct Validate: AsyncParsableCommand {
         throw passed ? ExitCode.success : ExitCode.failure
     }
 
-    private func chosenRegions() throws -> [Region] {
+    private func chosenRegions() -> [Region] {
         var chosen: [Region] = []
-        for name in regions {
-            guard let region = Region(name: name) else { throw ValidationError("--region is \"\(name)\"; allowed: \(Region.allowedNames)") }
-            if !chosen.contains(region) { chosen.append(region) }
-        }
+        for region in regions where !chosen.contains(region) { chosen.append(region) }
         return chosen.isEmpty ? Region.allCases : chosen
     }
 

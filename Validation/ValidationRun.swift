@@ -84,7 +84,7 @@ struct ValidationRun {
             && checks.contains { $0.status == .passed }
         let summary = Summary(
             startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),
-            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: WireFormat.model, mode: mode,
+            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: DashScopeAPI.model, mode: mode,
             regions: regions.map { region in
                 .init(name: region.rawValue, regionID: region.regionID,
                       endpoint: hosts[region].map { DriftCheck.generationURL(for: $0).absoluteString } ?? region.generationURL.absoluteString)

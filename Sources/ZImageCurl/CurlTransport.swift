@@ -1,7 +1,7 @@
 import CCurlShims
-import Foundation
-import HTTPTypes
-import ZImage
+public import Foundation
+public import HTTPTypes
+public import ZImage
 
 /// The live transport: HTTP over libcurl.
 ///

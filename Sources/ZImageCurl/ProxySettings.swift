@@ -1,3 +1,5 @@
+import Foundation
+
 /// The proxy a request uses, read from the environment the way libcurl reads it, except that loopback is never proxied.
 ///
 /// libcurl's rules: `http_proxy` (lower case only) for http URLs; `https_proxy` or `HTTPS_PROXY` for https; else

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import ZImage
 import ZImageCassettes
+import ZImageCommandSupport
+import ZImageContract
 import ZImageCurl
 
 /// `zimage generate`: the skill's interface (`--request`/`--file`, `--output`, `--print-response`) and plain flags.
@@ -55,8 +57,8 @@ struct Generate: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Let DashScope rewrite the prompt first (slower, billed higher) [default: no].")
     var promptExtend: Bool?
 
-    @Option(help: "Region of the API key: beijing or singapore.")
-    var region: String = Region.beijing.rawValue
+    @Option(help: "Region of the API key.")
+    var region: Region = .beijing
 
     @Option(help: ArgumentHelp("Full endpoint URL to use instead of the region's (also DASHSCOPE_BASE_URL).", valueName: "url"))
     var baseURL: String?
@@ -93,6 +95,31 @@ struct Generate: AsyncParsableCommand {
 
     func validate() throws {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts is \(maxAttempts); allowed: 1 or more") }
+        if request != nil && file != nil {
+            throw ValidationError("--request and --file were both given; allowed: one of --request JSON and --file PATH")
+        }
+        switch mode {
+        case .live:
+            guard cassette == nil, recordMode == nil else {
+                throw ValidationError("--cassette and --record-mode apply only to --mode record or replay; allowed: none with --mode live")
+            }
+        case .replay:
+            guard cassette != nil else { throw ValidationError("--cassette is missing; allowed: the cassette file to replay, with --mode replay") }
+            guard recordMode == nil || recordMode == RecordMode.none else {
+                throw ValidationError("--record-mode is \(recordMode?.rawValue ?? ""); allowed: none (or leave it out) with --mode replay")
+            }
+        case .record:
+            guard cassette != nil else { throw ValidationError("--cassette is missing; allowed: the cassette file to record, with --mode record") }
+        }
+    }
+
+    /// The client mode the flags ask for (``validate()`` made sure a cassette is given where one is needed).
+    private var clientMode: ClientMode {
+        switch (mode, cassette) {
+        case (.replay, let path?): .cassette(URL(fileURLWithPath: path), .none)
+        case (.record, let path?): .cassette(URL(fileURLWithPath: path), recordMode ?? .once)
+        default: .live
+        }
     }
 
     func run() async throws {
@@ -109,7 +136,6 @@ struct Generate: AsyncParsableCommand {
 
     private func generate() async throws {
         let environment = ProcessInfo.processInfo.environment
-        guard let region = Region(name: region) else { throw invalid("region", "is \"\(region)\"", Region.allowedNames) }
         var request = try readFields()
             .overridden(by: RequestFields(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: baseURL))
             .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
@@ -117,51 +143,14 @@ struct Generate: AsyncParsableCommand {
         let locations = OutputLocations(environment: environment)
         let explicitOutput = try explicitOutputFile()
 
-        let transport: any Transport
-        var recorder: CassetteRecorder?
-        let apiKey: APIKey
-        var timekeeper = Timekeeper.system
-        switch mode {
-        case .live:
-            guard cassette == nil, recordMode == nil else {
-                throw invalid("cassette", "and --record-mode apply only to --mode record or replay", "none with --mode live")
-            }
-            apiKey = try Credentials.resolve(environment: environment).apiKey
-            transport = try makeTransport()
-        case .replay:
-            guard let cassette else { throw invalid("cassette", "is missing", "the cassette file to replay, with --mode replay") }
-            guard recordMode == nil || recordMode == RecordMode.none else {
-                throw invalid("record-mode", "is \(recordMode?.rawValue ?? "")", "none (or leave it out) with --mode replay")
-            }
-            // Replays need no key (headers take no part in matching) and no network; cassettes hold the real endpoints.
-            apiKey = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-replay-00000000")
-            request.baseURL = nil
-            timekeeper = .instant()
-            transport = try RecordMode.none.open(URL(fileURLWithPath: cassette), upstream: { try makeTransport() },
-                                                 secrets: [], region: region).transport
-        case .record:
-            guard let cassette else { throw invalid("cassette", "is missing", "the cassette file to record, with --mode record") }
-            apiKey = try Credentials.resolve(environment: environment).apiKey
-            let rewrite = request.baseURL.flatMap { base -> OriginRewrite? in
-                var components = URLComponents(url: base, resolvingAgainstBaseURL: false)
-                components?.path = ""
-                components?.query = nil
-                return components?.url.map { OriginRewrite(origin: $0, apiHost: region.host, resultHost: region.exampleResultHost,
-                                                           resultPrefix: "/results/\(region.rawValue)/") }
-            }
-            let opened = try (recordMode ?? .once).open(
-                URL(fileURLWithPath: cassette), upstream: { try makeTransport() }, secrets: [apiKey.value], region: region,
-                rewrite: rewrite, environment: environment)
-            transport = opened.transport
-            recorder = opened.recorder
+        let prepared = try clientMode.prepare(region: region, baseURL: request.baseURL, environment: environment) {
+            try makeTransport()
         }
-
+        request.baseURL = prepared.baseURL
         var logger = Logger(label: "zimage")
         logger.logLevel = verbose ? .debug : .error
         let progress = ProgressLine(enabled: isInteractive && !quiet)
-        let client = ZImageClient(
-            transport: transport, apiKey: apiKey, region: region,
-            retryPolicy: RetryPolicy(maxAttempts: maxAttempts), timekeeper: timekeeper, logger: logger)
+        let client = prepared.client(region: region, retryPolicy: RetryPolicy(maxAttempts: maxAttempts), logger: logger)
 
         let started = Date()
         let clock = ContinuousClock.now
@@ -172,7 +161,7 @@ struct Generate: AsyncParsableCommand {
         let destination = explicitOutput ?? Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
         let image = try await client.downloadImage(generation.result, to: destination)
         progress.finish()
-        if let recorder {
+        if let recorder = prepared.recorder {
             _ = try await recorder.flush()
             for violation in await recorder.violations {
                 printError("zimage: warning: the recording breaks the contract: \(violation)")
@@ -196,12 +185,10 @@ struct Generate: AsyncParsableCommand {
         }
     }
 
-    /// The fields of --request or --file, or none.
+    /// The fields of --request or --file, or none (``validate()`` refused both).
     private func readFields() throws -> RequestFields {
         switch (request, file) {
-        case (.some, .some):
-            throw invalid("request", "and --file were both given", "one of --request JSON and --file PATH")
-        case (let json?, nil):
+        case (let json?, _):
             return try RequestFields(json: Data(json.utf8), source: "--request")
         case (nil, let path?):
             let data: Data
@@ -265,4 +252,3 @@ extension RequestFields {
     }
 }
 
-extension RecordMode: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZImage
+import ZImageCommandSupport
 import ZImageCurl
 
 /// `zimage probe`: read-only connectivity and key check per region, with timings.
@@ -24,8 +25,8 @@ struct ProbeCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("region"), help: "A region to probe: beijing or singapore (repeatable) [default: both].")
-    var regions: [String] = []
+    @Option(name: .customLong("region"), help: "A region to probe (repeatable) [default: both].")
+    var regions: [Region] = []
 
     @Option(help: ArgumentHelp("Probe this host (or generation endpoint) instead of the region's.", valueName: "url"))
     var baseURL: String?
@@ -38,24 +39,22 @@ struct ProbeCommand: AsyncParsableCommand {
 
     @OptionGroup var transportOptions: TransportOptions
 
+    func validate() throws {
+        if let baseURL, Self.url(baseURL) == nil {
+            throw ValidationError("--base-url is \"\(baseURL)\"; allowed: an http:// or https:// URL")
+        }
+    }
+
+    private static func url(_ text: String) -> URL? {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
+        return url
+    }
+
     func run() async throws {
         var chosen: [Region] = []
-        for name in regions {
-            guard let region = Region(name: name) else {
-                printError("zimage: Invalid request: region is \"\(name)\"; allowed: \(Region.allowedNames).")
-                throw ExitCode(2)
-            }
-            if !chosen.contains(region) { chosen.append(region) }
-        }
+        for region in regions where !chosen.contains(region) { chosen.append(region) }
         if chosen.isEmpty { chosen = Region.allCases }
-        var target: URL?
-        if let baseURL {
-            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                printError("zimage: Invalid request: base_url is \"\(baseURL)\"; allowed: an http:// or https:// URL.")
-                throw ExitCode(2)
-            }
-            target = Probe.modelsURL(for: url)
-        }
+        let target = baseURL.flatMap(Self.url).map(Probe.modelsURL(for:))
 
         let environment = ProcessInfo.processInfo.environment
         let isOffline = offline || environment["ZIMAGE_OFFLINE"] == "1"

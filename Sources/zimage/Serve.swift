@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import ZImage
 import ZImageCassettes
+import ZImageCommandSupport
+import ZImageContract
 import ZImageSimulator
 
 /// `zimage serve`: a DashScope look-alike on loopback, for trying the client (or any HTTP client) without an account.
@@ -40,8 +42,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 0
 
-    @Option(help: "Region whose answers to imitate: beijing or singapore.")
-    var region = Region.beijing.rawValue
+    @Option(help: "Region whose answers to imitate.")
+    var region: Region = .beijing
 
     @Option(name: .customLong("accept-key"), help: "A key the simulator accepts (repeatable).")
     var acceptedKeys: [String] = ["sk-test-local"]
@@ -50,19 +52,15 @@ struct Serve: AsyncParsableCommand {
         if cassettes != nil && simulate {
             throw ValidationError("--simulate and --cassettes were both given; allowed: one of them")
         }
-        guard Region(name: region) != nil else {
-            throw ValidationError("--region is \"\(region)\"; allowed: \(Region.allowedNames)")
-        }
         guard (0...65535).contains(port) else { throw ValidationError("--port is \(port); allowed: 0 to 65535") }
     }
 
     func run() async throws {
-        let region = Region(name: region) ?? .beijing
         let backend: any SimulatorBackend
         var replayed: CassetteBackend?
         if let cassettes {
             do {
-                let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes))
+                let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes), rules: .dashScope)
                 replayed = loaded
                 backend = loaded
             } catch {
@@ -91,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         }
         printOutput("Simulating DashScope (\(region.displayName)) at \(server.baseURL.absoluteString)")
         printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
-        printOutput("  models (probe):      \(server.baseURL.absoluteString)\(DashScopeSimulation.modelsPath)")
+        printOutput("  models (probe):      \(server.baseURL.absoluteString)\(DashScopeAPI.modelsPath)")
         printOutput("  accepted keys:       \(acceptedKeys.count) (\(acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"))")
         printOutput("Press Ctrl-C to stop.")
         let signal = await Self.nextTerminationSignal()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ZImage
+import ZImageCommandSupport
 import ZImageCurl
 
 @main

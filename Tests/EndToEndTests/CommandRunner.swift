@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import ZImage
 import ZImageSimulator
+import ZImageTestSupport
 
 /// A key only the simulator knows; every test checks that it appears in no output.
-let endToEndKey = "sk-test-e2e-3c9f0a6d2b"
+let endToEndKey = TestKeys.endToEnd.value
 
 /// What a run of an executable gave.
 struct RunResult: Sendable {
@@ -23,33 +24,15 @@ let productsFolder: URL = {
     return folder
 }()
 
-/// Runs a built executable with exactly `environment` (plus PATH), waiting on a Dispatch thread, not the cooperative pool.
+/// Runs a built executable with exactly `environment` (plus PATH).
 func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL? = nil) async throws -> RunResult {
-    let process = Process()
-    process.executableURL = productsFolder.appendingPathComponent(executable)
-    process.arguments = arguments
-    process.environment = environment.merging(["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]) { old, _ in old }
-    if let folder { process.currentDirectoryURL = folder }
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    return await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
-            let out = output.fileHandleForReading.readDataToEndOfFile()
-            let err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            continuation.resume(returning: RunResult(
-                status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                stderr: String(decoding: err, as: UTF8.self)))
-        }
-    }
+    let result = try await runChild(productsFolder.appendingPathComponent(executable).path, arguments, environment: environment,
+                                    in: folder)
+    return RunResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 /// A simulator, a temporary home and output folder, and a way to run `zimage` against them.
-struct Workspace {
+struct Workspace: Stoppable {
     let server: SimulatorServer
     let folder: URL
 

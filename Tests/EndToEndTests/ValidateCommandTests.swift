@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZImage
 import ZImageSimulator
+import ZImageTestSupport
 
 /// The repository's committed cassettes.
 let repositoryCassettes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -129,29 +130,30 @@ struct ValidateCommandTests {
     func live() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
-        let beijing = try await SimulatorServer.start(backend: DashScopeSimulation(region: .beijing, acceptedKeys: [endToEndKey]))
-        let singapore = try await SimulatorServer.start(backend: DashScopeSimulation(
-            region: .singapore, acceptedKeys: [endToEndKey], drift: .init(added: ["output_format"], removed: ["usage.image_count"])))
-        defer { Task { await beijing.shutdown(); await singapore.shutdown() } }
-        let result = try await sandbox.validate(
-            ["--live", "--base-url", "beijing=\(beijing.baseURL.absoluteString)", "--base-url", "singapore=\(singapore.baseURL.absoluteString)"],
-            key: endToEndKey)
-        #expect(result.status == 1, "\(result.stdout)")
-        #expect(result.stdout.contains("PASS  probe-beijing") && result.stdout.contains("PASS  probe-singapore"))
-        #expect(result.stdout.contains("PASS  drift-beijing") && result.stdout.contains("FAIL  drift-singapore"))
-        let clean = try sandbox.json("drift-beijing.json")
-        #expect(clean["drifted"] as? Bool == false)
-        let drifted = try sandbox.json("drift-singapore.json")
-        let shape = try #require(drifted["shape"] as? [String: Any])
-        #expect(shape["added"] as? [String] == ["output_format"] && shape["missing"] as? [String] == ["usage.image_count"])
-        #expect(try sandbox.json("probe-beijing.json")["outcome"] as? String == "ok")
-        #expect(!FileManager.default.fileExists(atPath: sandbox.evidence.appendingPathComponent("validate.txt").path))
+        let drift = DashScopeSimulation.Drift(added: ["output_format"], removed: ["usage.image_count"])
+        try await withSimulator(region: .beijing, accepting: [endToEndKey]) { beijing in
+            try await withSimulator(region: .singapore, accepting: [endToEndKey], drift: drift) { singapore in
+                let result = try await sandbox.validate(
+                    ["--live", "--base-url", "beijing=\(beijing.baseURL.absoluteString)", "--base-url", "singapore=\(singapore.baseURL.absoluteString)"],
+                    key: endToEndKey)
+                #expect(result.status == 1, "\(result.stdout)")
+                #expect(result.stdout.contains("PASS  probe-beijing") && result.stdout.contains("PASS  probe-singapore"))
+                #expect(result.stdout.contains("PASS  drift-beijing") && result.stdout.contains("FAIL  drift-singapore"))
+                let clean = try sandbox.json("drift-beijing.json")
+                #expect(clean["drifted"] as? Bool == false)
+                let drifted = try sandbox.json("drift-singapore.json")
+                let shape = try #require(drifted["shape"] as? [String: Any])
+                #expect(shape["added"] as? [String] == ["output_format"] && shape["missing"] as? [String] == ["usage.image_count"])
+                #expect(try sandbox.json("probe-beijing.json")["outcome"] as? String == "ok")
+                #expect(!FileManager.default.fileExists(atPath: sandbox.evidence.appendingPathComponent("validate.txt").path))
 
-        // No evidence file holds the key.
-        for file in try FileManager.default.contentsOfDirectory(at: sandbox.evidence, includingPropertiesForKeys: nil) {
-            #expect(try Data(contentsOf: file).range(of: Data(endToEndKey.utf8)) == nil, "\(file.lastPathComponent) holds the key")
+                // No evidence file holds the key.
+                for file in try FileManager.default.contentsOfDirectory(at: sandbox.evidence, includingPropertiesForKeys: nil) {
+                    #expect(try Data(contentsOf: file).range(of: Data(endToEndKey.utf8)) == nil, "\(file.lastPathComponent) holds the key")
+                }
+                #expect(!result.stdout.contains(endToEndKey) && !result.stderr.contains(endToEndKey))
+            }
         }
-        #expect(!result.stdout.contains(endToEndKey) && !result.stderr.contains(endToEndKey))
     }
 
     @Test("without a key (and without --offline) the probe is skipped and says why; exit 0")

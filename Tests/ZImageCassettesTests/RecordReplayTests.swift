@@ -3,8 +3,10 @@ import HTTPTypes
 import Testing
 import ZImage
 import ZImageCassettes
+import ZImageContract
 import ZImageCurl
 import ZImageSimulator
+import ZImageTestSupport
 
 @Suite("Record against the simulator, replay with no network", .timeLimit(.minutes(1)))
 struct RecordReplayTests {
@@ -13,20 +15,23 @@ struct RecordReplayTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("two.json")
-        let (server, rewrite) = try await startSimulator()
-        let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value],
-                                                            region: .beijing, rewrite: rewrite, environment: [:])
-        let live = ZImageClient(transport: transport, apiKey: sentinelKey)
-        var recorded: [(ImageResult, Data)] = []
-        for (prompt, seed) in [("A calm lake", 1), ("A quiet harbour", 2)] {
-            let request = try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: server.generationURL.absoluteString)
-            let result = try await live.generate(request)
-            recorded.append((result, try await ImageDownloader(transport: transport).fetch(result)))
+        // Recorded with a server running; replayed below after its shutdown was awaited.
+        let recorded = try await withSimulator(accepting: [sentinelKey.value]) { server in
+            let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .beijing)
+            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value],
+                                                                rules: .dashScope, region: "beijing", rewrite: rewrite, environment: [:])
+            let live = ZImageClient(transport: transport, apiKey: sentinelKey)
+            var recorded: [(ImageResult, Data)] = []
+            for (prompt, seed) in [("A calm lake", 1), ("A quiet harbour", 2)] {
+                let request = try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: server.generationURL.absoluteString)
+                let result = try await live.generate(request)
+                recorded.append((result, try await ImageDownloader(transport: transport).fetch(result)))
+            }
+            _ = try await recorder?.flush()
+            return recorded
         }
-        _ = try await recorder?.flush()
-        await server.shutdown()
 
-        let replay = try ReplayingTransport(contentsOf: file)
+        let replay = try ReplayingTransport(contentsOf: file, rules: .dashScope)
         let offline = ZImageClient(transport: replay, apiKey: APIKey("sk-test-other-key-000"))
         for (index, (prompt, seed)) in [("A calm lake", 1), ("A quiet harbour", 2)].enumerated() {
             let result = try await offline.generate(try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: nil))
@@ -44,9 +49,9 @@ struct RecordReplayTests {
 
     @Test("one differing JSON field fails with its path, both values, the cassette and the record mode")
     func missNamesTheField() async throws {
-        let cassette = Cassette(region: .beijing, source: .simulator, interactions: [generationInteraction(
+        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
             #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#)])
-        let replay = ReplayingTransport(cassette: cassette, path: "/tmp/lake.json")
+        let replay = ReplayingTransport(cassette: cassette, path: "/tmp/lake.json", rules: .dashScope)
         let client = ZImageClient(transport: replay, apiKey: sentinelKey, retryPolicy: .never)
         let error = try await #require(throws: ZImageError.self) {
             try await client.generate(ImageRequest(prompt: "a lake", seed: 43))
@@ -60,11 +65,11 @@ struct RecordReplayTests {
 
     @Test("key order and white space in the body never matter")
     func canonicalBodies() async throws {
-        let cassette = Cassette(region: .beijing, source: .simulator, interactions: [generationInteraction(
+        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
             "{ \"parameters\" : {\"seed\":42, \"size\":\"1024*1024\", \"prompt_extend\":false},\n\"model\":\"z-image-turbo\",  \"input\":{\"messages\":[{\"content\":[{\"text\":\"a lake\"}],\"role\":\"user\"}]} }")])
-        let client = ZImageClient(transport: ReplayingTransport(cassette: cassette), apiKey: sentinelKey, retryPolicy: .never)
+        let client = ZImageClient(transport: ReplayingTransport(cassette: cassette, rules: .dashScope), apiKey: sentinelKey, retryPolicy: .never)
         let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "a lake", seed: 42)) }
-        guard case .api(let failure) = error else {
+        guard let failure = error.apiFailure else {
             Issue.record("the request should have matched and got the recorded 400, got \(error)")
             return
         }
@@ -74,17 +79,17 @@ struct RecordReplayTests {
     @Test("identical requests get their answers in recorded order, each once, unless repeats are allowed")
     func orderAndRepeats() async throws {
         let body = #"{"a":1}"#
-        let cassette = Cassette(region: .beijing, source: .simulator, interactions: [
+        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [
             generationInteraction(body, answer: #"{"n":1}"#, status: 200), generationInteraction(body, answer: #"{"n":2}"#, status: 200),
         ])
         let request = HTTPRequest(method: .post, url: Region.beijing.generationURL)
-        let once = ReplayingTransport(cassette: cassette)
+        let once = ReplayingTransport(cassette: cassette, rules: .dashScope)
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":1}"#.utf8))
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":2}"#.utf8))
         let error = try await #require(throws: TransportError.self) { try await once.send(request, body: Data(body.utf8)) }
         #expect(error.kind == .noRecordedResponse && error.message.contains("answers were all used already"))
 
-        let repeating = ReplayingTransport(cassette: cassette, allowRepeats: true)
+        let repeating = ReplayingTransport(cassette: cassette, rules: .dashScope, allowRepeats: true)
         for expected in [1, 2, 2, 2] {
             #expect(try await repeating.send(request, body: Data(body.utf8)).1 == Data(#"{"n":\#(expected)}"#.utf8))
         }
@@ -98,24 +103,25 @@ struct RedactionTests {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("sentinel.json")
-        let (server, rewrite) = try await startSimulator(.singapore)
-        defer { Task { await server.shutdown() } }
-        let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value],
-                                                            region: .singapore, rewrite: rewrite, environment: [:])
-        let client = ZImageClient(transport: transport, apiKey: sentinelKey, region: .singapore)
-        let result = try await client.generate(try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: server.generationURL.absoluteString))
-        _ = try await ImageDownloader(transport: transport).fetch(result)
-        _ = try await recorder?.flush()
+        try await withSimulator(region: .singapore, accepting: [sentinelKey.value]) { server in
+            let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .singapore)
+            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value], rules: .dashScope,
+                                                                region: "singapore", rewrite: rewrite, environment: [:])
+            let client = ZImageClient(transport: transport, apiKey: sentinelKey, region: .singapore)
+            let result = try await client.generate(try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: server.generationURL.absoluteString))
+            _ = try await ImageDownloader(transport: transport).fetch(result)
+            _ = try await recorder?.flush()
 
-        let files = try allBytes(under: folder)
-        #expect(files.count == 2)  // the cassette and the PNG
-        for (path, bytes) in files {
-            #expect(bytes.range(of: Data(sentinelKey.value.utf8)) == nil, "\(path) holds the key")
+            let files = try allBytes(under: folder)
+            #expect(files.count == 2)  // the cassette and the PNG
+            for (path, bytes) in files {
+                #expect(bytes.range(of: Data(sentinelKey.value.utf8)) == nil, "\(path) holds the key")
+            }
+            let text = try String(contentsOf: file, encoding: .utf8)
+            #expect(text.contains("Bearer <redacted>"))
+            #expect(text.contains("Expires=<redacted>&OSSAccessKeyId=<redacted>&Signature=<redacted>"))
+            #expect(!text.contains("LTAIsimulated"))
         }
-        let text = try String(contentsOf: file, encoding: .utf8)
-        #expect(text.contains("Bearer <redacted>"))
-        #expect(text.contains("Expires=<redacted>&OSSAccessKeyId=<redacted>&Signature=<redacted>"))
-        #expect(!text.contains("LTAIsimulated"))
     }
 
     @Test("a response that echoes the key is redacted there too")
@@ -126,7 +132,7 @@ struct RedactionTests {
                                                "User-Agent": "zimage"]),
             response: RecordedResponse(status: 401, headers: ["Content-Type": "application/json", "Set-Cookie": "s=1"],
                                        body: Data(#"{"code":"InvalidApiKey","message":"bad key \#(sentinelKey.value)","request_id":"r"}"#.utf8)))
-        let clean = Redactor(secrets: [sentinelKey.value]).redact(interaction)
+        let clean = Redactor(secrets: [sentinelKey.value], rules: .dashScope).redact(interaction)
         #expect(clean.request.headers == ["Authorization": "Bearer <redacted>", "X-DashScope-ApiKey": "<redacted>"])
         #expect(clean.request.url == "https://dashscope.aliyuncs.com/x?token=<redacted>")
         #expect(clean.response.headers == ["Content-Type": "application/json"])
@@ -139,7 +145,7 @@ struct RedactionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("leak.json")
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0]) + Data(sentinelKey.value.utf8)
-        let cassette = Cassette(region: .beijing, source: .live, interactions: [Interaction(
+        let cassette = Cassette(region: "beijing", source: .live, interactions: [Interaction(
             request: RecordedRequest(method: "GET", url: "https://h/x.png"),
             response: RecordedResponse(status: 200, headers: ["content-type": "image/png"], body: png))])
         let error = try #require(throws: CassetteError.self) {

@@ -4,6 +4,7 @@ import Testing
 import ZImage
 import ZImageCurl
 import ZImageSimulator
+import ZImageTestSupport
 
 @Suite("Each simulator fault ends as the right ZImageError, in time, retried only where the policy says", .timeLimit(.minutes(1)))
 struct FaultTests {
@@ -44,89 +45,89 @@ struct FaultTests {
 
     @Test("one fault, no retry", arguments: cases)
     func fault(_ fault: SimulatorFault, expected: Expected) async throws {
-        let isTimeout = if case .transport(.timeout) = expected { true } else { false }
-        let fixture = try await SimulatorFixture.start(configuration: isTimeout ? Self.quick : Self.patient)
-        defer { Task { await fixture.stop() } }
-        fixture.server.inject(fault)
-        let started = ContinuousClock.now
-        let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
-        // A timeout fault would hold the call 30 s; the 4 s limit ends it (a generous bound: no hang, not a speed claim).
-        if isTimeout { #expect(started.duration(to: .now) < .seconds(25)) }
-        switch (error, expected) {
-        case (.api(let failure), .api(let status, let code)):
-            #expect(failure.status == status && failure.code == code)
-        case (.transport(let failure), .transport(let kind)):
-            #expect(failure.kind == kind, "\(failure)")
-        case (.undecodableResponse, .undecodable):
-            break
-        default:
-            Issue.record("expected \(expected), got \(error)")
-        }
-        // Not retried. (A timed-out request may not even have been read by a starved server: at most one, then.)
-        if isTimeout {
-            #expect(fixture.server.requests.count <= 1)
-        } else {
-            #expect(fixture.server.requests.count == 1)
+        let isTimeout = if case .transport(let kind) = expected { kind == .timeout } else { false }
+        try await using(try await SimulatorFixture.start(configuration: isTimeout ? Self.quick : Self.patient)) { fixture in
+            fixture.server.inject(fault)
+            let started = ContinuousClock.now
+            let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
+            // A timeout fault would hold the call 30 s; the 4 s limit ends it (a generous bound: no hang, not a speed claim).
+            if isTimeout { #expect(started.duration(to: .now) < .seconds(25)) }
+            switch (error.code, expected) {
+            case (.apiError, .api(let status, let code)):
+                #expect(error.apiFailure?.status == status && error.apiFailure?.code == code)
+            case (.transport, .transport(let kind)):
+                #expect(error.transportFailure?.kind == kind, "\(error)")
+            case (.undecodableResponse, .undecodable):
+                break
+            default:
+                Issue.record("expected \(expected), got \(error)")
+            }
+            // Not retried. (A timed-out request may not even have been read by a starved server: at most one, then.)
+            if isTimeout {
+                #expect(fixture.server.requests.count <= 1)
+            } else {
+                #expect(fixture.server.requests.count == 1)
+            }
         }
     }
 
     @Test("429 with Retry-After then 200 succeeds end to end, waiting what the server asked")
     func retryAfterThenSuccess() async throws {
-        let fixture = try await SimulatorFixture.start()
-        defer { Task { await fixture.stop() } }
-        fixture.server.inject(.status(429, code: "Throttling", retryAfter: "2"))
-        let sleeps = Mutex<[Duration]>([])
-        let timekeeper = Timekeeper(now: { .now }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
-        let generation = try await fixture.client(retryPolicy: .standard, timekeeper: timekeeper).generateReporting(try fixture.request())
-        #expect(generation.attempts == 2)
-        #expect(sleeps.withLock { $0 } == [.seconds(2)])
-        #expect(fixture.server.requests.map(\.status) == [429, 200])
+        try await using(try await SimulatorFixture.start()) { fixture in
+            fixture.server.inject(.status(429, code: "Throttling", retryAfter: "2"))
+            let sleeps = Mutex<[Duration]>([])
+            let timekeeper = Timekeeper(now: { .now }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
+            let generation = try await fixture.client(retryPolicy: .standard, timekeeper: timekeeper).generateReporting(try fixture.request())
+            #expect(generation.attempts == 2)
+            #expect(sleeps.withLock { $0 } == [.seconds(2)])
+            #expect(fixture.server.requests.map(\.status) == [429, 200])
+        }
     }
 
     @Test("a reset connection is retried and succeeds; a timeout is not retried", arguments: [
         (SimulatorFault.connectionReset, 2, true), (.delayBeforeHeaders(.seconds(30)), 1, false),
     ])
     func retryByKind(fault: SimulatorFault, requests: Int, succeeds: Bool) async throws {
-        let fixture = try await SimulatorFixture.start(configuration: succeeds ? Self.patient : Self.quick)
-        defer { Task { await fixture.stop() } }
-        fixture.server.inject(fault)
-        let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
-        let outcome = await Result(catching: { try await client.generate(try fixture.request()) })
-        let succeeded = (try? outcome.get()) != nil
-        #expect(succeeded == succeeds)
-        #expect(succeeds ? fixture.server.requests.count == requests : fixture.server.requests.count <= requests)
+        try await using(try await SimulatorFixture.start(configuration: succeeds ? Self.patient : Self.quick)) { fixture in
+            fixture.server.inject(fault)
+            let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
+            let outcome = await Result(catching: { try await client.generate(try fixture.request()) })
+            let succeeded = (try? outcome.get()) != nil
+            #expect(succeeded == succeeds)
+            #expect(succeeds ? fixture.server.requests.count == requests : fixture.server.requests.count <= requests)
+        }
     }
 
     @Test("500 on every attempt ends with the last answer's code, message and request id")
     func serverErrorEveryAttempt() async throws {
-        let fixture = try await SimulatorFixture.start()
-        defer { Task { await fixture.stop() } }
-        fixture.server.inject(.status(500, code: "InternalError.Algo", message: "algorithm failed"), times: 3)
-        let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
-        let error = try await #require(throws: ZImageError.self) { try await client.generate(try fixture.request()) }
-        guard case .api(let failure) = error else {
-            Issue.record("expected .api, got \(error)")
-            return
+        try await using(try await SimulatorFixture.start()) { fixture in
+            fixture.server.inject(.status(500, code: "InternalError.Algo", message: "algorithm failed"), times: 3)
+            let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
+            let error = try await #require(throws: ZImageError.self) { try await client.generate(try fixture.request()) }
+            guard let failure = error.apiFailure else {
+                Issue.record("expected .api, got \(error)")
+                return
+            }
+            #expect(failure.code == "InternalError.Algo" && failure.message == "algorithm failed" && failure.requestID != nil)
+            #expect(failure.attempts == 3)
+            #expect(fixture.server.requests.count == 3)
         }
-        #expect(failure.code == "InternalError.Algo" && failure.message == "algorithm failed" && failure.requestID != nil)
-        #expect(failure.attempts == 3)
-        #expect(fixture.server.requests.count == 3)
     }
 
     @Test("an expired image URL is OSS's 403, reported as such")
     func expiredImage() async throws {
-        let fixture = try await SimulatorFixture.start()
-        defer { Task { await fixture.stop() } }
-        var result = try await fixture.client().generate(try fixture.request())
-        result.imageURL = result.imageURL.replacingOccurrences(
-            of: #"Expires=\d+"#, with: "Expires=1000", options: .regularExpression)
-        let folder = try makeTemporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let error = try await #require(throws: ZImageError.self) {
-            try await fixture.client().downloadImage(result, to: folder.appendingPathComponent("x.png"))
+        try await using(try await SimulatorFixture.start()) { fixture in
+            var result = try await fixture.client().generate(try fixture.request())
+            result.imageURL = result.imageURL.replacingOccurrences(
+                of: #"Expires=\d+"#, with: "Expires=1000", options: .regularExpression)
+            let folder = try makeTemporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let error = try await #require(throws: ZImageError.self) {
+                try await fixture.client().downloadImage(result, to: folder.appendingPathComponent("x.png"))
+            }
+            #expect(error.description.contains("HTTP 403 AccessDenied: Request has expired."))
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
         }
-        #expect(error.description.contains("HTTP 403 AccessDenied: Request has expired."))
-        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.png").path))
     }
 }
 

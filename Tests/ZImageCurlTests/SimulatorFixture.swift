@@ -2,12 +2,13 @@ import Foundation
 import ZImage
 import ZImageCurl
 import ZImageSimulator
+import ZImageTestSupport
 
 /// A key only the simulator knows.
-let simulatorKey = APIKey("sk-test-curl-7d2e41b9c0")
+let simulatorKey = TestKeys.curl
 
 /// An in-process simulator on 127.0.0.1 and a client pointed at it through a real CurlTransport.
-struct SimulatorFixture {
+struct SimulatorFixture: Stoppable {
     let server: SimulatorServer
     let transport: CurlTransport
 
@@ -35,13 +36,6 @@ struct SimulatorFixture {
     func stop() async {
         await server.shutdown()
     }
-}
-
-/// A fresh temporary folder.
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-curl-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }
 
 /// A port on 127.0.0.1 that nothing listens on, below the kernel's ephemeral range (32768 and up here): every server

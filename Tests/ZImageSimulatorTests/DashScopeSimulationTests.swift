@@ -12,7 +12,7 @@ struct DashScopeSimulationTests {
     func post(_ body: String, key: String = key, region: Region = .beijing) async -> (Int, [String: Any]) {
         var fields = HTTPFields()
         fields[.authorization] = "Bearer \(key)"
-        let request = SimulatorRequest(method: .post, path: DashScopeSimulation.generationPath, query: nil,
+        let request = SimulatorRequest(method: .post, path: DashScopeAPI.generationPath, query: nil,
                                        headerFields: fields, body: Data(body.utf8), serverBaseURL: base)
         let response = await DashScopeSimulation(region: region, acceptedKeys: [Self.key]).respond(to: request)
         let json = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
@@ -43,7 +43,7 @@ struct DashScopeSimulationTests {
             var fields = HTTPFields()
             fields[.authorization] = "Bearer \(Self.key)"
             let response = await DashScopeSimulation(region: region, acceptedKeys: [Self.key]).respond(to: SimulatorRequest(
-                method: .post, path: DashScopeSimulation.generationPath, query: nil, headerFields: fields,
+                method: .post, path: DashScopeAPI.generationPath, query: nil, headerFields: fields,
                 body: Data(Self.body().utf8), serverBaseURL: base))
             let text = String(decoding: response.body, as: UTF8.self)
             #expect(text.contains(#""message":"# + messageStart), "\(region): \(text)")
@@ -141,10 +141,10 @@ struct DashScopeSimulationTests {
         var fields = HTTPFields()
         fields[.authorization] = "Bearer \(Self.key)"
         let simulation = DashScopeSimulation(acceptedKeys: [Self.key])
-        let ok = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeSimulation.modelsPath, query: nil,
+        let ok = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeAPI.modelsPath, query: nil,
                                                                headerFields: fields, body: Data(), serverBaseURL: base))
         #expect(ok.status == 200 && String(decoding: ok.body, as: UTF8.self).contains("z-image-turbo"))
-        let refused = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeSimulation.modelsPath, query: nil,
+        let refused = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeAPI.modelsPath, query: nil,
                                                                     headerFields: HTTPFields(), body: Data(), serverBaseURL: base))
         #expect(refused.status == 401)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Credentials: the environment, then ~/.alibabacloud/credentials")
 struct CredentialsTests {
@@ -102,7 +103,7 @@ struct CredentialsTests {
         let error = try #require(throws: ZImageError.self) {
             try Credentials.resolve(environment: input.environment.merging(["HOME": home.path]) { $1 })
         }
-        guard case .missingCredentials = error else {
+        guard error.code == .missingCredentials else {
             Issue.record("expected missingCredentials, got \(error)")
             return
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Download: no key to the image host, PNG checked, written whole or not at all")
 struct DownloadTests {
@@ -67,7 +68,7 @@ struct DownloadTests {
         let error = try await #require(throws: ZImageError.self) {
             try await client(transport).downloadImage(result, to: folder.appendingPathComponent("x.png"))
         }
-        guard case .download(let failure) = error else {
+        guard let failure = error.downloadFailure else {
             Issue.record("expected .download, got \(error)")
             return
         }

@@ -1,6 +1,10 @@
 import Foundation
+import HTTPTypes
+import InMemoryLogging
+import Logging
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Error mapping: CONTRACT.md's error table, row by row")
 struct ErrorMappingTests {
@@ -37,7 +41,7 @@ struct ErrorMappingTests {
         let client = ZImageClient(transport: transport.transport, apiKey: testKey,
                                   retryPolicy: RetryPolicy(maxAttempts: attempts), timekeeper: time.timekeeper)
         let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
-        guard case .api(let failure) = error else {
+        guard let failure = error.apiFailure else {
             Issue.record("expected .api, got \(error)")
             return
         }
@@ -71,7 +75,7 @@ struct ErrorMappingTests {
         let transport = ScriptedTransport([.respond(status: 502, body: Data("<html>Bad Gateway</html>".utf8))])
         let client = ZImageClient(transport: transport.transport, apiKey: testKey, retryPolicy: .never)
         let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
-        guard case .api(let failure) = error else {
+        guard let failure = error.apiFailure else {
             Issue.record("expected .api, got \(error)")
             return
         }
@@ -107,7 +111,7 @@ struct RedactionTests {
 
     @Test("a server that echoes the key gets it redacted from the error, and the logs never hold it")
     func echoedKeyIsRedacted() async throws {
-        let (logger, lines) = MemoryLogHandler.logger()
+        let (logger, lines) = memoryLogger()
         let transport = ScriptedTransport([
             .error(500, code: "InternalError", message: "failed for key \(testKey.value)"),
             .json(401, #"{"code":"InvalidApiKey","message":"Invalid API-key provided: \#(testKey.value)","request_id":"r"}"#),
@@ -118,8 +122,8 @@ struct RedactionTests {
         #expect(!error.description.contains(testKey.value))
         #expect(error.description.contains("<redacted>"))
         #expect(!"\(error)".contains(testKey.value))
-        #expect(!lines.all.isEmpty)
-        #expect(!lines.all.contains { $0.contains(testKey.value) })
+        #expect(!lines().isEmpty)
+        #expect(!lines().contains { $0.contains(testKey.value) })
     }
 
     @Test("an undecodable body that contains the key is excerpted without it")
@@ -127,7 +131,7 @@ struct RedactionTests {
         let transport = ScriptedTransport([.json(200, "oops \(testKey.value) oops")])
         let client = ZImageClient(transport: transport.transport, apiKey: testKey)
         let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
-        guard case .undecodableResponse(let failure) = error else {
+        guard let failure = error.undecodableResponse else {
             Issue.record("expected .undecodableResponse, got \(error)")
             return
         }
@@ -136,12 +140,26 @@ struct RedactionTests {
 
     @Test("logs of a successful generation at trace level hold no key and no Authorization value")
     func successLogs() async throws {
-        let (logger, lines) = MemoryLogHandler.logger()
+        let (logger, lines) = memoryLogger()
         let request = ImageRequest(prompt: "p")
         let transport = ScriptedTransport([.json(200, successBody(request))])
         let client = ZImageClient(transport: transport.transport, apiKey: testKey, logger: logger)
         _ = try await client.generate(request)
-        #expect(lines.all.count >= 2)
-        #expect(!lines.all.contains { $0.contains(testKey.value) || $0.contains("Bearer") })
+        #expect(lines().count >= 2)
+        #expect(!lines().contains { $0.contains(testKey.value) || $0.contains("Bearer") })
     }
+}
+
+/// A logger at trace level into swift-log's in-memory handler, and every line it kept as text (level, message, metadata).
+func memoryLogger() -> (Logger, @Sendable () -> [String]) {
+    var configured = InMemoryLogHandler()
+    configured.logLevel = .trace
+    let handler = configured
+    let logger = Logger(label: "test") { _ in handler }
+    return (logger, {
+        handler.entries.map { entry in
+            let metadata = entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return "\(entry.level) \(entry.message) \(metadata)"
+        }
+    })
 }

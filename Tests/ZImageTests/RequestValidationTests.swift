@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Request validation: every rule of CONTRACT.md, checked before anything is sent")
 struct RequestValidationTests {
@@ -40,7 +41,7 @@ struct RequestValidationTests {
         let error = try #require(throws: ZImageError.self) {
             try ImageRequest(prompt: input.prompt, size: input.size, seed: input.seed, baseURL: input.baseURL)
         }
-        guard case .invalidRequest(let failure) = error else {
+        guard let failure = error.invalidRequest else {
             Issue.record("expected invalidRequest, got \(error)")
             return
         }
@@ -148,7 +149,7 @@ struct RequestFieldsTests {
     ])
     func badDocument(json: String, field: String, mentions: String) throws {
         let error = try #require(throws: ZImageError.self) { try RequestFields(json: Data(json.utf8), source: "--request") }
-        guard case .invalidRequest(let failure) = error else {
+        guard let failure = error.invalidRequest else {
             Issue.record("expected invalidRequest, got \(error)")
             return
         }

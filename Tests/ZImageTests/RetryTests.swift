@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Retries on a virtual clock: no test waits for real")
 struct RetryTests {
@@ -92,7 +93,7 @@ struct RetryTests {
 
         let timedOut = ScriptedTransport([.fail(TransportError(.timeout, "no answer within 300 s"))])
         let error = try await #require(throws: ZImageError.self) { try await client(timedOut, VirtualTime()).generate(request) }
-        guard case .transport(let failure) = error else {
+        guard let failure = error.transportFailure else {
             Issue.record("expected .transport, got \(error)")
             return
         }

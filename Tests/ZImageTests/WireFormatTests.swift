@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ZImage
+import ZImageTestSupport
 
 @Suite("Wire format: CONTRACT.md's documented payloads")
 struct WireFormatTests {
@@ -105,7 +106,7 @@ struct WireFormatTests {
         #expect {
             try WireFormat.decodeSuccess(Data(body.utf8), for: ImageRequest(prompt: "p"))
         } throws: { error in
-            guard case ZImageError.undecodableResponse(let failure) = error else { return false }
+            guard let failure = (error as? ZImageError)?.undecodableResponse else { return false }
             return failure.reason.contains(reason) && failure.bodyExcerpt == String(body.prefix(200)) && failure.status == 200
         }
     }

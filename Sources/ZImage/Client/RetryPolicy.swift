@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When and how long the client waits before trying a failed call again (CONTRACT.md "Errors": failed calls are not billed).
 ///
@@ -9,7 +9,7 @@ import Foundation
 /// attempt.
 public struct RetryPolicy: Sendable {
     /// The HTTP statuses worth another attempt.
-    public static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
+    package static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     /// Attempts in all, the first included; 1 means no retry.
     public var maxAttempts: Int
@@ -43,17 +43,12 @@ public struct RetryPolicy: Sendable {
     public static let never = RetryPolicy(maxAttempts: 1)
 
     /// Whether a failure may be tried again.
-    public func isRetryable(_ error: ZImageError) -> Bool {
-        switch error {
-        case .api(let failure): failure.isRetryable
-        case .transport(let failure): failure.isConnectionFailure
-        case .download(let failure): failure.isRetryable
-        case .invalidRequest, .missingCredentials, .undecodableResponse: false
-        }
+    package func isRetryable(_ error: ZImageError) -> Bool {
+        error.isRetryable
     }
 
     /// The wait before attempt `attempt` (2 for the first retry): `retryAfter` when given, else full jitter.
-    public func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+    package func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return max(retryAfter, .zero) }
         let exponent = min(max(attempt - 2, 0), 30)
         let window = min(maxDelay, baseDelay * (1 << exponent))
@@ -61,7 +56,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Reads a `Retry-After` header: whole seconds, or an HTTP date (RFC 9110) counted from `now`. `nil` when unreadable.
-    public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
+    package static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed), seconds >= 0 {
             return .seconds(seconds)

@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
-import Logging
+public import Logging
 
 /// The z-image-turbo client: validates a request, sends it through a ``Transport``, retries what CONTRACT.md says may be
 /// retried, maps every failure to ``ZImageError``, and downloads the generated image.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the API key comes from (CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
 /// `dashscope_api_key` of a profile in the INI file `~/.alibabacloud/credentials`, the profile named by

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where generated files go (CONTRACT.md "Output locations"): under `output/`, or under `OUTPUT_DIR` when it is set.
 public struct OutputLocations: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 
@@ -21,22 +21,22 @@ public struct DownloadedImage: Sendable, Hashable {
 /// The URL is an OSS presigned URL: it is fetched with a plain GET and no Authorization header (the API key never goes to
 /// the image host). The bytes must be a PNG whose IHDR size is the result's width and height. Nothing is written until
 /// they are checked, and the file appears under its final name only when complete.
-public struct ImageDownloader: Sendable {
+package struct ImageDownloader: Sendable {
     /// What moves the bytes.
-    public var transport: any Transport
+    package var transport: any Transport
 
     /// Creates a downloader.
-    public init(transport: any Transport) {
+    package init(transport: any Transport) {
         self.transport = transport
     }
 
     /// Fetches the image of `result` and checks it.
     ///
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
-    public func fetch(_ result: ImageResult) async throws -> Data {
+    package func fetch(_ result: ImageResult) async throws -> Data {
         let location = Self.locationWithoutQuery(result.imageURL)
-        func failure(_ reason: String, status: Int? = nil, retryable: Bool = false) -> ZImageError {
-            .download(.init(location: location, reason: reason, status: status, isRetryable: retryable))
+        func failure(_ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil) -> ZImageError {
+            .download(.init(location: location, reason: reason, status: status, isRetryable: retryable), underlying: underlying)
         }
         guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
               scheme == "https" || scheme == "http"
@@ -49,11 +49,11 @@ public struct ImageDownloader: Sendable {
         do {
             (response, data) = try await transport.send(head, body: nil)
         } catch let error as TransportError {
-            throw failure(error.description, retryable: error.isConnectionFailure)
+            throw failure(error.description, retryable: error.isConnectionFailure, underlying: error)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw failure("the transport failed: \(error)")
+            throw failure("the transport failed: \(error)", underlying: error)
         }
         guard response.status.code == 200 else {
             let status = response.status.code
@@ -76,7 +76,7 @@ public struct ImageDownloader: Sendable {
     ///
     /// - Throws: ``ZImageError/download(_:)`` when the file cannot be written; an existing file at `destination` is then
     ///   left as it was, and no `.part` file remains.
-    public func write(_ data: Data, of result: ImageResult, to destination: URL) throws -> DownloadedImage {
+    package func write(_ data: Data, of result: ImageResult, to destination: URL) throws -> DownloadedImage {
         do {
             try AtomicFile.write(data, to: destination)
         } catch {
@@ -91,7 +91,7 @@ public struct ImageDownloader: Sendable {
     }
 
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
-    static func locationWithoutQuery(_ text: String) -> String {
+    package static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })
     }
 

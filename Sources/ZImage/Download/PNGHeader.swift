@@ -1,19 +1,19 @@
-import Foundation
+package import Foundation
 
 /// The start of a PNG file: its 8-byte signature and the width and height of its IHDR chunk.
-public struct PNGHeader: Sendable, Hashable {
+package struct PNGHeader: Sendable, Hashable {
     /// The eight bytes every PNG starts with.
-    public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    package static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Width in pixels.
-    public var width: Int
+    package var width: Int
     /// Height in pixels.
-    public var height: Int
+    package var height: Int
 
     /// Reads the header.
     ///
     /// - Throws: ``Problem`` saying why the bytes are not a readable PNG.
-    public init(_ data: Data) throws {
+    package init(_ data: Data) throws {
         let bytes = [UInt8](data.prefix(24))
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.signature else {
             let start = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
@@ -30,9 +30,9 @@ public struct PNGHeader: Sendable, Hashable {
     }
 
     /// Why bytes are not a readable PNG.
-    public struct Problem: Error, Sendable, CustomStringConvertible {
+    package struct Problem: Error, Sendable, CustomStringConvertible {
         /// The reason, as a clause.
-        public var description: String
+        package var description: String
 
         init(_ description: String) {
             self.description = description

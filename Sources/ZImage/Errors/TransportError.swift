@@ -1,30 +1,40 @@
 /// A failure to get a complete HTTP response: the request may not have reached the server, or its answer was cut off.
 ///
-/// Transports throw it; ``ZImageClient`` wraps it in ``ZImageError/transport(_:)``. Its ``description`` says what happened
-/// in words, with the underlying library's code and message in ``detail``.
-public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What went wrong, as far as a caller needs to act on it.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+/// Transports throw it; ``ZImageClient`` wraps it in a ``ZImageError`` of code ``ZImageError/Code/transport``. Its
+/// ``description`` says what happened in words, with the underlying library's code and message in ``detail``; whatever
+/// structured cause the transport has (a cassette miss, say) stays in ``underlying``.
+public struct TransportError: Error, CustomStringConvertible {
+    /// What went wrong, as far as a caller needs to act on it. New kinds may be added; compare with the static members.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        private init(_ name: String) {
+            self.name = name
+        }
+
         /// Nothing listens on the host and port (or a firewall refused the connection).
-        case connectionRefused = "connection_refused"
+        public static let connectionRefused = Kind("connection_refused")
         /// The host name could not be resolved.
-        case dnsFailure = "dns_failure"
+        public static let dnsFailure = Kind("dns_failure")
         /// No connection could be opened in time, or the response did not arrive in time.
-        case timeout
+        public static let timeout = Kind("timeout")
         /// The TLS handshake or certificate verification failed.
-        case tls
+        public static let tls = Kind("tls")
         /// The connection was closed or reset before the response was complete.
-        case connectionReset = "connection_reset"
+        public static let connectionReset = Kind("connection_reset")
         /// The response was larger than the transport's size cap.
-        case responseTooLarge = "response_too_large"
+        public static let responseTooLarge = Kind("response_too_large")
         /// A redirect the transport refuses to follow (non-GET, or from https to http).
-        case redirectRefused = "redirect_refused"
+        public static let redirectRefused = Kind("redirect_refused")
         /// The request itself could not be formed (a URL the transport cannot use).
-        case invalidRequest = "invalid_request"
+        public static let invalidRequest = Kind("invalid_request")
         /// A replaying transport has no recorded answer for the request.
-        case noRecordedResponse = "no_recorded_response"
+        public static let noRecordedResponse = Kind("no_recorded_response")
         /// Anything else.
-        case other
+        public static let other = Kind("other")
+
+        /// The kind's name in snake case.
+        public var description: String { name }
     }
 
     /// What went wrong.
@@ -33,22 +43,22 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     public var message: String
     /// The underlying library's own code and text (for example `libcurl error 7: Failed to connect`), when there is one.
     public var detail: String?
+    /// The structured cause, when the transport has one (a replaying transport keeps its cassette miss here).
+    public var underlying: (any Error)?
 
     /// Creates a transport error.
-    public init(_ kind: Kind, _ message: String, detail: String? = nil) {
+    public init(_ kind: Kind, _ message: String, detail: String? = nil, underlying: (any Error)? = nil) {
         self.kind = kind
         self.message = message
         self.detail = detail
+        self.underlying = underlying
     }
 
     /// Whether the request can be sent again safely: the connection failed before any answer could have been produced.
     ///
     /// A timeout is not among them: a generation that timed out may still complete, and be billed, on the server.
     public var isConnectionFailure: Bool {
-        switch kind {
-        case .connectionRefused, .dnsFailure, .connectionReset: true
-        default: false
-        }
+        [.connectionRefused, .dnsFailure, .connectionReset].contains(kind)
     }
 
     public var description: String {

@@ -1,25 +1,152 @@
-import Foundation
+public import Foundation
 
-/// Every failure the client reports, one case per thing a caller may want to handle differently.
+/// Every failure the client reports.
 ///
-/// Each case carries a struct, so fields can be added without breaking a `switch`. ``description`` is a sentence a person
-/// can act on; it never contains the API key, and an image URL appears in it without its signed query.
-public enum ZImageError: Error, Sendable, CustomStringConvertible {
-    /// The request breaks a rule of the contract; nothing was sent.
-    case invalidRequest(InvalidRequest)
-    /// No API key was found in the environment or the credentials file; nothing was sent.
-    case missingCredentials(MissingCredentials)
-    /// DashScope answered with an error status.
-    case api(APIFailure)
-    /// No complete HTTP response arrived.
-    case transport(TransportError)
-    /// A response arrived but does not have the contract's shape.
-    case undecodableResponse(UndecodableResponse)
-    /// The generated image could not be fetched, checked or written.
-    case download(DownloadFailure)
+/// A struct over a private code, as async-http-client's `HTTPClientError` is, so that kinds of failure can be added without
+/// breaking anyone. Compare codes with the static members of ``Code``:
+/// ```swift
+/// do {
+///     let result = try await client.generate(request)
+/// } catch ZImageError.Code.apiError {                      // any error of that code
+///     …
+/// } catch let error as ZImageError where error.code == .transport {
+///     print(error.transportFailure?.kind ?? "")
+/// }
+/// ```
+/// Each code has its details in a typed property (``apiFailure``, ``invalidRequest``, …); ``underlying`` keeps the cause
+/// (a ``TransportError``, and below it whatever the transport kept, such as a cassette miss). ``description`` is a
+/// sentence a person can act on; it never contains the API key, and an image URL appears in it without its signed query.
+public struct ZImageError: Error, CustomStringConvertible {
+    /// What kind of failure it is. New codes may be added; compare with the static members.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Base: String, Sendable, Hashable {
+            case invalidRequest = "invalid_request"
+            case missingCredentials = "missing_credentials"
+            case apiError = "api_error"
+            case transport
+            case undecodableResponse = "undecodable_response"
+            case download
+        }
+
+        private let base: Base
+
+        private init(_ base: Base) {
+            self.base = base
+        }
+
+        /// The request breaks a rule of the contract; nothing was sent.
+        public static let invalidRequest = Code(.invalidRequest)
+        /// No API key was found in the environment or the credentials file; nothing was sent.
+        public static let missingCredentials = Code(.missingCredentials)
+        /// DashScope answered with an error.
+        public static let apiError = Code(.apiError)
+        /// No complete HTTP response arrived.
+        public static let transport = Code(.transport)
+        /// A response arrived but does not have the contract's shape.
+        public static let undecodableResponse = Code(.undecodableResponse)
+        /// The generated image could not be fetched, checked or written.
+        public static let download = Code(.download)
+
+        /// The code's name in snake case, as evidence files and reports spell it.
+        public var description: String { base.rawValue }
+
+        /// Whether `error` is a ``ZImageError`` with this code: `catch ZImageError.Code.apiError { … }`.
+        public static func ~= (code: Code, error: any Error) -> Bool {
+            (error as? ZImageError)?.code == code
+        }
+    }
+
+    /// The details of each code; private, so that a code can be added without breaking a `switch`.
+    private enum Detail: Sendable {
+        case invalidRequest(InvalidRequest)
+        case missingCredentials(MissingCredentials)
+        case api(APIFailure)
+        case transport(TransportError)
+        case undecodableResponse(UndecodableResponse)
+        case download(DownloadFailure)
+    }
+
+    private var detail: Detail
+    /// The error this one was made from, when there was one: the transport's ``TransportError`` for ``Code/transport``
+    /// and for a download that failed in the transport.
+    public var underlying: (any Error)?
+
+    private init(_ detail: Detail, underlying: (any Error)? = nil) {
+        self.detail = detail
+        self.underlying = underlying
+    }
+
+    /// The request breaks a rule of the contract.
+    public static func invalidRequest(_ failure: InvalidRequest) -> ZImageError { ZImageError(.invalidRequest(failure)) }
+    /// No API key was found.
+    public static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
+    /// DashScope answered with an error.
+    public static func api(_ failure: APIFailure) -> ZImageError { ZImageError(.api(failure)) }
+    /// No complete HTTP response arrived; `failure` is also the ``underlying`` error.
+    public static func transport(_ failure: TransportError) -> ZImageError { ZImageError(.transport(failure), underlying: failure) }
+    /// A response without the contract's shape.
+    public static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
+        ZImageError(.undecodableResponse(failure))
+    }
+    /// The image could not be fetched, checked or written; `underlying` is the transport's error when it failed there.
+    public static func download(_ failure: DownloadFailure, underlying: (any Error)? = nil) -> ZImageError {
+        ZImageError(.download(failure), underlying: underlying)
+    }
+
+    /// What kind of failure it is.
+    public var code: Code {
+        switch detail {
+        case .invalidRequest: .invalidRequest
+        case .missingCredentials: .missingCredentials
+        case .api: .apiError
+        case .transport: .transport
+        case .undecodableResponse: .undecodableResponse
+        case .download: .download
+        }
+    }
+
+    /// The field and rule, for ``Code/invalidRequest``.
+    public var invalidRequest: InvalidRequest? {
+        if case .invalidRequest(let failure) = detail { failure } else { nil }
+    }
+
+    /// Where the key was looked for, for ``Code/missingCredentials``.
+    public var missingCredentials: MissingCredentials? {
+        if case .missingCredentials(let failure) = detail { failure } else { nil }
+    }
+
+    /// The status, code, message and request id, for ``Code/apiError``.
+    public var apiFailure: APIFailure? {
+        if case .api(let failure) = detail { failure } else { nil }
+    }
+
+    /// The transport's failure, for ``Code/transport``.
+    public var transportFailure: TransportError? {
+        if case .transport(let failure) = detail { failure } else { nil }
+    }
+
+    /// The status and body excerpt, for ``Code/undecodableResponse``.
+    public var undecodableResponse: UndecodableResponse? {
+        if case .undecodableResponse(let failure) = detail { failure } else { nil }
+    }
+
+    /// The image location and reason, for ``Code/download``.
+    public var downloadFailure: DownloadFailure? {
+        if case .download(let failure) = detail { failure } else { nil }
+    }
+
+    /// Whether the policy may try again: a retryable API status, a failed connection, a retryable download failure.
+    package var isRetryable: Bool {
+        switch detail {
+        case .api(let failure): failure.isRetryable
+        case .transport(let failure): failure.isConnectionFailure
+        case .download(let failure): failure.isRetryable
+        case .invalidRequest, .missingCredentials, .undecodableResponse: false
+        }
+    }
 
     public var description: String {
-        switch self {
+        switch detail {
         case .invalidRequest(let failure): failure.description
         case .missingCredentials(let failure): failure.description
         case .api(let failure): failure.description
@@ -33,181 +160,41 @@ public enum ZImageError: Error, Sendable, CustomStringConvertible {
     /// The process exit code the command-line tools use for this error: 2 invalid input, 3 missing credentials,
     /// 1 for API, network and download failures.
     public var exitCode: Int32 {
-        switch self {
+        switch detail {
         case .invalidRequest: 2
         case .missingCredentials: 3
         case .api, .transport, .undecodableResponse, .download: 1
         }
     }
-}
 
-extension ZImageError {
-    /// A request field that breaks a rule of the contract.
-    public struct InvalidRequest: Sendable, Hashable, CustomStringConvertible {
-        /// The field, named as in the request JSON (`prompt`, `size`, `seed`, `base_url`, …).
-        public var field: String
-        /// What is wrong with the value, in a few words ("is empty", "has 801 characters").
-        public var problem: String
-        /// The values the field accepts.
-        public var allowed: String
-
-        /// Creates the failure for one field.
-        public init(field: String, problem: String, allowed: String) {
-            self.field = field
-            self.problem = problem
-            self.allowed = allowed
+    /// The same error with every occurrence of `secret` in its texts replaced by `<redacted>`: a server that echoes the key
+    /// in a message or a body must not put it into an error a person reads or a log keeps.
+    package func redacting(_ secret: String) -> ZImageError {
+        guard secret.count >= 8 else { return self }
+        func clean(_ text: String) -> String { text.replacingOccurrences(of: secret, with: "<redacted>") }
+        var copy = self
+        switch detail {
+        case .invalidRequest(var failure):
+            failure.problem = clean(failure.problem)
+            copy.detail = .invalidRequest(failure)
+        case .missingCredentials:
+            break
+        case .api(var failure):
+            failure.message = failure.message.map(clean)
+            failure.code = failure.code.map(clean)
+            copy.detail = .api(failure)
+        case .transport(var failure):
+            failure.message = clean(failure.message)
+            failure.detail = failure.detail.map(clean)
+            copy.detail = .transport(failure)
+            copy.underlying = failure
+        case .undecodableResponse(var failure):
+            failure.bodyExcerpt = clean(failure.bodyExcerpt)
+            copy.detail = .undecodableResponse(failure)
+        case .download(var failure):
+            failure.reason = clean(failure.reason)
+            copy.detail = .download(failure)
         }
-
-        public var description: String {
-            "Invalid request: \(field) \(problem); allowed: \(allowed)."
-        }
-    }
-
-    /// No API key could be found; says where it looked and what to do.
-    public struct MissingCredentials: Sendable, Hashable, CustomStringConvertible {
-        /// The environment variable looked at first.
-        public var environmentVariable: String
-        /// The credentials file looked at next.
-        public var filePath: String
-        /// The profile looked for in that file.
-        public var profile: String
-        /// Why the file gave no key ("file not found", "no [default] profile", …).
-        public var fileProblem: String
-        /// Line numbers of the file that could not be read as `[profile]` or `name = value`.
-        public var malformedLines: [Int]
-
-        /// Creates the failure.
-        public init(environmentVariable: String, filePath: String, profile: String, fileProblem: String, malformedLines: [Int] = []) {
-            self.environmentVariable = environmentVariable
-            self.filePath = filePath
-            self.profile = profile
-            self.fileProblem = fileProblem
-            self.malformedLines = malformedLines
-        }
-
-        public var description: String {
-            var text = "No DashScope API key found: set \(environmentVariable), or add `dashscope_api_key = sk-...` under "
-                + "[\(profile)] in ~/.alibabacloud/credentials (\(filePath): \(fileProblem)"
-            if !malformedLines.isEmpty {
-                let lines = malformedLines.map(String.init).joined(separator: ", ")
-                text += "; line\(malformedLines.count == 1 ? "" : "s") \(lines) could not be read as `[profile]` or `name = value`"
-            }
-            return text + ")."
-        }
-    }
-
-    /// An error answer from DashScope: its HTTP status and the `code`, `message` and `request_id` of its body.
-    public struct APIFailure: Sendable, Hashable, CustomStringConvertible {
-        /// The HTTP status.
-        public var status: Int
-        /// The body's `code` (`InvalidParameter`, `Throttling.RateQuota`, …), when it had one.
-        public var code: String?
-        /// The body's `message`, when it had one.
-        public var message: String?
-        /// The body's `request_id`, when it had one; quote it to Alibaba Cloud support.
-        public var requestID: String?
-        /// The host the request went to.
-        public var host: String
-        /// How many attempts were made, retries included.
-        public var attempts: Int
-
-        /// Creates the failure.
-        public init(status: Int, code: String?, message: String?, requestID: String?, host: String, attempts: Int = 1) {
-            self.status = status
-            self.code = code
-            self.message = message
-            self.requestID = requestID
-            self.host = host
-            self.attempts = attempts
-        }
-
-        /// Whether CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
-        public var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
-
-        public var description: String {
-            var text = "DashScope answered HTTP \(status)"
-            if let code { text += " \(code)" }
-            if let message, !message.isEmpty { text += ": \(message.hasSuffix(".") ? String(message.dropLast()) : message)" }
-            if let requestID { text += " (request id \(requestID))" }
-            if attempts > 1 { text += " after \(attempts) attempts" }
-            text += "."
-            if let hint { text += " " + hint }
-            return text
-        }
-
-        private var hint: String? {
-            let code = (self.code ?? "").lowercased()
-            switch status {
-            case 401:
-                let region = Region(host: host)
-                let other = region.map { $0 == .beijing ? Region.singapore : Region.beijing }
-                var hint = "Check the key: API keys are issued per region, and a key from one region is refused by the other"
-                if let region, let other {
-                    hint += " (this request went to \(region.displayName), \(host); a \(other.displayName) key needs "
-                        + "--region \(other.rawValue))"
-                }
-                return hint + "."
-            case 403:
-                return "The account or workspace has no access to z-image-turbo in this region: activate the model in the "
-                    + "Model Studio console, or check the workspace's permissions and quota."
-            case 404:
-                return "The model was not found here: check that the region offers z-image-turbo and that the endpoint is right."
-            case 429:
-                return "Too many requests: wait and try again, or ask for a higher rate limit."
-            case 400 where code.contains("datainspection"):
-                return "The prompt or the generated image was judged inappropriate: change the prompt."
-            case 400 where code == "arrearage":
-                return "The account has an overdue payment: settle it in the Alibaba Cloud console."
-            case 500...599:
-                return "This is a server-side failure; failed calls are not billed, so trying again later costs nothing."
-            default:
-                return nil
-            }
-        }
-    }
-
-    /// A response whose body does not have the contract's shape.
-    public struct UndecodableResponse: Sendable, Hashable, CustomStringConvertible {
-        /// The HTTP status of the response.
-        public var status: Int
-        /// What was expected and not found.
-        public var reason: String
-        /// The start of the body (at most 200 characters, the key removed), to see what came instead.
-        public var bodyExcerpt: String
-
-        /// Creates the failure.
-        public init(status: Int, reason: String, bodyExcerpt: String) {
-            self.status = status
-            self.reason = reason
-            self.bodyExcerpt = bodyExcerpt
-        }
-
-        public var description: String {
-            "DashScope's HTTP \(status) answer could not be read: \(reason). The body began: \(bodyExcerpt.isEmpty ? "(empty)" : bodyExcerpt)"
-        }
-    }
-
-    /// The generated image could not be fetched, checked or written.
-    public struct DownloadFailure: Sendable, Hashable, CustomStringConvertible {
-        /// The image URL without its query (the signature in the query is a credential for 24 hours).
-        public var location: String
-        /// What went wrong.
-        public var reason: String
-        /// The HTTP status, when the image host answered.
-        public var status: Int?
-        /// Whether another attempt may succeed (HTTP 429 or 5xx, or a connection failure).
-        public var isRetryable: Bool
-
-        /// Creates the failure.
-        public init(location: String, reason: String, status: Int? = nil, isRetryable: Bool = false) {
-            self.location = location
-            self.reason = reason
-            self.status = status
-            self.isRetryable = isRetryable
-        }
-
-        public var description: String {
-            "The image at \(location) could not be saved: \(reason)."
-        }
+        return copy
     }
 }

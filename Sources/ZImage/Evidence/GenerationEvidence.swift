@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -6,41 +6,41 @@ import Glibc
 
 /// One line of `generations.jsonl`: what a generation asked, where it went, and what it produced, to prove later what
 /// happened. It holds no key and no signed URL.
-public struct GenerationEvidence: Sendable, Hashable, Codable {
+package struct GenerationEvidence: Sendable, Hashable, Codable {
     /// When the generation started (ISO 8601, UTC).
-    public var time: String
+    package var time: String
     /// The region's name.
-    public var region: String
+    package var region: String
     /// The endpoint, without any query.
-    public var endpoint: String
+    package var endpoint: String
     /// The model.
-    public var model: String
+    package var model: String
     /// The requested size, `W*H`.
-    public var size: String
+    package var size: String
     /// The seed, when one was sent.
-    public var seed: Int?
+    package var seed: Int?
     /// Whether prompt_extend was asked for.
-    public var promptExtend: Bool
+    package var promptExtend: Bool
     /// DashScope's request id.
-    public var requestID: String
+    package var requestID: String
     /// Where the image was written.
-    public var imagePath: String
+    package var imagePath: String
     /// The SHA-256 of the image.
-    public var sha256: String
+    package var sha256: String
     /// Milliseconds from the first attempt to the written image.
-    public var durationMilliseconds: Int
+    package var durationMilliseconds: Int
     /// Attempts the generation took.
-    public var attempts: Int
+    package var attempts: Int
 
     /// Builds the evidence of a finished generation and download.
-    public init(
+    package init(
         startedAt: Date, region: Region, request: ImageRequest, generation: ZImageClient.Generation,
         image: DownloadedImage, duration: Duration
     ) {
         time = Self.timestamp(startedAt)
         self.region = region.rawValue
         endpoint = ImageDownloader.locationWithoutQuery(generation.endpoint.absoluteString)
-        model = WireFormat.model
+        model = DashScopeAPI.model
         size = request.size.description
         seed = request.seed
         promptExtend = request.promptExtend
@@ -52,7 +52,7 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of every timestamp in the evidence.
-    public static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
@@ -61,7 +61,7 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
     /// Appends this evidence as one JSON line to `log`, creating the file and its folder as needed.
     ///
     /// The line is written with one `write` to a file opened for appending, so lines from concurrent processes do not mix.
-    public func append(to log: URL) throws {
+    package func append(to log: URL) throws {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         var line = try WireFormat.canonicalEncoder.encode(self)
         line.append(UInt8(ascii: "\n"))

@@ -1,15 +1,17 @@
-import Foundation
+package import Foundation
 
+#if canImport(Glibc)
 import Glibc
+#endif
 
 /// Writes a file so that its final name only ever holds the old content or the complete new content.
 ///
 /// The bytes go to `<name>.<random>.part` beside the destination, are flushed to disk, and the part file is renamed over
 /// the destination (an atomic replace on POSIX). On any failure the part file is removed and the destination is untouched;
 /// a crash leaves at most a stray `.part` file, never a half-written destination.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to `destination` atomically, creating the parent folders.
-    public static func write(_ data: Data, to destination: URL) throws {
+    package static func write(_ data: Data, to destination: URL) throws {
         let directory = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let suffix = String(UInt32.random(in: .min ... .max), radix: 16)

@@ -1,5 +1,5 @@
-import Foundation
-import HTTPTypes
+public import Foundation
+public import HTTPTypes
 
 /// The one seam between the client and the network: every byte ``ZImageClient`` sends or receives goes through a `Transport`.
 ///

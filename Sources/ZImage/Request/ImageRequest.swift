@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The normalized request of CONTRACT.md: what a user asks for, before it becomes DashScope's wire format.
 ///

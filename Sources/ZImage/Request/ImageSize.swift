@@ -1,3 +1,5 @@
+import Foundation
+
 /// An image size in pixels, written `W*H` on the wire; both sides within 512...2048.
 ///
 /// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.

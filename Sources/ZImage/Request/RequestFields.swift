@@ -1,26 +1,26 @@
-import Foundation
+package import Foundation
 
 /// The normalized request as the skill writes it (`{"prompt": …, "size": …, "seed": …, "prompt_extend": …, "base_url": …}`),
 /// every field optional, so that command-line flags can fill in or override what a JSON document gives.
 ///
 /// Reading is strict: an unknown field, or a field of the wrong JSON type, is an error that names it.
-public struct RequestFields: Sendable, Hashable {
+package struct RequestFields: Sendable, Hashable {
     /// The field names the skill's JSON may use.
-    public static let names = ["prompt", "size", "seed", "prompt_extend", "base_url"]
+    package static let names = ["prompt", "size", "seed", "prompt_extend", "base_url"]
 
     /// `prompt`.
-    public var prompt: String?
+    package var prompt: String?
     /// `size`, as written (`W*H` or `WxH`).
-    public var size: String?
+    package var size: String?
     /// `seed`.
-    public var seed: Int?
+    package var seed: Int?
     /// `prompt_extend`.
-    public var promptExtend: Bool?
+    package var promptExtend: Bool?
     /// `base_url`.
-    public var baseURL: String?
+    package var baseURL: String?
 
     /// Creates fields.
-    public init(prompt: String? = nil, size: String? = nil, seed: Int? = nil, promptExtend: Bool? = nil, baseURL: String? = nil) {
+    package init(prompt: String? = nil, size: String? = nil, seed: Int? = nil, promptExtend: Bool? = nil, baseURL: String? = nil) {
         self.prompt = prompt
         self.size = size
         self.seed = seed
@@ -32,7 +32,7 @@ public struct RequestFields: Sendable, Hashable {
     ///
     /// - Parameter source: where the JSON came from, for messages (`--request`, a file path).
     /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the field (or `request` when the document is not a JSON object).
-    public init(json data: Data, source: String) throws {
+    package init(json data: Data, source: String) throws {
         let allowed = "a JSON object with the fields \(Self.names.joined(separator: ", "))"
         let object: Any
         do {
@@ -60,7 +60,7 @@ public struct RequestFields: Sendable, Hashable {
     }
 
     /// These fields with every non-nil field of `overrides` put over them.
-    public func overridden(by overrides: RequestFields) -> RequestFields {
+    package func overridden(by overrides: RequestFields) -> RequestFields {
         RequestFields(
             prompt: overrides.prompt ?? prompt, size: overrides.size ?? size, seed: overrides.seed ?? seed,
             promptExtend: overrides.promptExtend ?? promptExtend, baseURL: overrides.baseURL ?? baseURL)
@@ -69,7 +69,7 @@ public struct RequestFields: Sendable, Hashable {
     /// The validated request.
     ///
     /// - Throws: ``ZImageError/invalidRequest(_:)``; a missing prompt is one.
-    public func request() throws -> ImageRequest {
+    package func request() throws -> ImageRequest {
         guard let prompt else {
             throw Self.invalid("prompt", "is missing", "1 to \(ImageRequest.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)")
         }

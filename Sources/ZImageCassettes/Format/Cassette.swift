@@ -1,42 +1,53 @@
-import Foundation
-import ZImage
+public import Foundation
+public import ZImage
 
-/// One recorded scenario: the exchanges in the order they happened, where they came from, and what replaying them through
-/// the client must give.
+/// One recorded scenario: the exchanges in the order they happened, where they came from, and the metadata of whoever
+/// recorded it.
+///
+/// The cassette layer reads and writes ``region`` and ``scenario`` without knowing what they mean: the contract suite
+/// (module ZImageContract) keeps a region's name and a scenario's expected outcome there.
 public struct Cassette: Sendable, Hashable {
     /// The format version this package reads and writes.
     public static let currentFormat = 1
 
     /// Where the exchanges came from.
     public enum Source: String, Sendable, Hashable, Codable {
-        /// Recorded from DashScope itself.
+        /// Recorded from the real service.
         case live
-        /// Recorded from the simulator (or another origin), stored under the real endpoints.
+        /// Recorded from a stand-in (a simulator, another origin), stored under the real hosts.
         case simulator
     }
 
-    /// The region whose endpoints the exchanges use.
-    public var region: Region?
+    /// A label for where the exchanges were recorded (a provider's region name), stored as given.
+    public var region: String?
     /// Where the exchanges came from.
     public var source: Source
     /// When it was recorded (ISO 8601, UTC); kept as it was when a re-recording gives the same exchanges.
     public var recordedAt: String
     /// The tool that recorded it.
     public var recordedWith: String
-    /// What the cassette shows and how replaying it must end, for the contract tests.
-    public var scenario: Scenario?
+    /// Metadata of whoever recorded it (the contract suite's scenario: what it shows and how replaying it must end),
+    /// stored and returned as given.
+    public var scenario: JSONValue?
     /// The exchanges, in order.
     public var interactions: [Interaction]
 
     /// Creates a cassette.
-    public init(region: Region?, source: Source, recordedAt: String = GenerationEvidence.timestamp(Date()),
-                recordedWith: String = "zimage \(ZImageVersion.current)", scenario: Scenario? = nil, interactions: [Interaction] = []) {
+    public init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
+                recordedWith: String = "zimage \(ZImageVersion.current)", scenario: JSONValue? = nil, interactions: [Interaction] = []) {
         self.region = region
         self.source = source
         self.recordedAt = recordedAt
         self.recordedWith = recordedWith
         self.scenario = scenario
         self.interactions = interactions
+    }
+
+    /// `date` as ISO 8601 in UTC with seconds, the format of ``recordedAt``.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 }
 
@@ -60,7 +71,7 @@ public struct RecordedRequest: Sendable, Hashable {
     public var method: String
     /// The full URL, with the signed query values redacted.
     public var url: String
-    /// The header fields kept (Content-Type, and Authorization as `Bearer <redacted>`).
+    /// The header fields kept by the ``CassetteRules`` (credentials redacted).
     public var headers: [String: String]
     /// The body, or `nil` for none.
     public var body: Data?
@@ -78,7 +89,7 @@ public struct RecordedRequest: Sendable, Hashable {
 public struct RecordedResponse: Sendable, Hashable {
     /// The status code.
     public var status: Int
-    /// The header fields kept (Content-Type, Retry-After, Location).
+    /// The header fields kept by the ``CassetteRules``.
     public var headers: [String: String]
     /// The body.
     public var body: Data
@@ -88,98 +99,5 @@ public struct RecordedResponse: Sendable, Hashable {
         self.status = status
         self.headers = headers
         self.body = body
-    }
-}
-
-/// What a cassette shows, the request that replays it, and the outcome the contract expects.
-public struct Scenario: Sendable, Hashable, Codable {
-    /// What the client does with the cassette.
-    public enum Operation: String, Sendable, Hashable, Codable {
-        /// Generate, then download the image.
-        case generate
-        /// The read-only models probe.
-        case probe
-    }
-
-    /// A short, unique name, also the file name.
-    public var name: String
-    /// What the scenario shows, in a sentence.
-    public var summary: String
-    /// What the client does.
-    public var operation: Operation
-    /// The request in the skill's fields (generate only).
-    public var request: [String: JSONValue]?
-    /// Whether the client sends a key the API accepts (false for the bad-key scenarios).
-    public var validKey: Bool
-    /// What replaying must give.
-    public var expect: Expectation
-
-    /// Creates a scenario.
-    public init(name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
-                expect: Expectation) {
-        self.name = name
-        self.summary = summary
-        self.operation = operation
-        self.request = request
-        self.validKey = validKey
-        self.expect = expect
-    }
-
-    /// The request as the client takes it.
-    public func imageRequest() throws -> ImageRequest {
-        let data = try CassetteFile.compactEncoder.encode(request ?? [:])
-        return try RequestFields(json: data, source: "scenario \(name)").request()
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, operation, request, expect
-        case summary = "description"
-        case validKey = "valid_key"
-    }
-}
-
-/// The outcome a scenario must have when replayed through the client.
-public struct Expectation: Sendable, Hashable, Codable {
-    /// How it ends.
-    public enum Outcome: String, Sendable, Hashable, Codable {
-        /// A result, and (for generate) a downloaded PNG.
-        case success
-        /// A ``ZImageError/api(_:)`` error.
-        case apiError = "api_error"
-        /// The generation succeeds, the download fails.
-        case downloadError = "download_error"
-        /// The probe's key is refused.
-        case unauthorized
-    }
-
-    /// How it ends.
-    public var outcome: Outcome
-    /// The HTTP status of the failing answer (errors only).
-    public var httpStatus: Int?
-    /// The error code (API errors only).
-    public var code: String?
-    /// The image's width and height (successful generations).
-    public var width: Int?
-    public var height: Int?
-    /// Attempts the client makes, retries included.
-    public var attempts: Int?
-    /// Whether the result has a rewritten prompt and reasoning (prompt_extend).
-    public var extended: Bool?
-
-    /// Creates an expectation.
-    public init(outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
-                attempts: Int? = nil, extended: Bool? = nil) {
-        self.outcome = outcome
-        self.httpStatus = httpStatus
-        self.code = code
-        self.width = width
-        self.height = height
-        self.attempts = attempts
-        self.extended = extended
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case outcome, code, width, height, attempts, extended
-        case httpStatus = "http_status"
     }
 }

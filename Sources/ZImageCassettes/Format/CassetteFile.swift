@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import ZImage
 
 /// Reading and writing cassettes: canonical JSON (sorted keys, two-space indent, trailing newline) so that re-recording
@@ -80,22 +80,12 @@ public enum CassetteFile {
                 response: RecordedResponse(status: status, headers: try headers(response["headers"], "\(at).response.headers"),
                                            body: try body(response["body"], "\(at).response.body") ?? Data())))
         }
-        let region = try root["region"].map { value in
-            let name = try string(value, "region")
-            guard let region = Region(name: name) else { throw unreadable("unknown region \(name)") }
-            return region
-        }
+        let region = try root["region"].map { try string($0, "region") }
         guard let source = Cassette.Source(rawValue: try string(root["source"], "source")) else {
             throw unreadable("source is neither live nor simulator")
         }
-        let scenario: Scenario?
-        do {
-            scenario = try root["scenario"].map { try JSONDecoder().decode(Scenario.self, from: $0.data) }
-        } catch {
-            throw unreadable("the scenario: \(describe(error))")
-        }
         return Cassette(region: region, source: source, recordedAt: try string(root["recorded_at"], "recorded_at"),
-                        recordedWith: try string(root["recorded_with"], "recorded_with"), scenario: scenario,
+                        recordedWith: try string(root["recorded_with"], "recorded_with"), scenario: root["scenario"],
                         interactions: interactions)
     }
 
@@ -166,22 +156,15 @@ public enum CassetteFile {
     }
 
     /// The body files a cassette refers to, relative to its folder.
-    public static func bodyFiles(of url: URL) throws -> [String] {
+    package static func bodyFiles(of url: URL) throws -> [String] {
         let stored = try JSONDecoder().decode(StoredCassette.self, from: Data(contentsOf: url))
         return stored.interactions.flatMap { [$0.request.body?.file, $0.response.body?.file] }.compactMap { $0 }
     }
 
-    /// The canonical encoder of cassette files.
-    static var canonicalEncoder: JSONEncoder {
+    /// The canonical encoder of cassette files: sorted keys, two-space indent, slashes unescaped.
+    package static var canonicalEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    /// Compact JSON with sorted keys.
-    static var compactEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
@@ -234,21 +217,9 @@ public enum CassetteFile {
 
     static func document(_ cassette: Cassette, _ interactions: [StoredInteraction]) -> StoredCassette {
         StoredCassette(
-            format: Cassette.currentFormat, region: cassette.region?.rawValue, source: cassette.source,
+            format: Cassette.currentFormat, region: cassette.region, source: cassette.source,
             recordedAt: cassette.recordedAt, recordedWith: cassette.recordedWith, scenario: cassette.scenario,
             interactions: interactions)
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            "\(key.stringValue) is missing at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
-            "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-        default:
-            "\(error)"
-        }
     }
 
     // MARK: - The stored form
@@ -259,7 +230,7 @@ public enum CassetteFile {
         var source: Cassette.Source
         var recordedAt: String
         var recordedWith: String
-        var scenario: Scenario?
+        var scenario: JSONValue?
         var interactions: [StoredInteraction]
 
         enum CodingKeys: String, CodingKey {

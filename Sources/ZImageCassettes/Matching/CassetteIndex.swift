@@ -8,10 +8,12 @@ struct CassetteIndex {
     private var queues: [RequestSignature: [Int]] = [:]
     private var next: [RequestSignature: Int] = [:]
     private(set) var used: Set<Int> = []
+    let ignoredQuery: Set<String>
     let ignoringHost: Bool
     let allowRepeats: Bool
 
-    init(_ interactions: [Interaction], ignoringHost: Bool, allowRepeats: Bool) {
+    init(_ interactions: [Interaction], rules: CassetteRules, ignoringHost: Bool, allowRepeats: Bool) {
+        self.ignoredQuery = rules.signedQueryParameters
         self.ignoringHost = ignoringHost
         self.allowRepeats = allowRepeats
         for (index, interaction) in interactions.enumerated() {
@@ -20,7 +22,8 @@ struct CassetteIndex {
     }
 
     func signature(of request: RecordedRequest) -> RequestSignature {
-        RequestSignature(method: request.method, url: request.url, body: request.body, ignoringHost: ignoringHost)
+        RequestSignature(method: request.method, url: request.url, body: request.body, ignoredQuery: ignoredQuery,
+                         ignoringHost: ignoringHost)
     }
 
     /// The index of the interaction that answers `request`, consuming it; `nil` on a miss.
@@ -42,5 +45,15 @@ struct CassetteIndex {
         queues[key, default: []].append(index)
         next[key] = queues[key, default: []].count
         used.insert(index)
+    }
+}
+
+extension Cassette {
+    /// The first interaction whose request matches `request` as a replay would match it (method, scheme, host, path,
+    /// query without signed parameters, canonical body), whether or not it was used.
+    public func firstInteraction(matching request: RecordedRequest, rules: CassetteRules) -> Interaction? {
+        let index = CassetteIndex([], rules: rules, ignoringHost: false, allowRepeats: false)
+        let wanted = index.signature(of: request)
+        return interactions.first { index.signature(of: $0.request) == wanted }
     }
 }

@@ -1,9 +1,12 @@
 import Foundation
-import ZImage
+public import ZImage
 
 /// Why no recorded interaction answers a request: the request, the nearest recorded ones part by part (which parts
 /// matched, which JSON paths differ, with both values), the cassette, the record mode, and how to re-record.
-public struct CassetteMiss: Sendable, CustomStringConvertible {
+///
+/// A replaying transport keeps it as the ``TransportError/underlying`` cause of its failure, so it reaches whoever wants
+/// it through ``init(from:)``, however many layers wrapped it.
+public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     /// The request that found no answer.
     public var request: RecordedRequest
     /// The cassette searched.
@@ -12,7 +15,7 @@ public struct CassetteMiss: Sendable, CustomStringConvertible {
     public var recordMode: String
     /// The nearest recorded requests, nearest first, with what differs.
     public var nearest: [Comparison]
-    /// How many recorded interactions matched but were already used.
+    /// Whether an identical request was recorded, but its answers were all used already.
     public var exhausted: Bool
 
     /// One recorded request compared with the one sent.
@@ -21,10 +24,35 @@ public struct CassetteMiss: Sendable, CustomStringConvertible {
         public var index: Int
         /// Its method and URL.
         public var summary: String
-        /// Part by part: name, whether it matched, and what differs.
-        public var parts: [(name: String, matched: Bool, detail: String)]
+        /// Part by part: method, scheme, host, path, query, body.
+        public var parts: [Part]
 
         var mismatches: Int { parts.filter { !$0.matched }.count }
+    }
+
+    /// One part of a request compared.
+    public struct Part: Sendable {
+        /// `method`, `scheme`, `host`, `path`, `query` or `body`.
+        public var name: String
+        /// Whether the recorded and the sent request agree on it.
+        public var matched: Bool
+        /// What differs, in words (empty when it matched).
+        public var detail: String
+        /// For a JSON body: the paths that differ, the recorded value on the left and the sent one on the right.
+        public var differences: [JSONValue.Difference]
+    }
+
+    /// Finds the cassette miss that caused `error`, following ``ZImageError/underlying`` and ``TransportError/underlying``.
+    public init?(from error: any Error) {
+        var current: (any Error)? = error
+        while let error = current {
+            if let miss = error as? CassetteMiss {
+                self = miss
+                return
+            }
+            current = (error as? ZImageError)?.underlying ?? (error as? TransportError)?.underlying
+        }
+        return nil
     }
 
     /// Compares `request` with every recorded interaction and keeps the `limit` nearest.
@@ -40,9 +68,10 @@ public struct CassetteMiss: Sendable, CustomStringConvertible {
         for (position, interaction) in interactions.enumerated() {
             let recorded = index.signature(of: interaction.request)
             if recorded == sent { sameSignature = true }
-            var parts: [(String, Bool, String)] = []
+            var parts: [Part] = []
             func part(_ name: String, _ a: String, _ b: String) {
-                parts.append((name, a == b, a == b ? "" : "recorded \(a.isEmpty ? "(none)" : a), sent \(b.isEmpty ? "(none)" : b)"))
+                let detail = a == b ? "" : "recorded \(a.isEmpty ? "(none)" : a), sent \(b.isEmpty ? "(none)" : b)"
+                parts.append(Part(name: name, matched: a == b, detail: detail, differences: []))
             }
             part("method", recorded.method, sent.method)
             if !index.ignoringHost {
@@ -53,16 +82,17 @@ public struct CassetteMiss: Sendable, CustomStringConvertible {
             part("query", recorded.query.joined(separator: "&"), sent.query.joined(separator: "&"))
             var bodyDifferences = 0
             if recorded.body == sent.body {
-                parts.append(("body", true, ""))
+                parts.append(Part(name: "body", matched: true, detail: "", differences: []))
             } else if let old = interaction.request.body.flatMap(JSONValue.init(parsing:)), let new = sentJSON {
                 let differences = old.differences(from: new)
                 bodyDifferences = differences.count
                 let detail = differences.map { "\($0.path): recorded \($0.left), sent \($0.right)" }.joined(separator: "; ")
-                parts.append(("body", false, detail))
+                parts.append(Part(name: "body", matched: false, detail: detail, differences: differences))
             } else {
                 bodyDifferences = 1
                 let size = { (data: Data?) in "\(data?.count ?? 0) bytes" }
-                parts.append(("body", false, "recorded \(size(interaction.request.body)), sent \(size(request.body)), not both JSON"))
+                let detail = "recorded \(size(interaction.request.body)), sent \(size(request.body)), not both JSON"
+                parts.append(Part(name: "body", matched: false, detail: detail, differences: []))
             }
             let comparison = Comparison(index: position, summary: "\(interaction.request.method) \(interaction.request.url)",
                                         parts: parts)

@@ -1,21 +1,21 @@
 import Foundation
 import ZImage
 
-/// What two requests must share to match: method, scheme, host (with port), path, the query without its volatile
+/// What two requests must share to match: method, scheme, host (with port), path, the query without its signed
 /// parameters (sorted), and the body (JSON compared canonically: key order and white space never matter).
 /// Header fields take no part.
-public struct RequestSignature: Sendable, Hashable {
-    public var method: String
-    public var scheme: String
-    public var host: String
-    public var path: String
-    public var query: [String]
+struct RequestSignature: Sendable, Hashable {
+    var method: String
+    var scheme: String
+    var host: String
+    var path: String
+    var query: [String]
     /// The body's canonical digest: sha256 of canonical JSON, or of the raw bytes; empty for no body.
-    public var body: String
+    var body: String
 
-    /// The signature of a request; with `ignoringHost`, scheme and host are left out (the replay server's mode, where
-    /// clients reach it under its own address).
-    public init(method: String, url: String, body: Data?, ignoringHost: Bool = false) {
+    /// The signature of a request; `ignoredQuery` holds lower-case parameter names left out (the signed ones); with
+    /// `ignoringHost`, scheme and host are left out (the replay server's mode, where clients reach it under its own address).
+    init(method: String, url: String, body: Data?, ignoredQuery: Set<String>, ignoringHost: Bool = false) {
         let components = URLComponents(string: url)
         self.method = method.uppercased()
         scheme = ignoringHost ? "" : (components?.scheme ?? "").lowercased()
@@ -23,7 +23,7 @@ public struct RequestSignature: Sendable, Hashable {
         host = ignoringHost ? "" : (components?.host ?? "").lowercased() + port
         path = components?.percentEncodedPath ?? ""
         query = (components?.queryItems ?? [])
-            .filter { !Redactor.volatileQueryParameters.contains($0.name.lowercased()) }
+            .filter { !ignoredQuery.contains($0.name.lowercased()) }
             .map { "\($0.name)=\($0.value ?? "")" }
             .sorted()
         self.body = Self.digest(body)

@@ -1,12 +1,12 @@
-import Foundation
+public import Foundation
 import ZImage
 
 /// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
 ///
-/// Per cassette: it loads (format known, body files present with the right hash), it has a scenario, it keeps the contract
-/// (see ``ContractChecker``), it holds no secret (a key-like `sk-…` value other than `sk-test-…`, an Authorization value,
-/// an unredacted OSS signature, or any value given in `secrets`), and it is not older than `maximumAge`. Per folder: no
-/// body file is orphaned (referred to by no cassette).
+/// Per cassette: it loads (format known, body files present with the right hash), it keeps the contract given, it holds
+/// no secret (a value shaped like one of the rules' keys, an Authorization value, an unredacted signed query value, or
+/// any value given in `secrets`), and it is not older than `maximumAge`. Per folder: no body file is orphaned (referred
+/// to by no cassette).
 public enum CassetteLinter {
     /// One finding.
     public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -20,12 +20,18 @@ public enum CassetteLinter {
         public var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
     }
 
-    private static let leakPatterns: [(String, NSRegularExpression?)] = [
-        ("a key-like value", try? NSRegularExpression(pattern: #"sk-(?!test-)[A-Za-z0-9]{16,}"#)),
-        ("an unredacted Authorization value", try? NSRegularExpression(pattern: #"(?i)bearer\s+(?!<redacted>)[A-Za-z0-9._\-]{8,}"#)),
-        ("an unredacted OSS signature value",
-         try? NSRegularExpression(pattern: #"(?i)[?&](signature|ossaccesskeyid|security-token)=(?!<redacted>)[^&"\s]+"#)),
-    ]
+    /// What a leak looks like under `rules`: a key-shaped value, an Authorization value, a signed query value.
+    private static func leakPatterns(_ rules: CassetteRules) -> [(String, NSRegularExpression?)] {
+        let signed = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        var patterns = rules.keyPatterns.map { ("a key-like value", try? NSRegularExpression(pattern: $0)) }
+        patterns.append(("an unredacted Authorization value",
+                         try? NSRegularExpression(pattern: #"(?i)bearer\s+(?!<redacted>)[A-Za-z0-9._\-]{8,}"#)))
+        if !signed.isEmpty {
+            patterns.append(("an unredacted signed query value",
+                             try? NSRegularExpression(pattern: #"(?i)[?&]("# + signed + #")=(?!<redacted>)[^&"\s]+"#)))
+        }
+        return patterns
+    }
 
     /// The cassette files under `folder` (any depth, body folders excluded), sorted.
     public static func cassetteFiles(in folder: URL) -> [URL] {
@@ -34,8 +40,10 @@ public enum CassetteLinter {
             .sorted { $0.path < $1.path }
     }
 
-    /// Checks every cassette under `folder`.
-    public static func lint(_ folder: URL, secrets: [String] = [], maximumAge: TimeInterval = 180 * 86_400, now: Date = Date()) -> [Finding] {
+    /// Checks every cassette under `folder` against `contract` and for leaks under `rules`.
+    public static func lint(_ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
+                            maximumAge: TimeInterval = 180 * 86_400, now: Date = Date()) -> [Finding] {
+        let leakPatterns = leakPatterns(rules)
         var findings: [Finding] = []
         var referenced: [URL: Set<String>] = [:]
         for file in cassetteFiles(in: folder) {
@@ -62,8 +70,7 @@ public enum CassetteLinter {
                     add("a body holds the API key")
                 }
             }
-            if cassette.scenario == nil { add("it has no scenario, so no expected outcome") }
-            for violation in ContractChecker.check(cassette) { add("contract: \(violation)") }
+            for violation in contract?(cassette) ?? [] { add("contract: \(violation)") }
             if let recorded = ISO8601DateFormatter().date(from: cassette.recordedAt), now.timeIntervalSince(recorded) > maximumAge {
                 add("recorded \(Int(now.timeIntervalSince(recorded) / 86_400)) days ago: re-record it to catch API drift", error: false)
             }

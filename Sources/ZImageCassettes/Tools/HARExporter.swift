@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import ZImage
 
 /// Turns a cassette into HAR 1.2, the format browser devtools import ("Import HAR file" in the Network panel).
 public enum HARExporter {
-    /// The HAR document of `cassette`, as JSON.
-    public static func export(_ cassette: Cassette) throws -> Data {
+    /// The HAR document of `cassette`, as JSON, with `comment` as the log's comment.
+    public static func export(_ cassette: Cassette, comment: String = "zimage cassette") throws -> Data {
         let started = cassette.recordedAt
         let entries: [JSONValue] = cassette.interactions.map { interaction in
             let request = interaction.request
@@ -47,7 +47,7 @@ public enum HARExporter {
         let document = JSONValue.object(["log": .object([
             "version": .string("1.2"),
             "creator": .object(["name": .string("zimage"), "version": .string(ZImageVersion.current)]),
-            "comment": .string(cassette.scenario.map { "\($0.name): \($0.summary)" } ?? "zimage cassette"),
+            "comment": .string(comment),
             "entries": .array(entries),
         ])])
         return try CassetteFile.canonicalEncoder.encode(document) + Data("\n".utf8)

@@ -1,5 +1,5 @@
-import Foundation
-import ZImage
+public import Foundation
+public import ZImage
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
 ///
@@ -13,6 +13,7 @@ public actor CassetteRecorder {
     private var cassette: Cassette
     private let redactor: Redactor
     private let rewrite: OriginRewrite?
+    private let contract: CassetteContract?
     private let baseline: Data?
     private var index: CassetteIndex
     /// The stored form of each interaction, prepared once when it is recorded.
@@ -20,29 +21,34 @@ public actor CassetteRecorder {
     private var persisted = 0
     private var writing: Task<CassetteFile.WriteOutcome, any Error>?
     /// Contract violations in what was recorded, by interaction position; checked over the whole cassette by
-    /// ``flush()`` (an image download comes after its generation, so its size is checkable only then).
+    /// ``flush()`` with the contract given (an image download comes after its generation, so its size is checkable only
+    /// then). Always empty without a contract.
     public private(set) var violations: [ContractViolation] = []
 
     /// Starts recording into `url`, on top of the interactions of `cassette` (none to record afresh).
     ///
     /// - Parameters:
     ///   - secrets: values that must never be written (the API key).
-    ///   - rewrite: moves another origin's URLs onto the real endpoints.
-    public init(url: URL, cassette: Cassette, secrets: [String], rewrite: OriginRewrite? = nil) {
+    ///   - rules: the provider's credential headers and signed query parameters.
+    ///   - rewrite: moves another origin's URLs onto the real hosts.
+    ///   - contract: checks the recorded cassette at ``flush()``.
+    public init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, rewrite: OriginRewrite? = nil,
+                contract: CassetteContract? = nil) {
         self.url = url
         self.cassette = cassette
-        self.redactor = Redactor(secrets: secrets)
+        self.redactor = Redactor(secrets: secrets, rules: rules)
         self.rewrite = rewrite
+        self.contract = contract
         self.baseline = try? Data(contentsOf: url)
-        self.index = CassetteIndex(cassette.interactions, ignoringHost: false, allowRepeats: false)
+        self.index = CassetteIndex(cassette.interactions, rules: rules, ignoringHost: false, allowRepeats: false)
         self.prepared = cassette.interactions.map(CassetteFile.prepare)
     }
 
     /// The cassette as recorded so far.
     public var snapshot: Cassette { cassette }
 
-    /// Sets the scenario the cassette shows.
-    public func setScenario(_ scenario: Scenario?) {
+    /// Sets the metadata the cassette stores as its scenario.
+    public func setScenario(_ scenario: JSONValue?) {
         cassette.scenario = scenario
     }
 
@@ -71,7 +77,7 @@ public actor CassetteRecorder {
     public func flush() async throws -> CassetteFile.WriteOutcome {
         if let writing { _ = try await writing.value }
         _ = try await startWrite(final: true).value
-        violations = ContractChecker.check(cassette)
+        violations = contract?(cassette) ?? []
         return (try? Data(contentsOf: url)) == baseline ? .unchanged : .written
     }
 

@@ -1,14 +1,15 @@
-import Foundation
-import HTTPTypes
+public import Foundation
+public import HTTPTypes
 import HTTPTypesFoundation
 import Synchronization
-import ZImage
+public import ZImage
 
 /// Answers from a cassette and never touches the network.
 ///
 /// Each request is matched by ``RequestSignature`` through an index (no scan); identical requests get their recorded
 /// answers in recorded order, each once, unless repeats are allowed. A request with no answer throws a
-/// ``TransportError`` of kind `noRecordedResponse` whose message is the ``CassetteMiss`` report.
+/// ``TransportError`` of kind `noRecordedResponse` whose message is the ``CassetteMiss`` report and whose
+/// ``TransportError/underlying`` is the miss itself.
 public final class ReplayingTransport: Transport {
     /// The cassette answered from.
     public let cassette: Cassette
@@ -20,36 +21,39 @@ public final class ReplayingTransport: Transport {
     /// Replays `cassette`.
     ///
     /// - Parameters:
+    ///   - rules: whose signed query parameters take no part in matching.
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
-    public init(cassette: Cassette, path: String = "(in memory)", allowRepeats: Bool = false, ignoringHost: Bool = false,
-                recordMode: String = RecordMode.none.rawValue) {
+    public init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, allowRepeats: Bool = false,
+                ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
         self.cassette = cassette
         self.path = path
         self.recordMode = recordMode
-        state = Mutex(CassetteIndex(cassette.interactions, ignoringHost: ignoringHost, allowRepeats: allowRepeats))
+        state = Mutex(CassetteIndex(cassette.interactions, rules: rules, ignoringHost: ignoringHost, allowRepeats: allowRepeats))
     }
 
     /// Loads the cassette at `url` and replays it.
-    public convenience init(contentsOf url: URL, allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
-        self.init(cassette: try CassetteFile.load(url), path: url.path, allowRepeats: allowRepeats, ignoringHost: ignoringHost)
+    public convenience init(contentsOf url: URL, rules: CassetteRules, allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
+        self.init(cassette: try CassetteFile.load(url), path: url.path, rules: rules, allowRepeats: allowRepeats,
+                  ignoringHost: ignoringHost)
     }
 
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         guard let index = answer(recorded) else {
-            throw TransportError(.noRecordedResponse, miss(recorded).description)
+            let miss = miss(recorded)
+            throw TransportError(.noRecordedResponse, miss.description, underlying: miss)
         }
         return cassette.interactions[index].response.http
     }
 
     /// The index of the interaction that answers `request`, consumed; `nil` on a miss.
-    public func answer(_ request: RecordedRequest) -> Int? {
+    package func answer(_ request: RecordedRequest) -> Int? {
         state.withLock { $0.take(request) }
     }
 
     /// Why `request` found no answer.
-    public func miss(_ request: RecordedRequest) -> CassetteMiss {
+    package func miss(_ request: RecordedRequest) -> CassetteMiss {
         state.withLock { index in
             CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode)
         }
@@ -87,7 +91,7 @@ extension RecordedResponse {
     }
 
     /// The response as a transport returns it.
-    var http: (HTTPResponse, Data) {
+    package var http: (HTTPResponse, Data) {
         var fields = HTTPFields()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }

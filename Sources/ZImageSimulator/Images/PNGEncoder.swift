@@ -1,11 +1,11 @@
 import CZlib
-import Foundation
+package import Foundation
 
 /// Writes real, small PNGs: 8-bit RGB, zlib-compressed, deterministic from a seed.
-public enum PNGEncoder {
+package enum PNGEncoder {
     /// A `width`×`height` image that fades from one colour to another down its height, both colours drawn from `seed`.
     /// Rows of one colour compress well: a 2048×2048 image is a few tens of kilobytes.
-    public static func gradient(width: Int, height: Int, seed: [UInt8]) -> Data {
+    package static func gradient(width: Int, height: Int, seed: [UInt8]) -> Data {
         let bytes = seed.isEmpty ? [0x40, 0x80, 0xc0, 0xc0, 0x80, 0x40] : seed
         let top = (0..<3).map { Double(bytes[$0 % bytes.count]) }
         let bottom = (3..<6).map { Double(bytes[$0 % bytes.count]) }

@@ -1,5 +1,5 @@
-import Foundation
-import HTTPTypes
+public import Foundation
+public import HTTPTypes
 
 /// What answers the simulator's requests. The server owns the sockets and the faults; a backend only turns one complete
 /// request into one complete response.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 
 /// A misbehaviour the server plays instead of, or on top of, its backend's answer: one request at a time, in the order

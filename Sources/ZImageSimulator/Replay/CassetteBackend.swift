@@ -1,7 +1,7 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import ZImage
-import ZImageCassettes
+public import ZImageCassettes
 
 /// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
 /// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
@@ -15,14 +15,14 @@ public struct CassetteBackend: SimulatorBackend {
     /// The number of interactions served from.
     public var interactionCount: Int { replay.cassette.interactions.count }
 
-    /// Loads every cassette under `folder`.
+    /// Loads every cassette under `folder`, to be matched under `rules`.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    public init(folder: URL) throws {
+    public init(folder: URL, rules: CassetteRules) throws {
         let files = CassetteLinter.cassetteFiles(in: folder)
         var merged = Cassette(region: nil, source: .simulator)
         for file in files { merged.interactions += try CassetteFile.load(file).interactions }
-        replay = ReplayingTransport(cassette: merged, path: folder.path, allowRepeats: true, ignoringHost: true)
+        replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, allowRepeats: true, ignoringHost: true)
     }
 
     public func respond(to request: SimulatorRequest) async -> SimulatorResponse {

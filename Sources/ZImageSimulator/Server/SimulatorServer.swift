@@ -1,5 +1,6 @@
-import Foundation
+public import Foundation
 import HTTPTypes
+import ZImage
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -22,7 +23,7 @@ public final class SimulatorServer: Sendable {
     public let baseURL: URL
 
     /// The simulated generation endpoint on this server.
-    public var generationURL: URL { baseURL.appendingPathComponent(DashScopeSimulation.generationPath) }
+    public var generationURL: URL { baseURL.appendingPathComponent(DashScopeAPI.generationPath) }
 
     /// Connections accepted so far.
     public var acceptedConnections: Int { state.locked { $0.accepted } }

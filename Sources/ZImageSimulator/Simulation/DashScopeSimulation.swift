@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import Synchronization
-import ZImage
+public import ZImage
+public import ZImageCassettes
 
 /// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per CONTRACT.md.
 ///
@@ -16,10 +17,6 @@ import ZImage
 /// - A key it was not given gets 401 `InvalidApiKey`.
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
 public struct DashScopeSimulation: SimulatorBackend {
-    /// The path of the generation endpoint.
-    public static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
-    /// The path of the models list used by probes.
-    public static let modelsPath = "/compatible-mode/v1/models"
     /// A prompt containing this is refused as inappropriate content.
     public static let inappropriateMarker = "[[inappropriate]]"
 
@@ -56,15 +53,15 @@ public struct DashScopeSimulation: SimulatorBackend {
     public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let requestID = counter.nextRequestID(seed: request.body)
         switch (request.method, request.path) {
-        case (.post, Self.generationPath):
+        case (.post, DashScopeAPI.generationPath):
             if let refusal = authorize(request, requestID: requestID) { return refusal }
             return generate(request, requestID: requestID)
-        case (.get, Self.modelsPath), (.get, "/api/v1/models"):
+        case (.get, DashScopeAPI.modelsPath), (.get, DashScopeAPI.documentedModelsPath):
             if let refusal = authorize(request, requestID: requestID) { return refusal }
             return models()
-        case (.get, let path) where path.hasPrefix("/results/"):
+        case (.get, let path) where path.hasPrefix(Self.resultsRoot):
             return image(request)
-        case (_, Self.generationPath), (_, Self.modelsPath):
+        case (_, DashScopeAPI.generationPath), (_, DashScopeAPI.modelsPath):
             return error(405, "MethodNotAllowed", "Method \(request.method.rawValue) is not allowed here.", requestID)
         default:
             return error(404, "NotFound", "No such path: \(request.path)", requestID)
@@ -94,7 +91,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         let hash = SHA256.hexDigest(of: Data("\(parsed.prompt)\u{0}\(parsed.seed.map(String.init) ?? "-")".utf8))
         let expires = Int(Date().timeIntervalSince1970) + 86_400
         let imageURL = request.serverBaseURL.absoluteString
-            + "/results/\(region.rawValue)/\(parsed.width)x\(parsed.height)/\(hash.prefix(32)).png"
+            + Self.resultPathPrefix(for: region) + "\(parsed.width)x\(parsed.height)/\(hash.prefix(32)).png"
             + "?Expires=\(expires)&OSSAccessKeyId=LTAIsimulated&Signature=\(hash.suffix(27))%3D"
 
         let text = parsed.promptExtend ? Self.rewrite(parsed.prompt) : parsed.prompt
@@ -129,6 +126,21 @@ public struct DashScopeSimulation: SimulatorBackend {
         return .json(200, body.data)
     }
 
+    /// Where the simulator serves images: `/results/`, then the region (`/results/beijing/`).
+    package static let resultsRoot = "/results/"
+
+    /// The path under which the simulator of `region` serves its images: the stand-in for the region's OSS host.
+    public static func resultPathPrefix(for region: Region) -> String {
+        "\(resultsRoot)\(region.rawValue)/"
+    }
+
+    /// Moves what was recorded against a simulator of `region` at `origin` onto the region's real hosts: the API host,
+    /// and the region's OSS host for images. Recordings made this way replay with a client's default settings.
+    public static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
+        OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
+                      resultPrefix: resultPathPrefix(for: region))
+    }
+
     private static func rewrite(_ prompt: String) -> String {
         "\(prompt.trimmingCharacters(in: .whitespacesAndNewlines)), in soft natural light, balanced composition, fine detail"
     }
@@ -136,7 +148,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     // MARK: - Models and images
 
     private func models() -> SimulatorResponse {
-        let model = OrderedJSON.object([("id", .string(WireFormat.model)), ("object", .string("model")),
+        let model = OrderedJSON.object([("id", .string(DashScopeAPI.model)), ("object", .string("model")),
                                         ("owned_by", .string("system"))])
         return .json(200, OrderedJSON.object([("object", .string("list")), ("data", .array([model]))]).data)
     }

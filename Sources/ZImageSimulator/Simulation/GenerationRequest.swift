@@ -42,7 +42,7 @@ struct Generation {
     }
 
     private static func read(_ sent: WireFormat.SentRequest) throws -> Generation {
-        guard sent.model == WireFormat.model else {
+        guard sent.model == DashScopeAPI.model else {
             throw Refusal(status: 404, code: "ModelNotFound", message: "Model not found: \(sent.model).")
         }
         guard !sent.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import ZImage
 import ZImageCassettes
+import ZImageCommandSupport
+import ZImageContract
 import ZImageCurl
-import ZImageSimulator
 
 /// `zimage cassettes`: record, check, list and export the contract cassettes.
 struct CassettesCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct CassettesCommand: AsyncParsableCommand {
               DASHSCOPE_API_KEY=sk-... zimage cassettes record --region beijing --live
               zimage cassettes export-har cassettes/beijing/basic-generation.json --output basic.har
             """,
-        subcommands: [List.self, Check.self, Record.self, ExportHAR.self, StressWrite.self]
+        subcommands: [List.self, Check.self, Record.self, ExportHAR.self]
     )
 
     /// The cassette files under `dir`; none is invalid input (exit 2).
@@ -50,13 +51,14 @@ struct CassettesCommand: AsyncParsableCommand {
                     printOutput("?          \(file.lastPathComponent)  (unreadable: run zimage cassettes check)")
                     continue
                 }
-                let expect = cassette.scenario.map { scenario in
+                let scenario = (try? Scenario(of: cassette)) ?? nil
+                let expect = scenario.map { scenario in
                     [scenario.expect.outcome.rawValue, scenario.expect.httpStatus.map(String.init), scenario.expect.code]
                         .compactMap { $0 }.joined(separator: " ")
                 } ?? "(no scenario)"
                 printOutput([
-                    (cassette.region?.rawValue ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
-                    (cassette.scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
+                    (cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+                    (scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
                     expect.padding(toLength: 23, withPad: " ", startingAt: 0),
                     cassette.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
                     String(cassette.interactions.count).padding(toLength: 9, withPad: " ", startingAt: 0),
@@ -81,7 +83,8 @@ struct CassettesCommand: AsyncParsableCommand {
             let folder = URL(fileURLWithPath: dir)
             let files = try CassettesCommand.cassetteFiles(in: dir)
             let key = (try? Credentials.resolve())?.apiKey.value
-            let findings = CassetteLinter.lint(folder, secrets: [key].compactMap { $0 }, maximumAge: Double(maxAgeDays) * 86_400)
+            let findings = CassetteLinter.lint(folder, rules: .dashScope, contract: ContractChecker.contractCassette,
+                                               secrets: [key].compactMap { $0 }, maximumAge: Double(maxAgeDays) * 86_400)
             for finding in findings { printOutput(finding.description) }
             let errors = findings.filter(\.isError).count
             printOutput("\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "
@@ -104,8 +107,8 @@ struct CassettesCommand: AsyncParsableCommand {
                 With CI=true, recording is refused unless ZIMAGE_ALLOW_RECORDING=1.
                 """)
 
-        @Option(help: "The region: beijing or singapore.")
-        var region: String
+        @Option(help: "The region.")
+        var region: Region
 
         @Flag(help: "Record live against DashScope with your key (costs one generation per live scenario).")
         var live = false
@@ -121,34 +124,32 @@ struct CassettesCommand: AsyncParsableCommand {
 
         @OptionGroup var transportOptions: TransportOptions
 
-        func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            guard let region = Region(name: region) else {
-                printError("zimage: Invalid request: region is \"\(region)\"; allowed: \(Region.allowedNames).")
-                throw ExitCode(2)
+        func validate() throws {
+            for name in scenarios where ScenarioCatalog.named(name) == nil {
+                throw ValidationError("--scenario is \"\(name)\"; allowed: "
+                                      + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", "))
             }
-            var recipes = ScenarioCatalog.all
-            if !scenarios.isEmpty {
-                for name in scenarios where ScenarioCatalog.named(name) == nil {
-                    printError("zimage: Invalid request: scenario is \"\(name)\"; allowed: "
-                               + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", ") + ".")
-                    throw ExitCode(2)
-                }
-                recipes = recipes.filter { scenarios.contains($0.scenario.name) }
-            }
-            if ["true", "1"].contains(environment["CI"]?.lowercased() ?? ""), environment["ZIMAGE_ALLOW_RECORDING"] != "1" {
-                printError("zimage: \(CassetteError.recordingRefused(path: dir, mode: "all"))")
-                throw ExitCode(2)
-            }
-            let target: ScenarioRecorder.Target
             if let against {
                 guard !live, let url = URL(string: against), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
                       url.host != nil, url.path.isEmpty || url.path == "/"
                 else {
-                    printError("zimage: Invalid request: against is \"\(against)\"; allowed: an origin such as "
-                               + "http://127.0.0.1:8080 (no path), without --live.")
-                    throw ExitCode(2)
+                    throw ValidationError("--against is \"\(against)\"; allowed: an origin such as http://127.0.0.1:8080 "
+                                          + "(no path), without --live")
                 }
+            }
+        }
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let recipes = scenarios.isEmpty ? ScenarioCatalog.all : ScenarioCatalog.all.filter { scenarios.contains($0.scenario.name) }
+            do {
+                try RecordMode.refuseRecordingInCI(dir, mode: RecordMode.all.rawValue, environment: environment)
+            } catch {
+                printError("zimage: \(error)")
+                throw ExitCode(2)
+            }
+            let target: ScenarioRecorder.Target
+            if let against, let url = URL(string: against) {
                 let key = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-local")
                 target = .against(url, key)
             } else if live {
@@ -197,7 +198,9 @@ struct CassettesCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let har = try HARExporter.export(try CassetteFile.load(URL(fileURLWithPath: cassette)))
+                let loaded = try CassetteFile.load(URL(fileURLWithPath: cassette))
+                let comment = ((try? Scenario(of: loaded)) ?? nil).map { "\($0.name): \($0.summary)" } ?? "zimage cassette"
+                let har = try HARExporter.export(loaded, comment: comment)
                 if let output {
                     try AtomicFile.write(har, to: URL(fileURLWithPath: output))
                 } else {

@@ -1,15 +1,9 @@
 import Foundation
 import ZImage
+import ZImageTestSupport
 
 /// A key that looks like none a real account has; assertions search output for it.
-let testKey = APIKey("sk-test-4f1c2a9e7b3d5f60")
-
-/// A fresh temporary folder, removed by the caller with `defer`.
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+let testKey = TestKeys.core
 
 /// The smallest valid PNG header for a `width`×`height` image (signature and IHDR): enough for the size check.
 func pngHeader(width: Int, height: Int) -> Data {

@@ -1,8 +1,9 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
-import ZImage
-import ZImageCassettes
+public import ZImage
+public import ZImageCassettes
+import ZImageSimulator
 
 /// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the
 /// region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
@@ -71,17 +72,15 @@ public struct ScenarioRecorder: Sendable {
             guard recipe.faults.isEmpty else {
                 return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
             }
-            let rewrite = OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
-                                        resultPrefix: "/results/\(region.rawValue)/")
-            return try await run(recipe, region: region, file: file, key: key, base: origin, rewrite: rewrite, timekeeper: .system)
+            return try await run(recipe, region: region, file: file, key: key, base: origin,
+                                 rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
         case .simulator:
             let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
             for fault in recipe.faults { server.inject(fault.fault, pathPrefix: fault.pathPrefix, times: fault.times) }
-            let rewrite = OriginRewrite(origin: server.baseURL, apiHost: region.host, resultHost: region.exampleResultHost,
-                                        resultPrefix: "/results/\(region.rawValue)/")
             do {
                 let outcome = try await run(recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
-                                            rewrite: rewrite, timekeeper: .instant())
+                                            rewrite: DashScopeSimulation.originRewrite(from: server.baseURL, region: region),
+                                            timekeeper: .instant())
                 await server.shutdown()
                 return outcome
             } catch {
@@ -96,24 +95,22 @@ public struct ScenarioRecorder: Sendable {
         let scenario = recipe.scenario
         let sentKey = scenario.validKey ? key : Self.refusedKey
         let recorder = CassetteRecorder(
-            url: file, cassette: Cassette(region: region, source: rewrite == nil ? .live : .simulator, scenario: scenario),
-            secrets: [key.value, sentKey.value], rewrite: rewrite)
+            url: file,
+            cassette: Cassette(region: region.rawValue, source: rewrite == nil ? .live : .simulator, scenario: scenario.metadata),
+            secrets: [key.value, sentKey.value], rules: .dashScope, rewrite: rewrite, contract: ContractChecker.contract)
         let transport = RecordingTransport(wrapping: try makeUpstream(), recorder: recorder)
         switch scenario.operation {
         case .generate:
             var request = try scenario.imageRequest()
-            if let base { request.baseURL = base.appendingPathComponent(DashScopeSimulation.generationPath) }
+            if let base { request.baseURL = base.appendingPathComponent(DashScopeAPI.generationPath) }
             let client = ZImageClient(transport: transport, apiKey: sentKey, region: region, timekeeper: timekeeper)
             // The outcome is the scenario's to judge when replayed; here only the exchanges matter.
             if let result = try? await client.generate(request) {
                 _ = try? await ImageDownloader(transport: transport).fetch(result)
             }
         case .probe:
-            let url = base.map { $0.appendingPathComponent(DashScopeSimulation.modelsPath) } ?? region.probeURL
-            var head = HTTPRequest(method: .get, url: url)
-            head.headerFields[.accept] = "application/json"
-            head.headerFields[.authorization] = sentKey.bearer
-            _ = try await transport.send(head, body: nil)
+            let url = base.map(Probe.modelsURL(for:)) ?? region.probeURL
+            _ = try await transport.send(Probe.request(url: url, key: sentKey), body: nil)
         }
         let written = try await recorder.flush()
         return Outcome(name: scenario.name, file: file, status: written == .written ? .written : .unchanged,

@@ -1,34 +1,34 @@
 import Foundation
 
 /// Writes a line to stderr, unbuffered.
-func printError(_ line: String) {
+package func printError(_ line: String) {
     FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
 /// Writes a line to stdout, unbuffered.
-func printOutput(_ line: String) {
+package func printOutput(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 /// Whether stdout and stderr are both terminals: only then is anything decorative printed.
-var isInteractive: Bool {
+package var isInteractive: Bool {
     isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1
 }
 
 /// A status line on stderr that shows what is being waited for and for how long, redrawn in place; silent unless enabled.
-final class ProgressLine: @unchecked Sendable {
+package final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let lock = NSLock()
     private var label = ""
     private var started = ContinuousClock.now
     private var ticker: Task<Void, Never>?
 
-    init(enabled: Bool) {
+    package init(enabled: Bool) {
         self.enabled = enabled
     }
 
     /// Shows `label` with a running clock until the next `show` or `finish`.
-    func show(_ label: String) {
+    package func show(_ label: String) {
         guard enabled else { return }
         lock.withLock {
             self.label = label
@@ -46,7 +46,7 @@ final class ProgressLine: @unchecked Sendable {
     }
 
     /// Clears the line.
-    func finish() {
+    package func finish() {
         guard enabled else { return }
         ticker?.cancel()
         ticker = nil

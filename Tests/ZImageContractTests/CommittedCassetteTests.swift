@@ -4,8 +4,10 @@ import HTTPTypesFoundation
 import Testing
 import ZImage
 import ZImageCassettes
+import ZImageContract
 import ZImageCurl
 import ZImageSimulator
+import ZImageTestSupport
 
 @Suite("The committed cassettes of both regions", .timeLimit(.minutes(1)))
 struct CommittedCassetteTests {
@@ -22,7 +24,7 @@ struct CommittedCassetteTests {
 
     @Test("every committed cassette passes check")
     func lint() {
-        let findings = CassetteLinter.lint(committedCassettes)
+        let findings = CassetteLinter.lint(committedCassettes, rules: .dashScope, contract: ContractChecker.contractCassette)
         #expect(findings.isEmpty, "\(findings)")
     }
 
@@ -36,7 +38,9 @@ struct CommittedCassetteTests {
     @Test("a cassette without a scenario, or with a broken expectation, fails its replay")
     func expectationsCanFail() async throws {
         var cassette = try CassetteFile.load(committedCassettes.appendingPathComponent("beijing/throttled-then-success.json"))
-        cassette.scenario?.expect.attempts = 1
+        var scenario = try #require(try Scenario(of: cassette))
+        scenario.expect.attempts = 1
+        cassette.scenario = scenario.metadata
         let wrongAttempts = await ScenarioRunner.run(cassette, file: "edited.json")
         #expect(!wrongAttempts.passed && wrongAttempts.problems.contains { $0.contains("2 attempts, expected 1") })
         cassette.scenario = nil
@@ -46,26 +50,26 @@ struct CommittedCassetteTests {
 
     @Test("the replay server answers CONTRACT.md's curl request with the recorded answer, and serves the image")
     func replayServer() async throws {
-        let server = try await SimulatorServer.start(backend: try CassetteBackend(folder: committedCassettes.appendingPathComponent("beijing")))
-        defer { Task { await server.shutdown() } }
-        let transport = try loopbackTransport()
-        var request = HTTPRequest(method: .post, url: server.generationURL)
-        request.headerFields[.contentType] = "application/json"
-        request.headerFields[.authorization] = "Bearer sk-test-anything-0000"
-        let (response, body) = try await transport.send(request, body: Data(DocumentedExamples.requestBody.utf8))
-        #expect(response.status == .ok)
-        let result = try WireFormat.decodeSuccess(body, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
-        let recorded = try CassetteFile.load(committedCassettes.appendingPathComponent("beijing/basic-generation.json"))
-        #expect(result.requestID == WireFormat.decodeError(recorded.interactions[0].response.body).requestID)
-        #expect(result.imageURL.hasPrefix(server.baseURL.absoluteString + "/"))
-        let image = try await ImageDownloader(transport: transport).fetch(result)
-        #expect(image == recorded.interactions[1].response.body)
+        try await using(try await SimulatorServer.start(backend: try CassetteBackend(folder: committedCassettes.appendingPathComponent("beijing"), rules: .dashScope))) { server in
+            let transport = try loopbackTransport()
+            var request = HTTPRequest(method: .post, url: server.generationURL)
+            request.headerFields[.contentType] = "application/json"
+            request.headerFields[.authorization] = "Bearer sk-test-anything-0000"
+            let (response, body) = try await transport.send(request, body: Data(DocumentedExamples.requestBody.utf8))
+            #expect(response.status == .ok)
+            let result = try WireFormat.decodeSuccess(body, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
+            let recorded = try CassetteFile.load(committedCassettes.appendingPathComponent("beijing/basic-generation.json"))
+            #expect(result.requestID == WireFormat.decodeError(recorded.interactions[0].response.body).requestID)
+            #expect(result.imageURL.hasPrefix(server.baseURL.absoluteString + "/"))
+            let image = try await ImageDownloader(transport: transport).fetch(result)
+            #expect(image == recorded.interactions[1].response.body)
 
-        var unknown = request
-        unknown.path = "/api/v1/unknown"
-        let (missed, missBody) = try await transport.send(unknown, body: Data("{}".utf8))
-        #expect(missed.status == .notFound)
-        #expect(String(decoding: missBody, as: UTF8.self).contains("NoRecordedResponse"))
+            var unknown = request
+            unknown.path = "/api/v1/unknown"
+            let (missed, missBody) = try await transport.send(unknown, body: Data("{}".utf8))
+            #expect(missed.status == .notFound)
+            #expect(String(decoding: missBody, as: UTF8.self).contains("NoRecordedResponse"))
+        }
     }
 
     @Test("export-har writes HAR 1.2 with one entry per exchange")

@@ -1,6 +1,6 @@
 import Foundation
 import ZImage
-import ZImageCassettes
+public import ZImageSimulator
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.
 public struct ScenarioRecipe: Sendable {
@@ -44,26 +44,26 @@ public enum ScenarioCatalog {
                  ["prompt": .string("A lake after a throttled first try")],
                  Expectation(outcome: .success, width: 1024, height: 1024, attempts: 2),
                  faults: [(.status(429, code: "Throttling.RateQuota", message: "Requests rate limit exceeded, please try again later.",
-                                   retryAfter: "1"), DashScopeSimulation.generationPath, 1)],
+                                   retryAfter: "1"), DashScopeAPI.generationPath, 1)],
                  live: false),
         generate("server-error-every-attempt", "500 InternalError on each of the four attempts: the client gives up.",
                  ["prompt": .string("A lake the server never draws")],
                  Expectation(outcome: .apiError, httpStatus: 500, code: "InternalError", attempts: 4),
                  faults: [(.status(500, code: "InternalError", message: "An internal error has occurred, please try again later."),
-                           DashScopeSimulation.generationPath, 4)],
+                           DashScopeAPI.generationPath, 4)],
                  live: false),
         generate("unavailable-then-success", "503 ModelServingError, then success on the retry.",
                  ["prompt": .string("A lake after the model was briefly unavailable")],
                  Expectation(outcome: .success, width: 1024, height: 1024, attempts: 2),
                  faults: [(.status(503, code: "ModelServingError", message: "The model is overloaded, please try again later."),
-                           DashScopeSimulation.generationPath, 1)],
+                           DashScopeAPI.generationPath, 1)],
                  live: false),
         generate("expired-image-url", "The image URL has expired: OSS answers 403 with its XML body.",
                  ["prompt": .string("A lake whose image link expired")],
                  Expectation(outcome: .downloadError, httpStatus: 403),
                  faults: [(.raw(status: 403, contentType: "application/xml",
                                 body: DashScopeSimulation.ossErrorBody(code: "AccessDenied", message: "Request has expired.")),
-                           "/results/", 1)],
+                           DashScopeSimulation.resultsRoot, 1)],
                  live: false),
         ScenarioRecipe(
             scenario: Scenario(name: "models-probe", summary: "The read-only models probe with a valid key: 200.",

@@ -1,16 +1,13 @@
-import Foundation
+package import Foundation
 
 /// DashScope's wire format for z-image-turbo (CONTRACT.md "Request", "Success response", "Errors"), in one place, so the
 /// client, the simulator, the replaying transport and the contract tests read and write it the same way.
-public enum WireFormat {
-    /// The only model this package talks to.
-    public static let model = "z-image-turbo"
-
+package enum WireFormat {
     /// The JSON body of a generation request: one user message with one text item, and the parameters. `seed` is left out
     /// when the request has none; `n`, `negative_prompt` and `watermark` are never sent.
-    public static func encodeRequest(_ request: ImageRequest) throws -> Data {
+    package static func encodeRequest(_ request: ImageRequest) throws -> Data {
         let body = RequestBody(
-            model: model,
+            model: DashScopeAPI.model,
             input: .init(messages: [.init(role: "user", content: [.init(text: request.prompt)])]),
             parameters: .init(size: request.size.description, promptExtend: request.promptExtend, seed: request.seed)
         )
@@ -22,7 +19,7 @@ public enum WireFormat {
     /// The image is the `content` item with an `image` key, wherever it stands; `reasoning` comes from
     /// `message.reasoning_content` (a sibling of `content`); `rewritten_prompt` is the `text` item, only when
     /// `prompt_extend` was asked for; width and height come from `usage`, falling back to the requested size.
-    public static func decodeSuccess(_ data: Data, for request: ImageRequest, status: Int = 200) throws -> ImageResult {
+    package static func decodeSuccess(_ data: Data, for request: ImageRequest, status: Int = 200) throws -> ImageResult {
         let body: ResponseBody
         do {
             body = try JSONDecoder().decode(ResponseBody.self, from: data)
@@ -50,37 +47,37 @@ public enum WireFormat {
 
     /// A generation request body as sent, before any rule about its values: what the simulator answers to and what the
     /// contract checks of a recorded request read.
-    public struct SentRequest: Sendable, Hashable {
+    package struct SentRequest: Sendable, Hashable {
         /// `model`.
-        public var model: String
+        package var model: String
         /// The one text item of the one user message.
-        public var prompt: String
+        package var prompt: String
         /// `parameters.size`, as written.
-        public var size: String?
+        package var size: String?
         /// `parameters.seed`.
-        public var seed: Int?
+        package var seed: Int?
         /// `parameters.prompt_extend`.
-        public var promptExtend: Bool?
+        package var promptExtend: Bool?
         /// `parameters.n`.
-        public var n: Int?
+        package var n: Int?
         /// Parameters this model does not document (`n`, `negative_prompt`, `watermark`) that the body sends.
-        public var undocumentedParameters: [String]
+        package var undocumentedParameters: [String]
     }
 
     /// Why a body is not a generation request: the field, and what is wrong with it.
-    public struct RequestShapeError: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct RequestShapeError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The field: `body`, `model`, `input.messages`, or a parameter's name.
-        public var field: String
+        package var field: String
         /// What is wrong.
-        public var problem: String
+        package var problem: String
 
-        public var description: String { field == "body" ? problem : "\(field) \(problem)" }
+        package var description: String { field == "body" ? problem : "\(field) \(problem)" }
     }
 
     /// Reads a generation request body: one user message with one text item, and the parameters' types.
     ///
     /// - Throws: ``RequestShapeError`` naming the field.
-    public static func decodeRequest(_ data: Data) throws -> SentRequest {
+    package static func decodeRequest(_ data: Data) throws -> SentRequest {
         let body: SentBody
         do {
             body = try JSONDecoder().decode(SentBody.self, from: data)
@@ -148,28 +145,28 @@ public enum WireFormat {
     }
 
     /// The `code`, `message` and `request_id` of an error body, each `nil` when absent or when the body is not JSON.
-    public static func decodeError(_ data: Data) -> ErrorBody {
+    package static func decodeError(_ data: Data) -> ErrorBody {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)) ?? ErrorBody(requestID: nil, code: nil, message: nil)
     }
 
     /// An encoder that writes JSON with sorted keys and unescaped slashes: the same value always gives the same bytes.
-    public static var canonicalEncoder: JSONEncoder {
+    package static var canonicalEncoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }
 
     /// DashScope's error body: `{"request_id": …, "code": …, "message": …}`.
-    public struct ErrorBody: Sendable, Hashable, Codable {
+    package struct ErrorBody: Sendable, Hashable, Codable {
         /// The id of the failed call.
-        public var requestID: String?
+        package var requestID: String?
         /// The error code, such as `InvalidParameter`.
-        public var code: String?
+        package var code: String?
         /// The error message.
-        public var message: String?
+        package var message: String?
 
         /// Creates an error body.
-        public init(requestID: String?, code: String?, message: String?) {
+        package init(requestID: String?, code: String?, message: String?) {
             self.requestID = requestID
             self.code = code
             self.message = message

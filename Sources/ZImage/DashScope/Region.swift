@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A DashScope region. API keys are issued per region: a key works only against its own region's host.
 public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStringConvertible {
@@ -34,12 +34,12 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
 
     /// The synchronous generation endpoint of CONTRACT.md.
     public var generationURL: URL {
-        Self.url("https://\(host)/api/v1/services/aigc/multimodal-generation/generation")
+        Self.url("https://\(host)\(DashScopeAPI.generationPath)")
     }
 
     /// The read-only models list used as a connectivity and key check.
     public var probeURL: URL {
-        Self.url("https://\(host)/compatible-mode/v1/models")
+        Self.url("https://\(host)\(DashScopeAPI.modelsPath)")
     }
 
     /// The OSS host the region's documented example serves images from. Other `dashscope-result-*` hosts exist and change
@@ -49,6 +49,11 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
         case .beijing: "dashscope-result-bj.oss-cn-beijing.aliyuncs.com"
         case .singapore: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"
         }
+    }
+
+    /// The other region: where a key refused here may belong.
+    package var counterpart: Region {
+        self == .beijing ? .singapore : .beijing
     }
 
     /// The region's name for people: "Beijing", "Singapore".

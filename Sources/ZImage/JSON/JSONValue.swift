@@ -1,13 +1,20 @@
-import Foundation
+public import Foundation
 
 /// Any JSON value, so a cassette stores JSON bodies as JSON (readable, diffable) rather than as escaped strings.
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits in an `Int`.
     case int(Int)
+    /// Any other number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; key order is not kept (canonical output sorts keys).
     case object([String: JSONValue])
 
     /// Parses JSON bytes; `nil` when they are not JSON.
@@ -55,10 +62,21 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return Data(output)
     }
 
-    /// Where two values differ, as `(path, left, right)` with paths like `parameters.seed` or `input.messages[0]`;
-    /// at most `limit` differences.
-    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [(path: String, left: String, right: String)] {
-        var found: [(String, String, String)] = []
+    /// One place where two JSON values differ.
+    public struct Difference: Sendable, Hashable, CustomStringConvertible {
+        /// Where: `parameters.seed`, `input.messages[0].content`, or `(the whole body)`.
+        public var path: String
+        /// The first value there, shortened (``summary``), or `(absent)`.
+        public var left: String
+        /// The second value there, shortened, or `(absent)`.
+        public var right: String
+
+        public var description: String { "\(path): \(left) -> \(right)" }
+    }
+
+    /// Where two values differ, with paths like `parameters.seed` or `input.messages[0]`; at most `limit` differences.
+    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
+        var found: [Difference] = []
         func visit(_ left: JSONValue?, _ right: JSONValue?, _ path: String) {
             guard found.count < limit, left != right else { return }
             switch (left, right) {
@@ -69,7 +87,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
             case (.array(let a)?, .array(let b)?) where a.count == b.count:
                 for index in a.indices { visit(a[index], b[index], "\(path)[\(index)]") }
             default:
-                found.append((path.isEmpty ? "(the whole body)" : path, left?.summary ?? "(absent)", right?.summary ?? "(absent)"))
+                found.append(Difference(path: path.isEmpty ? "(the whole body)" : path, left: left?.summary ?? "(absent)",
+                                        right: right?.summary ?? "(absent)"))
             }
         }
         visit(self, other, path)

@@ -1,11 +1,11 @@
 /// The payloads of CONTRACT.md, verbatim: the documented request, the two regions' documented success answers and the
 /// documented error body. The unit tests, the `validate` self-check and the simulator all start from these same bytes.
-public enum DocumentedExamples {
+package enum DocumentedExamples {
     /// The prompt of the documented request.
-    public static let prompt = "A calm lake at dawn, a lone angler casting a line, cinematic lighting"
+    package static let prompt = "A calm lake at dawn, a lone angler casting a line, cinematic lighting"
 
     /// The documented request body (size 1024*1024, prompt_extend false, seed 1234).
-    public static let requestBody = """
+    package static let requestBody = """
         {
           "model": "z-image-turbo",
           "input": {"messages": [{"role": "user", "content": [{"text": "A calm lake at dawn, a lone angler casting a line, cinematic lighting"}]}]},
@@ -14,7 +14,7 @@ public enum DocumentedExamples {
         """
 
     /// The documented Singapore success answer.
-    public static let singaporeSuccess = """
+    package static let singaporeSuccess = """
         {
           "output": {"choices": [{"finish_reason": "stop", "message": {
             "role": "assistant",
@@ -29,7 +29,7 @@ public enum DocumentedExamples {
         """
 
     /// The documented Beijing success answer, for a `1120*1440` request (its `text` item shortened as CONTRACT.md has it).
-    public static let beijingSuccess = """
+    package static let beijingSuccess = """
         {
           "output": {"choices": [{"finish_reason": "stop", "message": {
             "content": [
@@ -44,12 +44,12 @@ public enum DocumentedExamples {
         """
 
     /// The documented error body.
-    public static let errorBody = """
+    package static let errorBody = """
         {"request_id": "a4d78a5f-655f-9639-8437-xxxxxx", "code": "InvalidParameter", "message": "num_images_per_prompt must be 1"}
         """
 
     /// The documented success answer of `region`, with the size it was generated at.
-    public static func success(for region: Region) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
+    package static func success(for region: Region) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
         switch region {
         case .beijing:
             (beijingSuccess, (try? ImageSize(width: 1120, height: 1440)) ?? .default,

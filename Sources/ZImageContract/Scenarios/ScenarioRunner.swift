@@ -1,7 +1,8 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
+public import ZImageCassettes
 
 /// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
@@ -29,9 +30,6 @@ public enum ScenarioRunner {
         }
     }
 
-    /// A key for replays: it never reaches a network, and headers take no part in matching.
-    static let replayKey = APIKey("sk-test-replay-00000000")
-
     /// Replays the cassette at `url` and checks it.
     public static func run(_ url: URL) async -> Report {
         let name = url.deletingPathExtension().lastPathComponent
@@ -46,15 +44,22 @@ public enum ScenarioRunner {
     /// Replays `cassette` and checks it.
     public static func run(_ cassette: Cassette, file: String) async -> Report {
         let fallbackName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        guard let scenario = cassette.scenario else {
-            return Report(scenario: fallbackName, file: file, passed: false,
-                          problems: ["the cassette has no scenario, so no expected outcome: a replay without one proves nothing"],
-                          requestIDs: [], attempts: nil, outcome: "no expectation")
+        let scenario: Scenario
+        do {
+            guard let stored = try Scenario(of: cassette) else {
+                return Report(scenario: fallbackName, file: file, passed: false,
+                              problems: ["the cassette has no scenario, so no expected outcome: a replay without one proves nothing"],
+                              requestIDs: [], attempts: nil, outcome: "no expectation")
+            }
+            scenario = stored
+        } catch {
+            return Report(scenario: fallbackName, file: file, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
+                          outcome: "unreadable")
         }
         var problems = ContractChecker.check(cassette).map { "contract: \($0)" }
-        let transport = ReplayingTransport(cassette: cassette, path: file)
-        let region = cassette.region ?? .beijing
-        let client = ZImageClient(transport: transport, apiKey: replayKey, region: region, timekeeper: .instant())
+        let transport = ReplayingTransport(cassette: cassette, path: file, rules: .dashScope)
+        let region = cassette.dashScopeRegion ?? .beijing
+        let client = ZImageClient(transport: transport, apiKey: ReplayKey.key, region: region, timekeeper: .instant())
         let expect = scenario.expect
         var requestIDs: [String] = []
         var attempts: Int?
@@ -87,7 +92,7 @@ public enum ScenarioRunner {
                         outcome = "success, a \(result.width)*\(result.height) PNG of \(image.count) bytes"
                         require(expect.outcome == .success, "the generation and download succeeded, expected \(expect.outcome.rawValue)")
                     } catch let error as ZImageError {
-                        if case .download(let failure) = error, expect.outcome == .downloadError {
+                        if let failure = error.downloadFailure, expect.outcome == .downloadError {
                             outcome = "download failed with HTTP \(failure.status.map(String.init) ?? "-")"
                             require(failure.status == expect.httpStatus,
                                     "the download failed with \(failure.status.map(String.init) ?? "no status"), expected HTTP \(expect.httpStatus ?? 0)")
@@ -97,7 +102,7 @@ public enum ScenarioRunner {
                         }
                     }
                 } catch let error as ZImageError {
-                    if case .api(let failure) = error {
+                    if let failure = error.apiFailure {
                         attempts = failure.attempts
                         requestIDs += [failure.requestID].compactMap { $0 }
                         outcome = "HTTP \(failure.status) \(failure.code ?? "")"
@@ -115,11 +120,8 @@ public enum ScenarioRunner {
                 problems.append("the scenario's request is invalid: \(error)")
             }
         case .probe:
-            var head = HTTPRequest(method: .get, url: region.probeURL)
-            head.headerFields[.accept] = "application/json"
-            head.headerFields[.authorization] = replayKey.bearer
             do {
-                let (response, body) = try await transport.send(head, body: nil)
+                let (response, body) = try await transport.send(Probe.request(url: region.probeURL, key: ReplayKey.key), body: nil)
                 let status = response.status.code
                 outcome = "HTTP \(status)"
                 requestIDs += [WireFormat.decodeError(body).requestID].compactMap { $0 }

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// JSON in one canonical spelling (object keys sorted, no insignificant white space, strings and numbers re-spelt the same
 /// way), so two documents can be compared by bytes: key order and white space never make a difference.
@@ -6,25 +6,25 @@ import Foundation
 /// Also the package's JSON parser (``parse(_:)``, strict RFC 8259, into ``JSONValue``): it runs on every replayed request
 /// and every cassette load, and Foundation's parsers spend tens of microseconds on a 200-byte body on Linux
 /// (`JSONDecoder` into an enum, ten times more).
-public enum CanonicalJSON {
+package enum CanonicalJSON {
     /// Why bytes are not JSON.
-    public struct InvalidJSON: Error, Sendable, CustomStringConvertible {
+    package struct InvalidJSON: Error, Sendable, CustomStringConvertible {
         /// The byte offset where reading stopped.
-        public var offset: Int
-        public var description: String { "not valid JSON at byte \(offset)" }
+        package var offset: Int
+        package var description: String { "not valid JSON at byte \(offset)" }
     }
 
     /// The canonical bytes of a JSON document.
     ///
     /// - Throws: ``InvalidJSON`` when `data` is not one JSON value (surrounding white space allowed).
-    public static func normalize(_ data: Data) throws -> Data {
+    package static func normalize(_ data: Data) throws -> Data {
         try parse(data).data
     }
 
     /// Parses one JSON value (surrounding white space allowed).
     ///
     /// - Throws: ``InvalidJSON`` with the offset where reading stopped.
-    public static func parse(_ data: Data) throws -> JSONValue {
+    package static func parse(_ data: Data) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
             var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self))
             parser.skipSpace()
@@ -84,7 +84,7 @@ public enum CanonicalJSON {
     }
 
     /// Whether two JSON documents are equal once normalized; `false` when either is not JSON.
-    public static func equal(_ left: Data, _ right: Data) -> Bool {
+    package static func equal(_ left: Data, _ right: Data) -> Bool {
         guard let left = try? normalize(left), let right = try? normalize(right) else { return false }
         return left == right
     }

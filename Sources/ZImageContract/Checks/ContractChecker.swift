@@ -1,36 +1,49 @@
 import Foundation
 import ZImage
+public import ZImageCassettes
 
-/// A way a recorded exchange breaks CONTRACT.md.
-public struct ContractViolation: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The interaction's position in the cassette (0-based).
-    public var interaction: Int
-    /// What is wrong.
-    public var problem: String
-
-    public var description: String { "interaction #\(interaction): \(problem)" }
-}
-
-/// Checks recorded exchanges against CONTRACT.md, when recorded and when loaded:
+/// Checks recorded exchanges against DashScope's contract (docs/CONTRACT.md), when recorded and when loaded; the cassette
+/// layer is handed ``contract`` and runs it without knowing the API:
 /// - a generation request is the documented shape and a valid request;
 /// - a 200 answer to it decodes to the normalized result, with a `request_id`, and the image the cassette downloads from
 ///   its URL is a PNG of the size `usage` states;
 /// - an error answer from the API has `code`, `message` and `request_id`;
 /// - a 200 models list has `data`.
 public enum ContractChecker {
-    /// Every violation in the cassette.
+    /// The check recorders and linters are given: ``check(_:)``.
+    public static let contract: CassetteContract = { check($0) }
+
+    /// The check of a contract cassette (`zimage cassettes check`): ``check(_:)``, and a scenario this package reads,
+    /// since a contract cassette without an expected outcome proves nothing.
+    public static let contractCassette: CassetteContract = { cassette in
+        var violations = check(cassette)
+        do {
+            if try Scenario(of: cassette) == nil {
+                violations.append(ContractViolation(interaction: nil, problem: "it has no scenario, so no expected outcome"))
+            }
+        } catch {
+            violations.append(ContractViolation(interaction: nil, problem: "\(error)"))
+        }
+        return violations
+    }
+
+    /// Every violation in the cassette: of each interaction, and a region this package does not know.
     public static func check(_ cassette: Cassette) -> [ContractViolation] {
-        cassette.interactions.indices.flatMap { check(interaction: cassette.interactions[$0], at: $0, in: cassette) }
+        var violations = cassette.interactions.indices.flatMap { check(interaction: cassette.interactions[$0], at: $0, in: cassette) }
+        if let region = cassette.region, Region(name: region) == nil {
+            violations.append(ContractViolation(interaction: nil, problem: "region \(region) is not one of \(Region.allowedNames)"))
+        }
+        return violations
     }
 
     /// The violations of one interaction (the others of `cassette` supply the image downloads).
-    public static func check(interaction: Interaction, at position: Int, in cassette: Cassette) -> [ContractViolation] {
+    static func check(interaction: Interaction, at position: Int, in cassette: Cassette) -> [ContractViolation] {
         var problems: [String] = []
         let path = URLComponents(string: interaction.request.url)?.path ?? ""
         let response = interaction.response
-        let isAPI = path.hasPrefix("/api/") || path.hasPrefix("/compatible-mode/")
+        let isAPI = DashScopeAPI.apiPathPrefixes.contains { path.hasPrefix($0) }
 
-        if path.hasSuffix("/services/aigc/multimodal-generation/generation") {
+        if path.hasSuffix(DashScopeAPI.generationPath) {
             switch generationRequest(interaction.request.body) {
             case .failure(let problem):
                 problems.append("the request breaks the contract: \(problem)")
@@ -70,8 +83,7 @@ public enum ContractChecker {
 
     /// The image download of `imageURL` in `cassette`, matched like a replay would.
     static func downloadOf(_ imageURL: String, in cassette: Cassette) -> Interaction? {
-        let wanted = RequestSignature(method: "GET", url: imageURL, body: nil)
-        return cassette.interactions.first { RequestSignature(method: $0.request.method, url: $0.request.url, body: nil) == wanted }
+        cassette.firstInteraction(matching: RecordedRequest(method: "GET", url: imageURL), rules: .dashScope)
     }
 
     /// The normalized request behind a recorded generation body, or why it breaks the contract: the body is read as
@@ -79,7 +91,7 @@ public enum ContractChecker {
     static func generationRequest(_ body: Data?) -> Result<ImageRequest, Problem> {
         do {
             let sent = try WireFormat.decodeRequest(body ?? Data())
-            guard sent.model == WireFormat.model else { return .failure(Problem("model is not \(WireFormat.model)")) }
+            guard sent.model == DashScopeAPI.model else { return .failure(Problem("model is not \(DashScopeAPI.model)")) }
             if let undocumented = sent.undocumentedParameters.first {
                 return .failure(Problem("parameters.\(undocumented) is sent, which this model does not document"))
             }

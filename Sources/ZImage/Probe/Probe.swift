@@ -1,9 +1,11 @@
-import Foundation
-import HTTPTypes
-import ZImage
+public import Foundation
+package import HTTPTypes
 
 /// The read-only connectivity and key check of CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
 /// there is one. Without a key it still checks DNS, TCP and TLS, and says that the key was not checked.
+///
+/// It sends through any ``Transport``; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
+/// and first-byte times.
 public struct Probe: Sendable {
     /// What a probe found.
     public enum Outcome: String, Sendable, Codable, CaseIterable {
@@ -46,7 +48,7 @@ public struct Probe: Sendable {
         public var timings: Timings?
 
         /// Creates a report.
-        public init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
+        package init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
             self.region = region
             self.url = url
             self.outcome = outcome
@@ -69,6 +71,15 @@ public struct Probe: Sendable {
             /// The exchange ended.
             public var totalMilliseconds: Double
 
+            /// Creates timings, in milliseconds.
+            package init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {
+                dnsMilliseconds = dns
+                connectMilliseconds = connect
+                tlsMilliseconds = tls
+                firstByteMilliseconds = firstByte
+                totalMilliseconds = total
+            }
+
             enum CodingKeys: String, CodingKey {
                 case dnsMilliseconds = "dns_ms"
                 case connectMilliseconds = "connect_ms"
@@ -85,74 +96,79 @@ public struct Probe: Sendable {
         }
     }
 
-    /// What sends the probe.
-    public var transport: CurlTransport
+    /// One exchange of the probe: the response, its body, and where the time went when the transport can tell.
+    package typealias Exchange = (response: HTTPResponse, body: Data, timings: Report.Timings?)
 
-    /// Creates a probe on `transport`.
-    public init(transport: CurlTransport) {
-        self.transport = transport
+    private let exchange: @Sendable (HTTPRequest) async throws -> Exchange
+
+    /// Creates a probe that sends through `transport` (a live, recording or replaying one; without timings).
+    public init(transport: any Transport) {
+        exchange = { request in
+            let (response, body) = try await transport.send(request, body: nil)
+            return (response, body, nil)
+        }
+    }
+
+    /// Creates a probe over an exchange that also reports timings (the live transport's).
+    package init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
+        exchange = timedExchange
     }
 
     /// The models URL to probe for a user-given URL: a host (`http://127.0.0.1:8080`) gets the models path; a generation
     /// endpoint has its path replaced by it; any other path is probed as given.
     public static func modelsURL(for base: URL) -> URL {
         var components = URLComponents(url: base, resolvingAgainstBaseURL: false) ?? URLComponents()
-        if components.path.isEmpty || components.path == "/"
-            || components.path.hasSuffix("/services/aigc/multimodal-generation/generation") {
-            components.path = "/compatible-mode/v1/models"
+        if components.path.isEmpty || components.path == "/" || components.path.hasSuffix(DashScopeAPI.generationPath) {
+            components.path = DashScopeAPI.modelsPath
         }
         components.query = nil
         return components.url ?? base
+    }
+
+    /// The probe's request: a read-only GET of the models list, with the key when there is one. The one place it is built:
+    /// live probes, recorded scenarios and their replays all send this.
+    package static func request(url: URL, key: APIKey?) -> HTTPRequest {
+        var request = HTTPRequest(method: .get, url: url)
+        request.headerFields[.accept] = "application/json"
+        if let key { request.headerFields[.authorization] = key.bearer }
+        return request
     }
 
     /// Probes `region` (at `url`, the region's models URL by default), with `key` when given. Never throws: every failure
     /// is an outcome.
     public func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
         let target = url ?? region.probeURL
-        var request = HTTPRequest(method: .get, url: target)
-        request.headerFields[.accept] = "application/json"
-        if let key { request.headerFields[.authorization] = key.bearer }
-        func report(_ outcome: Outcome, _ message: String, status: Int? = nil, metrics: TransferMetrics? = nil) -> Report {
+        func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report {
             Report(region: region.rawValue, url: target.absoluteString, outcome: outcome, message: message,
-                   httpStatus: status, keyChecked: key != nil, timings: metrics.map(Self.timings))
+                   httpStatus: status, keyChecked: key != nil, timings: timings)
         }
-        let exchange: CurlTransport.Exchange
+        let answer: Exchange
         do {
-            exchange = try await transport.exchange(request, body: nil)
+            answer = try await exchange(Self.request(url: target, key: key))
         } catch let error as TransportError {
-            let outcome: Outcome = error.kind == .tls ? .tlsError : error.isConnectionFailure || error.kind == .timeout ? .unreachable : .serverError
-            return report(outcome, error.description)
+            let unreachable = error.isConnectionFailure || error.kind == .timeout
+            return report(error.kind == .tls ? .tlsError : unreachable ? .unreachable : .serverError, error.description)
         } catch {
             return report(.serverError, "\(error)")
         }
-        let status = exchange.response.status.code
-        let body = WireFormat.decodeError(exchange.body)
+        let status = answer.response.status.code
+        let body = WireFormat.decodeError(answer.body)
         let said = [body.code, body.message].compactMap { $0 }.joined(separator: ": ")
+        let quoted = said.isEmpty ? "" : " \(said)"
+        let unchecked = "reachable (DNS, TCP and TLS answered); no key, so the key was not checked"
         switch status {
         case 200..<300:
-            return key == nil
-                ? report(.reachable, "reachable (DNS, TCP and TLS answered); no key, so the key was not checked", status: status, metrics: exchange.metrics)
-                : report(.ok, "the key is accepted", status: status, metrics: exchange.metrics)
+            return key == nil ? report(.reachable, unchecked, status: status, timings: answer.timings)
+                : report(.ok, "the key is accepted", status: status, timings: answer.timings)
         case 401:
-            guard key != nil else {
-                return report(.reachable, "reachable (DNS, TCP and TLS answered); no key, so the key was not checked",
-                              status: status, metrics: exchange.metrics)
-            }
-            let other = region == .beijing ? Region.singapore : .beijing
-            return report(.unauthorized, "the key was refused (HTTP 401\(said.isEmpty ? "" : " \(said)")); API keys are issued per "
-                          + "region: a \(other.displayName) key needs --region \(other.rawValue)", status: status, metrics: exchange.metrics)
+            guard key != nil else { return report(.reachable, unchecked, status: status, timings: answer.timings) }
+            let other = region.counterpart
+            return report(.unauthorized, "the key was refused (HTTP 401\(quoted)); API keys are issued per region: a "
+                          + "\(other.displayName) key needs --region \(other.rawValue)", status: status, timings: answer.timings)
         case 403:
-            return report(.forbidden, "the key may not list models here (HTTP 403\(said.isEmpty ? "" : " \(said)"))",
-                          status: status, metrics: exchange.metrics)
+            return report(.forbidden, "the key may not list models here (HTTP 403\(quoted))", status: status, timings: answer.timings)
         default:
-            return report(.serverError, "unexpected HTTP \(status)\(said.isEmpty ? "" : " \(said)")", status: status, metrics: exchange.metrics)
+            return report(.serverError, "unexpected HTTP \(status)\(quoted)", status: status, timings: answer.timings)
         }
-    }
-
-    private static func timings(_ metrics: TransferMetrics) -> Report.Timings {
-        func ms(_ duration: Duration) -> Double { (Double(duration / .microseconds(1)) / 1000 * 10).rounded() / 10 }
-        return Report.Timings(
-            dnsMilliseconds: ms(metrics.nameLookup), connectMilliseconds: ms(metrics.connect), tlsMilliseconds: ms(metrics.tlsHandshake),
-            firstByteMilliseconds: ms(metrics.firstByte), totalMilliseconds: ms(metrics.total))
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Removes what must never be written: applied to every interaction before it is stored, by the ``CassetteRules`` given.
+///
+/// - Request header fields are kept only when the rules keep them; credential fields are kept with their value redacted
+///   (`Authorization` keeps its scheme: `Bearer <redacted>`). Response header fields are kept only when the rules say so.
+/// - The values of signed query parameters become `<redacted>`, in request URLs and wherever such a URL appears in a text
+///   or JSON body.
+/// - Every secret (the API key) becomes `<redacted>` wherever it appears in a URL, header or text body. A binary body that
+///   contains one cannot be cleaned; writing then refuses (see ``CassetteFile/write(_:to:secrets:baseline:)``).
+public struct Redactor: Sendable {
+    /// The placeholder written instead of a secret.
+    public static let placeholder = "<redacted>"
+
+    /// The values to remove wherever they appear (each at least 8 characters; shorter ones would mangle text).
+    public let secrets: [String]
+    /// What counts as a credential, what is kept.
+    public let rules: CassetteRules
+    private let signedQuery: NSRegularExpression?
+
+    /// Creates a redactor for `secrets` under `rules`.
+    public init(secrets: [String], rules: CassetteRules) {
+        self.secrets = secrets.filter { $0.count >= 8 }
+        self.rules = rules
+        let names = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:))
+        signedQuery = names.isEmpty ? nil
+            : try? NSRegularExpression(pattern: #"(?i)([?&](?:"# + names.joined(separator: "|") + #")=)[^&"'\s<>\\]*"#)
+    }
+
+    /// The interaction as it may be written.
+    public func redact(_ interaction: Interaction) -> Interaction {
+        var result = interaction
+        result.request.url = clean(interaction.request.url)
+        result.request.headers = [:]
+        for (name, value) in interaction.request.headers {
+            let lower = name.lowercased()
+            if rules.credentialHeaders.contains(lower) {
+                result.request.headers[name] = lower == "authorization" ? Self.redactedCredentials(value) : Self.placeholder
+            } else if rules.keptRequestHeaders.contains(lower) {
+                result.request.headers[name] = clean(value)
+            }
+        }
+        result.request.body = interaction.request.body.map(cleanBody)
+        result.response.headers = interaction.response.headers.filter { rules.keptResponseHeaders.contains($0.key.lowercased()) }
+            .mapValues(clean)
+        result.response.body = cleanBody(interaction.response.body)
+        return result
+    }
+
+    /// `text` with signed query values and secrets replaced.
+    public func clean(_ text: String) -> String {
+        var cleaned = text
+        if let signedQuery {
+            cleaned = signedQuery.stringByReplacingMatches(
+                in: cleaned, range: NSRange(cleaned.startIndex..., in: cleaned), withTemplate: "$1\(Self.placeholder)")
+        }
+        for secret in secrets { cleaned = cleaned.replacingOccurrences(of: secret, with: Self.placeholder) }
+        return cleaned
+    }
+
+    /// An Authorization value with its credentials replaced: `Bearer abc` becomes `Bearer <redacted>` (RFC 9110: the
+    /// scheme is not secret, and keeping it shows how the request was authenticated).
+    private static func redactedCredentials(_ value: String) -> String {
+        let scheme = value.prefix { !$0.isWhitespace }
+        return scheme.isEmpty || scheme.count == value.count ? placeholder : "\(scheme) \(placeholder)"
+    }
+
+    private func cleanBody(_ body: Data) -> Data {
+        guard !body.isEmpty, let text = String(data: body, encoding: .utf8) else { return body }
+        let cleaned = clean(text)
+        return cleaned == text ? body : Data(cleaned.utf8)
+    }
+}

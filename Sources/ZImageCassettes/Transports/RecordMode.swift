@@ -1,0 +1,71 @@
+public import Foundation
+public import ZImage
+
+/// When a cassette is replayed and when it is recorded.
+public enum RecordMode: String, Sendable, Hashable, CaseIterable {
+    /// Replay only; a request without a recorded answer is an error. The default.
+    case none
+    /// Record when the cassette does not exist yet, else replay only.
+    case once
+    /// Replay what matches; record and append what does not.
+    case newEpisodes = "new-episodes"
+    /// Always send live and record the cassette afresh.
+    case all
+
+    /// The environment variable that allows recording where `CI` is set.
+    public static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
+
+    /// Whether this mode may record (every mode but ``none``).
+    public var records: Bool { self != .none }
+
+    /// Refuses to record in CI: with `CI=true` (or `1`), recording `path` throws unless `ZIMAGE_ALLOW_RECORDING=1`, so that
+    /// CI never records by accident. The one place this rule lives: recording transports and commands all call it.
+    ///
+    /// - Throws: ``CassetteError`` with code ``CassetteError/Code/recordingRefused``.
+    public static func refuseRecordingInCI(_ path: String, mode: String, environment: [String: String]) throws {
+        let inCI = ["true", "1"].contains(environment["CI"]?.lowercased() ?? "")
+        if inCI && environment[allowRecordingVariable] != "1" {
+            throw CassetteError.recordingRefused(path: path, mode: mode)
+        }
+    }
+
+    /// Opens a cassette in this mode.
+    ///
+    /// - Parameters:
+    ///   - url: the cassette file.
+    ///   - upstream: makes the live transport, only when the mode records.
+    ///   - secrets: values that must never be written (the API key).
+    ///   - rules: the provider's credential headers and signed query parameters.
+    ///   - region: the label stored in a new cassette.
+    ///   - rewrite: moves another origin's URLs onto the real hosts (and marks the cassette `simulator`).
+    ///   - contract: checks what was recorded (see ``CassetteRecorder/flush()``).
+    ///   - allowRepeats: when replaying, answer a request whose answers were all used with the last one again.
+    ///   - environment: with `CI=true`, any mode that would record is refused unless `ZIMAGE_ALLOW_RECORDING=1`.
+    /// - Returns: the transport, and the recorder when the mode records.
+    /// - Throws: ``CassetteError``: no cassette to replay, an unreadable one, or recording refused in CI.
+    public func open(
+        _ url: URL, upstream: () throws -> any Transport, secrets: [String], rules: CassetteRules, region: String?,
+        rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, allowRepeats: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> (transport: any Transport, recorder: CassetteRecorder?) {
+        let exists = FileManager.default.fileExists(atPath: url.path)
+        if self == .none || (self == .once && exists) {
+            guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue) }
+            let cassette = try CassetteFile.load(url)
+            return (ReplayingTransport(cassette: cassette, path: url.path, rules: rules, allowRepeats: allowRepeats,
+                                       recordMode: rawValue), nil)
+        }
+        try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: environment)
+        var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator)
+        if exists {
+            let existing = try CassetteFile.load(url)
+            start.scenario = existing.scenario
+            if self == .newEpisodes {
+                start = existing
+            }
+        }
+        let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, rewrite: rewrite,
+                                        contract: contract)
+        return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: self == .newEpisodes), recorder)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+public import ZImage
+public import ZImageCassettes
+
+/// What a cassette shows, the request that replays it, and the outcome the contract expects.
+public struct Scenario: Sendable, Hashable, Codable {
+    /// What the client does with the cassette.
+    public enum Operation: String, Sendable, Hashable, Codable {
+        /// Generate, then download the image.
+        case generate
+        /// The read-only models probe.
+        case probe
+    }
+
+    /// A short, unique name, also the file name.
+    public var name: String
+    /// What the scenario shows, in a sentence.
+    public var summary: String
+    /// What the client does.
+    public var operation: Operation
+    /// The request in the skill's fields (generate only).
+    public var request: [String: JSONValue]?
+    /// Whether the client sends a key the API accepts (false for the bad-key scenarios).
+    public var validKey: Bool
+    /// What replaying must give.
+    public var expect: Expectation
+
+    /// Creates a scenario.
+    public init(name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
+                expect: Expectation) {
+        self.name = name
+        self.summary = summary
+        self.operation = operation
+        self.request = request
+        self.validKey = validKey
+        self.expect = expect
+    }
+
+    /// The request as the client takes it.
+    ///
+    /// - Throws: ``ZImageError`` with code ``ZImageError/Code/invalidRequest`` naming the field.
+    public func imageRequest() throws -> ImageRequest {
+        try RequestFields(json: JSONValue.object(request ?? [:]).data, source: "scenario \(name)").request()
+    }
+
+    /// The scenario as a cassette stores it: the JSON object this type encodes to.
+    public var metadata: JSONValue {
+        // Encoding plain strings, numbers and booleans cannot fail; the fallback is never taken.
+        (try? JSONEncoder().encode(self)).flatMap(JSONValue.init(parsing:)) ?? .null
+    }
+
+    /// The scenario a cassette stores, `nil` when it has none.
+    ///
+    /// - Throws: ``ScenarioError`` when the cassette's scenario is not one this package reads.
+    public init?(of cassette: Cassette) throws {
+        guard let metadata = cassette.scenario else { return nil }
+        do {
+            self = try JSONDecoder().decode(Scenario.self, from: metadata.data)
+        } catch {
+            throw ScenarioError(reason: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "\(key.stringValue) is missing at scenario.\(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            "\(context.debugDescription) at scenario.\(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default:
+            "\(error)"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, operation, request, expect
+        case summary = "description"
+        case validKey = "valid_key"
+    }
+}
+
+/// The outcome a scenario must have when replayed through the client.
+public struct Expectation: Sendable, Hashable, Codable {
+    /// How it ends.
+    public enum Outcome: String, Sendable, Hashable, Codable {
+        /// A result, and (for generate) a downloaded PNG.
+        case success
+        /// A ``ZImageError/api(_:)`` error.
+        case apiError = "api_error"
+        /// The generation succeeds, the download fails.
+        case downloadError = "download_error"
+        /// The probe's key is refused.
+        case unauthorized
+    }
+
+    /// How it ends.
+    public var outcome: Outcome
+    /// The HTTP status of the failing answer (errors only).
+    public var httpStatus: Int?
+    /// The error code (API errors only).
+    public var code: String?
+    /// The image's width (successful generations).
+    public var width: Int?
+    /// The image's height (successful generations).
+    public var height: Int?
+    /// Attempts the client makes, retries included.
+    public var attempts: Int?
+    /// Whether the result has a rewritten prompt and reasoning (prompt_extend).
+    public var extended: Bool?
+
+    /// Creates an expectation.
+    public init(outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
+                attempts: Int? = nil, extended: Bool? = nil) {
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.code = code
+        self.width = width
+        self.height = height
+        self.attempts = attempts
+        self.extended = extended
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, code, width, height, attempts, extended
+        case httpStatus = "http_status"
+    }
+}
+
+/// A cassette's scenario that cannot be read.
+public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong with it.
+    public var reason: String
+
+    public var description: String { "the scenario cannot be read: \(reason)" }
+}

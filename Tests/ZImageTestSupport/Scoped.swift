@@ -1,0 +1,40 @@
+package import ZImageSimulator
+package import ZImage
+
+/// Something a test starts and must stop before it ends: a server, a workspace.
+package protocol Stoppable: Sendable {
+    /// Releases what it holds; awaited, so the next test never races it.
+    func stop() async
+}
+
+/// Runs `body` with `resource`, then awaits `resource.stop()`, whether `body` returned or threw: the shutdown is part of
+/// the test, never a detached task that races the next one (as hummingbird's `app.test { client in … }` does it).
+package func using<Resource: Stoppable, Result>(
+    _ resource: Resource, _ body: (Resource) async throws -> Result
+) async throws -> Result {
+    let result: Result
+    do {
+        result = try await body(resource)
+    } catch {
+        await resource.stop()
+        throw error
+    }
+    await resource.stop()
+    return result
+}
+
+extension SimulatorServer: Stoppable {
+    package func stop() async {
+        await shutdown()
+    }
+}
+
+/// Runs `body` with a fresh in-process simulator of `region` on 127.0.0.1 that accepts `keys` (or answers with
+/// `backend`), and awaits its shutdown afterwards.
+package func withSimulator<Result>(
+    region: Region = .beijing, accepting keys: Set<String>, drift: DashScopeSimulation.Drift = .init(),
+    _ body: (SimulatorServer) async throws -> Result
+) async throws -> Result {
+    let backend = DashScopeSimulation(region: region, acceptedKeys: keys, drift: drift)
+    return try await using(try await SimulatorServer.start(backend: backend), body)
+}
