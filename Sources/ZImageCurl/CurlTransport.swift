@@ -86,17 +86,17 @@ public final class CurlTransport: Transport {
     }
 
     /// One completed exchange with libcurl's timings of it.
-    public struct Exchange: Sendable {
+    package struct Exchange: Sendable {
         /// The response head (of the last response, after any redirect).
-        public var response: HTTPResponse
+        package var response: HTTPResponse
         /// The response body.
-        public var body: Data
+        package var body: Data
         /// Where the time went.
-        public var metrics: TransferMetrics
+        package var metrics: TransferMetrics
     }
 
     /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
-    public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
+    package func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
         try Task.checkCancellation()
         let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies)
         return try await withTaskCancellationHandler {
@@ -111,19 +111,19 @@ public final class CurlTransport: Transport {
 }
 
 /// libcurl's timings of one exchange, each from the start of the transfer.
-public struct TransferMetrics: Sendable, Hashable, Codable {
+package struct TransferMetrics: Sendable, Hashable, Codable {
     /// When the name was resolved.
-    public var nameLookup: Duration
+    package var nameLookup: Duration
     /// When the TCP connection was open.
-    public var connect: Duration
+    package var connect: Duration
     /// When the TLS handshake was done (zero without TLS).
-    public var tlsHandshake: Duration
+    package var tlsHandshake: Duration
     /// When the first byte of the response arrived.
-    public var firstByte: Duration
+    package var firstByte: Duration
     /// When the exchange ended.
-    public var total: Duration
+    package var total: Duration
     /// New connections opened for this exchange (0 when an open one was reused).
-    public var connectionsOpened: Int
+    package var connectionsOpened: Int
     /// The HTTP version used: `1.1`, `2`, …
-    public var httpVersion: String
+    package var httpVersion: String
 }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// When and how long the client waits before trying a failed call again (CONTRACT.md "Errors": failed calls are not billed).
 ///

@@ -40,15 +40,15 @@ public struct ZImageClient: Sendable {
     }
 
     /// A finished generation: the result and how it was obtained.
-    public struct Generation: Sendable {
+    package struct Generation: Sendable {
         /// The normalized result.
-        public var result: ImageResult
+        package var result: ImageResult
         /// The endpoint the request went to.
-        public var endpoint: URL
+        package var endpoint: URL
         /// Attempts made, retries included.
-        public var attempts: Int
+        package var attempts: Int
         /// Time from the first attempt to the answer, waits included.
-        public var duration: Duration
+        package var duration: Duration
     }
 
     /// Generates one image and returns the normalized result (the image is not downloaded; see ``downloadImage(_:to:)``).
@@ -59,7 +59,7 @@ public struct ZImageClient: Sendable {
     }
 
     /// Generates one image and says how: endpoint, attempts and duration, for evidence and progress output.
-    public func generateReporting(_ request: ImageRequest) async throws -> Generation {
+    package func generateReporting(_ request: ImageRequest) async throws -> Generation {
         try request.validate()
         let endpoint = request.endpoint(in: region)
         let body = try WireFormat.encodeRequest(request)

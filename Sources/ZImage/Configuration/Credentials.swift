@@ -5,11 +5,11 @@ public import Foundation
 /// `ALIBABA_CLOUD_PROFILE`, else `ALICLOUD_PROFILE`, else `default`.
 public struct Credentials: Sendable, Hashable {
     /// The environment variable that holds a key.
-    public static let environmentVariable = "DASHSCOPE_API_KEY"
+    package static let environmentVariable = "DASHSCOPE_API_KEY"
     /// The option of the credentials file that holds a key (matched in any case).
-    public static let fileOption = "dashscope_api_key"
+    package static let fileOption = "dashscope_api_key"
     /// The credentials file, relative to the home folder.
-    public static let relativeFilePath = ".alibabacloud/credentials"
+    package static let relativeFilePath = ".alibabacloud/credentials"
 
     /// Where a key was found.
     public enum Source: Sendable, Hashable, CustomStringConvertible {
@@ -32,7 +32,7 @@ public struct Credentials: Sendable, Hashable {
     public var source: Source
 
     /// Creates credentials from a known key.
-    public init(apiKey: APIKey, source: Source) {
+    package init(apiKey: APIKey, source: Source) {
         self.apiKey = apiKey
         self.source = source
     }

@@ -17,7 +17,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// Alibaba Cloud's id of the region.
-    public var regionID: String {
+    package var regionID: String {
         switch self {
         case .beijing: "cn-beijing"
         case .singapore: "ap-southeast-1"
@@ -44,7 +44,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
 
     /// The OSS host the region's documented example serves images from. Other `dashscope-result-*` hosts exist and change
     /// over time: use this for fixtures and messages, never to accept or reject an image URL.
-    public var exampleResultHost: String {
+    package var exampleResultHost: String {
         switch self {
         case .beijing: "dashscope-result-bj.oss-cn-beijing.aliyuncs.com"
         case .singapore: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"
@@ -67,10 +67,10 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     public var description: String { rawValue }
 
     /// The names `init(name:)` accepts, for error messages.
-    public static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
+    package static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
 
     /// The region whose API host is `host`, if any.
-    public init?(host: String) {
+    package init?(host: String) {
         guard let region = Self.allCases.first(where: { $0.host == host.lowercased() }) else { return nil }
         self = region
     }

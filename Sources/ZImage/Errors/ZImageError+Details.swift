@@ -11,7 +11,7 @@ extension ZImageError {
         public var allowed: String
 
         /// Creates the failure for one field.
-        public init(field: String, problem: String, allowed: String) {
+        package init(field: String, problem: String, allowed: String) {
             self.field = field
             self.problem = problem
             self.allowed = allowed
@@ -36,7 +36,7 @@ extension ZImageError {
         public var malformedLines: [Int]
 
         /// Creates the failure.
-        public init(environmentVariable: String, filePath: String, profile: String, fileProblem: String, malformedLines: [Int] = []) {
+        package init(environmentVariable: String, filePath: String, profile: String, fileProblem: String, malformedLines: [Int] = []) {
             self.environmentVariable = environmentVariable
             self.filePath = filePath
             self.profile = profile
@@ -71,7 +71,7 @@ extension ZImageError {
         public var attempts: Int
 
         /// Creates the failure.
-        public init(status: Int, code: String?, message: String?, requestID: String?, host: String, attempts: Int = 1) {
+        package init(status: Int, code: String?, message: String?, requestID: String?, host: String, attempts: Int = 1) {
             self.status = status
             self.code = code
             self.message = message
@@ -81,7 +81,7 @@ extension ZImageError {
         }
 
         /// Whether CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
-        public var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
+        package var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
 
         public var description: String {
             var text = "DashScope answered HTTP \(status)"
@@ -135,7 +135,7 @@ extension ZImageError {
         public var bodyExcerpt: String
 
         /// Creates the failure.
-        public init(status: Int, reason: String, bodyExcerpt: String) {
+        package init(status: Int, reason: String, bodyExcerpt: String) {
             self.status = status
             self.reason = reason
             self.bodyExcerpt = bodyExcerpt
@@ -155,10 +155,10 @@ extension ZImageError {
         /// The HTTP status, when the image host answered.
         public var status: Int?
         /// Whether another attempt may succeed (HTTP 429 or 5xx, or a connection failure).
-        public var isRetryable: Bool
+        package var isRetryable: Bool
 
         /// Creates the failure.
-        public init(location: String, reason: String, status: Int? = nil, isRetryable: Bool = false) {
+        package init(location: String, reason: String, status: Int? = nil, isRetryable: Bool = false) {
             self.location = location
             self.reason = reason
             self.status = status

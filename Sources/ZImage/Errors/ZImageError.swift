@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Every failure the client reports.
 ///
@@ -77,19 +77,19 @@ public struct ZImageError: Error, CustomStringConvertible {
     }
 
     /// The request breaks a rule of the contract.
-    public static func invalidRequest(_ failure: InvalidRequest) -> ZImageError { ZImageError(.invalidRequest(failure)) }
+    package static func invalidRequest(_ failure: InvalidRequest) -> ZImageError { ZImageError(.invalidRequest(failure)) }
     /// No API key was found.
-    public static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
+    package static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
     /// DashScope answered with an error.
-    public static func api(_ failure: APIFailure) -> ZImageError { ZImageError(.api(failure)) }
+    package static func api(_ failure: APIFailure) -> ZImageError { ZImageError(.api(failure)) }
     /// No complete HTTP response arrived; `failure` is also the ``underlying`` error.
-    public static func transport(_ failure: TransportError) -> ZImageError { ZImageError(.transport(failure), underlying: failure) }
+    package static func transport(_ failure: TransportError) -> ZImageError { ZImageError(.transport(failure), underlying: failure) }
     /// A response without the contract's shape.
-    public static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
+    package static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
         ZImageError(.undecodableResponse(failure))
     }
     /// The image could not be fetched, checked or written; `underlying` is the transport's error when it failed there.
-    public static func download(_ failure: DownloadFailure, underlying: (any Error)? = nil) -> ZImageError {
+    package static func download(_ failure: DownloadFailure, underlying: (any Error)? = nil) -> ZImageError {
         ZImageError(.download(failure), underlying: underlying)
     }
 

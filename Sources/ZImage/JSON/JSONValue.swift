@@ -96,7 +96,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// A short rendering for messages.
-    public var summary: String {
+    package var summary: String {
         let text = String(decoding: data, as: UTF8.self)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }

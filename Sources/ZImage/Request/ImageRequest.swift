@@ -61,7 +61,7 @@ public struct ImageRequest: Sendable, Hashable {
     }
 
     /// The endpoint this request goes to: ``baseURL`` when set, else the region's generation endpoint.
-    public func endpoint(in region: Region) -> URL {
+    package func endpoint(in region: Region) -> URL {
         baseURL ?? region.generationURL
     }
 

@@ -5,11 +5,11 @@ import Foundation
 /// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.
 public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The pixels each side may have.
-    public static let sideRange = 512...2048
+    package static let sideRange = 512...2048
     /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
     public static let `default` = ImageSize(checkedWidth: 1024, height: 1024)
     /// What the size field accepts, for error messages.
-    public static let allowedDescription = "\"W*H\" (or WxH) with each side from 512 to 2048 pixels, e.g. 1024*1024"
+    package static let allowedDescription = "\"W*H\" (or WxH) with each side from 512 to 2048 pixels, e.g. 1024*1024"
 
     /// Width in pixels.
     public let width: Int

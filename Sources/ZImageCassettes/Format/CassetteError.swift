@@ -49,42 +49,42 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// No cassette at `path`, and record mode `mode` only replays.
-    public static func notFound(path: String, mode: String) -> CassetteError {
+    package static func notFound(path: String, mode: String) -> CassetteError {
         CassetteError(.notFound, path: path, "The cassette \(path) does not exist (record mode \(mode) only replays): record it "
             + "with `zimage generate --mode record --record-mode once --cassette \(path) …` or `zimage cassettes record`.")
     }
 
     /// The file at `path` is not a cassette this package can read, for `reason`.
-    public static func unreadable(path: String, reason: String) -> CassetteError {
+    package static func unreadable(path: String, reason: String) -> CassetteError {
         CassetteError(.unreadable, path: path, "The cassette \(path) cannot be read: \(reason).")
     }
 
     /// The cassette at `path` has format `found`.
-    public static func unsupportedFormat(path: String, found: Int) -> CassetteError {
+    package static func unsupportedFormat(path: String, found: Int) -> CassetteError {
         CassetteError(.unsupportedFormat, path: path, "The cassette \(path) has format \(found), but this zimage reads format "
             + "\(Cassette.currentFormat) only: re-record it, or use the zimage that wrote it.")
     }
 
     /// The body file `file` of the cassette at `path` is missing.
-    public static func missingBody(path: String, file: String) -> CassetteError {
+    package static func missingBody(path: String, file: String) -> CassetteError {
         CassetteError(.missingBody, path: path, "The cassette \(path) names the body file \(file), which is missing: restore it "
             + "from version control or re-record.")
     }
 
     /// The body file `file` does not have the hash the cassette gives.
-    public static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> CassetteError {
+    package static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> CassetteError {
         CassetteError(.bodyHashMismatch, path: path, "The body file \(file) of the cassette \(path) has sha256 \(actual), but "
             + "the cassette expects \(expected): it was changed or corrupted; restore it or re-record.")
     }
 
     /// A secret would have reached `place` of the cassette at `path`.
-    public static func secretFound(path: String, place: String) -> CassetteError {
+    package static func secretFound(path: String, place: String) -> CassetteError {
         CassetteError(.secretFound, path: path, "Refused to write the cassette \(path): the API key would appear in \(place) even "
             + "after redaction.")
     }
 
     /// Recording `path` in `mode` was refused because CI is set.
-    public static func recordingRefused(path: String, mode: String) -> CassetteError {
+    package static func recordingRefused(path: String, mode: String) -> CassetteError {
         CassetteError(.recordingRefused, path: path, "Refused to record \(path) with record mode \(mode): CI=true is set, and CI "
             + "must never record by accident (set ZIMAGE_ALLOW_RECORDING=1 to allow it, or use --record-mode none).")
     }

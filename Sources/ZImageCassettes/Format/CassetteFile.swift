@@ -90,7 +90,7 @@ public enum CassetteFile {
     }
 
     /// What a write compares its result with, to avoid churn.
-    public enum Baseline: Sendable {
+    package enum Baseline: Sendable {
         /// What the file holds now (the default).
         case currentFile
         /// These bytes: what the file held before a recording began.
@@ -106,7 +106,7 @@ public enum CassetteFile {
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.
     @discardableResult
-    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile) throws -> WriteOutcome {
+    package static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile) throws -> WriteOutcome {
         let (document, sidecars) = encode(cassette)
         return try write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
     }

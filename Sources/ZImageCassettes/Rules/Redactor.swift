@@ -8,18 +8,18 @@ import Foundation
 ///   or JSON body.
 /// - Every secret (the API key) becomes `<redacted>` wherever it appears in a URL, header or text body. A binary body that
 ///   contains one cannot be cleaned; writing then refuses (see ``CassetteFile/write(_:to:secrets:baseline:)``).
-public struct Redactor: Sendable {
+package struct Redactor: Sendable {
     /// The placeholder written instead of a secret.
-    public static let placeholder = "<redacted>"
+    package static let placeholder = "<redacted>"
 
     /// The values to remove wherever they appear (each at least 8 characters; shorter ones would mangle text).
-    public let secrets: [String]
+    package let secrets: [String]
     /// What counts as a credential, what is kept.
-    public let rules: CassetteRules
+    package let rules: CassetteRules
     private let signedQuery: NSRegularExpression?
 
     /// Creates a redactor for `secrets` under `rules`.
-    public init(secrets: [String], rules: CassetteRules) {
+    package init(secrets: [String], rules: CassetteRules) {
         self.secrets = secrets.filter { $0.count >= 8 }
         self.rules = rules
         let names = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:))
@@ -28,7 +28,7 @@ public struct Redactor: Sendable {
     }
 
     /// The interaction as it may be written.
-    public func redact(_ interaction: Interaction) -> Interaction {
+    package func redact(_ interaction: Interaction) -> Interaction {
         var result = interaction
         result.request.url = clean(interaction.request.url)
         result.request.headers = [:]
@@ -48,7 +48,7 @@ public struct Redactor: Sendable {
     }
 
     /// `text` with signed query values and secrets replaced.
-    public func clean(_ text: String) -> String {
+    package func clean(_ text: String) -> String {
         var cleaned = text
         if let signedQuery {
             cleaned = signedQuery.stringByReplacingMatches(

@@ -1,5 +1,5 @@
 public import Foundation
-public import ZImage
+package import ZImage
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
 ///
@@ -45,10 +45,10 @@ public actor CassetteRecorder {
     }
 
     /// The cassette as recorded so far.
-    public var snapshot: Cassette { cassette }
+    package var snapshot: Cassette { cassette }
 
     /// Sets the metadata the cassette stores as its scenario.
-    public func setScenario(_ scenario: JSONValue?) {
+    package func setScenario(_ scenario: JSONValue?) {
         cassette.scenario = scenario
     }
 
@@ -62,7 +62,7 @@ public actor CassetteRecorder {
 
     /// Keeps one exchange and returns once it is written.
     @discardableResult
-    public func record(_ interaction: Interaction) async throws -> Int {
+    package func record(_ interaction: Interaction) async throws -> Int {
         let kept = redactor.redact(rewrite?.apply(interaction) ?? interaction)
         cassette.interactions.append(kept)
         prepared.append(CassetteFile.prepare(kept))

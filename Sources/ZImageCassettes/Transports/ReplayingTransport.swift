@@ -68,7 +68,7 @@ public final class ReplayingTransport: Transport {
 
 extension RecordedRequest {
     /// The recorded form of a request about to be sent.
-    public init(_ request: HTTPRequest, body: Data?) {
+    package init(_ request: HTTPRequest, body: Data?) {
         var headers: [String: String] = [:]
         for field in request.headerFields {
             let name = field.name.canonicalName
@@ -81,7 +81,7 @@ extension RecordedRequest {
 
 extension RecordedResponse {
     /// The recorded form of a response.
-    public init(_ response: HTTPResponse, body: Data) {
+    package init(_ response: HTTPResponse, body: Data) {
         var headers: [String: String] = [:]
         for field in response.headerFields {
             let name = field.name.canonicalName

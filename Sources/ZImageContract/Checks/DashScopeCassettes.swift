@@ -1,4 +1,4 @@
-public import ZImage
+package import ZImage
 public import ZImageCassettes
 
 extension CassetteRules {
@@ -13,7 +13,7 @@ extension CassetteRules {
 
 extension Cassette {
     /// The region the cassette was recorded in, `nil` when it names none (or one this package does not know).
-    public var dashScopeRegion: Region? {
+    package var dashScopeRegion: Region? {
         region.flatMap(Region.init(name:))
     }
 }

@@ -2,7 +2,7 @@ public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
@@ -42,7 +42,7 @@ public enum ScenarioRunner {
     }
 
     /// Replays `cassette` and checks it.
-    public static func run(_ cassette: Cassette, file: String) async -> Report {
+    package static func run(_ cassette: Cassette, file: String) async -> Report {
         let fallbackName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let scenario: Scenario
         do {

@@ -1,8 +1,8 @@
-public import Foundation
-public import ZImage
-public import ZImageCassettes
+package import Foundation
+package import ZImage
+package import ZImageCassettes
 import ZImageSimulator
-public import Logging
+package import Logging
 
 /// How a client reaches DashScope: live, or through a cassette in a record mode. The command line and the test harness
 /// both turn a mode into a transport here, so the rules below live in one place:
@@ -12,14 +12,14 @@ public import Logging
 ///   the contract, refuses to run in CI unless allowed, and stores exchanges recorded against a base URL (the simulator)
 ///   under the region's real endpoints;
 /// - live is the plain transport with the key.
-public enum ClientMode: Sendable, Hashable {
+package enum ClientMode: Sendable, Hashable {
     /// Straight to the network.
     case live
     /// Through the cassette file at the URL, in a record mode (``RecordMode/none`` replays only).
     case cassette(URL, RecordMode)
 
     /// Whether this mode answers from the cassette alone: ``RecordMode/none``, or ``RecordMode/once`` on an existing file.
-    public var replaysOnly: Bool {
+    package var replaysOnly: Bool {
         guard case .cassette(let url, let mode) = self else { return false }
         return mode == .none || (mode == .once && FileManager.default.fileExists(atPath: url.path))
     }
@@ -34,7 +34,7 @@ public enum ClientMode: Sendable, Hashable {
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: ``ZImageError`` with code ``ZImageError/Code/missingCredentials`` when a key is needed and none is found;
     ///   ``CassetteError`` for a cassette that cannot be replayed or may not be recorded.
-    public func prepare(
+    package func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         makeLiveTransport: () throws -> any Transport
     ) throws -> PreparedClient {
@@ -60,21 +60,21 @@ public enum ClientMode: Sendable, Hashable {
 }
 
 /// A transport, key and clock for one ``ClientMode``, and the recorder when it records.
-public struct PreparedClient: Sendable {
+package struct PreparedClient: Sendable {
     /// What moves the bytes: live, recording or replaying.
-    public var transport: any Transport
+    package var transport: any Transport
     /// The key to send: the user's, or a fixed test key when replaying.
-    public var apiKey: APIKey
+    package var apiKey: APIKey
     /// The real clock, or one that skips every wait when replaying.
-    public var timekeeper: Timekeeper
+    package var timekeeper: Timekeeper
     /// Keeps the recorded exchanges; call ``CassetteRecorder/flush()`` when done and read its violations. `nil` unless
     /// recording.
-    public var recorder: CassetteRecorder?
+    package var recorder: CassetteRecorder?
     /// Where requests go instead of the region's endpoint; `nil` when replaying.
-    public var baseURL: URL?
+    package var baseURL: URL?
 
     /// A client on this transport, key and clock.
-    public func client(region: Region, retryPolicy: RetryPolicy = .standard,
+    package func client(region: Region, retryPolicy: RetryPolicy = .standard,
                        logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })) -> ZImageClient {
         ZImageClient(transport: transport, apiKey: apiKey, region: region, retryPolicy: retryPolicy, timekeeper: timekeeper,
                      logger: logger)

@@ -1,5 +1,5 @@
-public import Foundation
-public import HTTPTypes
+package import Foundation
+package import HTTPTypes
 
 /// What answers the simulator's requests. The server owns the sockets and the faults; a backend only turns one complete
 /// request into one complete response.
@@ -14,28 +14,28 @@ public import HTTPTypes
 /// }
 /// let server = try await SimulatorServer.start(backend: Teapot())
 /// ```
-public protocol SimulatorBackend: Sendable {
+package protocol SimulatorBackend: Sendable {
     /// The response to one request.
     func respond(to request: SimulatorRequest) async -> SimulatorResponse
 }
 
 /// One complete request as the simulator received it.
-public struct SimulatorRequest: Sendable {
+package struct SimulatorRequest: Sendable {
     /// The method, such as `POST`.
-    public var method: HTTPRequest.Method
+    package var method: HTTPRequest.Method
     /// The path, without the query.
-    public var path: String
+    package var path: String
     /// The query, without the `?`, or `nil`.
-    public var query: String?
+    package var query: String?
     /// The header fields.
-    public var headerFields: HTTPFields
+    package var headerFields: HTTPFields
     /// The body.
-    public var body: Data
+    package var body: Data
     /// The server's own base URL (`http://127.0.0.1:PORT`), for answers that point back at it (image URLs).
-    public var serverBaseURL: URL
+    package var serverBaseURL: URL
 
     /// Creates a request.
-    public init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
+    package init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
         self.method = method
         self.path = path
         self.query = query
@@ -45,29 +45,29 @@ public struct SimulatorRequest: Sendable {
     }
 
     /// The value of query parameter `name`, percent-decoded.
-    public func queryValue(_ name: String) -> String? {
+    package func queryValue(_ name: String) -> String? {
         URLComponents(string: "?" + (query ?? ""))?.queryItems?.first { $0.name == name }?.value
     }
 }
 
 /// One complete response.
-public struct SimulatorResponse: Sendable {
+package struct SimulatorResponse: Sendable {
     /// The status code.
-    public var status: Int
+    package var status: Int
     /// The header fields; Content-Length is set by the server.
-    public var headerFields: HTTPFields
+    package var headerFields: HTTPFields
     /// The body.
-    public var body: Data
+    package var body: Data
 
     /// Creates a response.
-    public init(status: Int, headerFields: HTTPFields = HTTPFields(), body: Data = Data()) {
+    package init(status: Int, headerFields: HTTPFields = HTTPFields(), body: Data = Data()) {
         self.status = status
         self.headerFields = headerFields
         self.body = body
     }
 
     /// A JSON response.
-    public static func json(_ status: Int, _ body: Data, headers: HTTPFields = HTTPFields()) -> SimulatorResponse {
+    package static func json(_ status: Int, _ body: Data, headers: HTTPFields = HTTPFields()) -> SimulatorResponse {
         var fields = headers
         fields[.contentType] = "application/json"
         return SimulatorResponse(status: status, headerFields: fields, body: body)

@@ -1,31 +1,31 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
 /// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
 /// are rewritten to point at the server, so downloads work; an answer once used is repeated for the same request, so a
 /// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
 /// report as its message.
-public struct CassetteBackend: SimulatorBackend {
+package struct CassetteBackend: SimulatorBackend {
     private let replay: ReplayingTransport
     private static let resultHost = try? NSRegularExpression(pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
 
     /// The number of interactions served from.
-    public var interactionCount: Int { replay.cassette.interactions.count }
+    package var interactionCount: Int { replay.cassette.interactions.count }
 
     /// Loads every cassette under `folder`, to be matched under `rules`.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    public init(folder: URL, rules: CassetteRules) throws {
+    package init(folder: URL, rules: CassetteRules) throws {
         let files = CassetteLinter.cassetteFiles(in: folder)
         var merged = Cassette(region: nil, source: .simulator)
         for file in files { merged.interactions += try CassetteFile.load(file).interactions }
         replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, allowRepeats: true, ignoringHost: true)
     }
 
-    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+    package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
         var headers: [String: String] = [:]
         for field in request.headerFields { headers[field.name.canonicalName] = field.value }

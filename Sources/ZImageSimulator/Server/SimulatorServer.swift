@@ -12,9 +12,9 @@ import Synchronization
 /// assert both. Start it on port 0 (the default) to get a free port; stop it with ``shutdown()``.
 public final class SimulatorServer: Sendable {
     /// The address it listens on.
-    public let host: String
+    package let host: String
     /// The port it listens on.
-    public let port: Int
+    package let port: Int
     private let state: ServerState
     private let serverChannel: any Channel
     private let acceptTask: Task<Void, Never>
@@ -26,17 +26,17 @@ public final class SimulatorServer: Sendable {
     public var generationURL: URL { baseURL.appendingPathComponent(DashScopeAPI.generationPath) }
 
     /// Connections accepted so far.
-    public var acceptedConnections: Int { state.locked { $0.accepted } }
+    package var acceptedConnections: Int { state.locked { $0.accepted } }
 
     /// Every request answered so far, in order.
-    public var requests: [SimulatorLogEntry] { state.locked { $0.log } }
+    package var requests: [SimulatorLogEntry] { state.locked { $0.log } }
 
     /// Starts a server answering with `backend`.
     ///
     /// - Parameters:
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
-    public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend) async throws -> SimulatorServer {
+    package static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend) async throws -> SimulatorServer {
         let state = ServerState()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -89,6 +89,12 @@ public final class SimulatorServer: Sendable {
         self.acceptTask = acceptTask
     }
 
+    /// Starts a DashScope simulator on `host` (loopback by default) and `port` (0 picks a free one).
+    public static func start(host: String = "127.0.0.1", port: Int = 0, simulating simulation: DashScopeSimulation) async throws
+        -> SimulatorServer {
+        try await start(host: host, port: port, backend: simulation)
+    }
+
     /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
     /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
     public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
@@ -98,7 +104,7 @@ public final class SimulatorServer: Sendable {
     }
 
     /// Faults injected and not yet played.
-    public var pendingFaults: Int { state.locked { $0.faults.count } }
+    package var pendingFaults: Int { state.locked { $0.faults.count } }
 
     /// Stops listening, closes every connection and ends every request in progress.
     public func shutdown() async {
@@ -111,19 +117,19 @@ public final class SimulatorServer: Sendable {
 }
 
 /// One request the server answered.
-public struct SimulatorLogEntry: Sendable, Hashable {
+package struct SimulatorLogEntry: Sendable, Hashable {
     /// The method.
-    public var method: String
+    package var method: String
     /// The path and query as requested.
-    public var target: String
+    package var target: String
     /// The status answered, or `nil` when the connection was reset instead.
-    public var status: Int?
+    package var status: Int?
     /// The fault played, if any.
-    public var fault: String?
+    package var fault: String?
     /// Whether the request had an Authorization header (its value is never kept).
-    public var hadAuthorization: Bool
+    package var hadAuthorization: Bool
     /// The User-Agent header.
-    public var userAgent: String?
+    package var userAgent: String?
 }
 
 struct SimulatorError: Error, CustomStringConvertible {

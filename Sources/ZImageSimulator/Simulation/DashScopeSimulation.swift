@@ -1,8 +1,8 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import Synchronization
 public import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per CONTRACT.md.
 ///
@@ -18,14 +18,14 @@ public import ZImageCassettes
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
 public struct DashScopeSimulation: SimulatorBackend {
     /// A prompt containing this is refused as inappropriate content.
-    public static let inappropriateMarker = "[[inappropriate]]"
+    package static let inappropriateMarker = "[[inappropriate]]"
 
     /// Which region's answers to imitate (key order, result path).
-    public var region: Region
+    package var region: Region
     /// The keys accepted; any other gets 401.
-    public var acceptedKeys: Set<String>
+    package var acceptedKeys: Set<String>
     /// Changes to the success answer's shape, to play an API that has drifted from its contract.
-    public var drift: Drift
+    package var drift: Drift
     private let counter = Counter()
 
     /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
@@ -50,7 +50,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         self.drift = drift
     }
 
-    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+    package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let requestID = counter.nextRequestID(seed: request.body)
         switch (request.method, request.path) {
         case (.post, DashScopeAPI.generationPath):
@@ -130,13 +130,13 @@ public struct DashScopeSimulation: SimulatorBackend {
     package static let resultsRoot = "/results/"
 
     /// The path under which the simulator of `region` serves its images: the stand-in for the region's OSS host.
-    public static func resultPathPrefix(for region: Region) -> String {
+    package static func resultPathPrefix(for region: Region) -> String {
         "\(resultsRoot)\(region.rawValue)/"
     }
 
     /// Moves what was recorded against a simulator of `region` at `origin` onto the region's real hosts: the API host,
     /// and the region's OSS host for images. Recordings made this way replay with a client's default settings.
-    public static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
+    package static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
         OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
                       resultPrefix: resultPathPrefix(for: region))
     }
@@ -172,7 +172,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// OSS's error answer: XML with Code, Message and RequestId.
-    public static func ossErrorBody(code: String, message: String) -> Data {
+    package static func ossErrorBody(code: String, message: String) -> Data {
         Data("""
             <?xml version="1.0" encoding="UTF-8"?>
             <Error>
@@ -196,7 +196,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// DashScope's error body.
-    public static func errorBody(code: String, message: String, requestID: String) -> Data {
+    package static func errorBody(code: String, message: String, requestID: String) -> Data {
         OrderedJSON.object([("request_id", .string(requestID)), ("code", .string(code)), ("message", .string(message))]).data
     }
 }
