@@ -63,6 +63,27 @@ struct RecordReplayTests {
         }
     }
 
+    @Test("the miss survives as a value through the client's error: nearest interaction, JSON path, both values, file")
+    func missIsAValue() async throws {
+        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
+            #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#)])
+        let client = ZImageClient(transport: ReplayingTransport(cassette: cassette, path: "/tmp/lake.json", rules: .dashScope),
+                                  apiKey: sentinelKey, retryPolicy: .never)
+        let error = try await #require(throws: ZImageError.self) {
+            try await client.generate(ImageRequest(prompt: "a lake", seed: 43))
+        }
+        #expect(error.code == .transport && error.transportFailure?.kind == .noRecordedResponse)
+        let miss = try #require(CassetteMiss(from: error))
+        #expect(miss.cassettePath == "/tmp/lake.json" && miss.recordMode == "none" && !miss.exhausted)
+        let nearest = try #require(miss.nearest.first)
+        #expect(nearest.index == 0)
+        let body = try #require(nearest.parts.first { $0.name == "body" })
+        #expect(!body.matched)
+        #expect(body.differences == [JSONValue.Difference(path: "parameters.seed", left: "42", right: "43")])
+        #expect(nearest.parts.filter(\.matched).map(\.name) == ["method", "scheme", "host", "path", "query"])
+        #expect(CassetteMiss(from: CancellationError()) == nil)
+    }
+
     @Test("key order and white space in the body never matter")
     func canonicalBodies() async throws {
         let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(

@@ -126,6 +126,26 @@ struct RedactionTests {
         #expect(!lines().contains { $0.contains(testKey.value) })
     }
 
+    @Test("errors are told apart by code: a catch pattern, ==, and typed details only for their own code")
+    func matchedByCode() async throws {
+        let transport = ScriptedTransport([.error(400, code: "InvalidParameter", requestID: "req-9"),
+                                           .error(400, code: "InvalidParameter", requestID: "req-10")])
+        let client = ZImageClient(transport: transport.transport, apiKey: testKey)
+        do {
+            _ = try await client.generate(ImageRequest(prompt: "p"))
+            Issue.record("a 400 answer did not fail")
+        } catch ZImageError.Code.transport {
+            Issue.record("a 400 answer matched the transport code")
+        } catch ZImageError.Code.apiError {
+            // The catch pattern matched; the details are there too.
+        }
+        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "p")) }
+        #expect(error.code == .apiError && error.code != .transport && "\(error.code)" == "api_error")
+        #expect(error.transportFailure == nil && error.invalidRequest == nil && error.downloadFailure == nil)
+        let invalid = try #require(throws: ZImageError.self) { try ImageRequest(prompt: "", size: nil, seed: nil, baseURL: nil) }
+        #expect(invalid.code == .invalidRequest && invalid.invalidRequest?.field == "prompt" && invalid.apiFailure == nil)
+    }
+
     @Test("an undecodable body that contains the key is excerpted without it")
     func undecodableExcerpt() async throws {
         let transport = ScriptedTransport([.json(200, "oops \(testKey.value) oops")])

@@ -71,6 +71,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
         /// The second value there, shortened, or `(absent)`.
         public var right: String
 
+        /// Creates a difference.
+        package init(path: String, left: String, right: String) {
+            self.path = path
+            self.left = left
+            self.right = right
+        }
+
         public var description: String { "\(path): \(left) -> \(right)" }
     }
 
