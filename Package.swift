@@ -65,7 +65,7 @@ let package = Package(
         // the scenario recorder, and the one place that turns a mode (live, record, replay) into a transport.
         .target(
             name: "ZImageContract",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageCurl", httpTypes, httpTypesFoundation, logging],
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", httpTypes, httpTypesFoundation, logging],
             swiftSettings: upcomingFeatures
         ),
         // What the two executables share: argument types and transport options. Not a product.

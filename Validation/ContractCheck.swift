@@ -4,7 +4,7 @@ import ZImage
 import ZImageCassettes
 import ZImageContract
 
-/// The contract tests of one region: CONTRACT.md's documented payloads sent through the real ``ZImageClient``, and every
+/// The contract tests of one region: docs/CONTRACT.md's documented payloads sent through the real ``ZImageClient``, and every
 /// cassette of the region replayed through it (``ScenarioRunner``) to its scenario's expected outcome.
 struct ContractCheck {
     let region: Region

@@ -17,7 +17,7 @@ struct Validate: AsyncParsableCommand {
               compile            swift build --build-tests (incremental after make's build); log in build.log
               probe-<region>     read-only GET /compatible-mode/v1/models with the key, with DNS/connect/TLS/first-byte
                                  times; skipped offline or without a key (says why); required with --live
-              contract-<region>  CONTRACT.md's documented payloads, and every cassette of cassettes/<region> replayed
+              contract-<region>  docs/CONTRACT.md's documented payloads, and every cassette of cassettes/<region> replayed
                                  through the real client to its scenario's expected outcome
               drift-<region>     with --live: one real generation per region (billed), its answer's shape compared with
                                  the cassettes' (fields added, missing, or of another type; status; content type)

@@ -19,22 +19,22 @@ public final class CurlTransport: Transport {
     /// How the transport behaves; the defaults suit a generation that takes tens of seconds.
     public struct Configuration: Sendable {
         /// The longest time to open a connection (TCP and TLS).
-        public var connectTimeout: Duration
+        package var connectTimeout: Duration
         /// The longest time for a whole exchange. The official SDKs use 300 s.
-        public var totalTimeout: Duration
+        package var totalTimeout: Duration
         /// A transfer slower than this many bytes a second for ``lowSpeedTime`` is abandoned.
-        public var lowSpeedLimit: Int
+        package var lowSpeedLimit: Int
         /// See ``lowSpeedLimit``; whole seconds, at least one. The wait for a generation's first byte counts too, so this
         /// must exceed the longest generation.
-        public var lowSpeedTime: Duration
+        package var lowSpeedTime: Duration
         /// The largest response body kept; a larger one is an error.
-        public var maxResponseBytes: Int
+        package var maxResponseBytes: Int
         /// The most redirects a GET follows.
-        public var maxRedirects: Int
+        package var maxRedirects: Int
         /// A PEM file of extra CA certificates to trust (a private CA or a test server), or `nil` for the system's.
-        public var caFile: String?
+        package var caFile: String?
         /// The User-Agent header.
-        public var userAgent: String
+        package var userAgent: String
 
         /// Creates a configuration.
         public init(
@@ -59,7 +59,7 @@ public final class CurlTransport: Transport {
     }
 
     /// The configuration every request of this transport uses.
-    public let configuration: Configuration
+    package let configuration: Configuration
     private let engine: CurlEngine
     private let proxies: ProxySettings
 
@@ -80,6 +80,7 @@ public final class CurlTransport: Transport {
         engine.shutdown()
     }
 
+    /// Sends through libcurl; see ``Transport/send(_:body:)`` for what is thrown.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let exchange = try await exchange(request, body: body)
         return (exchange.response, exchange.body)

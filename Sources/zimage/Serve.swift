@@ -11,13 +11,13 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve a local DashScope simulator, or a folder of cassettes, until interrupted.",
         discussion: """
-            The simulator answers the z-image-turbo generation endpoint as CONTRACT.md describes, serves real PNGs of \
+            The simulator answers the z-image-turbo generation endpoint as docs/CONTRACT.md describes, serves real PNGs of \
             the requested size from the same server, and lists the model for probes. It accepts only the keys given \
             with --accept-key (sk-test-local by default); any other key gets 401 InvalidApiKey.
 
             Example:
               zimage serve --simulate --port 8080
-              curl -s http://127.0.0.1:8080/api/v1/services/aigc/multimodal-generation/generation \\
+              curl -s http://127.0.0.1:8080\(DashScopeAPI.generationPath) \\
                 -H 'Authorization: Bearer sk-test-local' -H 'Content-Type: application/json' \\
                 -d '{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024"}}'
 

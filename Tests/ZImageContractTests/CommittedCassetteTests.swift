@@ -48,7 +48,7 @@ struct CommittedCassetteTests {
         #expect(!noScenario.passed && noScenario.problems.contains { $0.contains("no expected outcome") || $0.contains("no scenario") })
     }
 
-    @Test("the replay server answers CONTRACT.md's curl request with the recorded answer, and serves the image")
+    @Test("the replay server answers docs/CONTRACT.md's curl request with the recorded answer, and serves the image")
     func replayServer() async throws {
         try await using(try await SimulatorServer.start(backend: try CassetteBackend(folder: committedCassettes.appendingPathComponent("beijing"), rules: .dashScope))) { server in
             let transport = try loopbackTransport()

@@ -6,7 +6,7 @@ import Testing
 import ZImage
 import ZImageTestSupport
 
-@Suite("Error mapping: CONTRACT.md's error table, row by row")
+@Suite("Error mapping: docs/CONTRACT.md's error table, row by row")
 struct ErrorMappingTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var status: Int
@@ -15,7 +15,7 @@ struct ErrorMappingTests {
         var testDescription: String { "\(status) \(code)" }
     }
 
-    /// CONTRACT.md "Errors", written out here so that the client is checked against the document, not against itself.
+    /// docs/CONTRACT.md "Errors", written out here so that the client is checked against the document, not against itself.
     static let table: [Row] = {
         let rows: [(Int, [String], Bool)] = [
             (400, ["InvalidParameter", "DataInspectionFailed", "data_inspection_failed", "IPInfringementSuspect", "Arrearage"], false),

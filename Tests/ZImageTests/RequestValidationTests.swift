@@ -3,7 +3,7 @@ import Testing
 import ZImage
 import ZImageTestSupport
 
-@Suite("Request validation: every rule of CONTRACT.md, checked before anything is sent")
+@Suite("Request validation: every rule of docs/CONTRACT.md, checked before anything is sent")
 struct RequestValidationTests {
     struct BadInput: Sendable, CustomTestStringConvertible {
         var prompt = "A lake"

@@ -3,7 +3,7 @@ import Testing
 import ZImage
 import ZImageTestSupport
 
-@Suite("Wire format: CONTRACT.md's documented payloads")
+@Suite("Wire format: docs/CONTRACT.md's documented payloads")
 struct WireFormatTests {
     @Test("the documented request body comes out of the equivalent ImageRequest")
     func documentedRequestBody() throws {

@@ -1,6 +1,6 @@
 package import Foundation
 
-/// When and how long the client waits before trying a failed call again (CONTRACT.md "Errors": failed calls are not billed).
+/// When and how long the client waits before trying a failed call again (docs/CONTRACT.md "Errors": failed calls are not billed).
 ///
 /// Retried: HTTP 429, 500, 502, 503 and 504, and connection failures (refused, DNS, reset) — never another 4xx, never a
 /// timeout (a generation that timed out may still finish, and be billed). The wait before retry *n* is `Retry-After` when the
@@ -12,15 +12,15 @@ public struct RetryPolicy: Sendable {
     package static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     /// Attempts in all, the first included; 1 means no retry.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// The cap of the first backoff window; each later window doubles.
-    public var baseDelay: Duration
+    package var baseDelay: Duration
     /// The largest backoff window.
-    public var maxDelay: Duration
+    package var maxDelay: Duration
     /// The longest time from the first attempt to the start of the last; no wait is begun that would end past it.
-    public var deadline: Duration
+    package var deadline: Duration
     /// A random number in 0...1 that scales each backoff window (injectable for tests).
-    public var jitter: @Sendable () -> Double
+    package var jitter: @Sendable () -> Double
 
     /// Creates a policy.
     public init(

@@ -3,24 +3,24 @@ import HTTPTypes
 import HTTPTypesFoundation
 public import Logging
 
-/// The z-image-turbo client: validates a request, sends it through a ``Transport``, retries what CONTRACT.md says may be
+/// The z-image-turbo client: validates a request, sends it through a ``Transport``, retries what docs/CONTRACT.md says may be
 /// retried, maps every failure to ``ZImageError``, and downloads the generated image.
 ///
 /// The client does no network I/O of its own, so the same code runs live (`CurlTransport`), recording and replaying.
 /// The API key appears only in the Authorization header: never in a log line or an error.
 public struct ZImageClient: Sendable {
     /// What moves the bytes.
-    public var transport: any Transport
+    package var transport: any Transport
     /// The key sent as `Authorization: Bearer …` to the API (never to the image host).
-    public var apiKey: APIKey
+    package var apiKey: APIKey
     /// The region whose endpoint is used when the request has no base URL.
-    public var region: Region
+    package var region: Region
     /// When to retry.
-    public var retryPolicy: RetryPolicy
+    package var retryPolicy: RetryPolicy
     /// The clock and sleep of the retry loop.
-    public var timekeeper: Timekeeper
+    package var timekeeper: Timekeeper
     /// Where requests, responses and retries are logged (at debug and info levels; the key never is).
-    public var logger: Logger
+    package var logger: Logger
 
     /// Creates a client. The default logger discards everything; pass one to see requests and retries.
     public init(

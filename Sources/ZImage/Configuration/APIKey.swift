@@ -10,9 +10,12 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     }
 
     /// The Authorization header value, `Bearer <key>`.
-    public var bearer: String { "Bearer \(value)" }
+    package var bearer: String { "Bearer \(value)" }
 
+    /// Always `<redacted>`.
     public var description: String { "<redacted>" }
+    /// Always `APIKey(<redacted>)`.
     public var debugDescription: String { "APIKey(<redacted>)" }
+    /// No children, so `dump` and reflection show nothing of the key.
     public var customMirror: Mirror { Mirror(self, children: []) }
 }

@@ -1,6 +1,6 @@
 public import Foundation
 
-/// Where the API key comes from (CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
+/// Where the API key comes from (docs/CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
 /// `dashscope_api_key` of a profile in the INI file `~/.alibabacloud/credentials`, the profile named by
 /// `ALIBABA_CLOUD_PROFILE`, else `ALICLOUD_PROFILE`, else `default`.
 public struct Credentials: Sendable, Hashable {
@@ -12,13 +12,13 @@ public struct Credentials: Sendable, Hashable {
     package static let relativeFilePath = ".alibabacloud/credentials"
 
     /// Where a key was found.
-    public enum Source: Sendable, Hashable, CustomStringConvertible {
+    package enum Source: Sendable, Hashable, CustomStringConvertible {
         /// The named environment variable.
         case environment(String)
         /// The credentials file at `path`, in `profile`.
         case file(path: String, profile: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .environment(let name): "$\(name)"
             case .file(let path, let profile): "\(path) [\(profile)]"
@@ -29,7 +29,7 @@ public struct Credentials: Sendable, Hashable {
     /// The key.
     public var apiKey: APIKey
     /// Where it came from.
-    public var source: Source
+    package var source: Source
 
     /// Creates credentials from a known key.
     package init(apiKey: APIKey, source: Source) {
@@ -37,7 +37,7 @@ public struct Credentials: Sendable, Hashable {
         self.source = source
     }
 
-    /// Finds the key as CONTRACT.md says.
+    /// Finds the key as docs/CONTRACT.md says.
     ///
     /// - Parameters:
     ///   - environment: the process environment (injected for tests).

@@ -1,6 +1,6 @@
 package import Foundation
 
-/// Where generated files go (CONTRACT.md "Output locations"): under `output/`, or under `OUTPUT_DIR` when it is set.
+/// Where generated files go (docs/CONTRACT.md "Output locations"): under `output/`, or under `OUTPUT_DIR` when it is set.
 package struct OutputLocations: Sendable, Hashable {
     /// The environment variable that moves the base folder.
     package static let environmentVariable = "OUTPUT_DIR"

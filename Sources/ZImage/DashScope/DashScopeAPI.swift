@@ -1,12 +1,12 @@
 /// DashScope's fixed names for z-image-turbo, each written once: the client, the simulator, the contract checks and the
-/// cassette rules all read them from here (CONTRACT.md "Endpoints", "Request", "Read-only probe").
+/// cassette rules all read them from here (docs/CONTRACT.md "Endpoints", "Request", "Read-only probe").
 public enum DashScopeAPI {
     /// The only model this package talks to.
     public static let model = "z-image-turbo"
     /// The path of the synchronous generation endpoint, the same in every region.
-    public static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
+    package static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
     /// The path of the models list that the read-only probe requests.
-    public static let modelsPath = "/compatible-mode/v1/models"
+    package static let modelsPath = "/compatible-mode/v1/models"
     /// The models list documented for Singapore, which the simulator also answers.
     package static let documentedModelsPath = "/api/v1/models"
     /// The header the API also accepts the key in, besides `Authorization: Bearer`.

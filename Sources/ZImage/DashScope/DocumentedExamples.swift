@@ -1,4 +1,4 @@
-/// The payloads of CONTRACT.md, verbatim: the documented request, the two regions' documented success answers and the
+/// The payloads of docs/CONTRACT.md, verbatim: the documented request, the two regions' documented success answers and the
 /// documented error body. The unit tests, the `validate` self-check and the simulator all start from these same bytes.
 package enum DocumentedExamples {
     /// The prompt of the documented request.
@@ -28,7 +28,7 @@ package enum DocumentedExamples {
         }
         """
 
-    /// The documented Beijing success answer, for a `1120*1440` request (its `text` item shortened as CONTRACT.md has it).
+    /// The documented Beijing success answer, for a `1120*1440` request (its `text` item shortened as docs/CONTRACT.md has it).
     package static let beijingSuccess = """
         {
           "output": {"choices": [{"finish_reason": "stop", "message": {

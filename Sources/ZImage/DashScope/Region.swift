@@ -32,13 +32,13 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
         }
     }
 
-    /// The synchronous generation endpoint of CONTRACT.md.
+    /// The synchronous generation endpoint of docs/CONTRACT.md.
     public var generationURL: URL {
         Self.url("https://\(host)\(DashScopeAPI.generationPath)")
     }
 
     /// The read-only models list used as a connectivity and key check.
-    public var probeURL: URL {
+    package var probeURL: URL {
         Self.url("https://\(host)\(DashScopeAPI.modelsPath)")
     }
 
@@ -64,6 +64,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
         }
     }
 
+    /// The short name, `beijing` or `singapore`.
     public var description: String { rawValue }
 
     /// The names `init(name:)` accepts, for error messages.

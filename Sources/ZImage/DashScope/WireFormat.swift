@@ -1,6 +1,6 @@
 package import Foundation
 
-/// DashScope's wire format for z-image-turbo (CONTRACT.md "Request", "Success response", "Errors"), in one place, so the
+/// DashScope's wire format for z-image-turbo (docs/CONTRACT.md "Request", "Success response", "Errors"), in one place, so the
 /// client, the simulator, the replaying transport and the contract tests read and write it the same way.
 package enum WireFormat {
     /// The JSON body of a generation request: one user message with one text item, and the parameters. `seed` is left out
@@ -105,18 +105,14 @@ package enum WireFormat {
         var input: Input?
         var parameters: Parameters?
 
-        struct Input: Decodable {
-            var messages: [Message]?
-        }
+        struct Input: Decodable { var messages: [Message]? }
 
         struct Message: Decodable {
             var role: String?
             var content: [Item]?
         }
 
-        struct Item: Decodable {
-            var text: String?
-        }
+        struct Item: Decodable { var text: String? }
 
         struct Parameters: Decodable {
             var size: String?

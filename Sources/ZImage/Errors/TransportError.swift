@@ -57,10 +57,11 @@ public struct TransportError: Error, CustomStringConvertible {
     /// Whether the request can be sent again safely: the connection failed before any answer could have been produced.
     ///
     /// A timeout is not among them: a generation that timed out may still complete, and be billed, on the server.
-    public var isConnectionFailure: Bool {
+    package var isConnectionFailure: Bool {
         [.connectionRefused, .dnsFailure, .connectionReset].contains(kind)
     }
 
+    /// The message, with the library's own code and text in parentheses when there is one.
     public var description: String {
         detail.map { "\(message) (\($0))" } ?? message
     }

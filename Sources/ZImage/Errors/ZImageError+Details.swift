@@ -17,6 +17,7 @@ extension ZImageError {
             self.allowed = allowed
         }
 
+        /// `Invalid request: <field> <problem>; allowed: <values>.`
         public var description: String {
             "Invalid request: \(field) \(problem); allowed: \(allowed)."
         }
@@ -25,25 +26,17 @@ extension ZImageError {
     /// No API key could be found; says where it looked and what to do.
     public struct MissingCredentials: Sendable, Hashable, CustomStringConvertible {
         /// The environment variable looked at first.
-        public var environmentVariable: String
+        package var environmentVariable: String
         /// The credentials file looked at next.
-        public var filePath: String
+        package var filePath: String
         /// The profile looked for in that file.
-        public var profile: String
+        package var profile: String
         /// Why the file gave no key ("file not found", "no [default] profile", …).
-        public var fileProblem: String
+        package var fileProblem: String
         /// Line numbers of the file that could not be read as `[profile]` or `name = value`.
-        public var malformedLines: [Int]
+        package var malformedLines: [Int] = []
 
-        /// Creates the failure.
-        package init(environmentVariable: String, filePath: String, profile: String, fileProblem: String, malformedLines: [Int] = []) {
-            self.environmentVariable = environmentVariable
-            self.filePath = filePath
-            self.profile = profile
-            self.fileProblem = fileProblem
-            self.malformedLines = malformedLines
-        }
-
+        /// Where to put a key, and why the credentials file gave none.
         public var description: String {
             var text = "No DashScope API key found: set \(environmentVariable), or add `dashscope_api_key = sk-...` under "
                 + "[\(profile)] in ~/.alibabacloud/credentials (\(filePath): \(fileProblem)"
@@ -66,23 +59,14 @@ extension ZImageError {
         /// The body's `request_id`, when it had one; quote it to Alibaba Cloud support.
         public var requestID: String?
         /// The host the request went to.
-        public var host: String
+        package var host: String
         /// How many attempts were made, retries included.
-        public var attempts: Int
+        public var attempts: Int = 1
 
-        /// Creates the failure.
-        package init(status: Int, code: String?, message: String?, requestID: String?, host: String, attempts: Int = 1) {
-            self.status = status
-            self.code = code
-            self.message = message
-            self.requestID = requestID
-            self.host = host
-            self.attempts = attempts
-        }
-
-        /// Whether CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
+        /// Whether docs/CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
         package var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
 
+        /// Status, code, message, request id and attempts, with a hint for the statuses a person can act on.
         public var description: String {
             var text = "DashScope answered HTTP \(status)"
             if let code { text += " \(code)" }
@@ -134,13 +118,7 @@ extension ZImageError {
         /// The start of the body (at most 200 characters, the key removed), to see what came instead.
         public var bodyExcerpt: String
 
-        /// Creates the failure.
-        package init(status: Int, reason: String, bodyExcerpt: String) {
-            self.status = status
-            self.reason = reason
-            self.bodyExcerpt = bodyExcerpt
-        }
-
+        /// The status, what was expected, and the start of the body.
         public var description: String {
             "DashScope's HTTP \(status) answer could not be read: \(reason). The body began: \(bodyExcerpt.isEmpty ? "(empty)" : bodyExcerpt)"
         }
@@ -155,16 +133,9 @@ extension ZImageError {
         /// The HTTP status, when the image host answered.
         public var status: Int?
         /// Whether another attempt may succeed (HTTP 429 or 5xx, or a connection failure).
-        package var isRetryable: Bool
+        package var isRetryable = false
 
-        /// Creates the failure.
-        package init(location: String, reason: String, status: Int? = nil, isRetryable: Bool = false) {
-            self.location = location
-            self.reason = reason
-            self.status = status
-            self.isRetryable = isRetryable
-        }
-
+        /// The image's location without its signed query, and the reason.
         public var description: String {
             "The image at \(location) could not be saved: \(reason)."
         }

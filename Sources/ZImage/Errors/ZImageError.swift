@@ -145,6 +145,7 @@ public struct ZImageError: Error, CustomStringConvertible {
         }
     }
 
+    /// One sentence a person can act on; never the key, never a signed query.
     public var description: String {
         switch detail {
         case .invalidRequest(let failure): failure.description
@@ -159,7 +160,7 @@ public struct ZImageError: Error, CustomStringConvertible {
 
     /// The process exit code the command-line tools use for this error: 2 invalid input, 3 missing credentials,
     /// 1 for API, network and download failures.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch detail {
         case .invalidRequest: 2
         case .missingCredentials: 3

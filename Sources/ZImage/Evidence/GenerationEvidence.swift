@@ -2,6 +2,8 @@ package import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One line of `generations.jsonl`: what a generation asked, where it went, and what it produced, to prove later what
@@ -68,7 +70,7 @@ package struct GenerationEvidence: Sendable, Hashable, Codable {
         let descriptor = open(log.path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXFailure("open \(log.path)") }
         defer { close(descriptor) }
-        let written = line.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let written = line.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress, $0.count) }
         guard written == line.count else { throw POSIXFailure("append to \(log.path)") }
     }
 

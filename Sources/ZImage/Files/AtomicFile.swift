@@ -2,6 +2,8 @@ package import Foundation
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Writes a file so that its final name only ever holds the old content or the complete new content.
@@ -33,7 +35,7 @@ package enum AtomicFile {
             guard let base = buffer.baseAddress else { return }  // empty data: nothing to write
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                let written = posixWrite(descriptor, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw POSIXFailure("write \(path)")
@@ -42,14 +44,5 @@ package enum AtomicFile {
             }
         }
         guard fsync(descriptor) == 0 else { throw POSIXFailure("flush \(path)") }
-    }
-}
-
-/// A failed system call, with the operation and `strerror(errno)`.
-struct POSIXFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ operation: String) {
-        description = "\(operation): \(String(cString: strerror(errno)))"
     }
 }

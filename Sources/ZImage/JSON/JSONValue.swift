@@ -23,6 +23,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         self = value
     }
 
+    /// Decodes any JSON value through a `Decoder` (slower than ``init(parsing:)``; for `Codable` types that hold JSON).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -42,6 +43,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// Encodes the value as the JSON it is.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -56,7 +58,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Compact JSON with sorted keys: the canonical spelling of ``CanonicalJSON``.
-    public var data: Data {
+    package var data: Data {
         var output = [UInt8]()
         CanonicalJSON.render(self, into: &output)
         return Data(output)
@@ -71,13 +73,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         /// The second value there, shortened, or `(absent)`.
         public var right: String
 
-        /// Creates a difference.
-        package init(path: String, left: String, right: String) {
-            self.path = path
-            self.left = left
-            self.right = right
-        }
-
+        /// `path: left -> right`.
         public var description: String { "\(path): \(left) -> \(right)" }
     }
 

@@ -1,7 +1,7 @@
 public import Foundation
 package import HTTPTypes
 
-/// The read-only connectivity and key check of CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
+/// The read-only connectivity and key check of docs/CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
 /// there is one. Without a key it still checks DNS, TCP and TLS, and says that the key was not checked.
 ///
 /// It sends through any ``Transport``; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
@@ -27,7 +27,7 @@ public struct Probe: Sendable {
         case skipped
 
         /// Whether this outcome counts as a pass.
-        public var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
+        package var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
     }
 
     /// One region's probe, as `zimage probe --json` prints it and `validate` keeps it.
@@ -116,7 +116,7 @@ public struct Probe: Sendable {
 
     /// The models URL to probe for a user-given URL: a host (`http://127.0.0.1:8080`) gets the models path; a generation
     /// endpoint has its path replaced by it; any other path is probed as given.
-    public static func modelsURL(for base: URL) -> URL {
+    package static func modelsURL(for base: URL) -> URL {
         var components = URLComponents(url: base, resolvingAgainstBaseURL: false) ?? URLComponents()
         if components.path.isEmpty || components.path == "/" || components.path.hasSuffix(DashScopeAPI.generationPath) {
             components.path = DashScopeAPI.modelsPath

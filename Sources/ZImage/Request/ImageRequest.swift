@@ -1,14 +1,14 @@
 public import Foundation
 
-/// The normalized request of CONTRACT.md: what a user asks for, before it becomes DashScope's wire format.
+/// The normalized request of docs/CONTRACT.md: what a user asks for, before it becomes DashScope's wire format.
 ///
 /// ``validate()`` applies every local rule of the contract; ``ZImageClient`` calls it before anything is sent, so an invalid
 /// request never reaches a transport.
 public struct ImageRequest: Sendable, Hashable {
     /// The most characters (Unicode code points) a prompt may have; the API silently cuts longer text, we refuse it.
-    public static let maxPromptLength = 800
+    package static let maxPromptLength = 800
     /// The seeds the API accepts.
-    public static let seedRange = 0...2_147_483_647
+    package static let seedRange = 0...2_147_483_647
 
     /// The text to draw. Required, not blank, at most ``maxPromptLength`` characters.
     public var prompt: String

@@ -46,7 +46,7 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The wire form, `W*H`.
     public var description: String { "\(width)*\(height)" }
 
-    /// The sizes CONTRACT.md recommends.
+    /// The sizes docs/CONTRACT.md recommends.
     public static let recommended: [ImageSize] = [
         (1024, 1024), (832, 1248), (1248, 832), (864, 1152), (1152, 864), (896, 1152), (1152, 896), (720, 1280),
         (1280, 720), (576, 1344), (1344, 576), (1280, 1280), (1024, 1536), (1536, 1024), (1104, 1472), (1472, 1104),
@@ -55,6 +55,7 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
         (2016, 864),
     ].map { ImageSize(checkedWidth: $0.0, height: $0.1) }
 
+    /// Decodes a `W*H` string, refusing one the rules do not allow.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do {
@@ -64,6 +65,7 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// Encodes the wire form, `W*H`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -1,4 +1,4 @@
-/// The normalized response of CONTRACT.md: what a generation produced, independent of DashScope's wire format.
+/// The normalized response of docs/CONTRACT.md: what a generation produced, independent of DashScope's wire format.
 ///
 /// Encodes to the snake_case JSON the skill prints with `--print-response`; the optional fields are left out when absent.
 public struct ImageResult: Sendable, Hashable, Codable {

@@ -33,7 +33,7 @@ public struct Cassette: Sendable, Hashable {
     public var interactions: [Interaction]
 
     /// Creates a cassette.
-    public init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
+    package init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
                 recordedWith: String = "zimage \(ZImageVersion.current)", scenario: JSONValue? = nil, interactions: [Interaction] = []) {
         self.region = region
         self.source = source
@@ -44,7 +44,7 @@ public struct Cassette: Sendable, Hashable {
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of ``recordedAt``.
-    public static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
@@ -59,7 +59,7 @@ public struct Interaction: Sendable, Hashable {
     public var response: RecordedResponse
 
     /// Creates an interaction.
-    public init(request: RecordedRequest, response: RecordedResponse) {
+    package init(request: RecordedRequest, response: RecordedResponse) {
         self.request = request
         self.response = response
     }
@@ -77,7 +77,7 @@ public struct RecordedRequest: Sendable, Hashable {
     public var body: Data?
 
     /// Creates a request.
-    public init(method: String, url: String, headers: [String: String] = [:], body: Data? = nil) {
+    package init(method: String, url: String, headers: [String: String] = [:], body: Data? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -95,7 +95,7 @@ public struct RecordedResponse: Sendable, Hashable {
     public var body: Data
 
     /// Creates a response.
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+    package init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body

@@ -35,57 +35,77 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
-    /// What kind of failure it is.
-    public let code: Code
     /// The cassette file (or folder) concerned.
     public let path: String
-    /// The sentence a person can act on.
-    public let description: String
+    private let reason: Reason
 
-    private init(_ code: Code, path: String, _ description: String) {
-        self.code = code
+    /// The details of each code.
+    private enum Reason: Sendable, Hashable {
+        case notFound(mode: String)
+        case unreadable(String)
+        case unsupportedFormat(found: Int)
+        case missingBody(file: String)
+        case bodyHashMismatch(file: String, expected: String, actual: String)
+        case secretFound(place: String)
+        case recordingRefused(mode: String)
+    }
+
+    private init(_ path: String, _ reason: Reason) {
         self.path = path
-        self.description = description
+        self.reason = reason
+    }
+
+    /// What kind of failure it is.
+    public var code: Code {
+        switch reason {
+        case .notFound: .notFound
+        case .unreadable: .unreadable
+        case .unsupportedFormat: .unsupportedFormat
+        case .missingBody: .missingBody
+        case .bodyHashMismatch: .bodyHashMismatch
+        case .secretFound: .secretFound
+        case .recordingRefused: .recordingRefused
+        }
+    }
+
+    /// The sentence a person can act on: which file, what is wrong, what to do.
+    public var description: String {
+        switch reason {
+        case .notFound(let mode):
+            "The cassette \(path) does not exist (record mode \(mode) only replays): record it with "
+                + "`zimage generate --mode record --record-mode once --cassette \(path) …` or `zimage cassettes record`."
+        case .unreadable(let why):
+            "The cassette \(path) cannot be read: \(why)."
+        case .unsupportedFormat(let found):
+            "The cassette \(path) has format \(found), but this zimage reads format \(Cassette.currentFormat) only: re-record "
+                + "it, or use the zimage that wrote it."
+        case .missingBody(let file):
+            "The cassette \(path) names the body file \(file), which is missing: restore it from version control or re-record."
+        case .bodyHashMismatch(let file, let expected, let actual):
+            "The body file \(file) of the cassette \(path) has sha256 \(actual), but the cassette expects \(expected): it was "
+                + "changed or corrupted; restore it or re-record."
+        case .secretFound(let place):
+            "Refused to write the cassette \(path): the API key would appear in \(place) even after redaction."
+        case .recordingRefused(let mode):
+            "Refused to record \(path) with record mode \(mode): CI=true is set, and CI must never record by accident (set "
+                + "\(RecordMode.allowRecordingVariable)=1 to allow it, or use --record-mode none)."
+        }
     }
 
     /// No cassette at `path`, and record mode `mode` only replays.
-    package static func notFound(path: String, mode: String) -> CassetteError {
-        CassetteError(.notFound, path: path, "The cassette \(path) does not exist (record mode \(mode) only replays): record it "
-            + "with `zimage generate --mode record --record-mode once --cassette \(path) …` or `zimage cassettes record`.")
-    }
-
+    package static func notFound(path: String, mode: String) -> Self { Self(path, .notFound(mode: mode)) }
     /// The file at `path` is not a cassette this package can read, for `reason`.
-    package static func unreadable(path: String, reason: String) -> CassetteError {
-        CassetteError(.unreadable, path: path, "The cassette \(path) cannot be read: \(reason).")
-    }
-
+    package static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.
-    package static func unsupportedFormat(path: String, found: Int) -> CassetteError {
-        CassetteError(.unsupportedFormat, path: path, "The cassette \(path) has format \(found), but this zimage reads format "
-            + "\(Cassette.currentFormat) only: re-record it, or use the zimage that wrote it.")
-    }
-
+    package static func unsupportedFormat(path: String, found: Int) -> Self { Self(path, .unsupportedFormat(found: found)) }
     /// The body file `file` of the cassette at `path` is missing.
-    package static func missingBody(path: String, file: String) -> CassetteError {
-        CassetteError(.missingBody, path: path, "The cassette \(path) names the body file \(file), which is missing: restore it "
-            + "from version control or re-record.")
-    }
-
+    package static func missingBody(path: String, file: String) -> Self { Self(path, .missingBody(file: file)) }
     /// The body file `file` does not have the hash the cassette gives.
-    package static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> CassetteError {
-        CassetteError(.bodyHashMismatch, path: path, "The body file \(file) of the cassette \(path) has sha256 \(actual), but "
-            + "the cassette expects \(expected): it was changed or corrupted; restore it or re-record.")
+    package static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> Self {
+        Self(path, .bodyHashMismatch(file: file, expected: expected, actual: actual))
     }
-
     /// A secret would have reached `place` of the cassette at `path`.
-    package static func secretFound(path: String, place: String) -> CassetteError {
-        CassetteError(.secretFound, path: path, "Refused to write the cassette \(path): the API key would appear in \(place) even "
-            + "after redaction.")
-    }
-
+    package static func secretFound(path: String, place: String) -> Self { Self(path, .secretFound(place: place)) }
     /// Recording `path` in `mode` was refused because CI is set.
-    package static func recordingRefused(path: String, mode: String) -> CassetteError {
-        CassetteError(.recordingRefused, path: path, "Refused to record \(path) with record mode \(mode): CI=true is set, and CI "
-            + "must never record by accident (set ZIMAGE_ALLOW_RECORDING=1 to allow it, or use --record-mode none).")
-    }
+    package static func recordingRefused(path: String, mode: String) -> Self { Self(path, .recordingRefused(mode: mode)) }
 }

@@ -6,11 +6,12 @@ public struct ContractViolation: Sendable, Hashable, Codable, CustomStringConver
     public var problem: String
 
     /// Creates a violation.
-    public init(interaction: Int?, problem: String) {
+    package init(interaction: Int?, problem: String) {
         self.interaction = interaction
         self.problem = problem
     }
 
+    /// `interaction #N: problem`, or the problem alone for the cassette as a whole.
     public var description: String { interaction.map { "interaction #\($0): \(problem)" } ?? problem }
 }
 

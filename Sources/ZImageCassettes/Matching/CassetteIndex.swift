@@ -51,7 +51,7 @@ struct CassetteIndex {
 extension Cassette {
     /// The first interaction whose request matches `request` as a replay would match it (method, scheme, host, path,
     /// query without signed parameters, canonical body), whether or not it was used.
-    public func firstInteraction(matching request: RecordedRequest, rules: CassetteRules) -> Interaction? {
+    package func firstInteraction(matching request: RecordedRequest, rules: CassetteRules) -> Interaction? {
         let index = CassetteIndex([], rules: rules, ignoringHost: false, allowRepeats: false)
         let wanted = index.signature(of: request)
         return interactions.first { index.signature(of: $0.request) == wanted }

@@ -102,6 +102,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         nearest = comparisons.sorted { $0.1 < $1.1 }.prefix(limit).map(\.0)
     }
 
+    /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record.
     public var description: String {
         var lines = ["no recorded interaction in \(cassettePath) (record mode \(recordMode)) matches \(request.method) \(request.url)"]
         if exhausted {

@@ -6,16 +6,16 @@
 public struct CassetteRules: Sendable, Hashable {
     /// Request header fields whose values are credentials (lower case). `authorization` keeps its scheme
     /// (`Bearer <redacted>`); the others become ``Redactor/placeholder``.
-    public var credentialHeaders: Set<String>
+    package var credentialHeaders: Set<String>
     /// Request header fields kept as sent (lower case), besides the credential ones.
-    public var keptRequestHeaders: Set<String>
+    package var keptRequestHeaders: Set<String>
     /// Response header fields kept (lower case).
-    public var keptResponseHeaders: Set<String>
+    package var keptResponseHeaders: Set<String>
     /// Query parameters whose values are signatures or expiry times (matched in any case): redacted wherever a URL
     /// with them appears, and ignored when requests are matched.
-    public var signedQueryParameters: Set<String>
+    package var signedQueryParameters: Set<String>
     /// Regular expressions of what the provider's keys look like, so the linter can flag one that reached a file.
-    public var keyPatterns: [String]
+    package var keyPatterns: [String]
 
     /// Creates rules; names are matched in any case.
     public init(

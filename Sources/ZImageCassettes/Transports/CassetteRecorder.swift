@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 package import ZImage
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
@@ -9,7 +9,7 @@ package import ZImage
 /// (see ``CassetteFile/write(_:to:secrets:baseline:)``): a crash mid-write leaves the previous file intact.
 public actor CassetteRecorder {
     /// The cassette file.
-    public let url: URL
+    package let url: URL
     private var cassette: Cassette
     private let redactor: Redactor
     private let rewrite: OriginRewrite?
@@ -32,7 +32,7 @@ public actor CassetteRecorder {
     ///   - rules: the provider's credential headers and signed query parameters.
     ///   - rewrite: moves another origin's URLs onto the real hosts.
     ///   - contract: checks the recorded cassette at ``flush()``.
-    public init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, rewrite: OriginRewrite? = nil,
+    package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, rewrite: OriginRewrite? = nil,
                 contract: CassetteContract? = nil) {
         self.url = url
         self.cassette = cassette

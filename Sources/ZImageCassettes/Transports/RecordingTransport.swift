@@ -9,18 +9,19 @@ public import ZImage
 /// sent: the new-episodes mode.
 public final class RecordingTransport: Transport {
     /// Where live requests go.
-    public let upstream: any Transport
+    package let upstream: any Transport
     /// Where exchanges are kept.
-    public let recorder: CassetteRecorder
+    package let recorder: CassetteRecorder
     private let replayingFirst: Bool
 
     /// Records what `upstream` answers into `recorder`.
-    public init(wrapping upstream: any Transport, recorder: CassetteRecorder, replayingFirst: Bool = false) {
+    package init(wrapping upstream: any Transport, recorder: CassetteRecorder, replayingFirst: Bool = false) {
         self.upstream = upstream
         self.recorder = recorder
         self.replayingFirst = replayingFirst
     }
 
+    /// Replays what the cassette answers (new-episodes only), else forwards, records, and returns the live answer.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         if replayingFirst, let response = await recorder.replay(recorded) {

@@ -12,9 +12,9 @@ public import ZImage
 /// ``TransportError/underlying`` is the miss itself.
 public final class ReplayingTransport: Transport {
     /// The cassette answered from.
-    public let cassette: Cassette
+    package let cassette: Cassette
     /// Where it came from, for messages.
-    public let path: String
+    package let path: String
     private let recordMode: String
     private let state: Mutex<CassetteIndex>
 
@@ -24,7 +24,7 @@ public final class ReplayingTransport: Transport {
     ///   - rules: whose signed query parameters take no part in matching.
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
-    public init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, allowRepeats: Bool = false,
+    package init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, allowRepeats: Bool = false,
                 ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
         self.cassette = cassette
         self.path = path
@@ -38,6 +38,7 @@ public final class ReplayingTransport: Transport {
                   ignoringHost: ignoringHost)
     }
 
+    /// The recorded answer; throws ``TransportError`` of kind `noRecordedResponse`, the miss in `underlying`, when none matches.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         guard let index = answer(recorded) else {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
@@ -6,23 +6,23 @@ package import ZImageCassettes
 
 /// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
-public enum ScenarioRunner {
+package enum ScenarioRunner {
     /// How one cassette fared.
-    public struct Report: Sendable, Hashable, Codable {
+    package struct Report: Sendable, Hashable, Codable {
         /// The scenario's name (the file name when it has none).
-        public var scenario: String
+        package var scenario: String
         /// The cassette file.
-        public var file: String
+        package var file: String
         /// Whether every check passed.
-        public var passed: Bool
+        package var passed: Bool
         /// What failed, one sentence each.
-        public var problems: [String]
+        package var problems: [String]
         /// The request ids the replay saw.
-        public var requestIDs: [String]
+        package var requestIDs: [String]
         /// Attempts the client made.
-        public var attempts: Int?
+        package var attempts: Int?
         /// What happened, in a few words.
-        public var outcome: String
+        package var outcome: String
 
         enum CodingKeys: String, CodingKey {
             case scenario, file, passed, problems, attempts, outcome
@@ -31,7 +31,7 @@ public enum ScenarioRunner {
     }
 
     /// Replays the cassette at `url` and checks it.
-    public static func run(_ url: URL) async -> Report {
+    package static func run(_ url: URL) async -> Report {
         let name = url.deletingPathExtension().lastPathComponent
         do {
             return await run(try CassetteFile.load(url), file: url.path)

@@ -41,11 +41,13 @@ package enum ClientMode: Sendable, Hashable {
         switch self {
         case .live:
             let key = try Credentials.resolve(environment: environment).apiKey
-            return PreparedClient(transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil, baseURL: baseURL)
+            return PreparedClient(transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil,
+                                  baseURL: baseURL)
         case .cassette(let url, let mode) where replaysOnly:
-            let opened = try mode.open(url, upstream: makeLiveTransport, secrets: [], rules: .dashScope, region: region.rawValue,
-                                       environment: environment)
-            return PreparedClient(transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil, baseURL: nil)
+            let opened = try mode.open(url, upstream: makeLiveTransport, secrets: [], rules: .dashScope,
+                                       region: region.rawValue, environment: environment)
+            return PreparedClient(transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
+                                  baseURL: nil)
         case .cassette(let url, let mode):
             try RecordMode.refuseRecordingInCI(url.path, mode: mode.rawValue, environment: environment)
             let key = try Credentials.resolve(environment: environment).apiKey
@@ -74,8 +76,10 @@ package struct PreparedClient: Sendable {
     package var baseURL: URL?
 
     /// A client on this transport, key and clock.
-    package func client(region: Region, retryPolicy: RetryPolicy = .standard,
-                       logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })) -> ZImageClient {
+    package func client(
+        region: Region, retryPolicy: RetryPolicy = .standard,
+        logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) -> ZImageClient {
         ZImageClient(transport: transport, apiKey: apiKey, region: region, retryPolicy: retryPolicy, timekeeper: timekeeper,
                      logger: logger)
     }

@@ -21,6 +21,7 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     /// Any answer at all; `chunked` sends it without a Content-Length, in chunked transfer encoding.
     case raw(status: Int, contentType: String, body: Data, chunked: Bool = false)
 
+    /// The fault in a few words, as the simulator logs it.
     public var description: String {
         switch self {
         case .status(let status, let code, _, let retryAfter):

@@ -4,7 +4,7 @@ import Synchronization
 public import ZImage
 package import ZImageCassettes
 
-/// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per CONTRACT.md.
+/// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per docs/CONTRACT.md.
 ///
 /// - `POST /api/v1/services/aigc/multimodal-generation/generation` validates the request the way the real API does (the
 ///   documented codes; messages marked *inferred* where the documentation gives none), then answers the documented success
@@ -32,9 +32,9 @@ public struct DashScopeSimulation: SimulatorBackend {
     /// dotted path (`request_id`, `usage.image_count`).
     public struct Drift: Sendable, Hashable {
         /// Top-level fields to add.
-        public var added: [String]
+        package var added: [String]
         /// Dotted paths to remove.
-        public var removed: [String]
+        package var removed: [String]
 
         /// Creates a drift.
         public init(added: [String] = [], removed: [String] = []) {

@@ -3,7 +3,7 @@ import ZImage
 
 /// A generation request as the simulated API reads it, with the API's own refusals.
 ///
-/// Documented by CONTRACT.md: the model, the one user message with one text item, the size range, the seed range,
+/// Documented by docs/CONTRACT.md: the model, the one user message with one text item, the size range, the seed range,
 /// `num_images_per_prompt must be 1`, the silent cut of prompts over 800 characters, and the `1024*1536` default size.
 /// The wording of the other messages is inferred. The body is read by ``WireFormat/decodeRequest(_:)``, as the contract
 /// checks read it; only the API's rules are here.
