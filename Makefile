@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test validate bench clean
+.PHONY: all bootstrap build test example validate bench clean
 
 all: build
 
@@ -12,9 +12,14 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build --build-tests
 
-# All tests; none reaches the internet.
+# All tests, the example package's included; none reaches the internet.
 test: bootstrap
 	$(SWIFT) test
+	$(MAKE) --no-print-directory example
+
+# The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder).
+example: bootstrap
+	$(SWIFT) test --package-path Examples/PosterApp
 
 # The main job: build, then run the validation suite (its compile check is an incremental no-op after the build above).
 # Offline by default; `make validate LIVE=1` probes both regions and compares a real generation with the cassettes.
@@ -36,4 +41,4 @@ bench: bootstrap
 	cd Benchmarks && $(SWIFT) run -c release zimage-bench all --root .. --python .venv/bin/python
 
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build Examples/PosterApp/.build

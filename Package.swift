@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ZImageCassettes", targets: ["ZImageCassettes"]),
         .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
         .library(name: "ZImageContract", targets: ["ZImageContract"]),
+        .library(name: "ZImageTesting", targets: ["ZImageTesting"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],
@@ -66,6 +67,13 @@ let package = Package(
         .target(
             name: "ZImageContract",
             dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", httpTypes, httpTypesFoundation, logging],
+            swiftSettings: upcomingFeatures
+        ),
+        // What a user's own test suite imports: a Swift Testing trait and a closure API that give a test a ZImageClient on
+        // its cassette (or recording it), and a scoped simulator.
+        .target(
+            name: "ZImageTesting",
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCurl", httpTypes],
             swiftSettings: upcomingFeatures
         ),
         // What the two executables share: argument types and transport options. Not a product.
@@ -139,6 +147,12 @@ let package = Package(
             dependencies: [
                 "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
             ],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ZImageTestingTests",
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes],
+            resources: [.copy("Cassettes")],
             swiftSettings: upcomingFeatures
         ),
         // Runs the built executables as a user would, against the in-process simulator.

@@ -1,8 +1,8 @@
 /// DashScope's fixed names for z-image-turbo, each written once: the client, the simulator, the contract checks and the
 /// cassette rules all read them from here (docs/CONTRACT.md "Endpoints", "Request", "Read-only probe").
-public enum DashScopeAPI {
+package enum DashScopeAPI {
     /// The only model this package talks to.
-    public static let model = "z-image-turbo"
+    package static let model = "z-image-turbo"
     /// The path of the synchronous generation endpoint, the same in every region.
     package static let generationPath = "/api/v1/services/aigc/multimodal-generation/generation"
     /// The path of the models list that the read-only probe requests.

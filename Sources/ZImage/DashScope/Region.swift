@@ -57,7 +57,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The region's name for people: "Beijing", "Singapore".
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .beijing: "Beijing"
         case .singapore: "Singapore"

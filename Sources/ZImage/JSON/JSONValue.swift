@@ -78,7 +78,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Where two values differ, with paths like `parameters.seed` or `input.messages[0]`; at most `limit` differences.
-    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
+    package func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
         var found: [Difference] = []
         func visit(_ left: JSONValue?, _ right: JSONValue?, _ path: String) {
             guard found.count < limit, left != right else { return }

@@ -45,7 +45,7 @@ public struct Probe: Sendable {
         /// Whether a key was sent.
         public var keyChecked: Bool
         /// Milliseconds from the start: name resolved, TCP connected, TLS done, first byte, end.
-        public var timings: Timings?
+        package var timings: Timings?
 
         /// Creates a report.
         package init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
@@ -59,17 +59,17 @@ public struct Probe: Sendable {
         }
 
         /// libcurl's timings in milliseconds from the start of the request.
-        public struct Timings: Sendable, Codable, Hashable {
+        package struct Timings: Sendable, Codable, Hashable {
             /// The name was resolved.
-            public var dnsMilliseconds: Double
+            package var dnsMilliseconds: Double
             /// The TCP connection was open.
-            public var connectMilliseconds: Double
+            package var connectMilliseconds: Double
             /// The TLS handshake was done (0 without TLS).
-            public var tlsMilliseconds: Double
+            package var tlsMilliseconds: Double
             /// The first byte of the answer arrived.
-            public var firstByteMilliseconds: Double
+            package var firstByteMilliseconds: Double
             /// The exchange ended.
-            public var totalMilliseconds: Double
+            package var totalMilliseconds: Double
 
             /// Creates timings, in milliseconds.
             package init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {

@@ -102,8 +102,15 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         nearest = comparisons.sorted { $0.1 < $1.1 }.prefix(limit).map(\.0)
     }
 
-    /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record.
+    /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record with the
+    /// command line.
     public var description: String {
+        report(reRecording: "run with --record-mode new-episodes (adds what is missing) or all (records everything again), "
+            + "or `zimage cassettes record`")
+    }
+
+    /// The report with `hint` as the way to re-record (a test suite re-records differently from the command line).
+    public func report(reRecording hint: String) -> String {
         var lines = ["no recorded interaction in \(cassettePath) (record mode \(recordMode)) matches \(request.method) \(request.url)"]
         if exhausted {
             lines.append("  an identical request was recorded, but its answers were all used already (each is replayed once, "
@@ -120,8 +127,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
                 lines.append("    differs in \(part.name): \(part.detail)")
             }
         }
-        lines.append("  to re-record: run with --record-mode new-episodes (adds what is missing) or all (records everything again), "
-            + "or `zimage cassettes record`")
+        lines.append("  to re-record: \(hint)")
         return lines.joined(separator: "\n")
     }
 }

@@ -1,13 +1,13 @@
-public import Foundation
-public import HTTPTypes
-public import ZImage
+package import Foundation
+package import HTTPTypes
+package import ZImage
 
 /// Forwards each request to another transport and records the exchange in a cassette (through a ``CassetteRecorder``).
 ///
 /// The caller gets the live response as it came; the cassette gets it redacted (and moved to the real endpoints when
 /// recording against another origin). With `replayingFirst`, a request the cassette already answers is replayed and not
 /// sent: the new-episodes mode.
-public final class RecordingTransport: Transport {
+package final class RecordingTransport: Transport {
     /// Where live requests go.
     package let upstream: any Transport
     /// Where exchanges are kept.
@@ -22,7 +22,7 @@ public final class RecordingTransport: Transport {
     }
 
     /// Replays what the cassette answers (new-episodes only), else forwards, records, and returns the live answer.
-    public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
+    package func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         if replayingFirst, let response = await recorder.replay(recorded) {
             return response.http

@@ -6,8 +6,8 @@ package import ZImageSimulator
 package struct ScenarioRecipe: Sendable {
     /// What the cassette shows and must replay to.
     package var scenario: Scenario
-    /// Faults to inject before the client runs: fault, path prefix (or any path), how many times.
-    package var faults: [(fault: SimulatorFault, pathPrefix: String?, times: Int)]
+    /// Failures the simulator plays before the client runs.
+    package var faults: [SimulatedFailure]
     /// Whether a live API produces it on demand. Those that cannot are kept as they are when recording live.
     package var liveReproducible: Bool
 }
@@ -30,7 +30,7 @@ package enum ScenarioCatalog {
         generate("invalid-parameter", "400 InvalidParameter, not retried.",
                  ["prompt": .string("A lake, refused as an invalid parameter")],
                  Expectation(outcome: .apiError, httpStatus: 400, code: "InvalidParameter", attempts: 1),
-                 faults: [(.status(400, code: "InvalidParameter", message: "num_images_per_prompt must be 1"), nil, 1)],
+                 faults: [.rejected(code: "InvalidParameter", message: "num_images_per_prompt must be 1")],
                  live: false),
         generate("data-inspection-failed", "400 DataInspectionFailed: the prompt judged inappropriate, not retried.",
                  ["prompt": .string("A scene the content filter refuses \(DashScopeSimulation.inappropriateMarker)")],
@@ -43,27 +43,22 @@ package enum ScenarioCatalog {
         generate("throttled-then-success", "429 Throttling.RateQuota with Retry-After, then success on the retry.",
                  ["prompt": .string("A lake after a throttled first try")],
                  Expectation(outcome: .success, width: 1024, height: 1024, attempts: 2),
-                 faults: [(.status(429, code: "Throttling.RateQuota", message: "Requests rate limit exceeded, please try again later.",
-                                   retryAfter: "1"), DashScopeAPI.generationPath, 1)],
+                 faults: [.throttled(retryAfter: 1)],
                  live: false),
         generate("server-error-every-attempt", "500 InternalError on each of the four attempts: the client gives up.",
                  ["prompt": .string("A lake the server never draws")],
                  Expectation(outcome: .apiError, httpStatus: 500, code: "InternalError", attempts: 4),
-                 faults: [(.status(500, code: "InternalError", message: "An internal error has occurred, please try again later."),
-                           DashScopeAPI.generationPath, 4)],
+                 faults: [.serverError(times: 4)],
                  live: false),
         generate("unavailable-then-success", "503 ModelServingError, then success on the retry.",
                  ["prompt": .string("A lake after the model was briefly unavailable")],
                  Expectation(outcome: .success, width: 1024, height: 1024, attempts: 2),
-                 faults: [(.status(503, code: "ModelServingError", message: "The model is overloaded, please try again later."),
-                           DashScopeAPI.generationPath, 1)],
+                 faults: [.unavailable()],
                  live: false),
         generate("expired-image-url", "The image URL has expired: OSS answers 403 with its XML body.",
                  ["prompt": .string("A lake whose image link expired")],
                  Expectation(outcome: .downloadError, httpStatus: 403),
-                 faults: [(.raw(status: 403, contentType: "application/xml",
-                                body: DashScopeSimulation.ossErrorBody(code: "AccessDenied", message: "Request has expired.")),
-                           DashScopeSimulation.resultsRoot, 1)],
+                 faults: [.expiredImageURL],
                  live: false),
         ScenarioRecipe(
             scenario: Scenario(name: "models-probe", summary: "The read-only models probe with a valid key: 200.",
@@ -82,10 +77,10 @@ package enum ScenarioCatalog {
 
     private static func generate(
         _ name: String, _ summary: String, _ request: [String: JSONValue], _ expect: Expectation,
-        faults: [(SimulatorFault, String?, Int)] = [], validKey: Bool = true, live: Bool = true
+        faults: [SimulatedFailure] = [], validKey: Bool = true, live: Bool = true
     ) -> ScenarioRecipe {
         ScenarioRecipe(
             scenario: Scenario(name: name, summary: summary, operation: .generate, request: request, validKey: validKey, expect: expect),
-            faults: faults.map { (fault: $0.0, pathPrefix: $0.1, times: $0.2) }, liveReproducible: live)
+            faults: faults, liveReproducible: live)
     }
 }

@@ -76,7 +76,7 @@ package struct ScenarioRecorder: Sendable {
                                  rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
         case .simulator:
             let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
-            for fault in recipe.faults { server.inject(fault.fault, pathPrefix: fault.pathPrefix, times: fault.times) }
+            for failure in recipe.faults { server.inject(failure) }
             do {
                 let outcome = try await run(recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
                                             rewrite: DashScopeSimulation.originRewrite(from: server.baseURL, region: region),

@@ -97,7 +97,7 @@ public final class SimulatorServer: Sendable {
 
     /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
     /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
-    public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
+    package func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
         state.locked { state in
             for _ in 0..<max(0, times) { state.faults.append(.init(path: path, pathPrefix: pathPrefix, fault: fault)) }
         }

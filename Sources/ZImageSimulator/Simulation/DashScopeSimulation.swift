@@ -30,21 +30,26 @@ public struct DashScopeSimulation: SimulatorBackend {
 
     /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
     /// dotted path (`request_id`, `usage.image_count`).
-    public struct Drift: Sendable, Hashable {
+    package struct Drift: Sendable, Hashable {
         /// Top-level fields to add.
         package var added: [String]
         /// Dotted paths to remove.
         package var removed: [String]
 
         /// Creates a drift.
-        public init(added: [String] = [], removed: [String] = []) {
+        package init(added: [String] = [], removed: [String] = []) {
             self.added = added
             self.removed = removed
         }
     }
 
     /// Creates a simulation of `region` accepting `acceptedKeys`.
-    public init(region: Region = .beijing, acceptedKeys: Set<String>, drift: Drift = Drift()) {
+    public init(region: Region = .beijing, acceptedKeys: Set<String>) {
+        self.init(region: region, acceptedKeys: acceptedKeys, drift: Drift())
+    }
+
+    /// Creates a simulation whose success answers have drifted from the contract by `drift`.
+    package init(region: Region, acceptedKeys: Set<String>, drift: Drift) {
         self.region = region
         self.acceptedKeys = acceptedKeys
         self.drift = drift

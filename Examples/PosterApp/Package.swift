@@ -1,0 +1,23 @@
+// swift-tools-version:6.2
+// An app that uses the zimage products as any user would: by path here, by URL in a real project.
+import PackageDescription
+
+let package = Package(
+    name: "PosterApp",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "zimage", path: "../.."),
+    ],
+    targets: [
+        .target(
+            name: "PosterApp",
+            dependencies: [.product(name: "ZImage", package: "zimage"), .product(name: "ZImageCurl", package: "zimage")]
+        ),
+        .testTarget(
+            name: "PosterAppTests",
+            dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")],
+            resources: [.copy("Cassettes")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import ZImage
+import ZImageCassettes
+import ZImageContract
+import ZImageCurl
+
+/// One test's use of one cassette: where the file is, whether it replays or records, and what is reported afterwards.
+/// The trait and the closure API both run through here.
+struct CassetteSession: Sendable {
+    /// The environment variable that chooses the record mode when the test does not.
+    static let modeVariable = "ZIMAGE_RECORD_MODE"
+    /// The environment variable that sends recordings to another origin (a simulator), as for the skill.
+    static let baseURLVariable = "DASHSCOPE_BASE_URL"
+
+    var name: String
+    var mode: RecordMode?
+    var region: Region
+    var allowUnused: Bool
+    /// `Cassettes/` beside the test's source file: where recordings go and replays look first.
+    var directory: URL
+    /// `Cassettes/` among the test target's resources, for replays when the sources are not there.
+    var bundleDirectory: URL?
+    var environment: [String: String]
+    var sourceLocation: SourceLocation
+
+    init(name: String, mode: RecordMode?, region: Region, allowUnused: Bool, directory: URL, bundle: Bundle?,
+         environment: [String: String], sourceLocation: SourceLocation) {
+        (self.name, self.mode, self.region, self.allowUnused) = (name, mode, region, allowUnused)
+        self.directory = directory
+        bundleDirectory = bundle?.resourceURL?.appendingPathComponent("Cassettes")
+        self.environment = environment
+        self.sourceLocation = sourceLocation
+    }
+
+    /// The cassette file beside the source.
+    var file: URL { directory.appendingPathComponent("\(name).json") }
+
+    /// The record mode: the test's own, else `ZIMAGE_RECORD_MODE`, else `none`.
+    func resolvedMode() throws -> RecordMode {
+        if let mode { return mode }
+        guard let value = environment[Self.modeVariable], !value.isEmpty else { return .none }
+        guard let mode = RecordMode(rawValue: value) else {
+            throw CassetteTestError("\(Self.modeVariable) is \"\(value)\"; allowed: "
+                + RecordMode.allCases.map(\.rawValue).joined(separator: ", ") + " (none, the default, only replays)")
+        }
+        return mode
+    }
+
+    /// Runs `body` with a client on the cassette, then reports misses, unused interactions and contract breaks as issues at
+    /// the test's source location. Returns `nil` when the body stopped at a cassette miss (already reported).
+    func run<Result: Sendable>(_ body: (ZImageClient) async throws -> Result) async throws -> Result? {
+        let mode = try resolvedMode()
+        let existing = FileManager.default.fileExists(atPath: file.path)
+        if mode == .none || (mode == .once && existing) {
+            return try await replay(mode: mode, body)
+        }
+        return try await record(mode: mode, existing: existing, body)
+    }
+
+    // MARK: - Replay
+
+    private func replay<Result: Sendable>(mode: RecordMode, _ body: (ZImageClient) async throws -> Result) async throws -> Result? {
+        let bundled = bundleDirectory.map { $0.appendingPathComponent("\(name).json") }
+        guard let url = [file, bundled].compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            throw CassetteTestError("No cassette \(name).json in \(directory.path)\(bundleDirectory == nil ? "" : " or the test bundle"): "
+                + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
+                + "\(Self.baseURLVariable) pointing at `zimage serve --simulate` and DASHSCOPE_API_KEY=sk-test-local)")
+        }
+        let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment) {
+            throw CassetteTestError("a replay tried to reach the network")
+        }
+        let observed = MissObserver(upstream: prepared.transport)
+        let outcome = await capture { try await body(prepared.client(region: region).with(transport: observed)) }
+        reportMisses(observed.misses)
+        if case .success = outcome, !allowUnused, let replaying = prepared.transport as? ReplayingTransport {
+            let unused = replaying.unusedInteractions
+            if !unused.isEmpty {
+                let listed = unused.map { "#\($0) \(replaying.cassette.interactions[$0].request.method) "
+                    + ImageDownloader.locationWithoutQuery(replaying.cassette.interactions[$0].request.url) }
+                Issue.record(Comment(rawValue: "The test never requested \(unused.count) recorded interaction"
+                    + "\(unused.count == 1 ? "" : "s") of \(url.path): \(listed.joined(separator: "; ")). The code under test "
+                    + "changed, or the cassette holds more than it needs: re-record it (\(Self.modeVariable)=all), or allow "
+                    + "unused interactions (.cassette(\"\(name)\", allowUnused: true))."), sourceLocation: sourceLocation)
+            }
+        }
+        return try outcome.value(ignoringMissesIn: observed)
+    }
+
+    // MARK: - Record
+
+    private func record<Result: Sendable>(mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result)
+        async throws -> Result? {
+        try RecordMode.refuseRecordingInCI(file.path, mode: mode.rawValue, environment: environment)
+        // Recorded into a scratch folder first: a recording that breaks the contract never reaches the test's folder.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-recording-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let staged = scratch.appendingPathComponent(file.lastPathComponent)
+        if mode == .newEpisodes && existing {
+            try copyCassette(from: file, to: staged)
+        }
+        let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
+        let region = region
+        let prepared = try ClientMode.cassette(staged, mode).prepare(region: region, baseURL: baseURL, environment: environment) {
+            let live = try CurlTransport(environment: environment)
+            return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
+        }
+        let outcome = await capture { try await body(prepared.client(region: region)) }
+        if let recorder = prepared.recorder {
+            _ = try await recorder.flush()
+            try await keep(recorder, staged: staged, key: prepared.apiKey)
+        }
+        return try outcome.get()
+    }
+
+    /// Moves a clean recording beside the test; reports one that breaks the contract, and leaves the old file alone.
+    private func keep(_ recorder: CassetteRecorder, staged: URL, key: APIKey) async throws {
+        let violations = await recorder.violations
+        guard violations.isEmpty else {
+            Issue.record(Comment(rawValue: "The recording of \(name) breaks the DashScope contract, so it was not written to "
+                + "\(file.path): " + violations.map(\.description).joined(separator: "; ")), sourceLocation: sourceLocation)
+            return
+        }
+        guard FileManager.default.fileExists(atPath: staged.path) else { return }  // nothing was sent
+        try CassetteFile.write(try CassetteFile.load(staged), to: file, secrets: [key.value])
+    }
+
+    private func copyCassette(from source: URL, to destination: URL) throws {
+        let folder = destination.deletingLastPathComponent()
+        for body in try CassetteFile.bodyFiles(of: source) {
+            let target = folder.appendingPathComponent(body)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: source.deletingLastPathComponent().appendingPathComponent(body), to: target)
+        }
+        try FileManager.default.copyItem(at: source, to: destination)
+    }
+
+    // MARK: - Reports
+
+    private func reportMisses(_ misses: [CassetteMiss]) {
+        let hint = "run this test with \(Self.modeVariable)=new-episodes (adds what is missing) or =all (records "
+            + "everything again), with DASHSCOPE_API_KEY or \(Self.baseURLVariable)"
+        for miss in misses {
+            Issue.record(Comment(rawValue: "The cassette has no answer for a request the test made.\n"
+                + miss.report(reRecording: hint)), sourceLocation: sourceLocation)
+        }
+    }
+}
+
+/// Runs `body` and keeps its outcome, error included, so the session can report before it rethrows.
+private func capture<Result: Sendable>(_ body: () async throws -> Result) async -> Swift.Result<Result, any Error> {
+    do {
+        return .success(try await body())
+    } catch {
+        return .failure(error)
+    }
+}
+
+extension Swift.Result {
+    /// The value; `nil` for a cassette miss the observer saw (it was reported already); else the error, rethrown.
+    fileprivate func value(ignoringMissesIn observer: MissObserver) throws -> Success? {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error) where CassetteMiss(from: error) != nil && !observer.misses.isEmpty: return nil
+        case .failure(let error): throw error
+        }
+    }
+}
+
+extension ZImageClient {
+    /// The same client on another transport.
+    fileprivate func with(transport: any Transport) -> ZImageClient {
+        var copy = self
+        copy.transport = transport
+        return copy
+    }
+}
+
+/// A failure of the harness itself: a cassette that is not there, a record mode that does not exist.
+public struct CassetteTestError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
