@@ -22,6 +22,21 @@ struct CommittedCassetteTests {
         }
     }
 
+    @Test("every committed cassette, the harness's and the example's too, is written back byte for byte")
+    func rendersToItsOwnBytes() async throws {
+        let folders = [committedCassettes, repositoryRoot.appendingPathComponent("Tests/ZImageTestingTests/Cassettes"),
+                       repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes")]
+        let files = folders.flatMap { CassetteLinter.cassetteFiles(in: $0) }
+        #expect(files.count == 28)
+        try await withTemporaryDirectory { scratch in
+            for file in files {
+                let copy = scratch.appendingPathComponent(UUID().uuidString + ".json")
+                try CassetteFile.write(try CassetteFile.load(file), to: copy, baseline: .none)
+                #expect(try Data(contentsOf: copy) == Data(contentsOf: file), "\(file.path)")
+            }
+        }
+    }
+
     @Test("every committed cassette passes check")
     func lint() {
         let findings = CassetteLinter.lint(committedCassettes, rules: .dashScope, contract: ContractChecker.contractCassette)

@@ -42,6 +42,7 @@ package enum CanonicalJSON {
         case .null: output += Array("null".utf8)
         case .bool(let flag): output += Array((flag ? "true" : "false").utf8)
         case .int(let number): output += Array(String(number).utf8)
+        case .bigInteger(let digits): output += Array(digits.utf8)
         case .double(let number):
             output += Array((number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8)
         case .string(let text): renderString(text, into: &output)
@@ -65,6 +66,42 @@ package enum CanonicalJSON {
         }
     }
 
+    /// Appends `value` as a cassette file spells JSON: keys in byte order, two spaces an indent level, `"key" : value`,
+    /// empty containers as `{}` and `[]`, numbers and strings as ``render(_:into:)`` spells them (integers of any length
+    /// exactly). The same bytes `JSONEncoder` writes with `[.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]`, except
+    /// that no number is rounded on the way.
+    static func renderPretty(_ value: JSONValue, indent: Int = 0, into output: inout [UInt8]) {
+        func newline(_ level: Int) {
+            output.append(0x0A)
+            output += [UInt8](repeating: UInt8(ascii: " "), count: level * 2)
+        }
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                renderPretty(item, indent: indent + 1, into: &output)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "]"))
+        case .object(let members) where !members.isEmpty:
+            output.append(UInt8(ascii: "{"))
+            let sorted = members.map { (Array($0.key.utf8), $0.value) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+            for (index, member) in sorted.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(indent + 1)
+                renderString(String(decoding: member.0, as: UTF8.self), into: &output)
+                output += Array(" : ".utf8)
+                renderPretty(member.1, indent: indent + 1, into: &output)
+            }
+            newline(indent)
+            output.append(UInt8(ascii: "}"))
+        default:
+            render(value, into: &output)
+        }
+    }
+
     private static func renderString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
@@ -74,6 +111,8 @@ package enum CanonicalJSON {
             case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
             case ..<0x20:
                 let digits = Array("0123456789abcdef".utf8)
                 output += Array("\\u00".utf8) + [digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]]
@@ -87,191 +126,5 @@ package enum CanonicalJSON {
     package static func equal(_ left: Data, _ right: Data) -> Bool {
         guard let left = try? normalize(left), let right = try? normalize(right) else { return false }
         return left == right
-    }
-
-    private struct Parser {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var position = 0
-        var depth = 0
-
-        mutating func skipSpace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
-        }
-
-        func fail() -> InvalidJSON { InvalidJSON(offset: position) }
-
-        mutating func expect(_ literal: StaticString) throws {
-            let count = literal.utf8CodeUnitCount
-            guard position + count <= bytes.count else { throw fail() }
-            for index in 0..<count where bytes[position + index] != literal.utf8Start[index] { throw fail() }
-            position += count
-        }
-
-        mutating func value() throws -> JSONValue {
-            guard position < bytes.count else { throw fail() }
-            switch bytes[position] {
-            case UInt8(ascii: "{"): return try object()
-            case UInt8(ascii: "["): return try array()
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-            case UInt8(ascii: "n"): try expect("null"); return .null
-            default: return try number()
-            }
-        }
-
-        mutating func object() throws -> JSONValue {
-            depth += 1
-            guard depth < 512 else { throw fail() }
-            position += 1
-            var members: [String: JSONValue] = [:]
-            skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-                position += 1
-            } else {
-                while true {
-                    skipSpace()
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail() }
-                    let key = try string()
-                    skipSpace()
-                    guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail() }
-                    position += 1
-                    skipSpace()
-                    members[key] = try value()
-                    skipSpace()
-                    guard position < bytes.count else { throw fail() }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                    guard bytes[position] == UInt8(ascii: "}") else { throw fail() }
-                    position += 1
-                    break
-                }
-            }
-            depth -= 1
-            return .object(members)
-        }
-
-        mutating func array() throws -> JSONValue {
-            depth += 1
-            guard depth < 512 else { throw fail() }
-            position += 1
-            var items: [JSONValue] = []
-            skipSpace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-                position += 1
-            } else {
-                while true {
-                    skipSpace()
-                    items.append(try value())
-                    skipSpace()
-                    guard position < bytes.count else { throw fail() }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                    guard bytes[position] == UInt8(ascii: "]") else { throw fail() }
-                    position += 1
-                    break
-                }
-            }
-            depth -= 1
-            return .array(items)
-        }
-
-        /// A string with its escapes decoded; invalid UTF-8 or a raw control character is an error.
-        mutating func string() throws -> String {
-            position += 1
-            // The common case, no escapes: one slice.
-            let start = position
-            while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\"),
-                  bytes[position] >= 0x20 {
-                position += 1
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
-                defer { position += 1 }
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
-                    throw fail()
-                }
-                return text
-            }
-            var scalars = Array(bytes[start..<position])
-            while true {
-                guard position < bytes.count else { throw fail() }
-                let byte = bytes[position]
-                position += 1
-                if byte == UInt8(ascii: "\"") { break }
-                guard byte >= 0x20 else { throw fail() }
-                guard byte == UInt8(ascii: "\\") else {
-                    scalars.append(byte)
-                    continue
-                }
-                guard position < bytes.count else { throw fail() }
-                let escape = bytes[position]
-                position += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
-                case UInt8(ascii: "b"): scalars.append(0x08)
-                case UInt8(ascii: "f"): scalars.append(0x0C)
-                case UInt8(ascii: "n"): scalars.append(0x0A)
-                case UInt8(ascii: "r"): scalars.append(0x0D)
-                case UInt8(ascii: "t"): scalars.append(0x09)
-                case UInt8(ascii: "u"):
-                    var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                       bytes[position + 1] == UInt8(ascii: "u") {
-                        position += 2
-                        let low = try hex4()
-                        guard (0xDC00..<0xE000).contains(low) else { throw fail() }
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    }
-                    guard let scalar = Unicode.Scalar(code) else { throw fail() }
-                    scalars += Array(String(Character(scalar)).utf8)
-                default:
-                    throw fail()
-                }
-            }
-            guard let text = String(validating: scalars, as: UTF8.self) else { throw fail() }
-            return text
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard position + 4 <= bytes.count else { throw fail() }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[position]
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: throw fail()
-                }
-                value = value << 4 | UInt32(digit)
-                position += 1
-            }
-            return value
-        }
-
-        /// A number: an integer that fits is an `Int`; anything else a `Double` (rendered without a fraction when it has
-        /// none, so `1.0`, `1.00` and `1e0` agree).
-        mutating func number() throws -> JSONValue {
-            let start = position
-            if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
-            var integral = true
-            var digits = 0
-            while position < bytes.count {
-                let byte = bytes[position]
-                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                    digits += 1
-                } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-                            || ((byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) && !integral) {
-                    integral = false
-                } else {
-                    break
-                }
-                position += 1
-            }
-            guard digits > 0 else { throw fail() }
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-            if integral, let value = Int(text) { return .int(value) }
-            if let value = Double(text), value.isFinite { return .double(value) }
-            throw InvalidJSON(offset: start)
-        }
     }
 }

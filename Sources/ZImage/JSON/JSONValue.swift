@@ -8,6 +8,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case bool(Bool)
     /// A number without fraction or exponent that fits in an `Int`.
     case int(Int)
+    /// A number without fraction or exponent beyond `Int`'s range, kept as its digits (with a leading `-` when negative)
+    /// so that it is stored and compared exactly, never rounded through a `Double`.
+    case bigInteger(String)
     /// Any other number.
     case double(Double)
     /// A string.
@@ -50,6 +53,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
         case .int(let value): try container.encode(value)
+        case .bigInteger(let digits): try container.encode(Decimal(string: digits) ?? 0)
         case .double(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
@@ -96,6 +100,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
         visit(self, other, path)
         return found
+    }
+
+    /// Indented JSON with sorted keys, as cassette files spell it (see ``CanonicalJSON/renderPretty(_:indent:into:)``).
+    package var prettyData: Data {
+        var output = [UInt8]()
+        CanonicalJSON.renderPretty(self, into: &output)
+        return Data(output)
     }
 
     /// A short rendering for messages.

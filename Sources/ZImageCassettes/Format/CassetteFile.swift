@@ -106,16 +106,17 @@ public enum CassetteFile {
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.
     @discardableResult
-    package static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile) throws -> WriteOutcome {
-        let (document, sidecars) = encode(cassette)
-        return try write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
+    package static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile)
+        throws -> WriteOutcome {
+        let prepared = cassette.interactions.map(prepare)
+        return try write(document(cassette, prepared.map(\.stored)), sidecars: prepared.flatMap(\.sidecars), to: url,
+                         secrets: secrets, baseline: baseline)
     }
 
-    /// Writes an already prepared cassette (see ``prepare(_:)``).
-    static func write(_ document: StoredCassette, sidecars: [(String, Data)], to url: URL, secrets: [String],
+    /// Writes an already prepared cassette (see ``prepare(_:)`` and ``document(_:_:)``).
+    static func write(_ document: [String: JSONValue], sidecars: [(String, Data)], to url: URL, secrets: [String],
                       baseline: Baseline) throws -> WriteOutcome {
-        var document = document
-        var bytes = try render(document)
+        var bytes = render(document)
         for secret in secrets where secret.count >= 8 {
             let needle = Data(secret.utf8)
             if bytes.range(of: needle) != nil { throw CassetteError.secretFound(path: url.path, place: "the cassette's JSON") }
@@ -129,16 +130,11 @@ public enum CassetteFile {
         case .bytes(let bytes): bytes
         case .none: nil
         }
-        if let old, let stored = try? JSONDecoder().decode(StoredCassette.self, from: old) {
-            let recordedAt = document.recordedAt
-            let recordedWith = document.recordedWith
-            document.recordedAt = stored.recordedAt
-            document.recordedWith = stored.recordedWith
-            if try render(document) == old {
-                bytes = old
-            }
-            document.recordedAt = recordedAt
-            document.recordedWith = recordedWith
+        // The same exchanges as before: keep the old file, its recording time included.
+        if let old, case .object(let stored)? = try? CanonicalJSON.parse(old) {
+            var same = document
+            for key in ["recorded_at", "recorded_with"] { same[key] = stored[key] }
+            if render(same) == old { bytes = old }
         }
         let folder = url.deletingLastPathComponent()
         var changed = false
@@ -157,111 +153,76 @@ public enum CassetteFile {
 
     /// The body files a cassette refers to, relative to its folder.
     package static func bodyFiles(of url: URL) throws -> [String] {
-        let stored = try JSONDecoder().decode(StoredCassette.self, from: Data(contentsOf: url))
-        return stored.interactions.flatMap { [$0.request.body?.file, $0.response.body?.file] }.compactMap { $0 }
+        guard case .object(let root) = try CanonicalJSON.parse(Data(contentsOf: url)), case .array(let items)? = root["interactions"]
+        else { return [] }
+        return items.flatMap { item -> [String] in
+            guard case .object(let interaction) = item else { return [] }
+            return ["request", "response"].compactMap { side in
+                guard case .object(let part)? = interaction[side], case .object(let body)? = part["body"],
+                      case .string(let file)? = body["file"] else { return nil }
+                return file
+            }
+        }
     }
 
-    /// The canonical encoder of cassette files: sorted keys, two-space indent, slashes unescaped.
-    package static var canonicalEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    private static func render(_ document: StoredCassette) throws -> Data {
-        var bytes = try canonicalEncoder.encode(document)
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
-
-    /// The stored form, and the sidecar files (relative path, bytes) it refers to.
-    private static func encode(_ cassette: Cassette) -> (StoredCassette, [(String, Data)]) {
-        let prepared = cassette.interactions.map(prepare)
-        return (document(cassette, prepared.map(\.stored)), prepared.flatMap(\.sidecars))
+    /// A cassette file's bytes: indented canonical JSON and a trailing newline.
+    private static func render(_ document: [String: JSONValue]) -> Data {
+        JSONValue.object(document).prettyData + Data("\n".utf8)
     }
 
     /// One interaction in its stored form, with the sidecar files its bodies need: computed once per interaction by a
     /// recorder, so that rewriting a growing cassette does not parse every body again.
     struct PreparedInteraction: Sendable {
-        var stored: StoredInteraction
+        var stored: JSONValue
         var sidecars: [(String, Data)]
     }
 
+    /// The stored form of one interaction: JSON bodies as JSON values (numbers exactly as sent), text as text, other
+    /// bodies as sidecar files named by their sha256.
     static func prepare(_ interaction: Interaction) -> PreparedInteraction {
         var sidecars: [(String, Data)] = []
-        func store(_ data: Data?, headers: [String: String]) -> StoredBody? {
+        func store(_ data: Data?, headers: [String: String]) -> JSONValue? {
             guard let data, !data.isEmpty else { return nil }
             let type = (headers.first { $0.key.lowercased() == "content-type" }?.value ?? "").lowercased()
             if type.isEmpty || type.contains("json") || type.hasPrefix("text/"), let json = JSONValue(parsing: data) {
-                if case .object = json { return StoredBody(json: json) }
-                if case .array = json { return StoredBody(json: json) }
+                if case .object = json { return .object(["json": json]) }
+                if case .array = json { return .object(["json": json]) }
             }
             if !type.hasPrefix("image/"), !type.contains("octet-stream"), let text = String(data: data, encoding: .utf8),
                !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
-                return StoredBody(text: text)
+                return .object(["text": .string(text)])
             }
             let hash = SHA256.hexDigest(of: data)
             let file = "bodies/\(hash).\(type.contains("png") ? "png" : "bin")"
             sidecars.append((file, data))
-            return StoredBody(file: file, sha256: hash)
+            return .object(["file": .string(file), "sha256": .string(hash)])
+        }
+        func part(_ fields: [String: JSONValue], headers: [String: String], body: JSONValue?) -> JSONValue {
+            var fields = fields
+            if !headers.isEmpty { fields["headers"] = .object(headers.mapValues(JSONValue.string)) }
+            if let body { fields["body"] = body }
+            return .object(fields)
         }
         let request = interaction.request
         let response = interaction.response
-        let stored = StoredInteraction(
-            request: StoredRequest(method: request.method, url: request.url, headers: request.headers.isEmpty ? nil : request.headers,
-                                   body: store(request.body, headers: request.headers)),
-            response: StoredResponse(status: response.status, headers: response.headers.isEmpty ? nil : response.headers,
-                                     body: store(response.body, headers: response.headers)))
+        let stored = JSONValue.object([
+            "request": part(["method": .string(request.method), "url": .string(request.url)], headers: request.headers,
+                            body: store(request.body, headers: request.headers)),
+            "response": part(["status": .int(response.status)], headers: response.headers,
+                             body: store(response.body, headers: response.headers)),
+        ])
         return PreparedInteraction(stored: stored, sidecars: sidecars)
     }
 
-    static func document(_ cassette: Cassette, _ interactions: [StoredInteraction]) -> StoredCassette {
-        StoredCassette(
-            format: Cassette.currentFormat, region: cassette.region, source: cassette.source,
-            recordedAt: cassette.recordedAt, recordedWith: cassette.recordedWith, scenario: cassette.scenario,
-            interactions: interactions)
-    }
-
-    // MARK: - The stored form
-
-    struct StoredCassette: Codable {
-        var format: Int
-        var region: String?
-        var source: Cassette.Source
-        var recordedAt: String
-        var recordedWith: String
-        var scenario: JSONValue?
-        var interactions: [StoredInteraction]
-
-        enum CodingKeys: String, CodingKey {
-            case format, region, source, scenario, interactions
-            case recordedAt = "recorded_at"
-            case recordedWith = "recorded_with"
-        }
-    }
-
-    struct StoredInteraction: Codable {
-        var request: StoredRequest
-        var response: StoredResponse
-    }
-
-    struct StoredRequest: Codable {
-        var method: String
-        var url: String
-        var headers: [String: String]?
-        var body: StoredBody?
-    }
-
-    struct StoredResponse: Codable {
-        var status: Int
-        var headers: [String: String]?
-        var body: StoredBody?
-    }
-
-    struct StoredBody: Codable {
-        var json: JSONValue?
-        var text: String?
-        var file: String?
-        var sha256: String?
+    /// The stored form of a cassette around already prepared interactions.
+    static func document(_ cassette: Cassette, _ interactions: [JSONValue]) -> [String: JSONValue] {
+        var document: [String: JSONValue] = [
+            "format": .int(Cassette.currentFormat), "source": .string(cassette.source.rawValue),
+            "recorded_at": .string(cassette.recordedAt), "recorded_with": .string(cassette.recordedWith),
+            "interactions": .array(interactions),
+        ]
+        if let region = cassette.region { document["region"] = .string(region) }
+        if let scenario = cassette.scenario { document["scenario"] = scenario }
+        return document
     }
 }

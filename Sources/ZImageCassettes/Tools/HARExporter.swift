@@ -50,7 +50,7 @@ package enum HARExporter {
             "comment": .string(comment),
             "entries": .array(entries),
         ])])
-        return try CassetteFile.canonicalEncoder.encode(document) + Data("\n".utf8)
+        return document.prettyData + Data("\n".utf8)
     }
 
     private static func headers(_ fields: [String: String]) -> JSONValue {

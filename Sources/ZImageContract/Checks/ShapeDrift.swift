@@ -36,7 +36,7 @@ package struct ShapeDrift: Sendable, Hashable, Codable {
         switch value {
         case .null: type = "null"
         case .bool: type = "bool"
-        case .int, .double: type = "number"
+        case .int, .bigInteger, .double: type = "number"
         case .string: type = "string"
         case .array(let items):
             type = "array"
