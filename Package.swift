@@ -41,11 +41,11 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Typed, non-variadic wrappers of curl_easy_setopt/curl_easy_getinfo, which Swift cannot call directly.
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
-        // zlib, for the simulator's PNGs (compress2, crc32).
+        // zlib: PNG verification (crc32) and the simulator's PNGs (compress2).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The client core: DashScope's contract in code. Network I/O only through `Transport`.
-        .target(name: "ZImage", dependencies: [httpTypes, httpTypesFoundation, logging], swiftSettings: upcomingFeatures),
+        .target(name: "ZImage", dependencies: ["CZlib", httpTypes, httpTypesFoundation, logging], swiftSettings: upcomingFeatures),
         // The live transport on libcurl.
         .target(name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
         // Generic record/replay: cassette format, redaction, matching, recording and replaying transports, record modes.
@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "ZImageSimulator",
             dependencies: [
-                "ZImage", "ZImageCassettes", "CZlib", httpTypes,
+                "ZImage", "ZImageCassettes", httpTypes,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

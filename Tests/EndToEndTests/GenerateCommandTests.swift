@@ -18,7 +18,7 @@ struct GenerateCommandTests {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(Set(json.keys) == ["image_url", "width", "height", "prompt", "request_id"])
             #expect(json["width"] as? Int == 832 && json["height"] as? Int == 1248 && json["prompt"] as? String == "A calm lake at dawn")
-            let header = try PNGHeader(try Data(contentsOf: output))
+            let header = try PNGImage(verifying: try Data(contentsOf: output))
             #expect(header.width == 832 && header.height == 1248)
             let evidence = try String(contentsOf: workspace.evidence, encoding: .utf8)
             #expect(evidence.contains(json["request_id"] as? String ?? "missing"))

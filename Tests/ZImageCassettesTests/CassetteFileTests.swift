@@ -85,6 +85,24 @@ struct CassetteFileTests {
         #expect(try snapshot() == first)
     }
 
+    @Test("a PNG body with the right hash but a damaged chunk is refused on load, and by check")
+    func damagedPNGBody() async throws {
+        try await withTemporaryDirectory("cassettes") { folder in
+            let png = PNGEncoder.gradient(width: 512, height: 512, seed: [1, 2, 3, 4, 5, 6])
+            var damaged = [UInt8](png)
+            damaged[50] ^= 0xFF  // inside the IDAT chunk's data: its CRC no longer matches
+            let cassette = Cassette(region: "beijing", source: .simulator, interactions: [Interaction(
+                request: RecordedRequest(method: "GET", url: "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/a.png"),
+                response: RecordedResponse(status: 200, headers: ["content-type": "image/png"], body: Data(damaged)))])
+            let file = folder.appendingPathComponent("damaged.json")
+            try CassetteFile.write(cassette, to: file)
+            let error = try #require(throws: CassetteError.self) { try CassetteFile.load(file) }
+            #expect(error.code == .unreadable && error.description.contains("is not a sound PNG (chunk IDAT has CRC"))
+            let findings = CassetteLinter.lint(folder, rules: .dashScope)
+            #expect(findings.contains { $0.isError && $0.problem.contains("is not a sound PNG") })
+        }
+    }
+
     @Test("an unknown format, a missing body file, or a body whose sha256 differs is a clear error")
     func brokenCassettes() throws {
         let folder = try makeTemporaryDirectory()

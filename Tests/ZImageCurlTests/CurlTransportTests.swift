@@ -21,7 +21,7 @@ struct CurlTransportTests {
             #expect(result.prompt == "A calm lake at dawn")
             #expect(!result.requestID.isEmpty)
             let image = try await client.downloadImage(result, to: folder.appendingPathComponent("lake.png"))
-            let header = try PNGHeader(try Data(contentsOf: image.path))
+            let header = try PNGImage(verifying: try Data(contentsOf: image.path))
             #expect(header.width == 1248 && header.height == 832)
             #expect(image.sha256 == SHA256.hexDigest(of: try Data(contentsOf: image.path)))
 

@@ -126,7 +126,7 @@ struct DashScopeSimulationTests {
         let first = await get(url.query)
         let second = await get(url.query)
         #expect(first.status == 200 && first.headerFields[.contentType] == "image/png")
-        let header = try PNGHeader(first.body)
+        let header = try PNGImage(verifying: first.body)
         #expect(header.width == 832 && header.height == 1248)
         #expect(first.body == second.body)
         #expect(first.body.count < 20_000)
@@ -157,7 +157,7 @@ struct PNGEncoderTests {
     ])
     func sizes(width: Int, height: Int) throws {
         let png = PNGEncoder.gradient(width: width, height: height, seed: [1, 2, 3, 4, 5, 6])
-        let header = try PNGHeader(png)
+        let header = try PNGImage(verifying: png)
         #expect(header.width == width && header.height == height)
         #expect(png.count < 64 * 1024)
         #expect(png.suffix(12) == Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]))  // IEND and its CRC

@@ -23,7 +23,7 @@ struct DownloadTests {
     func success() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let png = pngHeader(width: 1024, height: 768) + Data(repeating: 7, count: 100)
+        let png = png(width: 1024, height: 768)
         let transport = ScriptedTransport([.respond(status: 200, headers: ["Content-Type": "image/png"], body: png)])
         let destination = folder.appendingPathComponent("images/out.png")
         let image = try await client(transport).downloadImage(result, to: destination)
@@ -42,8 +42,12 @@ struct DownloadTests {
 
     @Test("a body that is not a PNG, or a PNG of another size, is refused and nothing is written", arguments: [
         (Data("<Error>nope</Error>".utf8), "not a PNG"),
-        (Data(PNGHeader.signature) + Data([0, 0, 0, 13]), "cut short"),
-        (pngHeader(width: 512, height: 512), "512*512, but the API said 1024*768"),
+        (Data(PNGImage.signature) + Data([0, 0, 0, 13]), "cut short"),
+        (png(width: 512, height: 512), "512*512, but the API said 1024*768"),
+        (png(width: 1024, height: 768).prefix(png(width: 1024, height: 768).count / 2), "cut short"),
+        (flipping(png(width: 1024, height: 768), at: 50), "chunk IDAT has CRC"),
+        (png(width: 1024, height: 768).dropLast(12), "no IEND chunk"),
+        (png(width: 1024, height: 768) + Data(repeating: 7, count: 100), "100 bytes follow the IEND chunk"),
     ])
     func badBytes(body: Data, reason: String) async throws {
         let folder = try makeTemporaryDirectory()
@@ -83,7 +87,7 @@ struct DownloadTests {
     func retried() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let png = pngHeader(width: 1024, height: 768)
+        let png = png(width: 1024, height: 768)
         let transport = ScriptedTransport([.respond(status: 503, body: Data()), .respond(status: 200, body: png)])
         _ = try await client(transport).downloadImage(result, to: folder.appendingPathComponent("x.png"))
         #expect(transport.requestCount == 2)
@@ -108,7 +112,7 @@ struct DownloadTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let destination = folder.appendingPathComponent("out.png")
         try Data("the earlier image".utf8).write(to: destination)
-        let png = pngHeader(width: 1024, height: 768)
+        let png = png(width: 1024, height: 768)
         _ = try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(result, to: destination)
         #expect(try Data(contentsOf: destination) == png)
     }
@@ -121,7 +125,7 @@ struct DownloadTests {
         let destination = folder.appendingPathComponent("out.png")
         try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: true)
         try Data("keep".utf8).write(to: destination.appendingPathComponent("inside"))
-        let png = pngHeader(width: 1024, height: 768)
+        let png = png(width: 1024, height: 768)
         let error = try await #require(throws: ZImageError.self) {
             try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(result, to: destination)
         }
@@ -151,7 +155,7 @@ struct FilesTests {
 
     @Test("a PNG header gives width and height")
     func pngHeaderSize() throws {
-        let header = try PNGHeader(pngHeader(width: 1120, height: 1440))
+        let header = try PNGImage(verifying: png(width: 1120, height: 1440))
         #expect(header.width == 1120 && header.height == 1440)
     }
 
@@ -170,7 +174,7 @@ struct FilesTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let locations = OutputLocations(base: folder)
         let request = ImageRequest(prompt: "A lake", seed: 42)
-        let png = pngHeader(width: 1024, height: 1024)
+        let png = png(width: 1024, height: 1024)
         let transport = ScriptedTransport([
             .json(200, successBody(request, requestID: "r-1")), .respond(status: 200, body: png),
             .json(200, successBody(request, requestID: "r-2")), .respond(status: 200, body: png),

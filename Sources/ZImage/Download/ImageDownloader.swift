@@ -60,9 +60,9 @@ package struct ImageDownloader: Sendable {
             throw failure(Self.describeFailedStatus(status, body: data), status: status,
                           retryable: RetryPolicy.retryableStatuses.contains(status))
         }
-        let header: PNGHeader
+        let header: PNGImage
         do {
-            header = try PNGHeader(data)
+            header = try PNGImage(verifying: data)
         } catch {
             throw failure("\(error)")
         }
@@ -84,7 +84,7 @@ package struct ImageDownloader: Sendable {
                 location: Self.locationWithoutQuery(result.imageURL),
                 reason: "writing \(destination.path) failed: \(error)"))
         }
-        let header = try? PNGHeader(data)
+        let header = try? PNGImage(verifying: data)
         return DownloadedImage(
             path: destination, sha256: SHA256.hexDigest(of: data), byteCount: data.count,
             width: header?.width ?? result.width, height: header?.height ?? result.height)

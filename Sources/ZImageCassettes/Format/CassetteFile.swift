@@ -59,6 +59,13 @@ public enum CassetteFile {
             guard actual == expected else {
                 throw CassetteError.bodyHashMismatch(path: path, file: file, expected: expected, actual: actual)
             }
+            if file.hasSuffix(".png") {
+                do {
+                    _ = try PNGImage(verifying: bytes)
+                } catch {
+                    throw unreadable("the body file \(file) is not a sound PNG (\(error))")
+                }
+            }
             return bytes
         }
 

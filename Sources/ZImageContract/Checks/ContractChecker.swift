@@ -53,7 +53,7 @@ public enum ContractChecker {
                     if result.requestID.isEmpty { problems.append("the answer has no request_id") }
                     if let image = downloadOf(result.imageURL, in: cassette), image.response.status == 200 {
                         do {
-                            let header = try PNGHeader(image.response.body)
+                            let header = try PNGImage(verifying: image.response.body)
                             if header.width != result.width || header.height != result.height {
                                 problems.append("the image is \(header.width)*\(header.height), but usage says \(result.width)*\(result.height)")
                             }

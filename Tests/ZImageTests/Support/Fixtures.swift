@@ -5,15 +5,16 @@ import ZImageTestSupport
 /// A key that looks like none a real account has; assertions search output for it.
 let testKey = TestKeys.core
 
-/// The smallest valid PNG header for a `width`×`height` image (signature and IHDR): enough for the size check.
-func pngHeader(width: Int, height: Int) -> Data {
-    var data = Data(PNGHeader.signature)
-    data += [0, 0, 0, 13] + Array("IHDR".utf8)
-    for value in [width, height] {
-        data += (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - $0 * 8)) }
-    }
-    data += [8, 6, 0, 0, 0, 0, 0, 0, 0]  // bit depth, colour type, compression, filter, interlace, CRC
-    return data
+/// A real `width`×`height` PNG (a gradient, a few kilobytes), as the image host would send it.
+func png(width: Int, height: Int) -> Data {
+    PNGEncoder.gradient(width: width, height: height, seed: [1, 2, 3, 4, 5, 6])
+}
+
+/// `data` with one byte changed at `offset`.
+func flipping(_ data: Data, at offset: Int) -> Data {
+    var bytes = [UInt8](data)
+    bytes[offset] ^= 0xFF
+    return Data(bytes)
 }
 
 /// A success body of the documented shape for `request`.
