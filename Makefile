@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test example validate bench clean
+.PHONY: all bootstrap build test example validate bench fuzz clean
 
 all: build
 
@@ -40,5 +40,9 @@ bench: bootstrap
 	@Benchmarks/.venv/bin/python -c "import vcr, requests" 2>/dev/null || Benchmarks/.venv/bin/pip install -q vcrpy requests
 	cd Benchmarks && $(SWIFT) run -c release zimage-bench all --root .. --python .venv/bin/python
 
+# Fuzzing with libFuzzer (minutes; not part of test or CI): every target for SECONDS each (default 60). See FUZZING.md.
+fuzz: bootstrap
+	@SECONDS_PER_TARGET=$(or $(SECONDS),60) bash scripts/fuzz.sh
+
 clean:
-	rm -rf .build Benchmarks/.build Examples/PosterApp/.build
+	rm -rf .build .build-fuzz Benchmarks/.build Examples/PosterApp/.build

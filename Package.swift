@@ -99,6 +99,13 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
 
+        // The fuzz targets (FUZZING.md): `make fuzz` builds them with libFuzzer; a plain build replays files through them.
+        .executableTarget(
+            name: "zimage-fuzz",
+            dependencies: ["ZImage", "ZImageCassettes"],
+            path: "Fuzz",
+            swiftSettings: upcomingFeatures
+        ),
         // Tests. A test-only executable (never shipped) and the support every suite shares.
         .executableTarget(
             name: "cassette-stress-writer",

@@ -57,6 +57,17 @@ extension JSONTestSuiteTests {
         #expect(CanonicalJSON.equal(Data(#"{"a":1.0,"b":[2e0]}"#.utf8), Data(#"{"b":[2],"a":1}"#.utf8)))
     }
 
+    // Found by `make fuzz` (json): these parsed to `.double`, and their canonical spelling back to `.int`.
+    @Test("a whole number written with a fraction or an exponent is one value, and reads back the same",
+          arguments: ["0E0", "1.0", "28E8", "2e2", "-0.0", "10E-1", "9007199254740993.0"])
+    func wholeNumbersAreOneValue(_ text: String) throws {
+        let value = try CanonicalJSON.parse(Data(text.utf8))
+        #expect(try CanonicalJSON.parse(value.data) == value, "\(text) -> \(String(decoding: value.data, as: UTF8.self))")
+        if let number = Double(text), abs(number) < 9_007_199_254_740_992 {
+            #expect(value == .int(Int(number)))
+        }
+    }
+
     @Test("numbers RFC 8259 forbids are refused, each at its byte", arguments: [
         ("01", 0), ("-01", 1), (".5", 0), ("2.", 2), ("0.e1", 2), ("-", 1), ("1e", 2), ("1e+", 3), ("+1", 0), ("0x1", 1),
     ])

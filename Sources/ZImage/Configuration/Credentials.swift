@@ -85,13 +85,13 @@ public struct Credentials: Sendable, Hashable {
 ///
 /// A line that is none of these is skipped and its number kept in ``malformedLines``, so one bad line elsewhere in the file
 /// does not hide a good key, and a missing key can still be explained.
-struct INIFile {
+package struct INIFile {
     /// Options by profile name, then by lower-cased option name.
-    private(set) var sections: [String: [String: String]] = [:]
+    package private(set) var sections: [String: [String: String]] = [:]
     /// 1-based numbers of the lines that could not be read.
-    private(set) var malformedLines: [Int] = []
+    package private(set) var malformedLines: [Int] = []
 
-    init(parsing text: String) {
+    package init(parsing text: String) {
         var current: String?
         for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -170,7 +170,8 @@ extension CanonicalJSON {
 
         /// A number, read by RFC 8259's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`. An integer that
         /// fits is an `Int`; a longer one keeps its digits exactly (``JSONValue/bigInteger(_:)``); anything with a fraction
-        /// or an exponent is a `Double`, and one beyond its range (`1e400`) is refused rather than turned into infinity.
+        /// or an exponent is a `Double`, unless its value is a whole number below 2⁵³ (then it is that `Int`), and one
+        /// beyond the `Double` range (`1e400`) is refused rather than turned into infinity.
         mutating func number() throws -> JSONValue {
             let start = position
             func digits() -> Int {
@@ -202,8 +203,11 @@ extension CanonicalJSON {
                 if let value = Int(text) { return .int(value) }
                 return .bigInteger(text)
             }
-            if let value = Double(text), value.isFinite { return .double(value) }
-            throw InvalidJSON(offset: start)
+            guard let value = Double(text), value.isFinite else { throw InvalidJSON(offset: start) }
+            // `1.0`, `1e0` and `10E-1` are the number 1: one value, so that equal numbers compare equal and canonical
+            // bytes read back the same value (the JSON fuzzer found `0E0` otherwise parsed to two different values).
+            if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return .int(Int(value)) }
+            return .double(value)
         }
     }
 }

@@ -28,6 +28,14 @@ public enum CassetteFile {
         } catch {
             throw CassetteError.unreadable(path: path, reason: "\(error.localizedDescription)")
         }
+        return try load(data, from: url)
+    }
+
+    /// Reads a cassette from its bytes; `url` is where it was read from (body files are looked up beside it).
+    ///
+    /// - Throws: ``CassetteError``: unknown format, missing body, body hash mismatch, unreadable bytes.
+    package static func load(_ data: Data, from url: URL) throws -> Cassette {
+        let path = url.path
         func unreadable(_ reason: String) -> CassetteError { .unreadable(path: path, reason: reason) }
         guard case .object(let root)? = try? CanonicalJSON.parse(data), case .int(let format)? = root["format"] else {
             throw unreadable("it is not a JSON object with a \"format\" number")

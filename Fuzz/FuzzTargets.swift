@@ -1,0 +1,95 @@
+import Foundation
+import ZImage
+import ZImageCassettes
+
+/// What each fuzz target feeds its bytes to. Every input must end in a value or a thrown error: a crash, a trap, an
+/// overflow or a hang is a finding (FUZZING.md).
+enum FuzzTarget: String, CaseIterable {
+    case json, cassette, success, error, png, credentials, request
+
+    /// Runs the target on one input.
+    func run(_ data: Data) {
+        switch self {
+        case .json:
+            // The parser, and the round trip of what it accepts: canonical bytes must parse to the same value.
+            if let value = try? CanonicalJSON.parse(data) {
+                let again = try? CanonicalJSON.parse(value.data)
+                precondition(again == value, "canonical JSON did not read back the same")
+                _ = value.prettyData
+            }
+        case .cassette:
+            _ = try? CassetteFile.load(data, from: URL(fileURLWithPath: "/nonexistent/fuzz.json"))
+        case .success:
+            _ = try? WireFormat.decodeSuccess(data, for: ImageRequest(prompt: "fuzz"))
+        case .error:
+            _ = WireFormat.decodeError(data)
+        case .png:
+            if let image = try? PNGImage(verifying: data) {
+                precondition(image.width >= 1 && image.height >= 1, "a verified PNG has no pixels")
+            }
+        case .credentials:
+            _ = INIFile(parsing: String(decoding: data, as: UTF8.self))
+        case .request:
+            _ = try? RequestFields(json: data, source: "fuzz").request()
+        }
+    }
+
+    /// The target named by `ZIMAGE_FUZZ_TARGET`.
+    static var fromEnvironment: FuzzTarget {
+        let name = ProcessInfo.processInfo.environment["ZIMAGE_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            FileHandle.standardError.write(Data("zimage-fuzz: set ZIMAGE_FUZZ_TARGET to one of \(allCases.map(\.rawValue))\n".utf8))
+            exit(2)
+        }
+        return target
+    }
+}
+
+#if FUZZING
+/// libFuzzer's driver: SwiftPM renames an executable's entry point, so libFuzzer's own `main` is not linked in, and the
+/// driver is called from ours.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+/// libFuzzer's callback, for when the linker keeps libFuzzer's own `main` rather than ours.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+    return 0
+}
+
+/// Built with `-sanitize=fuzzer,address -D FUZZING` (`make fuzz`): libFuzzer runs the target named by ZIMAGE_FUZZ_TARGET.
+@main
+enum Fuzz {
+    static let target = FuzzTarget.fromEnvironment
+
+    static func main() {
+        _ = target
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { bytes, count in
+            Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+            return 0
+        })
+    }
+}
+#else
+/// Without libFuzzer: `zimage-fuzz TARGET FILE…` runs the target over files (a corpus, or a crash to reproduce).
+@main
+enum ReplayCorpus {
+    static func main() {
+        let arguments = CommandLine.arguments.dropFirst()
+        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+            print("usage: zimage-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE…")
+            exit(2)
+        }
+        for file in arguments.dropFirst() {
+            target.run(FileManager.default.contents(atPath: file) ?? Data())
+        }
+        print("\(arguments.count - 1) inputs through \(name): no crash")
+    }
+}
+#endif
