@@ -14,7 +14,8 @@ struct Generate: AsyncParsableCommand {
         discussion: """
             The request comes from flags, from --request JSON or --file PATH (the skill's fields: prompt, size, seed, \
             prompt_extend, base_url), or both: flags override the JSON's fields. Nothing is sent until the request is \
-            valid: a prompt of 1 to 800 characters, a size W*H with each side 512 to 2048, a seed 0 to 2147483647.
+            valid: a prompt of 1 to 800 characters, a size W*H of 512*512 to 2048*2048 pixels in all (600*500 and \
+            4096*1024 too), a seed 0 to 2147483647.
 
             Examples:
               zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
@@ -48,7 +49,8 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "What to draw: 1 to 800 characters.")
     var prompt: String?
 
-    @Option(help: ArgumentHelp("Image size W*H (or WxH), each side 512 to 2048 pixels [default: 1024*1024].", valueName: "W*H"))
+    @Option(help: ArgumentHelp("Image size W*H (or WxH), W·H from 512*512 to 2048*2048 pixels [default: 1024*1024].",
+                               valueName: "W*H"))
     var size: String?
 
     @Option(help: "Random seed, 0 to 2147483647 [default: none].")

@@ -63,7 +63,8 @@ struct DashScopeSimulationTests {
         Refusal(body: "not json", status: 400, code: "InvalidParameter", message: "not valid JSON"),
         Refusal(body: body(model: "wanx-v1"), status: 404, code: "ModelNotFound", message: "wanx-v1"),
         Refusal(body: body(prompt: "  "), status: 400, code: "InvalidParameter", message: "must not be empty"),
-        Refusal(body: body(parameters: #""size":"4096*1024""#), status: 400, code: "InvalidParameter", message: "4096*1024"),
+        Refusal(body: body(parameters: #""size":"4096*1025""#), status: 400, code: "InvalidParameter", message: "4096*1025"),
+        Refusal(body: body(parameters: #""size":"2048*127""#), status: 400, code: "InvalidParameter", message: "between 512*512 and 2048*2048"),
         Refusal(body: body(parameters: #""size":"1024""#), status: 400, code: "InvalidParameter", message: "not supported"),
         Refusal(body: body(parameters: #""seed":-1"#), status: 400, code: "InvalidParameter", message: "seed"),
         Refusal(body: body(parameters: #""seed":2147483648"#), status: 400, code: "InvalidParameter", message: "seed"),
@@ -82,6 +83,20 @@ struct DashScopeSimulationTests {
         #expect(json["code"] as? String == refusal.code)
         #expect((json["message"] as? String)?.contains(refusal.message) == true, "\(json)")
         #expect(json["request_id"] as? String != nil)
+    }
+
+
+    @Test("what the live API was seen to accept is accepted: the total-pixel rule, and n = 1, watermark, negative_prompt",
+          arguments: [
+              #""size":"600*500""#, #""size":"4096*1024""#, #""size":"1024*256""#,
+              #""size":"1024*1024","n":1,"watermark":false,"negative_prompt":"blurry","result_format":"message""#,
+          ])
+    func tolerated(_ parameters: String) async throws {
+        let (status, json) = await post(Self.body(parameters: parameters))
+        #expect(status == 200, "\(json)")
+        let usage = try #require(json["usage"] as? [String: Any])
+        let size = parameters.split(separator: "\"")[2].split(separator: "*").compactMap { Int($0) }
+        #expect(usage["width"] as? Int == size[0] && usage["height"] as? Int == size[1])
     }
 
     @Test("an unknown key gets 401 InvalidApiKey")

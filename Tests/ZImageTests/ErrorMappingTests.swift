@@ -19,6 +19,10 @@ struct ErrorMappingTests {
     static let table: [Row] = {
         let rows: [(Int, [String], Bool)] = [
             (400, ["InvalidParameter", "DataInspectionFailed", "data_inspection_failed", "IPInfringementSuspect", "Arrearage"], false),
+            // By HTTP status, never by the code's prefix: seen from a sibling model, and not retried.
+            (400, ["InternalError.Algo.InvalidParameter"], false),
+            // A 200 whose body is an error (seen by an independent client): the API error it names, not retried.
+            (200, ["InternalError.Algo", "Throttling.RateQuota", "InvalidParameter"], false),
             (401, ["InvalidApiKey", "invalid_api_key", "NOT AUTHORIZED"], false),
             (403, ["AccessDenied", "AccessDenied.Unpurchased", "Model.AccessDenied", "Workspace.AccessDenied",
                    "AllocationQuota.FreeTierOnly"], false),

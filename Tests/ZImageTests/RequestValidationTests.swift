@@ -20,14 +20,15 @@ struct RequestValidationTests {
         .init(prompt: "", field: "prompt", mentions: ["is empty", "1 to 800 characters"]),
         .init(prompt: " \n\t ", field: "prompt", mentions: ["only white space", "1 to 800"]),
         .init(prompt: String(repeating: "a", count: 801), field: "prompt", mentions: ["801 characters", "1 to 800"]),
-        .init(size: "abc", field: "size", mentions: ["\"abc\"", "512 to 2048"]),
+        .init(size: "abc", field: "size", mentions: ["\"abc\"", "262,144 (512*512) to 4,194,304 (2048*2048)"]),
         .init(size: "1024", field: "size", mentions: ["\"1024\"", "W*H"]),
-        .init(size: "0*0", field: "size", mentions: ["width 0", "512 to 2048"]),
-        .init(size: "511*512", field: "size", mentions: ["width 511", "512 to 2048"]),
-        .init(size: "2049*2048", field: "size", mentions: ["width 2049", "512 to 2048"]),
-        .init(size: "4096*1024", field: "size", mentions: ["width 4096", "512 to 2048"]),
-        .init(size: "1024*4096", field: "size", mentions: ["height 4096", "512 to 2048"]),
-        .init(size: "-5*100", field: "size", mentions: ["\"-5*100\"", "512 to 2048"]),
+        .init(size: "0*0", field: "size", mentions: ["width 0", "262,144 (512*512)"]),
+        .init(size: "511*512", field: "size", mentions: ["511*512, 261632 pixels", "262,144 (512*512)"]),
+        .init(size: "2049*2048", field: "size", mentions: ["2049*2048, 4196352 pixels", "4,194,304 (2048*2048)"]),
+        .init(size: "2048*127", field: "size", mentions: ["2048*127, 260096 pixels"]),
+        .init(size: "4096*1025", field: "size", mentions: ["4096*1025, 4198400 pixels"]),
+        .init(size: "9999999999*9999999999", field: "size", mentions: ["far too many pixels"]),
+        .init(size: "-5*100", field: "size", mentions: ["\"-5*100\"", "W*H"]),
         .init(size: "1024*", field: "size", mentions: ["\"1024*\""]),
         .init(seed: -1, field: "seed", mentions: ["is -1", "0 to 2147483647"]),
         .init(seed: 2_147_483_648, field: "seed", mentions: ["is 2147483648", "0 to 2147483647"]),
@@ -74,9 +75,13 @@ struct RequestValidationTests {
         var expectedSize: String
     }
 
-    @Test("the good edges are accepted", arguments: [
+    @Test("the good edges are accepted: the rule is on total pixels, not on a side", arguments: [
         GoodInput(size: "512*512", expectedSize: "512*512"),
         GoodInput(size: "2048*2048", expectedSize: "2048*2048"),
+        GoodInput(size: "600*500", expectedSize: "600*500"),
+        GoodInput(size: "1024*256", expectedSize: "1024*256"),
+        GoodInput(size: "4096*1024", expectedSize: "4096*1024"),
+        GoodInput(size: "1*262144", expectedSize: "1*262144"),
         GoodInput(size: "1024x768", expectedSize: "1024*768"),
         GoodInput(size: " 1024X768 ", expectedSize: "1024*768"),
         GoodInput(seed: 0, expectedSize: "1024*1024"),

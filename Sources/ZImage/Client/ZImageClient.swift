@@ -77,8 +77,11 @@ public struct ZImageClient: Sendable {
             ])
             let (response, data) = try await send(head, body: body)
             logger.debug("generation answered", metadata: ["status": "\(response.status.code)", "bytes": "\(data.count)"])
-            guard response.status.kind == .successful else {
-                let error = WireFormat.decodeError(data)
+            // An error status, or (seen by an independent client) a 200 whose body is an error: the API error it names,
+            // retried or not by its HTTP status alone.
+            let embedded = response.status.kind == .successful ? WireFormat.embeddedError(data) : nil
+            guard response.status.kind == .successful, embedded == nil else {
+                let error = embedded ?? WireFormat.decodeError(data)
                 return .failure(
                     .api(.init(status: response.status.code, code: error.code, message: error.message,
                                requestID: error.requestID, host: host, attempts: attempt)),

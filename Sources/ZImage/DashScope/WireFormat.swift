@@ -145,6 +145,15 @@ package enum WireFormat {
         (try? JSONDecoder().decode(ErrorBody.self, from: data)) ?? ErrorBody(requestID: nil, code: nil, message: nil)
     }
 
+    /// The error a 2xx body carries instead of a result (`code`, and no `output`), or `nil` for any other body.
+    package static func embeddedError(_ data: Data) -> ErrorBody? {
+        guard case .object(let body)? = try? CanonicalJSON.parse(data), body["output"] == nil,
+              case .string(let code)? = body["code"], !code.isEmpty
+        else { return nil }
+        func text(_ key: String) -> String? { if case .string(let value)? = body[key] { value } else { nil } }
+        return ErrorBody(requestID: text("request_id"), code: code, message: text("message"))
+    }
+
     /// An encoder that writes JSON with sorted keys and unescaped slashes: the same value always gives the same bytes.
     package static var canonicalEncoder: JSONEncoder {
         let encoder = JSONEncoder()

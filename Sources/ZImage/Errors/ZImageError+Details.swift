@@ -68,7 +68,7 @@ extension ZImageError {
 
         /// Status, code, message, request id and attempts, with a hint for the statuses a person can act on.
         public var description: String {
-            var text = "DashScope answered HTTP \(status)"
+            var text = "DashScope answered HTTP \(status)\((200..<300).contains(status) ? " with an error" : "")"
             if let code { text += " \(code)" }
             if let message, !message.isEmpty { text += ": \(message.hasSuffix(".") ? String(message.dropLast()) : message)" }
             if let requestID { text += " (request id \(requestID))" }

@@ -1,25 +1,31 @@
 import Foundation
 
-/// An image size in pixels, written `W*H` on the wire; both sides within 512...2048.
+/// An image size in pixels, written `W*H` on the wire: the total W·H from 512·512 to 2048·2048 pixels, as the API
+/// reference says ("总像素在[512*512, 2048*2048]之间"); no rule for one side alone, so `600*500` and `4096*1024` are allowed.
 ///
 /// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.
 public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
-    /// The pixels each side may have.
-    package static let sideRange = 512...2048
+    /// The total pixels a size may have: 512·512 = 262,144 to 2048·2048 = 4,194,304.
+    package static let pixelRange = 262_144...4_194_304
     /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
     public static let `default` = ImageSize(checkedWidth: 1024, height: 1024)
-    /// What the size field accepts, for error messages.
-    package static let allowedDescription = "\"W*H\" (or WxH) with each side from 512 to 2048 pixels, e.g. 1024*1024"
+    /// What the size field accepts, for error messages and help.
+    package static let allowedDescription = "\"W*H\" (or WxH) with W·H from 262,144 (512*512) to 4,194,304 (2048*2048) "
+        + "pixels, e.g. 1024*1024, 1024*1536 or 600*500"
 
     /// Width in pixels.
     public let width: Int
     /// Height in pixels.
     public let height: Int
 
-    /// Creates a size, refusing a side outside ``sideRange``.
+    /// Creates a size, refusing a side below 1 or a total outside ``pixelRange``.
     public init(width: Int, height: Int) throws {
-        for (name, value) in [("width", width), ("height", height)] where !Self.sideRange.contains(value) {
+        for (name, value) in [("width", width), ("height", height)] where value < 1 {
             throw Self.invalid("has \(name) \(value) (\(width)*\(height))")
+        }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, Self.pixelRange.contains(pixels) else {
+            throw Self.invalid("is \(width)*\(height), \(overflow ? "far too many" : String(pixels)) pixels")
         }
         self.width = width
         self.height = height

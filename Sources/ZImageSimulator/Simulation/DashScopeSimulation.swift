@@ -163,7 +163,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         let parts = request.path.split(separator: "/")
         guard parts.count == 4, parts[3].hasSuffix(".png") else { return ossError(404, "NoSuchKey", "The specified key does not exist.") }
         let dimensions = parts[2].split(separator: "x").compactMap { Int($0) }
-        guard dimensions.count == 2, ImageSize.sideRange.contains(dimensions[0]), ImageSize.sideRange.contains(dimensions[1]) else {
+        guard dimensions.count == 2, (try? ImageSize(width: dimensions[0], height: dimensions[1])) != nil else {
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
         }
         if let expires = request.queryValue("Expires").flatMap(Int.init), expires < Int(Date().timeIntervalSince1970) {

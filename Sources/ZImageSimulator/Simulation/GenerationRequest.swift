@@ -3,7 +3,7 @@ import ZImage
 
 /// A generation request as the simulated API reads it, with the API's own refusals.
 ///
-/// Documented by docs/CONTRACT.md: the model, the one user message with one text item, the size range, the seed range,
+/// Documented by docs/CONTRACT.md: the model, the one user message with one text item, the total pixel range, the seed range,
 /// `num_images_per_prompt must be 1`, the silent cut of prompts over 800 characters, and the `1024*1536` default size.
 /// The wording of the other messages is inferred. The body is read by ``WireFormat/decodeRequest(_:)``, as the contract
 /// checks read it; only the API's rules are here.
@@ -52,10 +52,9 @@ struct Generation {
         if let n = sent.n, n != 1 { throw Refusal(message: "num_images_per_prompt must be 1") }
         let sizeText = sent.size ?? "1024*1536"
         let sides = sizeText.split(separator: "*", omittingEmptySubsequences: false).map { Int($0) }
-        guard sides.count == 2, let width = sides[0], let height = sides[1],
-              ImageSize.sideRange.contains(width), ImageSize.sideRange.contains(height)
+        guard sides.count == 2, let width = sides[0], let height = sides[1], (try? ImageSize(width: width, height: height)) != nil
         else {
-            throw Refusal(message: "The size \(sizeText) is not supported: use W*H with each side from 512 to 2048.")
+            throw Refusal(message: "The size \(sizeText) is not supported: the total pixels must be between 512*512 and 2048*2048.")
         }
         if let seed = sent.seed, !ImageRequest.seedRange.contains(seed) {
             throw Refusal(message: "seed must be an integer from 0 to 2147483647.")
