@@ -60,7 +60,9 @@ struct Serve: AsyncParsableCommand {
         var replayed: CassetteBackend?
         if let cassettes {
             do {
-                let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes), rules: .dashScope)
+                let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes), rules: .dashScope) { line in
+                    printError("zimage serve: \(line)")
+                }
                 replayed = loaded
                 backend = loaded
             } catch {

@@ -72,7 +72,7 @@ struct ValidateCommandTests {
         #expect(checks.allSatisfy { $0["status"] != nil && $0["duration_ms"] != nil && $0["request_ids"] != nil })
         for region in ["beijing", "singapore"] {
             let contract = try sandbox.json("contract-\(region).json")
-            #expect((contract["scenarios"] as? [[String: Any]])?.count == 12 && contract["passed"] as? Bool == true)
+            #expect((contract["scenarios"] as? [[String: Any]])?.count == 13 && contract["passed"] as? Bool == true)
             #expect(try sandbox.json("probe-\(region).json")["outcome"] as? String == "skipped")
         }
         #expect(result.stdout.contains("PASS  contract-beijing") && result.stdout.contains("SKIP  probe-singapore"))

@@ -7,22 +7,34 @@ package import ZImageCassettes
 /// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
 /// are rewritten to point at the server, so downloads work; an answer once used is repeated for the same request, so a
 /// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
-/// report as its message.
+/// report as its message, each nearest interaction named by its cassette file. Every request is logged in one line:
+/// method, path, hit or miss, and the cassette file.
 package struct CassetteBackend: SimulatorBackend {
     private let replay: ReplayingTransport
+    /// The cassette file (relative to the folder) and position of each merged interaction.
+    private let origins: [(file: String, index: Int)]
+    private let log: @Sendable (String) -> Void
     private static let resultHost = try? NSRegularExpression(pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
 
     /// The number of interactions served from.
     package var interactionCount: Int { replay.cassette.interactions.count }
 
-    /// Loads every cassette under `folder`, to be matched under `rules`.
+    /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    package init(folder: URL, rules: CassetteRules) throws {
-        let files = CassetteLinter.cassetteFiles(in: folder)
+    package init(folder: URL, rules: CassetteRules, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         var merged = Cassette(region: nil, source: .simulator)
-        for file in files { merged.interactions += try CassetteFile.load(file).interactions }
+        var origins: [(file: String, index: Int)] = []
+        let prefix = folder.standardizedFileURL.path + "/"
+        for file in CassetteLinter.cassetteFiles(in: folder) {
+            let interactions = try CassetteFile.load(file).interactions
+            let name = file.standardizedFileURL.path.replacingOccurrences(of: prefix, with: "")
+            origins += interactions.indices.map { (name, $0) }
+            merged.interactions += interactions
+        }
         replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, allowRepeats: true, ignoringHost: true)
+        self.origins = origins
+        self.log = log
     }
 
     package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
@@ -32,10 +44,18 @@ package struct CassetteBackend: SimulatorBackend {
         let recorded = RecordedRequest(method: request.method.rawValue, url: target, headers: headers,
                                        body: request.body.isEmpty ? nil : request.body)
         guard let index = replay.answer(recorded) else {
-            let body = DashScopeSimulation.errorBody(code: "NoRecordedResponse", message: replay.miss(recorded).description,
-                                                     requestID: "replay-miss")
+            var miss = replay.miss(recorded)
+            let nearest = miss.nearest.first.map { " (nearest: \(origins[$0.index].file) #\(origins[$0.index].index))" } ?? ""
+            for position in miss.nearest.indices {  // each nearest one by its own file and position there
+                let origin = origins[miss.nearest[position].index]
+                miss.nearest[position].index = origin.index
+                miss.nearest[position].summary = "\(origin.file): \(miss.nearest[position].summary)"
+            }
+            log("\(request.method.rawValue) \(request.path) miss\(nearest)")
+            let body = DashScopeSimulation.errorBody(code: "NoRecordedResponse", message: miss.description, requestID: "replay-miss")
             return .json(404, body)
         }
+        log("\(request.method.rawValue) \(request.path) hit \(origins[index].file) #\(origins[index].index)")
         let answer = replay.cassette.interactions[index].response
         var fields = HTTPFields()
         for (name, value) in answer.headers {

@@ -8,6 +8,8 @@ struct ConnectionHandler: Sendable {
     let backend: any SimulatorBackend
     let state: ServerState
     let serverBaseURL: URL
+    /// The largest request body read; a larger one, declared or sent, gets 413 and the connection is closed.
+    let maxRequestBytes: Int
 
     func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         do {
@@ -19,8 +21,16 @@ struct ConnectionHandler: Sendable {
                     case .head(let requestHead):
                         head = requestHead
                         body.clear()
+                        if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBytes {
+                            try await refuseTooLarge(requestHead, bytes: declared, outbound: outbound)
+                            return
+                        }
                     case .body(var chunk):
                         body.writeBuffer(&chunk)
+                        if body.readableBytes > maxRequestBytes, let requestHead = head {
+                            try await refuseTooLarge(requestHead, bytes: body.readableBytes, outbound: outbound)
+                            return
+                        }
                     case .end:
                         guard let requestHead = head else { continue }
                         head = nil
@@ -33,6 +43,26 @@ struct ConnectionHandler: Sendable {
         } catch {
             // The peer went away, or a fault closed the connection: nothing more to do for it.
         }
+    }
+
+    /// Answers 413 at once, without reading the body, and lets the connection close.
+    private func refuseTooLarge(_ head: HTTPRequestHead, bytes: Int, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>)
+        async throws {
+        state.locked {
+            $0.log.append(SimulatorLogEntry(method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
+                                            hadAuthorization: head.headers.contains(name: "authorization"),
+                                            userAgent: head.headers.first(name: "user-agent")))
+        }
+        let body = DashScopeSimulation.errorBody(
+            code: "RequestTooLarge", message: "The request body of \(bytes) bytes is over the \(maxRequestBytes)-byte limit.",
+            requestID: state.requestIDs.nextRequestID(seed: Data(head.uri.utf8)))
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(body.count))
+        headers.add(name: "Connection", value: "close")
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .payloadTooLarge, headers: headers)))
+        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
+        try await outbound.write(.end(nil))
     }
 
     /// Answers one request; returns whether the connection stays open.

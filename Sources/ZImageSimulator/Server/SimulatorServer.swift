@@ -36,7 +36,9 @@ public final class SimulatorServer: Sendable {
     /// - Parameters:
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
-    package static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend) async throws -> SimulatorServer {
+    ///   - maxRequestBytes: the largest request body read; a larger one, declared or sent, is answered 413 at once.
+    package static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
+                              maxRequestBytes: Int = 1 << 20) async throws -> SimulatorServer {
         let state = ServerState()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -55,7 +57,8 @@ public final class SimulatorServer: Sendable {
             try? await channel.channel.close()
             throw SimulatorError("\(host):\(boundPort) does not make a URL")
         }
-        let connectionHandler = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL)
+        let connectionHandler = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL,
+                                                  maxRequestBytes: maxRequestBytes)
         let task = Task {
             await withDiscardingTaskGroup { group in
                 do {
