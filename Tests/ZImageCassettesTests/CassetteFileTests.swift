@@ -85,6 +85,25 @@ struct CassetteFileTests {
         #expect(try snapshot() == first)
     }
 
+    @Test("a cassette whose lock another process holds is a clear error after the wait, and nothing is overwritten")
+    func heldLock() async throws {
+        try await withTemporaryDirectory("cassettes") { folder in
+            let file = folder.appendingPathComponent("held.json")
+            let descriptor = open(folder.appendingPathComponent(".held.json.lock").path, O_RDWR | O_CREAT, 0o644)
+            #expect(flock(descriptor, LOCK_EX) == 0)
+            let recorder = CassetteRecorder(url: file, cassette: Cassette(region: "beijing", source: .simulator), secrets: [],
+                                            rules: .dashScope, lockTimeout: .milliseconds(200))
+            let error = try await #require(throws: CassetteError.self) {
+                try await recorder.record(generationInteraction(DocumentedExamples.requestBody))
+            }
+            #expect(error.code == .lockTimeout && error.description.contains("another process held its lock"))
+            #expect(!FileManager.default.fileExists(atPath: file.path))
+            close(descriptor)  // the other process is done
+            try await recorder.record(generationInteraction(DocumentedExamples.requestBody))
+            #expect(try CassetteFile.load(file).interactions.count == 2)
+        }
+    }
+
     @Test("a PNG body with the right hash but a damaged chunk is refused on load, and by check")
     func damagedPNGBody() async throws {
         try await withTemporaryDirectory("cassettes") { folder in

@@ -25,6 +25,8 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let secretFound = Code("secret_found")
         /// Recording was refused (in CI without ZIMAGE_ALLOW_RECORDING=1).
         public static let recordingRefused = Code("recording_refused")
+        /// Another process held the cassette's lock for longer than a write waits.
+        public static let lockTimeout = Code("lock_timeout")
 
         /// The code's name in snake case.
         public var description: String { name }
@@ -48,6 +50,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case bodyHashMismatch(file: String, expected: String, actual: String)
         case secretFound(place: String)
         case recordingRefused(mode: String)
+        case lockTimeout(lock: String, waited: Duration)
     }
 
     private init(_ path: String, _ reason: Reason) {
@@ -65,6 +68,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case .bodyHashMismatch: .bodyHashMismatch
         case .secretFound: .secretFound
         case .recordingRefused: .recordingRefused
+        case .lockTimeout: .lockTimeout
         }
     }
 
@@ -89,6 +93,9 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case .recordingRefused(let mode):
             "Refused to record \(path) with record mode \(mode): CI=true is set, and CI must never record by accident (set "
                 + "\(RecordMode.allowRecordingVariable)=1 to allow it, or use --record-mode none)."
+        case .lockTimeout(let lock, let waited):
+            "Could not write the cassette \(path): another process held its lock (\(lock)) for more than \(waited); nothing "
+                + "was overwritten. Let the other recording finish, or end it, and record again."
         }
     }
 
@@ -106,6 +113,10 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
     /// A secret would have reached `place` of the cassette at `path`.
     package static func secretFound(path: String, place: String) -> Self { Self(path, .secretFound(place: place)) }
+    /// The lock of the cassette at `path` was held elsewhere for longer than `waited`.
+    package static func lockTimeout(path: String, lock: String, waited: Duration) -> Self {
+        Self(path, .lockTimeout(lock: lock, waited: waited))
+    }
     /// Recording `path` in `mode` was refused because CI is set.
     package static func recordingRefused(path: String, mode: String) -> Self { Self(path, .recordingRefused(mode: mode)) }
 }

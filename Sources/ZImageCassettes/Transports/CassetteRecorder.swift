@@ -20,6 +20,11 @@ public actor CassetteRecorder {
     private var prepared: [CassetteFile.PreparedInteraction]
     private var persisted = 0
     private var writing: Task<CassetteFile.WriteOutcome, any Error>?
+    /// The file as other processes share it, and what this recorder last wrote to it.
+    private let shared: SharedCassetteFile
+    private var lastWrite: SharedCassetteFile.LastWrite?
+    /// What the file held when recording began and the recording does not start from: the first write leaves it out.
+    private var replaced: [JSONValue]
     /// Contract violations in what was recorded, by interaction position; checked over the whole cassette by
     /// ``flush()`` with the contract given (an image download comes after its generation, so its size is checkable only
     /// then). Always empty without a contract.
@@ -32,16 +37,32 @@ public actor CassetteRecorder {
     ///   - rules: the provider's credential headers and signed query parameters.
     ///   - rewrite: moves another origin's URLs onto the real hosts.
     ///   - contract: checks the recorded cassette at ``flush()``.
+    ///   - lockTimeout: how long a write waits for another process's write to the same cassette.
+    ///   - baseline: the file's bytes when recording began, read once with `cassette` when it came from the file (so
+    ///     that no other process's write falls between the two); read here when not given.
     package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, rewrite: OriginRewrite? = nil,
-                contract: CassetteContract? = nil) {
+                 contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30), baseline: Data?? = nil) {
         self.url = url
         self.cassette = cassette
         self.redactor = Redactor(secrets: secrets, rules: rules)
         self.rewrite = rewrite
         self.contract = contract
-        self.baseline = try? Data(contentsOf: url)
+        if let baseline {
+            self.baseline = baseline
+        } else {
+            self.baseline = try? Data(contentsOf: url)
+        }
         self.index = CassetteIndex(cassette.interactions, rules: rules, ignoringHost: false, allowRepeats: false)
         self.prepared = cassette.interactions.map(CassetteFile.prepare)
+        self.persisted = cassette.interactions.count
+        var replaced = (try? CanonicalJSON.parse(self.baseline ?? Data())).flatMap { root -> [JSONValue]? in
+            if case .object(let members) = root, case .array(let items)? = members["interactions"] { items } else { nil }
+        } ?? []
+        for kept in prepared.map(\.stored) {
+            if let position = replaced.firstIndex(of: kept) { replaced.remove(at: position) }
+        }
+        self.replaced = replaced
+        self.shared = SharedCassetteFile(url: url, lockTimeout: lockTimeout)
     }
 
     /// The cassette as recorded so far.
@@ -91,25 +112,28 @@ public actor CassetteRecorder {
         }
     }
 
-    /// Starts writing the current state. Only the final write compares with the baseline (to keep an unchanged file
-    /// byte for byte); intermediate ones just make what was recorded durable.
+    /// Starts writing what is not on disk yet, merged under the lock with what other processes wrote (see
+    /// ``SharedCassetteFile``). Only the final write compares with the baseline (to keep an unchanged file byte for
+    /// byte); intermediate ones just make what was recorded durable.
     private func startWrite(final: Bool = false) -> Task<CassetteFile.WriteOutcome, any Error> {
-        let document = CassetteFile.document(cassette, prepared.map(\.stored))
-        let sidecars = prepared.flatMap(\.sidecars)
         let count = cassette.interactions.count
-        let url = url
-        let secrets = redactor.secrets
+        let added = prepared[persisted..<count].map(\.stored)
+        let sidecars = prepared[persisted..<count].flatMap(\.sidecars)
+        let (metadata, shared, last, secrets, replaced) = (cassette, shared, lastWrite, redactor.secrets, replaced)
         let baseline: CassetteFile.Baseline = final ? self.baseline.map { .bytes($0) } ?? .none : .none
         let task = Task<CassetteFile.WriteOutcome, any Error> {
             defer { writing = nil }
-            // Encoding and disk I/O block: they run on a Dispatch thread, never on Swift's cooperative pool.
-            let outcome = try await withCheckedThrowingContinuation { continuation in
+            // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
+            let (outcome, written) = try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global(qos: .utility).async {
                     continuation.resume(with: Result {
-                        try CassetteFile.write(document, sidecars: sidecars, to: url, secrets: secrets, baseline: baseline)
+                        try shared.write(metadata, replacing: replaced, added: added, sidecars: sidecars, secrets: secrets,
+                                         baseline: baseline, last: last)
                     })
                 }
             }
+            lastWrite = written
+            self.replaced = []
             persisted = max(persisted, count)
             return outcome
         }

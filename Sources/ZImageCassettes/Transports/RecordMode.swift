@@ -57,15 +57,17 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
         }
         try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: environment)
         var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator)
-        if exists {
-            let existing = try CassetteFile.load(url)
+        // One read serves as the cassette to start from and as the baseline: another process may write in between.
+        let baseline = try? Data(contentsOf: url)
+        if let baseline {
+            let existing = try CassetteFile.load(baseline, from: url)
             start.scenario = existing.scenario
             if self == .newEpisodes {
                 start = existing
             }
         }
         let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, rewrite: rewrite,
-                                        contract: contract)
+                                        contract: contract, baseline: .some(baseline))
         return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: self == .newEpisodes), recorder)
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import ZImage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A cassette file that several processes may record into at once (parallel test runners, CI jobs sharing a checkout,
+/// two terminals): each write takes an advisory `flock` on a lock file beside the cassette, reads what other processes
+/// wrote meanwhile, merges, and writes atomically, so nothing another process recorded is lost.
+///
+/// The lock file, `.<name>.lock`, is never removed: removing it would let a waiting process and a newcomer lock two
+/// different files. The file is read again only when another process changed it since this one's last write, so writes
+/// within one process cost what they did.
+struct SharedCassetteFile: Sendable {
+    /// The cassette file.
+    let url: URL
+    /// How long a write waits for the lock before it gives up with an error.
+    let lockTimeout: Duration
+
+    /// What identifies a version of the file: a write by anyone else changes it.
+    struct Stamp: Sendable, Equatable {
+        var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
+    }
+
+    /// What this process last wrote: the file's stamp then, and its interactions.
+    struct LastWrite: Sendable {
+        var stamp: Stamp
+        var interactions: [JSONValue]
+    }
+
+    /// The lock file beside the cassette.
+    var lockURL: URL { url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock") }
+
+    /// Writes `metadata` with the interactions on disk, less `replaced`, followed by `added`, under the lock.
+    ///
+    /// `replaced` are the interactions of the file as it was when the recording began that the recording does not keep
+    /// (all of them when it records afresh, none when it adds new episodes): each is left out once, by the first write.
+    ///
+    /// - Returns: what the write did, and what this process now knows the file to hold.
+    /// - Throws: ``CassetteError``: the lock could not be had in time, the file on disk is not a cassette, a secret
+    ///   would be written.
+    func write(_ metadata: Cassette, replacing replaced: [JSONValue], added: [JSONValue], sidecars: [(String, Data)],
+               secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?) throws
+        -> (CassetteFile.WriteOutcome, LastWrite?) {
+        try withLock {
+            var interactions: [JSONValue]
+            if let last, Self.stamp(of: url) == last.stamp {
+                interactions = last.interactions
+            } else {
+                interactions = try onDisk()
+            }
+            for old in replaced {
+                if let position = interactions.firstIndex(of: old) { interactions.remove(at: position) }
+            }
+            interactions += added
+            let outcome = try CassetteFile.write(CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
+                                                 secrets: secrets, baseline: baseline)
+            return (outcome, Self.stamp(of: url).map { LastWrite(stamp: $0, interactions: interactions) })
+        }
+    }
+
+    /// The stored interactions of the file now; none when there is no file.
+    private func onDisk() throws -> [JSONValue] {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
+        guard case .object(let root)? = try? CanonicalJSON.parse(data), case .array(let interactions)? = root["interactions"] else {
+            throw CassetteError.unreadable(path: url.path, reason: "another process left something that is not a cassette")
+        }
+        return interactions
+    }
+
+    /// Runs `body` holding the lock, waiting for it at most ``lockTimeout``.
+    private func withLock<Result>(_ body: () throws -> Result) throws -> Result {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let descriptor = open(lockURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CassetteError.unreadable(path: url.path, reason: "the lock file \(lockURL.path) cannot be opened (\(POSIXFailure("open").description))")
+        }
+        defer { close(descriptor) }  // closing releases the lock
+        let deadline = ContinuousClock.now + lockTimeout
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
+                throw CassetteError.lockTimeout(path: url.path, lock: lockURL.path, waited: lockTimeout)
+            }
+            usleep(10_000)
+        }
+        return try body()
+    }
+
+    /// The stamp of the file at `url`, or `nil` when there is none.
+    static func stamp(of url: URL) -> Stamp? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let time = info.st_mtimespec
+        #else
+        let time = info.st_mtim
+        #endif
+        return Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                     seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec))
+    }
+}
