@@ -165,7 +165,7 @@ let package = Package(
         // Runs the built executables as a user would, against the in-process simulator.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ZImage", "ZImageSimulator", "ZImageTestSupport", "zimage", "validate"],
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageTestSupport", "zimage", "validate"],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -33,12 +33,18 @@ struct ContractCheck {
 
         let files = CassetteLinter.cassetteFiles(in: cassettes)
         var scenarios: [ScenarioRunner.Report] = []
-        for file in files { scenarios.append(await ScenarioRunner.run(file)) }
-
         var cases = documented.map { Check.CaseResult(name: "documented \($0.name)", passed: $0.passed, detail: $0.detail) }
-        cases += scenarios.map { report in
-            Check.CaseResult(name: report.scenario, passed: report.passed,
-                             detail: report.passed ? report.outcome : report.problems.joined(separator: "; "))
+        for file in files {
+            let clock = ContinuousClock.now
+            let report = await ScenarioRunner.run(file)
+            scenarios.append(report)
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            let interaction = report.problems.lazy.compactMap(Self.interactionNumber).first
+            cases.append(Check.CaseResult(
+                name: report.scenario, passed: report.passed,
+                detail: report.passed ? report.outcome : report.problems.joined(separator: "; "),
+                file: file.path, line: interaction.flatMap { Self.line(ofInteraction: $0, in: text) } ?? 1,
+                durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)), warning: Self.age(of: text)))
         }
         if files.isEmpty {
             cases.append(Check.CaseResult(name: "cassettes", passed: false, detail: "no cassettes in \(cassettes.path)"))
@@ -53,6 +59,29 @@ struct ContractCheck {
                           cases: cases)
         return (check, Evidence(region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
                                 documentedPayloads: documented, scenarios: scenarios))
+    }
+
+    /// The interaction a problem names (`interaction #2: …`), if any.
+    static func interactionNumber(_ problem: String) -> Int? {
+        guard let range = problem.range(of: "interaction #") else { return nil }
+        return Int(problem[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// The line where interaction `number` starts in a cassette written canonically (each interaction opens with a line
+    /// of four spaces and `{`).
+    static func line(ofInteraction number: Int, in text: String) -> Int? {
+        let starts = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { $0.element == "    {" }.map { $0.offset + 1 }
+        return number < starts.count ? starts[number] : nil
+    }
+
+    /// A warning when the cassette was recorded more than 180 days ago.
+    static func age(of text: String, now: Date = Date()) -> String? {
+        guard let range = text.range(of: #""recorded_at" : ""#),
+              let date = ISO8601DateFormatter().date(from: String(text[range.upperBound...].prefix { $0 != "\"" }))
+        else { return nil }
+        let days = Int(now.timeIntervalSince(date) / 86_400)
+        return days > 180 ? "recorded \(days) days ago: re-record it to catch API drift (zimage cassettes record)" : nil
     }
 
     private func documentedRequest() -> Check.CaseResult {

@@ -24,7 +24,13 @@ struct Validate: AsyncParsableCommand {
 
             Writes to <output>/alicloud-ai-image-zimage-turbo/: summary.json, probe-<region>.json,
             contract-<region>.json, build.log, drift-<region>.json (--live), and validate.txt only when every required
-            check passed (a stale one is removed first). Exit 0 only when every required check passed.
+            check passed (a stale one is removed first). Exit 0 only when every required check passed. The last line of
+            stdout is `validate: N passed, N failed, N skipped`, counting test cases as --junit does.
+
+            --junit FILE writes JUnit XML (one testsuite per check kind and region, one testcase per check or cassette
+            scenario). With GITHUB_ACTIONS=true, failures and old cassettes are also annotations (::error, ::warning)
+            pointing at the cassette and the offending interaction's line, and a summary is appended to
+            $GITHUB_STEP_SUMMARY.
 
             Examples:
               validate --offline                    # what make validate runs
@@ -56,6 +62,9 @@ struct Validate: AsyncParsableCommand {
 
     @Option(help: "The cassettes folder [default: <package-dir>/cassettes].")
     var cassettes: String?
+
+    @Option(help: ArgumentHelp("Also write the checks as JUnit XML here (for CI test reports).", valueName: "file"))
+    var junit: String?
 
     @Option(help: "Longest time for one live request, in seconds.")
     var timeout: Int = 300
@@ -104,7 +113,7 @@ struct Validate: AsyncParsableCommand {
                 try run.writeEvidence("drift-\(region).json", drift.evidence)
             }
         }
-        let passed = try run.finish()
+        let passed = try run.finish(junit: junit.map { URL(fileURLWithPath: $0) }, environment: environment)
         throw passed ? ExitCode.success : ExitCode.failure
     }
 

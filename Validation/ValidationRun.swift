@@ -20,6 +20,24 @@ struct Check: Codable {
         var name: String
         var passed: Bool
         var detail: String
+        /// The cassette the case replayed, when it did.
+        var file: String?
+        /// The line of that file a failure points at (the offending interaction, else 1).
+        var line: Int?
+        var durationMilliseconds: Int?
+        /// Something worth attention that does not fail the case (an old recording).
+        var warning: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, passed, detail, file, line, warning
+            case durationMilliseconds = "duration_ms"
+        }
+    }
+
+    /// The kind of check (`compile`, `probe`, `contract`, `drift`) and its region, from its name.
+    var kindAndRegion: (kind: String, region: String?) {
+        guard let dash = name.firstIndex(of: "-") else { return (name, nil) }
+        return (String(name[..<dash]), String(name[name.index(after: dash)...]))
     }
 
     enum CodingKeys: String, CodingKey {
@@ -36,6 +54,7 @@ struct ValidationRun {
     let regions: [Region]
     let hosts: [Region: URL]
     private let startedAt = Date()
+    private let clock = ContinuousClock.now
     private var checks: [Check] = []
 
     init(locations: OutputLocations, mode: String, regions: [Region], hosts: [Region: URL]) {
@@ -78,8 +97,17 @@ struct ValidationRun {
         try AtomicFile.write(try encoder.encode(value) + Data("\n".utf8), to: evidence(name))
     }
 
-    /// Writes summary.json and, when every required check passed, validate.txt. Returns whether it passed.
-    func finish() throws -> Bool {
+    /// `validate: N passed, N failed, N skipped`, counting test cases as the JUnit report does.
+    var closingLine: String {
+        let cases = checks.flatMap { JUnitReport.suite($0).cases }
+        let failed = cases.filter { $0.failure != nil }.count
+        let skipped = cases.filter { $0.skipped != nil }.count
+        return "validate: \(cases.count - failed - skipped) passed, \(failed) failed, \(skipped) skipped"
+    }
+
+    /// Writes summary.json, the JUnit report when asked, GitHub's annotations and step summary under Actions, and, when
+    /// every required check passed, validate.txt. Returns whether it passed.
+    func finish(junit: URL?, environment: [String: String]) throws -> Bool {
         let passed = checks.allSatisfy { !$0.required || $0.status == .passed }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
@@ -96,9 +124,29 @@ struct ValidationRun {
                 + checks.map { "\($0.status.rawValue): \($0.name): \($0.detail)" }
             try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: verdictFile)
         }
+        if let junit {
+            try AtomicFile.write(JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
+        }
+        if environment["GITHUB_ACTIONS"] == "true" {
+            for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) { print(line) }
+            if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                try Self.append(GitHubReport.summary(checks, passed: passed, closingLine: closingLine,
+                                                     evidence: locations.evidenceDirectory), to: URL(fileURLWithPath: path))
+            }
+        }
         print(passed ? "validate: passed; wrote \(verdictFile.path)"
               : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
+        print(closingLine)
         return passed
+    }
+
+    /// Appends `text` to the file at `url`, creating it.
+    private static func append(_ text: String, to url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) { try Data().write(to: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
     }
 
     private static func gitCommit() -> String? {

@@ -22,8 +22,8 @@ struct ValidateCommandTests {
             try FileManager.default.copyItem(at: repositoryCassettes, to: cassettes)
         }
 
-        func validate(_ arguments: [String], key: String? = nil) async throws -> RunResult {
-            var environment = ["HOME": folder.path]
+        func validate(_ arguments: [String], key: String? = nil, extra: [String: String] = [:]) async throws -> RunResult {
+            var environment = ["HOME": folder.path].merging(extra) { $1 }
             if let key { environment["DASHSCOPE_API_KEY"] = key }
             return try await run("validate", ["--skip-compile", "--cassettes", cassettes.path,
                                               "--output-dir", folder.appendingPathComponent("output").path] + arguments,
