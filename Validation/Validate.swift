@@ -3,6 +3,7 @@ import Foundation
 import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
+import ZImageContract
 import ZImageCurl
 
 /// `validate`: one step to know that the client builds, that both regions are reachable with their key, and that the
@@ -23,7 +24,8 @@ struct Validate: AsyncParsableCommand {
                                  the cassettes' (fields added, missing, or of another type; status; content type)
 
             Writes to <output>/alicloud-ai-image-zimage-turbo/: summary.json, probe-<region>.json,
-            contract-<region>.json, build.log, drift-<region>.json (--live), and validate.txt only when every required
+            contract-<region>.json, report.html (every scenario with its image, failures first), build.log,
+            drift-<region>.json (--live), and validate.txt only when every required
             check passed (a stale one is removed first). Exit 0 only when every required check passed. The last line of
             stdout is `validate: N passed, N failed, N skipped`, counting test cases as --junit does.
 
@@ -100,19 +102,24 @@ struct Validate: AsyncParsableCommand {
             run.record(probe.check)
             try run.writeEvidence("probe-\(region).json", probe.report)
         }
+        var sections: [CassetteReportPage.Section] = []
         for region in regions {
             let contract = await ContractCheck(region: region, cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
             run.record(contract.check)
             try run.writeEvidence("contract-\(region).json", contract.evidence)
+            sections.append(.init(region: region.rawValue, entries: CassetteReportPage.entries(contract.evidence.scenarios)))
         }
         if live {
-            for region in regions {
+            for (position, region) in regions.enumerated() {
                 let drift = await DriftCheck(region: region, host: hosts[region], key: key, transport: transport,
                                              cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
                 run.record(drift.check)
                 try run.writeEvidence("drift-\(region).json", drift.evidence)
+                sections[position].drift = "Live drift check: \(drift.evidence.message)"
             }
         }
+        let page = CassetteReportPage.render(title: "z-image-turbo validation (\(mode))", generatedAt: Date(), sections: sections)
+        try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
         let passed = try run.finish(junit: junit.map { URL(fileURLWithPath: $0) }, environment: environment)
         throw passed ? ExitCode.success : ExitCode.failure
     }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system libraries the package links against, when pkg-config cannot find them:
-# libcurl (libcurl4-openssl-dev) and zlib (zlib1g-dev). Idempotent and silent when nothing is missing.
+# Installs the system libraries the package links against, when pkg-config cannot find them: libcurl
+# (libcurl4-openssl-dev) and zlib (zlib1g-dev); with ZIMAGE_BROWSER_TESTS=1 also Debian's Chromium, for the test that
+# loads report.html in a real browser (without it, that test is skipped and says why). Idempotent and silent when
+# nothing is missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +11,9 @@ if ! command -v pkg-config >/dev/null 2>&1; then
 else
   pkg-config --exists libcurl || missing+=(libcurl4-openssl-dev)
   pkg-config --exists zlib || missing+=(zlib1g-dev)
+fi
+if [ "${ZIMAGE_BROWSER_TESTS:-}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
+  missing+=(chromium)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -27,3 +32,6 @@ export DEBIAN_FRONTEND=noninteractive
 "${run[@]}" apt-get update -qq >/dev/null
 "${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 pkg-config --exists libcurl zlib || { echo "bootstrap: libcurl or zlib still not found by pkg-config after installing" >&2; exit 1; }
+if [ "${ZIMAGE_BROWSER_TESTS:-}" = "1" ]; then
+  command -v chromium >/dev/null 2>&1 || { echo "bootstrap: chromium still not found after installing" >&2; exit 1; }
+fi

@@ -38,7 +38,8 @@ enum GitHubReport {
             }
             lines.append("| \(kind) | \(region ?? "-") | \(mark) | \(cases) | \(cell(check.detail)) |")
         }
-        lines += ["", "Evidence in `\(evidence.path)`: `summary.json` and one JSON file per check.", ""]
+        lines += ["", "Evidence in `\(evidence.path)`: `summary.json`, `report.html` (every scenario with its image), and one "
+                  + "JSON file per check.", ""]
         return lines.joined(separator: "\n")
     }
 

@@ -22,9 +22,10 @@ struct CassettesCommand: AsyncParsableCommand {
               zimage cassettes record --region singapore                 # against a fresh in-process simulator
               zimage cassettes record --region beijing --against http://127.0.0.1:8080
               DASHSCOPE_API_KEY=sk-... zimage cassettes record --region beijing --live
+              zimage cassettes report --out cassettes.html                # one page, every scenario with its image
               zimage cassettes export-har cassettes/beijing/basic-generation.json --output basic.har
             """,
-        subcommands: [List.self, Check.self, Record.self, ExportHAR.self]
+        subcommands: [List.self, Check.self, Record.self, Report.self, ExportHAR.self]
     )
 
     /// The cassette files under `dir`; none is invalid input (exit 2).
