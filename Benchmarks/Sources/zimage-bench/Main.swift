@@ -56,10 +56,12 @@ struct Bench {
                 _ = try JSONDecoder().decode([String: JSONValue].self, from: data)
                 print("JSONDecoder to JSONValue:", (now() - t) * 1000, "ms")
                 t = now()
-                _ = try CanonicalJSON.normalize(data)
-                print("CanonicalJSON.normalize of the file:", (now() - t) * 1000, "ms")
+                _ = JSONValue(parsing: data)
+                print("JSONValue(parsing:) of the file (the package's parser):", (now() - t) * 1000, "ms")
             case "replay":  // the replay section alone, for quick comparisons
-                for size in ReplayBench.sizes { print("\(size): \(try await ReplayBench.perRequest(size)) µs per request") }
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-replay")
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for size in ReplayBench.sizes { print("\(size): \(try await ReplayBench.perRequest(size, in: folder)) µs per request") }
             case "all": try await all(root: URL(fileURLWithPath: value(of: "--root", in: arguments) ?? ".."),
                                       python: value(of: "--python", in: arguments) ?? "python3")
             default:
@@ -84,7 +86,7 @@ struct Bench {
         log("replay: ReplayingTransport at \(ReplayBench.sizes) interactions")
         var replay: [String: Double] = [:]
         for size in ReplayBench.sizes {
-            replay[String(size)] = try await ReplayBench.perRequest(size)
+            replay[String(size)] = try await ReplayBench.perRequest(size, in: scratch)
             try ReplayBench.export(size, to: scratch.appendingPathComponent("interactions-\(size).jsonl"))
         }
         let load = try ReplayBench.load(1000, in: scratch)

@@ -18,13 +18,19 @@ enum ReplayBench {
         #"{"output":{"choices":[{"finish_reason":"stop","message":{"content":[{"image":"https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/\#(index).png"},{"text":"a calm lake"}],"reasoning_content":"","role":"assistant"}}]},"request_id":"r-\#(index)","usage":{"height":1024,"width":1024}}"#
     }
 
-    static func cassette(_ count: Int) -> Cassette {
-        Cassette(region: .beijing, source: .simulator, recordedAt: "2026-11-24T00:00:00Z", interactions: (0..<count).map { index in
-            Interaction(
-                request: RecordedRequest(method: "POST", url: endpoint, headers: ["content-type": "application/json"],
-                                         body: Data(body(index).utf8)),
-                response: RecordedResponse(status: 200, headers: ["content-type": "application/json"], body: Data(answer(index).utf8)))
-        })
+    /// A cassette of `count` interactions, written as the format's JSON (docs/ARCHITECTURE.md, cassettes/README.md): the
+    /// benchmark uses the package's public API only, and writes the file itself.
+    static func write(_ count: Int, to file: URL) throws {
+        func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+        let interactions: [[String: Any]] = try (0..<count).map { index in
+            ["request": ["method": "POST", "url": endpoint, "headers": ["content-type": "application/json"],
+                         "body": ["json": try json(body(index))]],
+             "response": ["status": 200, "headers": ["content-type": "application/json"], "body": ["json": try json(answer(index))]]]
+        }
+        let document: [String: Any] = ["format": 1, "region": "beijing", "source": "simulator",
+                                       "recorded_at": "2026-11-24T00:00:00Z", "recorded_with": "zimage-bench",
+                                       "interactions": interactions]
+        try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted]).write(to: file)
     }
 
     /// The interactions the peers replay: the same cassettes, exported for vcrpy as JSON lines of (body, answer).
@@ -36,8 +42,10 @@ enum ReplayBench {
     }
 
     /// Microseconds per replayed request (median of rounds).
-    static func perRequest(_ count: Int, requests: Int = 2000, rounds: Int = 7) async throws -> Double {
-        let transport = ReplayingTransport(cassette: cassette(count), allowRepeats: true)
+    static func perRequest(_ count: Int, in folder: URL, requests: Int = 2000, rounds: Int = 7) async throws -> Double {
+        let file = folder.appendingPathComponent("replay-\(count).json")
+        try write(count, to: file)
+        let transport = try ReplayingTransport(contentsOf: file, rules: .standard, allowRepeats: true)
         var head = HTTPRequest(method: .post, url: Region.beijing.generationURL)
         head.headerFields[.contentType] = "application/json"
         let bodies = (0..<requests).map { Data(body(($0 &* 7919) % count).utf8) }
@@ -53,7 +61,7 @@ enum ReplayBench {
     /// Milliseconds to load a cassette of `count` interactions from disk (median).
     static func load(_ count: Int, in folder: URL, rounds: Int = 15) throws -> Double {
         let file = folder.appendingPathComponent("load-\(count).json")
-        try CassetteFile.write(cassette(count), to: file)
+        try write(count, to: file)
         var samples: [Double] = []
         for _ in 0..<rounds {
             let started = now()

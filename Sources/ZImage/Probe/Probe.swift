@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 package import HTTPTypes
 
 /// The read-only connectivity and key check of docs/CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
@@ -6,9 +6,9 @@ package import HTTPTypes
 ///
 /// It sends through any ``Transport``; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
 /// and first-byte times.
-public struct Probe: Sendable {
+package struct Probe: Sendable {
     /// What a probe found.
-    public enum Outcome: String, Sendable, Codable, CaseIterable {
+    package enum Outcome: String, Sendable, Codable, CaseIterable {
         /// The host answered 200 to the key.
         case ok
         /// The host is reachable; there was no key to check.
@@ -31,19 +31,19 @@ public struct Probe: Sendable {
     }
 
     /// One region's probe, as `zimage probe --json` prints it and `validate` keeps it.
-    public struct Report: Sendable, Codable, Hashable {
+    package struct Report: Sendable, Codable, Hashable {
         /// The region probed.
-        public var region: String
+        package var region: String
         /// The URL requested.
-        public var url: String
+        package var url: String
         /// The outcome.
-        public var outcome: Outcome
+        package var outcome: Outcome
         /// A sentence on the outcome.
-        public var message: String
+        package var message: String
         /// The HTTP status, when one arrived.
-        public var httpStatus: Int?
+        package var httpStatus: Int?
         /// Whether a key was sent.
-        public var keyChecked: Bool
+        package var keyChecked: Bool
         /// Milliseconds from the start: name resolved, TCP connected, TLS done, first byte, end.
         package var timings: Timings?
 
@@ -102,7 +102,7 @@ public struct Probe: Sendable {
     private let exchange: @Sendable (HTTPRequest) async throws -> Exchange
 
     /// Creates a probe that sends through `transport` (a live, recording or replaying one; without timings).
-    public init(transport: any Transport) {
+    package init(transport: any Transport) {
         exchange = { request in
             let (response, body) = try await transport.send(request, body: nil)
             return (response, body, nil)
@@ -136,7 +136,7 @@ public struct Probe: Sendable {
 
     /// Probes `region` (at `url`, the region's models URL by default), with `key` when given. Never throws: every failure
     /// is an outcome.
-    public func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
+    package func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
         let target = url ?? region.probeURL
         func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report {
             Report(region: region.rawValue, url: target.absoluteString, outcome: outcome, message: message,

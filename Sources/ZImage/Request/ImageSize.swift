@@ -4,7 +4,7 @@ import Foundation
 /// reference says ("总像素在[512*512, 2048*2048]之间"); no rule for one side alone, so `600*500` and `4096*1024` are allowed.
 ///
 /// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.
-public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
     /// The total pixels a size may have: 512·512 = 262,144 to 2048·2048 = 4,194,304.
     package static let pixelRange = 262_144...4_194_304
     /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
@@ -60,22 +60,6 @@ public struct ImageSize: Sendable, Hashable, Codable, CustomStringConvertible {
         (1872, 1248), (1296, 1728), (1728, 1296), (1344, 1728), (1728, 1344), (1152, 2048), (2048, 1152), (864, 2016),
         (2016, 864),
     ].map { ImageSize(checkedWidth: $0.0, height: $0.1) }
-
-    /// Decodes a `W*H` string, refusing one the rules do not allow.
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(error)"))
-        }
-    }
-
-    /// Encodes the wire form, `W*H`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 
     private static func invalid(_ problem: String) -> ZImageError {
         .invalidRequest(.init(field: "size", problem: problem, allowed: allowedDescription))

@@ -38,7 +38,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// The cassette file (or folder) concerned.
-    public let path: String
+    package let path: String
     private let reason: Reason
 
     /// The details of each code.

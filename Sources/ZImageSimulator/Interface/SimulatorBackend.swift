@@ -1,5 +1,5 @@
-package import Foundation
-package import HTTPTypes
+public import Foundation
+public import HTTPTypes
 
 /// What answers the simulator's requests. The server owns the sockets and the faults; a backend only turns one complete
 /// request into one complete response.
@@ -14,25 +14,25 @@ package import HTTPTypes
 /// }
 /// let server = try await SimulatorServer.start(backend: Teapot())
 /// ```
-package protocol SimulatorBackend: Sendable {
+public protocol SimulatorBackend: Sendable {
     /// The response to one request.
     func respond(to request: SimulatorRequest) async -> SimulatorResponse
 }
 
 /// One complete request as the simulator received it.
-package struct SimulatorRequest: Sendable {
+public struct SimulatorRequest: Sendable {
     /// The method, such as `POST`.
-    package var method: HTTPRequest.Method
+    public var method: HTTPRequest.Method
     /// The path, without the query.
-    package var path: String
+    public var path: String
     /// The query, without the `?`, or `nil`.
-    package var query: String?
+    public var query: String?
     /// The header fields.
-    package var headerFields: HTTPFields
+    public var headerFields: HTTPFields
     /// The body.
-    package var body: Data
+    public var body: Data
     /// The server's own base URL (`http://127.0.0.1:PORT`), for answers that point back at it (image URLs).
-    package var serverBaseURL: URL
+    public var serverBaseURL: URL
 
     /// Creates a request.
     package init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
@@ -51,23 +51,23 @@ package struct SimulatorRequest: Sendable {
 }
 
 /// One complete response.
-package struct SimulatorResponse: Sendable {
+public struct SimulatorResponse: Sendable {
     /// The status code.
-    package var status: Int
+    public var status: Int
     /// The header fields; Content-Length is set by the server.
-    package var headerFields: HTTPFields
+    public var headerFields: HTTPFields
     /// The body.
-    package var body: Data
+    public var body: Data
 
     /// Creates a response.
-    package init(status: Int, headerFields: HTTPFields = HTTPFields(), body: Data = Data()) {
+    public init(status: Int, headerFields: HTTPFields = HTTPFields(), body: Data = Data()) {
         self.status = status
         self.headerFields = headerFields
         self.body = body
     }
 
     /// A JSON response.
-    package static func json(_ status: Int, _ body: Data, headers: HTTPFields = HTTPFields()) -> SimulatorResponse {
+    public static func json(_ status: Int, _ body: Data, headers: HTTPFields = HTTPFields()) -> SimulatorResponse {
         var fields = headers
         fields[.contentType] = "application/json"
         return SimulatorResponse(status: status, headerFields: fields, body: body)

@@ -26,7 +26,7 @@ public final class SimulatorServer: Sendable {
     public var generationURL: URL { baseURL.appendingPathComponent(DashScopeAPI.generationPath) }
 
     /// Connections accepted so far.
-    package var acceptedConnections: Int { state.locked { $0.accepted } }
+    public var acceptedConnections: Int { state.locked { $0.accepted } }
 
     /// Every request answered so far, in order.
     package var requests: [SimulatorLogEntry] { state.locked { $0.log } }
@@ -37,7 +37,7 @@ public final class SimulatorServer: Sendable {
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
     ///   - maxRequestBytes: the largest request body read; a larger one, declared or sent, is answered 413 at once.
-    package static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
+    public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
                               maxRequestBytes: Int = 1 << 20) async throws -> SimulatorServer {
         let state = ServerState()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

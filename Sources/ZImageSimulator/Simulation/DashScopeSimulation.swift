@@ -55,7 +55,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         self.drift = drift
     }
 
-    package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let requestID = counter.nextRequestID(seed: request.body)
         switch (request.method, request.path) {
         case (.post, DashScopeAPI.generationPath):
