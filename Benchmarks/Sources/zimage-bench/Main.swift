@@ -103,12 +103,13 @@ struct Bench {
         let startup = try StartupBench.run(root: root)
 
         let results = Results(
-            date: GenerationEvidence.timestamp(Date()), machine: machine(), replay: replay, replayLoad1000Milliseconds: load,
+            date: ISO8601DateFormatter().string(from: Date()), machine: machine(), replay: replay, replayLoad1000Milliseconds: load,
             vcrpy: vcrpy, loopback: loopback, download: download, startup: startup)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let output = root.appendingPathComponent("output/bench/results.json")
-        try AtomicFile.write(try encoder.encode(results) + Data("\n".utf8), to: output)
+        try FileManager.default.createDirectory(at: output.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try (try encoder.encode(results) + Data("\n".utf8)).write(to: output, options: .atomic)
         print(table(results))
         print("\nwrote \(output.path)")
     }

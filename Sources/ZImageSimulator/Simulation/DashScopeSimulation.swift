@@ -55,6 +55,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         self.drift = drift
     }
 
+    /// Answers as DashScope would: generation, images, the models list, and the refusals of docs/CONTRACT.md.
     public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let requestID = counter.nextRequestID(seed: request.body)
         switch (request.method, request.path) {
