@@ -31,13 +31,13 @@ endif
 validate: build
 	"$$($(SWIFT) build --show-bin-path)/validate" $(VALIDATE_FLAGS)
 
-# Benchmarks (minutes; not part of test or CI): release builds, vcrpy in a virtual environment from PyPI, then every
+# Benchmarks (minutes; not part of test or CI): release builds, vcrpy and cassetter in a virtual environment from PyPI, then every
 # measurement of BENCHMARKS.md. Writes output/bench/results.json.
 bench: bootstrap
 	$(SWIFT) build -c release
 	@test -x /usr/bin/time || (apt-get update -qq && apt-get install -y -qq time) || { echo "bench needs GNU time: apt-get install time" >&2; exit 1; }
 	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
-	@Benchmarks/.venv/bin/python -c "import vcr, requests" 2>/dev/null || Benchmarks/.venv/bin/pip install -q vcrpy requests
+	@Benchmarks/.venv/bin/python -c "import vcr, requests, cassetter" 2>/dev/null || Benchmarks/.venv/bin/pip install -q vcrpy requests cassetter
 	cd Benchmarks && $(SWIFT) run -c release zimage-bench all --root .. --python .venv/bin/python
 
 # Fuzzing with libFuzzer (minutes; not part of test or CI): every target for SECONDS each (default 60). See FUZZING.md.

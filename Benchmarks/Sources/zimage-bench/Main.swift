@@ -11,7 +11,10 @@ struct Bench {
         var machine: String
         var replay: [String: Double]
         var replayLoad1000Milliseconds: Double
+        /// Our cassette load time by size (10, 1,000, 10,000 interactions).
+        var replayLoadMilliseconds: [String: Double]
         var vcrpy: VCRPy
+        var cassetter: Cassetter
         var loopback: [LoopbackBench.Result]
         var download: [DownloadBench.Result]
         var startup: [StartupBench.Result]
@@ -25,6 +28,20 @@ struct Bench {
                 case perRequestMicroseconds = "per_request_us"
                 case load1000Milliseconds = "load_1000_ms"
                 case versions
+            }
+        }
+
+        struct Cassetter: Codable {
+            var perRequestMicroseconds: [String: Double]
+            var loadMilliseconds: [String: Double]
+            /// Sizes cassetter could not load back, with its error.
+            var errors: [String: String]
+            var versions: [String: String]
+
+            enum CodingKeys: String, CodingKey {
+                case perRequestMicroseconds = "per_request_us"
+                case loadMilliseconds = "load_ms"
+                case errors, versions
             }
         }
     }
@@ -89,9 +106,13 @@ struct Bench {
             replay[String(size)] = try await ReplayBench.perRequest(size, in: scratch)
             try ReplayBench.export(size, to: scratch.appendingPathComponent("interactions-\(size).jsonl"))
         }
-        let load = try ReplayBench.load(1000, in: scratch)
+        var loads: [String: Double] = [:]
+        for size in ReplayBench.sizes { loads[String(size)] = try ReplayBench.load(size, in: scratch) }
+        let load = loads["1000"] ?? .nan
         log("replay: vcrpy through requests (\(python))")
-        let vcrpy = try runVCRPy(python: python, root: root, folder: scratch)
+        let vcrpy: Results.VCRPy = try runPeer("vcrpy_bench.py", python: python, root: root, folder: scratch)
+        log("replay: cassetter through its Python API (\(python))")
+        let cassetter: Results.Cassetter = try runPeer("cassetter_bench.py", python: python, root: root, folder: scratch)
 
         log("loopback: CurlTransport, URLSession, AsyncHTTPClient against the simulator (child process)")
         let server = try ChildServer.start()
@@ -104,7 +125,7 @@ struct Bench {
 
         let results = Results(
             date: ISO8601DateFormatter().string(from: Date()), machine: machine(), replay: replay, replayLoad1000Milliseconds: load,
-            vcrpy: vcrpy, loopback: loopback, download: download, startup: startup)
+            replayLoadMilliseconds: loads, vcrpy: vcrpy, cassetter: cassetter, loopback: loopback, download: download, startup: startup)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let output = root.appendingPathComponent("output/bench/results.json")
@@ -114,18 +135,19 @@ struct Bench {
         print("\nwrote \(output.path)")
     }
 
-    static func runVCRPy(python: String, root: URL, folder: URL) throws -> Results.VCRPy {
+    /// Runs a Python peer of the replay benchmark over the exported interactions and reads its JSON.
+    static func runPeer<Result: Decodable>(_ script: String, python: String, root: URL, folder: URL) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, root.appendingPathComponent("Benchmarks/peers/vcrpy_bench.py").path, folder.path]
+        process.arguments = [python, root.appendingPathComponent("Benchmarks/peers/\(script)").path, folder.path]
             + ReplayBench.sizes.map(String.init)
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw BenchError("the vcrpy peer failed (is vcrpy installed for \(python)?)") }
-        return try JSONDecoder().decode(Results.VCRPy.self, from: data)
+        guard process.terminationStatus == 0 else { throw BenchError("the peer \(script) failed (is it installed for \(python)?)") }
+        return try JSONDecoder().decode(Result.self, from: data)
     }
 
     static func machine() -> String {
@@ -141,14 +163,29 @@ struct Bench {
 
     static func table(_ r: Results) -> String {
         func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
-        var lines: [String] = ["## Replay (median per request)", "", "| interactions | ReplayingTransport µs | vcrpy µs | ratio |", "|---|---|---|---|"]
+        var lines: [String] = ["## Replay (median per request)", "",
+                               "| interactions | ReplayingTransport µs | vcrpy µs | ratio | cassetter µs | ratio |",
+                               "|---|---|---|---|---|---|"]
         for size in ReplayBench.sizes.map(String.init) {
             let ours = r.replay[size] ?? .nan
-            let theirs = r.vcrpy.perRequestMicroseconds[size] ?? .nan
-            lines.append("| \(size) | \(f(ours, 2)) | \(f(theirs)) | \(f(theirs / ours, 0))× |")
+            let vcrpy = r.vcrpy.perRequestMicroseconds[size] ?? .nan
+            let cassetter = r.cassetter.perRequestMicroseconds[size] ?? .nan
+            let peer = r.cassetter.errors[size] == nil ? "\(f(cassetter, 2)) | \(f(cassetter / ours, 2))×" : "cannot load | -"
+            lines.append("| \(size) | \(f(ours, 2)) | \(f(vcrpy)) | \(f(vcrpy / ours, 0))× | \(peer) |")
         }
-        lines += ["", "Load a 1,000-interaction cassette: \(f(r.replayLoad1000Milliseconds, 2)) ms; vcrpy \(f(r.vcrpy.load1000Milliseconds, 2)) ms "
-                  + "(ratio \(f(r.vcrpy.load1000Milliseconds / r.replayLoad1000Milliseconds, 2))×)."]
+        lines += ["", "## Cassette load (median)", "", "| interactions | CassetteFile.load ms | vcrpy ms | ratio | cassetter ms | ratio |",
+                  "|---|---|---|---|---|---|"]
+        for size in ReplayBench.sizes.map(String.init) {
+            let ours = r.replayLoadMilliseconds[size] ?? .nan
+            let vcrpy = size == "1000" ? r.vcrpy.load1000Milliseconds : .nan
+            let cassetter = r.cassetter.loadMilliseconds[size] ?? .nan
+            let peer = r.cassetter.errors[size] == nil ? "\(f(cassetter, 2)) | \(f(cassetter / ours, 2))×" : "cannot load | -"
+            lines.append("| \(size) | \(f(ours, 2)) | \(vcrpy.isNaN ? "-" : f(vcrpy, 2)) | \(vcrpy.isNaN ? "-" : f(vcrpy / ours, 2) + "×") | "
+                         + "\(peer) |")
+        }
+        for (size, error) in r.cassetter.errors.sorted(by: { $0.key < $1.key }) {
+            lines.append("\ncassetter at \(size) interactions: \(error)")
+        }
         lines += ["", "## Loopback (small POSTs to the simulator)", "",
                   "| client | mode | req/s | p50 ms | p99 ms | CPU µs/req | connections |", "|---|---|---|---|---|---|---|"]
         for item in r.loopback {
