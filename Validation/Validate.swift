@@ -68,8 +68,12 @@ struct Validate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the checks as JUnit XML here (for CI test reports).", valueName: "file"))
     var junit: String?
 
-    @Option(help: "Longest time for one live request, in seconds.")
-    var timeout: Int = 300
+    @OptionGroup(title: "Live transport") var transportOptions: TransportOptions
+
+    /// Runs the command; argument errors exit 2, as the README's table of exit codes says.
+    static func main() async {
+        await runExitingTwoOnInvalidInput()
+    }
 
     func validate() throws {
         if live && offline { throw ValidationError("--live and --offline were both given; allowed: one of them") }
@@ -95,7 +99,7 @@ struct Validate: AsyncParsableCommand {
         }
 
         let key = try? Credentials.resolve(environment: environment).apiKey
-        let transport = try CurlTransport(configuration: .init(totalTimeout: .seconds(timeout)), environment: environment)
+        let transport = try transportOptions.makeTransport(environment: environment)
         for region in regions {
             let probe = await ProbeCheck(region: region, host: hosts[region], key: key, offline: isOffline, required: live,
                                          transport: transport).run()

@@ -16,6 +16,9 @@ final class CurlTransfer: @unchecked Sendable {
     private let url: String
     private let maxResponseBytes: Int
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    private var connectToList: UnsafeMutablePointer<curl_slist>?
+    /// The connect-to route the request's own host took, named in errors.
+    private var route: ConnectRoute?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var responseBody = Data()
     private var responseFields = HTTPFields()
@@ -47,6 +50,8 @@ final class CurlTransfer: @unchecked Sendable {
         curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         headerList = nil
+        curl_slist_free_all(connectToList)
+        connectToList = nil
         errorBuffer.deallocate()
     }
 
@@ -85,7 +90,17 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = configuration.caFile { try set(CURLOPT_CAINFO, caFile) }
-        try set(CURLOPT_PROXY, proxies.proxy(forScheme: request.scheme))
+        // Every route goes to libcurl (a redirect may lead to another routed host); the request's own route decides the proxy.
+        if !configuration.connectTo.isEmpty {
+            for route in configuration.connectTo { connectToList = curl_slist_append(connectToList, route.description) }
+            try check(zimage_curl_setopt_slist(easy, CURLOPT_CONNECT_TO, connectToList), CURLOPT_CONNECT_TO)
+        }
+        route = request.url.flatMap { url in
+            url.host.flatMap { host in
+                configuration.connectTo.first { $0.matches(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)) }
+            }
+        }
+        try set(CURLOPT_PROXY, route?.isLoopbackTarget == true ? "" : proxies.proxy(forScheme: request.scheme))
         try set(CURLOPT_NOPROXY, proxies.noProxy)
 
         let isHTTPS = request.scheme?.lowercased() == "https"
@@ -229,7 +244,7 @@ final class CurlTransfer: @unchecked Sendable {
     private func transportError(_ code: CURLcode) -> TransportError {
         let text = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
         let detail = "libcurl error \(code.rawValue): \(text)"
-        let target = Self.hostAndPort(url)
+        let target = Self.hostAndPort(url) + (route.map { " (connected to \($0.targetHost):\($0.targetPort) by a connect-to route)" } ?? "")
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return TransportError(.dnsFailure, "the host name of \(target) could not be resolved", detail: detail)

@@ -35,6 +35,9 @@ public final class CurlTransport: Transport {
         package var caFile: String?
         /// The User-Agent header.
         package var userAgent: String
+        /// Connections for these hosts go elsewhere, URL and TLS name unchanged (rehearsals and tests; see ``ConnectRoute``).
+        /// A route to loopback is never proxied.
+        package var connectTo: [ConnectRoute] = []
 
         /// Creates a configuration.
         public init(

@@ -31,19 +31,6 @@ struct ZImageCommand: AsyncParsableCommand {
     static func main() async {
         // Only the executable chooses where logs go; the libraries just accept a Logger.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
-        }
+        await runExitingTwoOnInvalidInput()
     }
 }

@@ -90,6 +90,9 @@ struct GenerateCommandTests {
         BadInput(arguments: ["--prompt", "p", "--mode", "record"], mentions: "cassette is missing"),
         BadInput(arguments: ["--prompt", "p", "--cassette", "x.json"], mentions: "apply only to --mode record or replay"),
         BadInput(arguments: ["--prompt", "p", "--no-such-flag"], mentions: "Unknown option '--no-such-flag'"),
+        BadInput(arguments: ["--prompt", "p", "--connect-to", "dashscope.aliyuncs.com:443:127.0.0.1:0"],
+                 mentions: "TARGET PORT \"0\" is not a port number from 1 to 65535"),
+        BadInput(arguments: ["--prompt", "p", "--ca-file", "/nonexistent/ca.pem"], mentions: "--ca-file /nonexistent/ca.pem cannot be read"),
     ])
     func badInput(_ input: BadInput) async throws {
         try await using(try await Workspace.start()) { workspace in

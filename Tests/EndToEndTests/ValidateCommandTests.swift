@@ -165,4 +165,19 @@ struct ValidateCommandTests {
         #expect(result.stdout.contains("SKIP  probe-beijing        no key"))
         #expect(try sandbox.json("summary.json")["mode"] as? String == "default")
     }
+
+    @Test("invalid flags exit 2 naming the flag, as the README's exit codes say, and write nothing", arguments: [
+        (["--live", "--offline"], "--live and --offline were both given"),
+        (["--region", "mars"], "'mars' is invalid for '--region <region>'"),
+        (["--connect-to", "dashscope.aliyuncs.com:443:127.0.0.1"], "--connect-to: \"dashscope.aliyuncs.com:443:127.0.0.1\" is not a connect-to route"),
+        (["--ca-file", "/nonexistent/ca.pem"], "--ca-file /nonexistent/ca.pem cannot be read"),
+    ])
+    func invalidFlags(arguments: [String], mentions: String) async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let result = try await sandbox.validate(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(mentions), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: sandbox.evidence.path))
+    }
 }

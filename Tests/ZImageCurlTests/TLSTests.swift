@@ -6,14 +6,15 @@ import ZImageCurl
 import ZImageTestSupport
 
 /// Runs `body` against `openssl s_server` on 127.0.0.1 (answering GETs with a status page), with a self-signed
-/// certificate made for the test; `body` gets the port and the certificate's path. The server is killed and awaited
-/// afterwards, and its folder removed.
-func withOpenSSLServer(_ body: (_ port: Int, _ certificate: String) async throws -> Void) async throws {
+/// certificate made for the test (for `name`, else for 127.0.0.1 and localhost); `body` gets the port and the
+/// certificate's path. The server is killed and awaited afterwards, and its folder removed.
+func withOpenSSLServer(for name: String? = nil, _ body: (_ port: Int, _ certificate: String) async throws -> Void) async throws {
     try await withTemporaryDirectory("tls") { folder in
         let key = folder.appendingPathComponent("key.pem").path
         let certificate = folder.appendingPathComponent("cert.pem").path
         let made = try await runChild("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                                                  "-subj", "/CN=\(name ?? "127.0.0.1")",
+                                                  "-addext", name.map { "subjectAltName=DNS:\($0)" } ?? "subjectAltName=IP:127.0.0.1,DNS:localhost",
                                                   "-keyout", key, "-out", certificate])
         guard made.status == 0 else { throw TLSTestError("openssl req could not make a certificate: \(made.stderr)") }
         let port = closedPort()
