@@ -74,7 +74,8 @@ package struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether the target is this machine (such a route never goes through a proxy).
     package var isLoopbackTarget: Bool {
-        targetHost == "localhost" || targetHost == "[::1]" || targetHost.hasPrefix("127.")
+        targetHost == "localhost" || targetHost == "[::1]"
+            || (targetHost.hasPrefix("127.") && targetHost.allSatisfy { $0 == "." || ("0"..."9").contains($0) })
     }
 
     /// The rule as libcurl reads it.

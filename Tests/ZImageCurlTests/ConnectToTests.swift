@@ -19,6 +19,8 @@ struct ConnectRouteParsingTests {
         let six = try ConnectRoute(parsing: "dashscope-intl.aliyuncs.com:443:[::1]:9443")
         #expect(six.targetHost == "[::1]" && six.targetPort == 9443 && six.isLoopbackTarget)
         #expect(try !ConnectRoute(parsing: "a.example:443:10.0.0.7:443").isLoopbackTarget)
+        #expect(try !ConnectRoute(parsing: "a.example:443:127.example.com:443").isLoopbackTarget)
+        #expect(try ConnectRoute(parsing: "a.example:443:127.0.0.2:443").isLoopbackTarget)
     }
 
     @Test("a list splits on commas and white space", arguments: ["a.example:443:127.0.0.1:1,b.example:443:127.0.0.1:2",
