@@ -24,7 +24,8 @@ struct ContractCheck {
         }
     }
 
-    func run() async -> (check: Check, evidence: Evidence) {
+    /// The check, its evidence, and each cassette as report.html shows it.
+    func run() async -> (check: Check, evidence: Evidence, entries: [CassetteReportPage.Entry]) {
         let started = ContinuousClock.now
         var documented: [Check.CaseResult] = [documentedRequest()]
         let (success, successID) = await documentedSuccess()
@@ -33,18 +34,23 @@ struct ContractCheck {
 
         let files = CassetteLinter.cassetteFiles(in: cassettes)
         var scenarios: [ScenarioRunner.Report] = []
+        var entries: [CassetteReportPage.Entry] = []
         var cases = documented.map { Check.CaseResult(name: "documented \($0.name)", passed: $0.passed, detail: $0.detail) }
         for file in files {
             let clock = ContinuousClock.now
-            let report = await ScenarioRunner.run(file)
+            let (report, cassette) = await ScenarioRunner.replay(file)
             scenarios.append(report)
-            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            entries.append(CassetteReportPage.entry(report, cassette: cassette))
+            // The file's text is read again only to point at the offending interaction's line.
             let interaction = report.problems.lazy.compactMap(Self.interactionNumber).first
+            let line = interaction.flatMap { number in
+                (try? String(contentsOf: file, encoding: .utf8)).flatMap { Self.line(ofInteraction: number, in: $0) }
+            }
             cases.append(Check.CaseResult(
                 name: report.scenario, passed: report.passed,
                 detail: report.passed ? report.outcome : report.problems.joined(separator: "; "),
-                file: file.path, line: interaction.flatMap { Self.line(ofInteraction: $0, in: text) } ?? 1,
-                durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)), warning: Self.age(of: text)))
+                file: file.path, line: line ?? 1,
+                durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)), warning: cassette.flatMap(Self.staleness)))
         }
         if files.isEmpty {
             cases.append(Check.CaseResult(name: "cassettes", passed: false, detail: "no cassettes in \(cassettes.path)"))
@@ -58,7 +64,7 @@ struct ContractCheck {
                           durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)), requestIDs: requestIDs,
                           cases: cases)
         return (check, Evidence(region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
-                                documentedPayloads: documented, scenarios: scenarios))
+                                documentedPayloads: documented, scenarios: scenarios), entries)
     }
 
     /// The interaction a problem names (`interaction #2: …`), if any.
@@ -75,13 +81,10 @@ struct ContractCheck {
         return number < starts.count ? starts[number] : nil
     }
 
-    /// A warning when the cassette was recorded more than 180 days ago.
-    static func age(of text: String, now: Date = Date()) -> String? {
-        guard let range = text.range(of: #""recorded_at" : ""#),
-              let date = ISO8601DateFormatter().date(from: String(text[range.upperBound...].prefix { $0 != "\"" }))
-        else { return nil }
-        let days = Int(now.timeIntervalSince(date) / 86_400)
-        return days > 180 ? "recorded \(days) days ago: re-record it to catch API drift (zimage cassettes record)" : nil
+    /// A warning when the cassette was recorded more than ``Cassette/staleAfterDays`` days ago.
+    static func staleness(of cassette: Cassette) -> String? {
+        guard let days = cassette.ageInDays(), days > Cassette.staleAfterDays else { return nil }
+        return "recorded \(days) days ago: re-record it to catch API drift (zimage cassettes record)"
     }
 
     private func documentedRequest() -> Check.CaseResult {

@@ -111,7 +111,7 @@ struct Validate: AsyncParsableCommand {
             let contract = await ContractCheck(region: region, cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
             run.record(contract.check)
             try run.writeEvidence("contract-\(region).json", contract.evidence)
-            sections.append(.init(region: region.rawValue, entries: CassetteReportPage.entries(contract.evidence.scenarios)))
+            sections.append(.init(region: region.rawValue, entries: contract.entries))
         }
         if live {
             for (position, region) in regions.enumerated() {

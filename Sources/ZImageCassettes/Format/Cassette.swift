@@ -43,6 +43,14 @@ public struct Cassette: Sendable, Hashable {
         self.interactions = interactions
     }
 
+    /// Recordings older than this many days are reported as due for re-recording (to catch API drift).
+    package static let staleAfterDays = 180
+
+    /// Whole days from ``recordedAt`` to `now`; `nil` when ``recordedAt`` is not an ISO 8601 time.
+    package func ageInDays(now: Date = Date()) -> Int? {
+        ISO8601DateFormatter().date(from: recordedAt).map { Int(now.timeIntervalSince($0) / 86_400) }
+    }
+
     /// `date` as ISO 8601 in UTC with seconds, the format of ``recordedAt``.
     package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()

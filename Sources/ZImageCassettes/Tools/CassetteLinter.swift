@@ -5,7 +5,7 @@ import ZImage
 ///
 /// Per cassette: it loads (format known, body files present with the right hash), it keeps the contract given, it holds
 /// no secret (a value shaped like one of the rules' keys, an Authorization value, an unredacted signed query value, or
-/// any value given in `secrets`), and it is not older than `maximumAge`. Per folder: no body file is orphaned (referred
+/// any value given in `secrets`), and it is not older than `maximumAgeDays`. Per folder: no body file is orphaned (referred
 /// to by no cassette).
 package enum CassetteLinter {
     /// One finding.
@@ -42,7 +42,7 @@ package enum CassetteLinter {
 
     /// Checks every cassette under `folder` against `contract` and for leaks under `rules`.
     package static func lint(_ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
-                            maximumAge: TimeInterval = 180 * 86_400, now: Date = Date()) -> [Finding] {
+                            maximumAgeDays: Int = Cassette.staleAfterDays, now: Date = Date()) -> [Finding] {
         let leakPatterns = leakPatterns(rules)
         var findings: [Finding] = []
         var referenced: [URL: Set<String>] = [:]
@@ -71,8 +71,8 @@ package enum CassetteLinter {
                 }
             }
             for violation in contract?(cassette) ?? [] { add("contract: \(violation)") }
-            if let recorded = ISO8601DateFormatter().date(from: cassette.recordedAt), now.timeIntervalSince(recorded) > maximumAge {
-                add("recorded \(Int(now.timeIntervalSince(recorded) / 86_400)) days ago: re-record it to catch API drift", error: false)
+            if let days = cassette.ageInDays(now: now), days > maximumAgeDays {
+                add("recorded \(days) days ago: re-record it to catch API drift", error: false)
             }
         }
         for (cassetteFolder, names) in referenced {

@@ -1,6 +1,6 @@
 package import Foundation
 import ZImage
-import ZImageCassettes
+package import ZImageCassettes
 
 /// One self-contained HTML page about the contract cassettes, for people reviewing a re-recorded set of fixtures: per
 /// region, each scenario with its request, the expected and the actual outcome, the image as a thumbnail, its source and
@@ -39,20 +39,16 @@ package enum CassetteReportPage {
     /// Images up to this size are embedded in the page; larger ones are referred to by their file.
     static let embeddedImageLimit = 512 << 10
 
-    /// The entries of the cassettes `reports` replayed, read again from their files for what the page shows.
-    package static func entries(_ reports: [ScenarioRunner.Report], now: Date = Date()) -> [Entry] {
-        reports.map { report in
-            let url = URL(fileURLWithPath: report.file)
-            let cassette = try? CassetteFile.load(url)
-            let scenario = cassette.flatMap { try? Scenario(of: $0) }
-            let recorded = cassette.flatMap { ISO8601DateFormatter().date(from: $0.recordedAt) }
-            return Entry(
-                name: report.scenario, summary: scenario?.summary ?? "", file: report.file,
-                request: scenario.map { requestText($0) } ?? "-", expected: scenario.map { expectedText($0.expect) } ?? "-",
-                outcome: report.outcome, passed: report.passed, problems: report.problems,
-                image: cassette.flatMap { image(in: $0, beside: url) }, source: cassette?.source.rawValue ?? "-",
-                recordedAt: cassette?.recordedAt ?? "-", ageDays: recorded.map { Int(now.timeIntervalSince($0) / 86_400) })
-        }
+    /// The entry of a replayed cassette (`nil` when it could not be loaded), from what ``ScenarioRunner/replay(_:)`` gave.
+    package static func entry(_ report: ScenarioRunner.Report, cassette: Cassette?, now: Date = Date()) -> Entry {
+        let scenario = cassette.flatMap { try? Scenario(of: $0) }
+        return Entry(
+            name: report.scenario, summary: scenario?.summary ?? "", file: report.file,
+            request: scenario.map { requestText($0) } ?? "-", expected: scenario.map { expectedText($0.expect) } ?? "-",
+            outcome: report.outcome, passed: report.passed, problems: report.problems,
+            image: cassette.flatMap { image(in: $0, beside: URL(fileURLWithPath: report.file)) },
+            source: cassette?.source.rawValue ?? "-", recordedAt: cassette?.recordedAt ?? "-",
+            ageDays: cassette?.ageInDays(now: now))
     }
 
     /// The whole page.

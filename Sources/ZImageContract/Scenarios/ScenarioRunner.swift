@@ -32,12 +32,19 @@ package enum ScenarioRunner {
 
     /// Replays the cassette at `url` and checks it.
     package static func run(_ url: URL) async -> Report {
+        await replay(url).report
+    }
+
+    /// Replays the cassette at `url` and checks it; also returns the cassette as loaded (`nil` when it could not be), for
+    /// callers that show more of it than the report holds.
+    package static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
         let name = url.deletingPathExtension().lastPathComponent
         do {
-            return await run(try CassetteFile.load(url), file: url.path)
+            let cassette = try CassetteFile.load(url)
+            return (await run(cassette, file: url.path), cassette)
         } catch {
-            return Report(scenario: name, file: url.path, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
-                          outcome: "unreadable")
+            return (Report(scenario: name, file: url.path, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
+                           outcome: "unreadable"), nil)
         }
     }
 

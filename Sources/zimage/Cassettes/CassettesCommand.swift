@@ -78,14 +78,14 @@ struct CassettesCommand: AsyncParsableCommand {
         var dir = "cassettes"
 
         @Option(help: "Warn about recordings older than this many days.")
-        var maxAgeDays = 180
+        var maxAgeDays = Cassette.staleAfterDays
 
         func run() async throws {
             let folder = URL(fileURLWithPath: dir)
             let files = try CassettesCommand.cassetteFiles(in: dir)
             let key = (try? Credentials.resolve())?.apiKey.value
             let findings = CassetteLinter.lint(folder, rules: .dashScope, contract: ContractChecker.contractCassette,
-                                               secrets: [key].compactMap { $0 }, maximumAge: Double(maxAgeDays) * 86_400)
+                                               secrets: [key].compactMap { $0 }, maximumAgeDays: maxAgeDays)
             for finding in findings { printOutput(finding.description) }
             let errors = findings.filter(\.isError).count
             printOutput("\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "

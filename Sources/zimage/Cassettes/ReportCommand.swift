@@ -29,15 +29,16 @@ extension CassettesCommand {
         func run() async throws {
             let root = URL(fileURLWithPath: dir)
             _ = try CassettesCommand.cassetteFiles(in: dir)
-            let regions = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-                .filter { !CassetteLinter.cassetteFiles(in: root.appendingPathComponent($0)).isEmpty }
             var sections: [CassetteReportPage.Section] = []
-            for region in regions {
-                var reports: [ScenarioRunner.Report] = []
-                for file in CassetteLinter.cassetteFiles(in: root.appendingPathComponent(region)) {
-                    reports.append(await ScenarioRunner.run(file))
+            for region in ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted() {
+                let files = CassetteLinter.cassetteFiles(in: root.appendingPathComponent(region))
+                guard !files.isEmpty else { continue }
+                var entries: [CassetteReportPage.Entry] = []
+                for file in files {
+                    let (report, cassette) = await ScenarioRunner.replay(file)
+                    entries.append(CassetteReportPage.entry(report, cassette: cassette))
                 }
-                sections.append(.init(region: region, entries: CassetteReportPage.entries(reports)))
+                sections.append(.init(region: region, entries: entries))
             }
             let destination = out.map { URL(fileURLWithPath: $0) }
                 ?? OutputLocations(environment: ProcessInfo.processInfo.environment).evidenceDirectory
