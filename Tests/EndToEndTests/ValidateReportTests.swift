@@ -80,6 +80,22 @@ struct ValidateReportTests {
         #expect(markdown.contains("| contract | singapore | ✅ passed | 16 of 16 passed |"))
     }
 
+    @Test("GITHUB_ACTIONS=true: a cassette recorded over 180 days ago is a ::warning on its file, and the run still passes")
+    func githubStaleWarning() async throws {
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let file = sandbox.cassettes.appendingPathComponent("singapore/basic-generation.json")
+        var cassette = try CassetteFile.load(file)
+        cassette.recordedAt = Cassette.timestamp(Date().addingTimeInterval(-200.5 * 86_400))
+        try CassetteFile.write(cassette, to: file, baseline: .none)
+
+        let result = try await sandbox.validate(["--offline"], extra: ["GITHUB_ACTIONS": "true"])
+        #expect(result.status == 0, "\(result.stdout)")
+        let warnings = result.stdout.split(separator: "\n").filter { $0.hasPrefix("::warning") }
+        #expect(warnings == ["::warning file=cassettes/singapore/basic-generation.json,line=1,title=contract-singapore%3A "
+            + "basic-generation::recorded 200 days ago: re-record it to catch API drift (zimage cassettes record)"])
+    }
+
     @Test("without GITHUB_ACTIONS no annotation is printed")
     func noAnnotationsElsewhere() async throws {
         let sandbox = try Sandbox()

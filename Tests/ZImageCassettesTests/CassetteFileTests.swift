@@ -122,6 +122,22 @@ struct CassetteFileTests {
         }
     }
 
+    @Test("check warns about a recording older than the age limit, with its age in days, and not about a younger one")
+    func staleRecording() async throws {
+        try await withTemporaryDirectory("cassettes") { folder in
+            let recorded = try #require(ISO8601DateFormatter().date(from: "2026-01-01T00:00:00Z"))
+            let cassette = Cassette(region: "beijing", source: .simulator, recordedAt: "2026-01-01T00:00:00Z", interactions: [])
+            try CassetteFile.write(cassette, to: folder.appendingPathComponent("old.json"))
+            func warnings(daysLater days: Double, limit: Int) -> [String] {
+                CassetteLinter.lint(folder, rules: .dashScope, maximumAgeDays: limit, now: recorded.addingTimeInterval(days * 86_400))
+                    .filter { !$0.isError }.map(\.problem)
+            }
+            #expect(warnings(daysLater: 181.5, limit: 180) == ["recorded 181 days ago: re-record it to catch API drift"])
+            #expect(warnings(daysLater: 180.5, limit: 180).isEmpty)
+            #expect(warnings(daysLater: 31, limit: 30) == ["recorded 31 days ago: re-record it to catch API drift"])
+        }
+    }
+
     @Test("an unknown format, a missing body file, or a body whose sha256 differs is a clear error")
     func brokenCassettes() throws {
         let folder = try makeTemporaryDirectory()
