@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test example validate bench fuzz clean
+.PHONY: all bootstrap build test example validate rehearse bench fuzz clean
 
 all: build
 
@@ -30,6 +30,11 @@ VALIDATE_FLAGS ?= --offline
 endif
 validate: build
 	"$$($(SWIFT) build --show-bin-path)/validate" $(VALIDATE_FLAGS)
+
+# A dress rehearsal of the live path, offline and without a key: every live command against the real hostnames, routed
+# to a TLS and HTTP/2 simulator on loopback that a throwaway CA vouches for (scripts/rehearse.sh says what it runs).
+rehearse: bootstrap
+	@SWIFT=$(SWIFT) bash scripts/rehearse.sh
 
 # Benchmarks (minutes; not part of test or CI): release builds, vcrpy and cassetter in a virtual environment from PyPI, then every
 # measurement of BENCHMARKS.md. Writes output/bench/results.json.

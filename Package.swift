@@ -32,6 +32,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        // The rehearsal: the simulator over TLS and HTTP/2 under the real hostnames, with a throwaway certificate authority.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // Tests only: child processes (the executables under test, openssl s_server).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
@@ -62,6 +68,24 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // The simulator over TLS (HTTP/2 or HTTP/1.1 by ALPN) under DashScope's real hostnames, with a throwaway certificate
+        // authority: what `zimage serve --simulate --tls` and `make rehearse` run. Its own target, so that a test suite using
+        // ZImageTesting never builds BoringSSL for it.
+        .target(
+            name: "ZImageRehearsal",
+            dependencies: [
+                "ZImage", "ZImageSimulator",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: upcomingFeatures
+        ),
         // The contract suite: scenarios, the catalog, the runner, the contract checker handed to the cassettes, drift,
         // the scenario recorder, and the one place that turns a mode (live, record, replay) into a transport.
         .target(
@@ -85,8 +109,8 @@ let package = Package(
         .executableTarget(
             name: "zimage",
             dependencies: [
-                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCommandSupport",
-                argumentParser, logging,
+                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract",
+                "ZImageCommandSupport", argumentParser, logging,
             ],
             swiftSettings: upcomingFeatures
         ),

@@ -12,7 +12,7 @@ package struct TransportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Longest time to connect, in seconds.", valueName: "seconds"))
     package var connectTimeout: Int = 20
 
-    @Option(help: ArgumentHelp("A PEM file of extra CA certificates to trust (TLS verification is never turned off).", valueName: "file"))
+    @Option(help: ArgumentHelp("The CA certificates to trust instead of the system's, as a PEM file (verification is never turned off).", valueName: "file"))
     package var caFile: String?
 
     @Option(name: .customLong("connect-to"), help: ArgumentHelp(

@@ -7,7 +7,7 @@ public import ZImage
 ///
 /// - Connections are reused across calls (one multi handle and its connection cache), HTTP/2 is used over TLS where the
 ///   server offers it, and concurrent calls run side by side.
-/// - Connect, total and low-speed timeouts; TLS verification always on, with an optional extra CA file, never "insecure".
+/// - Connect, total and low-speed timeouts; TLS verification always on, with the system's CA store or a CA file given instead, never "insecure".
 /// - Redirects are followed only for GET, at most ``Configuration/maxRedirects``, and never from https to http; a redirected
 ///   POST is an error that names the new location.
 /// - A response larger than ``Configuration/maxResponseBytes`` is an error, and no more of it is kept.
@@ -31,7 +31,7 @@ public final class CurlTransport: Transport {
         package var maxResponseBytes: Int
         /// The most redirects a GET follows.
         package var maxRedirects: Int
-        /// A PEM file of extra CA certificates to trust (a private CA or a test server), or `nil` for the system's.
+        /// A PEM file of the CA certificates to trust instead of the system's (a private CA, a rehearsal), or `nil` for the system's.
         package var caFile: String?
         /// The User-Agent header.
         package var userAgent: String

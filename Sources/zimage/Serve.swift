@@ -4,6 +4,7 @@ import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
 import ZImageContract
+import ZImageRehearsal
 import ZImageSimulator
 
 /// `zimage serve`: a DashScope look-alike on loopback, for trying the client (or any HTTP client) without an account.
@@ -25,6 +26,16 @@ struct Serve: AsyncParsableCommand {
             transport's matching (scheme and host aside), image URLs pointing back at the server, and 404 \
             NoRecordedResponse with the nearest match for a request it has no answer for:
               zimage serve --cassettes cassettes/beijing --port 8080
+
+            With --tls it rehearses the live path: one port, TLS 1.2 or later, HTTP/2 or HTTP/1.1 by ALPN, serving both \
+            regions under DashScope's real hostnames (each region's API host and the OSS host of its image URLs) with \
+            certificates from a throwaway authority made at start. The authority's certificate is written to --ca-out; \
+            its key never leaves the process. Point a live command at it without changing a URL, verification on:
+              zimage serve --tls --ca-out /tmp/rehearsal-ca.pem --port 8443
+              ZIMAGE_CONNECT_TO=<the routes it prints> zimage probe --ca-file /tmp/rehearsal-ca.pem
+            --tls-fault plays a TLS fault on every connection: reset-handshake (a TCP reset after the client's first \
+            handshake message) or wrong-name (a certificate for simulator.invalid). `make rehearse` runs every live \
+            command this way.
 
             Stop it with Ctrl-C (SIGINT) or SIGTERM.
             """
@@ -48,14 +59,34 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("accept-key"), help: "A key the simulator accepts (repeatable).")
     var acceptedKeys: [String] = ["sk-test-local"]
 
+    @Flag(help: "Simulate both regions over TLS and HTTP/2 under DashScope's real hostnames (a rehearsal; needs --ca-out).")
+    var tls = false
+
+    @Option(help: ArgumentHelp("With --tls: where to write the throwaway CA certificate clients trust.", valueName: "file"))
+    var caOut: String?
+
+    @Option(help: ArgumentHelp("With --tls: a TLS fault on every connection (\(TLSFault.allCases.map(\.rawValue).joined(separator: ", "))).",
+                               valueName: "fault"))
+    var tlsFault: TLSFault?
+
     func validate() throws {
         if cassettes != nil && simulate {
             throw ValidationError("--simulate and --cassettes were both given; allowed: one of them")
+        }
+        if tls && cassettes != nil {
+            throw ValidationError("--tls and --cassettes were both given; allowed: --tls with --simulate only")
+        }
+        if tls && caOut == nil {
+            throw ValidationError("--tls needs --ca-out FILE: where to write the throwaway CA certificate that clients pass as --ca-file")
+        }
+        if !tls && (caOut != nil || tlsFault != nil) {
+            throw ValidationError("--\(caOut != nil ? "ca-out" : "tls-fault") applies only with --tls")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port is \(port); allowed: 0 to 65535") }
     }
 
     func run() async throws {
+        if tls, let caOut { return try await rehearse(caOut: URL(fileURLWithPath: caOut)) }
         let backend: any SimulatorBackend
         var replayed: CassetteBackend?
         if let cassettes {
@@ -99,6 +130,42 @@ struct Serve: AsyncParsableCommand {
         await server.shutdown()
     }
 
+    /// `--tls`: both regions over TLS under the real hostnames, until interrupted.
+    private func rehearse(caOut: URL) async throws {
+        let rehearsal: DashScopeRehearsal
+        do {
+            rehearsal = try await DashScopeRehearsal.start(host: host, port: port, acceptedKeys: Set(acceptedKeys), fault: tlsFault)
+        } catch {
+            printError("zimage: cannot listen on \(host):\(port) with TLS: \(error)")
+            throw ExitCode(1)
+        }
+        do {
+            try rehearsal.authority.writeCertificate(to: caOut)
+        } catch {
+            printError("zimage: cannot write the CA certificate to \(caOut.path): \(error)")
+            await rehearsal.shutdown()
+            throw ExitCode(1)
+        }
+        let server = rehearsal.server
+        let expires = ISO8601DateFormatter().string(from: rehearsal.authority.expires)
+        printOutput("Rehearsing DashScope over TLS (HTTP/2 or HTTP/1.1) at \(server.host):\(server.port), both regions")
+        printOutput("  hosts:           \(DashScopeRehearsal.hostNames.joined(separator: ", "))")
+        printOutput("  CA certificate:  \(caOut.path) (throwaway, valid until \(expires)); trust it with --ca-file")
+        if let tlsFault { printOutput("  TLS fault:       \(tlsFault.rawValue), on every connection") }
+        printOutput("  accepted keys:   \(acceptedKeys.count) (\(acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"))")
+        printOutput("  routes:          ZIMAGE_CONNECT_TO=\(rehearsal.routes.joined(separator: ","))")
+        printOutput("Press Ctrl-C to stop.")
+        let signal = await Self.nextTerminationSignal()
+        let requests = server.requests
+        printOutput("Received \(signal), stopping after \(requests.count) requests on \(server.acceptedConnections) connections.")
+        // Per host: how many requests, and how many carried Authorization (an image host must never see one).
+        for name in DashScopeRehearsal.hostNames {
+            let sent = requests.filter { ($0.host ?? "").split(separator: ":").first.map(String.init) == name }
+            printOutput("  \(name): \(sent.count) requests, \(sent.filter(\.hadAuthorization).count) with Authorization")
+        }
+        await rehearsal.shutdown()
+    }
+
     /// Waits for SIGINT or SIGTERM and returns its name.
     private static func nextTerminationSignal() async -> String {
         await withCheckedContinuation { continuation in
@@ -136,3 +203,6 @@ private final class SignalOnce: @unchecked Sendable {
         continuation?.resume(returning: name)
     }
 }
+
+/// `--tls-fault` takes `reset-handshake` or `wrong-name`.
+extension TLSFault: ExpressibleByArgument {}

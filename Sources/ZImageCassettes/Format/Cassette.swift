@@ -43,6 +43,11 @@ public struct Cassette: Sendable, Hashable {
         self.interactions = interactions
     }
 
+    /// The response header by which a stand-in says where its answer came from (`X-Cassette-Source: simulator`). A
+    /// recording that receives it is marked with that source whatever URL it sent to, so a live transport routed to a
+    /// simulator (a rehearsal) records `source: simulator`, never `live`. The header itself is never stored.
+    package static let sourceHeader = "X-Cassette-Source"
+
     /// Recordings older than this many days are reported as due for re-recording (to catch API drift).
     package static let staleAfterDays = 180
 

@@ -84,6 +84,11 @@ public actor CassetteRecorder {
     /// Keeps one exchange and returns once it is written.
     @discardableResult
     package func record(_ interaction: Interaction) async throws -> Int {
+        var interaction = interaction
+        if let declared = interaction.response.headers.first(where: { $0.key.lowercased() == Cassette.sourceHeader.lowercased() }) {
+            interaction.response.headers.removeValue(forKey: declared.key)
+            if declared.value == Cassette.Source.simulator.rawValue { cassette.source = .simulator }
+        }
         let kept = redactor.redact(rewrite?.apply(interaction) ?? interaction)
         cassette.interactions.append(kept)
         prepared.append(CassetteFile.prepare(kept))

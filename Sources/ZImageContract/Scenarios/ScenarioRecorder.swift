@@ -38,6 +38,8 @@ package struct ScenarioRecorder: Sendable {
             case unchanged
             /// Not recordable from this target on demand: the existing cassette was kept.
             case kept
+            /// Not recordable from this target on demand, and there was no cassette to keep.
+            case skipped
         }
     }
 
@@ -64,14 +66,10 @@ package struct ScenarioRecorder: Sendable {
         let file = Self.file(for: recipe.scenario.name, in: folder)
         switch target {
         case .live(let key):
-            guard recipe.liveReproducible else {
-                return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
-            }
+            guard recipe.liveReproducible else { return Self.notRecordable(recipe, file: file) }
             return try await run(recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
         case .against(let origin, let key):
-            guard recipe.faults.isEmpty else {
-                return Outcome(name: recipe.scenario.name, file: file, status: .kept, violations: [])
-            }
+            guard recipe.faults.isEmpty else { return Self.notRecordable(recipe, file: file) }
             return try await run(recipe, region: region, file: file, key: key, base: origin,
                                  rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
         case .simulator:
@@ -88,6 +86,12 @@ package struct ScenarioRecorder: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The outcome of a scenario this target cannot produce: its cassette kept, or skipped when there is none.
+    private static func notRecordable(_ recipe: ScenarioRecipe, file: URL) -> Outcome {
+        let exists = FileManager.default.fileExists(atPath: file.path)
+        return Outcome(name: recipe.scenario.name, file: file, status: exists ? .kept : .skipped, violations: [])
     }
 
     private func run(_ recipe: ScenarioRecipe, region: Region, file: URL, key: APIKey, base: URL?, rewrite: OriginRewrite?,

@@ -44,6 +44,11 @@ public struct SimulatorRequest: Sendable {
         self.serverBaseURL = serverBaseURL
     }
 
+    /// The Host header (HTTP/2's `:authority`): the name the client sent the request to, with its port if it gave one.
+    package var host: String? {
+        headerFields.first { $0.name.canonicalName == "host" }?.value
+    }
+
     /// The value of query parameter `name`, percent-decoded.
     package func queryValue(_ name: String) -> String? {
         URLComponents(string: "?" + (query ?? ""))?.queryItems?.first { $0.name == name }?.value

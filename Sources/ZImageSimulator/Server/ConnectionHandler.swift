@@ -1,17 +1,21 @@
 import Foundation
 import HTTPTypes
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
+import ZImageCassettes
 
-/// Serves the requests of one connection, in order, applying scripted faults.
-struct ConnectionHandler: Sendable {
+/// Serves the requests of one request stream (an HTTP/1.1 connection, or one HTTP/2 stream), in order, applying scripted
+/// faults. Every answer says it came from the simulator (``Cassette/sourceHeader``), so a recording made through it is
+/// marked `source: simulator` whatever URL the client used.
+package struct ConnectionHandler: Sendable {
     let backend: any SimulatorBackend
     let state: ServerState
     let serverBaseURL: URL
     /// The largest request body read; a larger one, declared or sent, gets 413 and the connection is closed.
     let maxRequestBytes: Int
 
-    func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    /// Serves the stream until the peer ends it, a fault closes it, or the server shuts down.
+    package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -50,7 +54,7 @@ struct ConnectionHandler: Sendable {
         async throws {
         state.locked {
             $0.log.append(SimulatorLogEntry(method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
-                                            hadAuthorization: head.headers.contains(name: "authorization"),
+                                            host: head.headers.first(name: "host"), hadAuthorization: head.headers.contains(name: "authorization"),
                                             userAgent: head.headers.first(name: "user-agent")))
         }
         let body = DashScopeSimulation.errorBody(
@@ -59,6 +63,7 @@ struct ConnectionHandler: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(body.count))
+        headers.add(name: Cassette.sourceHeader, value: Cassette.Source.simulator.rawValue)
         headers.add(name: "Connection", value: "close")
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .payloadTooLarge, headers: headers)))
         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
@@ -83,7 +88,7 @@ struct ConnectionHandler: Sendable {
         // Logged on arrival, so a test sees a request the server is still holding; the status is added when answered.
         let entry = SimulatorLogEntry(
             method: head.method.rawValue, target: target, status: nil, fault: fault?.description,
-            hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
+            host: head.headers.first(name: "host"), hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
         let logIndex = state.locked { contents -> Int in
             contents.log.append(entry)
             return contents.log.count - 1
@@ -128,6 +133,7 @@ struct ConnectionHandler: Sendable {
         for field in response.headerFields where field.name != .contentLength {
             headers.add(name: field.name.rawName, value: field.value)
         }
+        headers.replaceOrAdd(name: Cassette.sourceHeader, value: Cassette.Source.simulator.rawValue)
         if case .raw(_, _, _, chunked: true) = fault {
             headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
         } else {

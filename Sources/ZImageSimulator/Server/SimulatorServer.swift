@@ -6,7 +6,7 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// An HTTP/1.1 server on loopback that answers with a ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
+/// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
 ///
 /// It counts the connections it accepts and logs every request (the Authorization value is never kept), so tests can
 /// assert both. Start it on port 0 (the default) to get a free port; stop it with ``shutdown()``.
@@ -39,38 +39,42 @@ public final class SimulatorServer: Sendable {
     ///   - maxRequestBytes: the largest request body read; a larger one, declared or sent, is answered 413 at once.
     public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
                               maxRequestBytes: Int = 1 << 20) async throws -> SimulatorServer {
+        try await start(host: host, port: port, backend: backend, maxRequestBytes: maxRequestBytes, connections: PlainHTTP1())
+    }
+
+    /// Starts a server answering with `backend` over the connections `connections` sets up (plain HTTP/1.1, or TLS
+    /// with HTTP/2 in the rehearsal module).
+    package static func start<Connections: SimulatorConnections>(
+        host: String, port: Int, backend: any SimulatorBackend, maxRequestBytes: Int = 1 << 20, connections: Connections
+    ) async throws -> SimulatorServer {
         let state = ServerState()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
-                }
-            }
+            .bind(host: host, port: port) { channel in connections.configure(channel) }
         guard let boundPort = channel.channel.localAddress?.port else {
             try? await channel.channel.close()
             throw SimulatorError("the server socket has no port")
         }
-        guard let baseURL = URL(string: "http://\(host.contains(":") ? "[\(host)]" : host):\(boundPort)") else {
+        let authority = "\(host.contains(":") ? "[\(host)]" : host):\(boundPort)"
+        guard let baseURL = URL(string: "\(connections.scheme)://\(authority)") else {
             try? await channel.channel.close()
-            throw SimulatorError("\(host):\(boundPort) does not make a URL")
+            throw SimulatorError("\(authority) does not make a URL")
         }
-        let connectionHandler = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL,
-                                                  maxRequestBytes: maxRequestBytes)
+        let streams = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL, maxRequestBytes: maxRequestBytes)
         let task = Task {
             await withDiscardingTaskGroup { group in
                 do {
                     try await channel.executeThenClose { inbound in
                         for try await connection in inbound {
+                            let socket = connections.channel(of: connection)
                             state.locked {
                                 $0.accepted += 1
-                                $0.connections[ObjectIdentifier(connection.channel)] = connection.channel
+                                $0.connections[ObjectIdentifier(socket)] = socket
                             }
                             group.addTask {
-                                await connectionHandler.serve(connection)
-                                state.locked { _ = $0.connections.removeValue(forKey: ObjectIdentifier(connection.channel)) }
+                                await connections.serve(connection, streams: streams)
+                                state.locked { _ = $0.connections.removeValue(forKey: ObjectIdentifier(socket)) }
                             }
                         }
                     }
@@ -129,6 +133,8 @@ package struct SimulatorLogEntry: Sendable, Hashable {
     package var status: Int?
     /// The fault played, if any.
     package var fault: String?
+    /// The Host header (HTTP/2's `:authority`), as sent.
+    package var host: String?
     /// Whether the request had an Authorization header (its value is never kept).
     package var hadAuthorization: Bool
     /// The User-Agent header.

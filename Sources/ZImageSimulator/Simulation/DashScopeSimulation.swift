@@ -12,7 +12,8 @@ package import ZImageCassettes
 ///   `prompt_extend: true` adds a rewritten prompt, reasoning text and `reasoning_tokens`. A prompt over 800 characters
 ///   is cut silently, as the API does.
 /// - `GET /results/…png` serves a real PNG of the requested size, deterministic from prompt and seed; after its `Expires`
-///   time it answers OSS's 403 XML.
+///   time it answers OSS's 403 XML. The URL is signed, so an Authorization header sent with it is refused (400
+///   `InvalidArgument`, as a signed OSS URL does): a client that leaks the API key to the image host fails loudly.
 /// - `GET /compatible-mode/v1/models` and `GET /api/v1/models` list the model (the read-only probe).
 /// - A key it was not given gets 401 `InvalidApiKey`.
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
@@ -26,6 +27,9 @@ public struct DashScopeSimulation: SimulatorBackend {
     package var acceptedKeys: Set<String>
     /// Changes to the success answer's shape, to play an API that has drifted from its contract.
     package var drift: Drift
+    /// The origin image URLs point at (`https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com` in a rehearsal over
+    /// TLS); `nil` for the server's own address.
+    package var resultOrigin: URL?
     private let counter = Counter()
 
     /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
@@ -49,10 +53,11 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// Creates a simulation whose success answers have drifted from the contract by `drift`.
-    package init(region: Region, acceptedKeys: Set<String>, drift: Drift) {
+    package init(region: Region, acceptedKeys: Set<String>, drift: Drift, resultOrigin: URL? = nil) {
         self.region = region
         self.acceptedKeys = acceptedKeys
         self.drift = drift
+        self.resultOrigin = resultOrigin
     }
 
     /// Answers as DashScope would: generation, images, the models list, and the refusals of docs/CONTRACT.md.
@@ -96,7 +101,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         }
         let hash = SHA256.hexDigest(of: Data("\(parsed.prompt)\u{0}\(parsed.seed.map(String.init) ?? "-")".utf8))
         let expires = Int(Date().timeIntervalSince1970) + 86_400
-        let imageURL = request.serverBaseURL.absoluteString
+        let imageURL = (resultOrigin ?? request.serverBaseURL).absoluteString
             + Self.resultPathPrefix(for: region) + "\(parsed.width)x\(parsed.height)/\(hash.prefix(32)).png"
             + "?Expires=\(expires)&OSSAccessKeyId=LTAIsimulated&Signature=\(hash.suffix(27))%3D"
 
@@ -166,6 +171,9 @@ public struct DashScopeSimulation: SimulatorBackend {
         let dimensions = parts[2].split(separator: "x").compactMap { Int($0) }
         guard dimensions.count == 2, (try? ImageSize(width: dimensions[0], height: dimensions[1])) != nil else {
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
+        }
+        if request.headerFields[.authorization] != nil {
+            return ossError(400, "InvalidArgument", "Authorization header is not allowed with a signed URL.")
         }
         if let expires = request.queryValue("Expires").flatMap(Int.init), expires < Int(Date().timeIntervalSince1970) {
             return ossError(403, "AccessDenied", "Request has expired.")

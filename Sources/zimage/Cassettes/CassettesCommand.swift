@@ -171,7 +171,11 @@ struct CassettesCommand: AsyncParsableCommand {
                 do {
                     let outcome = try await recorder.record(recipe, region: region, into: folder, target: target)
                     var line = "\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.file.path)"
-                    if outcome.status == .kept { line += "  (this target cannot produce the scenario on demand: kept as it was)" }
+                    switch outcome.status {
+                    case .kept: line += "  (this target cannot produce the scenario on demand: kept as it was)"
+                    case .skipped: line += "  (this target cannot produce the scenario on demand, and there is no cassette to keep)"
+                    case .written, .unchanged: break
+                    }
                     printOutput(line)
                     for violation in outcome.violations {
                         printOutput("  contract: \(violation)")
