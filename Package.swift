@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "ZImageTestSupport",
             dependencies: [
-                "ZImage", "ZImageCurl", "ZImageSimulator", httpTypes,
+                "ZImage", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", httpTypes,
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ZImageCurlTests",
-            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", "ZImageTestSupport", httpTypes],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
@@ -189,7 +189,10 @@ let package = Package(
         // Runs the built executables as a user would, against the in-process simulator.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageTestSupport", "zimage", "validate"],
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract", "ZImageTestSupport",
+                "zimage", "validate",
+            ],
             swiftSettings: upcomingFeatures
         ),
     ],

@@ -27,4 +27,45 @@ struct ServeCommandTests {
         #expect(farewell.contains("Received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"), stopping after 1 requests"))
         #expect(status == 0, "exit status \(status)")
     }
+
+    @Test("--tls writes the CA to --ca-out, prints the routes, answers on the real names, and accounts per host on SIGINT")
+    func rehearsal() async throws {
+        try await withTemporaryDirectory("serve-tls") { folder in
+            let caFile = folder.appendingPathComponent("ca.pem")
+            let zimage = productsFolder.appendingPathComponent("zimage").path
+            let (farewell, status) = try await withChild(zimage, ["serve", "--tls", "--ca-out", caFile.path, "--accept-key", endToEndKey]) { child in
+                let banner = try await child.read(until: "Press Ctrl-C")
+                let routes = try #require(banner.split(separator: "\n").first { $0.contains("ZIMAGE_CONNECT_TO=") }?
+                    .split(separator: "=").last.map(String.init))
+                #expect(routes.split(separator: ",").count == 4 && routes.contains("dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com:443:127.0.0.1:"))
+                #expect(try String(contentsOf: caFile, encoding: .utf8).hasPrefix("-----BEGIN CERTIFICATE-----"))
+
+                let generated = try await run("zimage", ["generate", "--region", "singapore", "--prompt", "A lighthouse at dusk",
+                                                         "--ca-file", caFile.path, "--output", folder.appendingPathComponent("out.png").path],
+                                              environment: ["DASHSCOPE_API_KEY": endToEndKey, "ZIMAGE_CONNECT_TO": routes, "HOME": folder.path,
+                                                            "OUTPUT_DIR": folder.path, "https_proxy": "http://127.0.0.1:9"])
+                #expect(generated.status == 0, "\(generated.stderr)")
+                try child.send(SIGINT)
+                return try await child.read(until: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com: ")
+            }
+            #expect(farewell.contains("stopping after 2 requests"))
+            #expect(farewell.contains("dashscope-intl.aliyuncs.com: 1 requests, 1 with Authorization"))
+            #expect(farewell.contains("dashscope.aliyuncs.com: 0 requests"))
+            #expect(status == 0, "exit status \(status)")
+            let png = try Data(contentsOf: folder.appendingPathComponent("out.png"))
+            #expect(try PNGImage(verifying: png).width == 1024)
+        }
+    }
+
+    @Test("--tls refuses what it cannot do, exit 2, naming the flag", arguments: [
+        (["--tls"], "--tls needs --ca-out FILE"),
+        (["--ca-out", "/tmp/x.pem"], "--ca-out applies only with --tls"),
+        (["--tls", "--ca-out", "/tmp/x.pem", "--cassettes", "cassettes"], "--tls and --cassettes were both given"),
+        (["--tls", "--ca-out", "/tmp/x.pem", "--tls-fault", "slow"], "reset-handshake, wrong-name"),
+    ])
+    func refusesBadFlags(arguments: [String], message: String) async throws {
+        let result = try await run("zimage", ["serve"] + arguments, environment: ["HOME": "/nonexistent"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
 }

@@ -12,6 +12,25 @@ import ZImageSimulator
 
 @Suite("Cassette files: safe under concurrency and crashes, no churn, clear errors", .timeLimit(.minutes(2)))
 struct CassetteFileTests {
+    @Test("an answer that says X-Cassette-Source: simulator marks a live recording source: simulator; the header is not stored",
+          arguments: [(String?("simulator"), Cassette.Source.simulator), ("live", .live), (nil, .live)])
+    func sourceFromTheAnswer(declared: String?, expected: Cassette.Source) async throws {
+        try await withTemporaryDirectory { folder in
+            let file = folder.appendingPathComponent("routed.json")
+            let recorder = CassetteRecorder(url: file, cassette: Cassette(region: "beijing", source: .live), secrets: [], rules: .dashScope)
+            var headers = ["content-type": "application/json"]
+            if let declared { headers["x-cassette-source"] = declared }
+            try await recorder.record(Interaction(
+                request: RecordedRequest(method: "GET", url: "https://dashscope.aliyuncs.com/compatible-mode/v1/models"),
+                response: RecordedResponse(status: 200, headers: headers, body: Data(#"{"data":[]}"#.utf8))))
+            _ = try await recorder.flush()
+            let stored = try CassetteFile.load(file)
+            #expect(stored.source == expected)
+            #expect(stored.interactions[0].response.headers.keys.map { $0.lowercased() } == ["content-type"])
+            #expect(!String(decoding: try Data(contentsOf: file), as: UTF8.self).lowercased().contains("x-cassette-source"))
+        }
+    }
+
     @Test("16 tasks record 1,000 interactions concurrently: all are in the cassette, which loads and passes check")
     func concurrentRecording() async throws {
         let folder = try makeTemporaryDirectory()

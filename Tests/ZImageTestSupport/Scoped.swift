@@ -1,4 +1,6 @@
+import Foundation
 package import ZImageSimulator
+package import ZImageRehearsal
 package import ZImage
 
 /// Something a test starts and must stop before it ends: a server, a workspace.
@@ -37,4 +39,24 @@ package func withSimulator<Result>(
 ) async throws -> Result {
     let backend = DashScopeSimulation(region: region, acceptedKeys: keys, drift: drift)
     return try await using(try await SimulatorServer.start(backend: backend), body)
+}
+
+extension DashScopeRehearsal: Stoppable {
+    package func stop() async {
+        await shutdown()
+    }
+}
+
+/// Runs `body` with a fresh rehearsal server (both regions over TLS under the real hostnames) accepting `keys`, and the
+/// path of its CA certificate, written to a temporary folder; awaits its shutdown and removes the folder afterwards.
+package func withRehearsal<Result>(
+    accepting keys: Set<String>, drift: DashScopeSimulation.Drift = .init(), fault: TLSFault? = nil,
+    _ body: (DashScopeRehearsal, _ caFile: String) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory("rehearsal") { folder in
+        let rehearsal = try await DashScopeRehearsal.start(acceptedKeys: keys, drift: drift, fault: fault)
+        let caFile = folder.appendingPathComponent("ca.pem")
+        try rehearsal.authority.writeCertificate(to: caFile)
+        return try await using(rehearsal) { try await body($0, caFile.path) }
+    }
 }
