@@ -4,6 +4,8 @@ package import ZImage
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
 ///
 /// Each interaction is moved to the real endpoints (when an ``OriginRewrite`` is given) and redacted before it is kept.
+/// An answer carrying ``Cassette/sourceHeader`` `simulator` marks the cassette `source: simulator`, whatever URL it was
+/// sent to (the header is dropped).
 /// ``record(_:)`` returns only once the interaction is on disk; concurrent calls share writes (group commit), so 16 tasks
 /// recording 1,000 interactions cause far fewer than 1,000 writes, and nothing recorded is lost. Every write is atomic
 /// (see ``CassetteFile/write(_:to:secrets:baseline:)``): a crash mid-write leaves the previous file intact.
