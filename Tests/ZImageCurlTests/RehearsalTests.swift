@@ -71,7 +71,7 @@ struct RehearsalTests {
         }
     }
 
-    @Test("an image URL sent with Authorization is refused, as a signed OSS URL refuses it")
+    @Test("the simulator refuses an image URL sent with Authorization, so a client leaking its key fails loudly")
     func imageHostRefusesAuthorization() async throws {
         try await withRehearsal { rehearsal, caFile in
             let transport = try transport(rehearsal, caFile: caFile)

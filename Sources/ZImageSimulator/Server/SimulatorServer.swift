@@ -6,7 +6,8 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
+/// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a
+/// ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
 ///
 /// It counts the connections it accepts and logs every request (the Authorization value is never kept), so tests can
 /// assert both. Start it on port 0 (the default) to get a free port; stop it with ``shutdown()``.

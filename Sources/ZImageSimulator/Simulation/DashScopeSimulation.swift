@@ -12,8 +12,9 @@ package import ZImageCassettes
 ///   `prompt_extend: true` adds a rewritten prompt, reasoning text and `reasoning_tokens`. A prompt over 800 characters
 ///   is cut silently, as the API does.
 /// - `GET /results/…png` serves a real PNG of the requested size, deterministic from prompt and seed; after its `Expires`
-///   time it answers OSS's 403 XML. The URL is signed, so an Authorization header sent with it is refused (400
-///   `InvalidArgument`, as a signed OSS URL does): a client that leaks the API key to the image host fails loudly.
+///   time it answers OSS's 403 XML. An Authorization header sent with it is refused (400 `InvalidArgument`): the URL is
+///   signed and needs none, and a client that leaks the API key to the image host must fail loudly. This is the
+///   simulator's rule; what OSS itself answers to both at once is not documented in docs/CONTRACT.md.
 /// - `GET /compatible-mode/v1/models` and `GET /api/v1/models` list the model (the read-only probe).
 /// - A key it was not given gets 401 `InvalidApiKey`.
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
