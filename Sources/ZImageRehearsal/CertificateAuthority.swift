@@ -1,6 +1,6 @@
 import Crypto
-package import Foundation
 import SwiftASN1
+package import Foundation
 import X509
 import ZImage
 
@@ -17,8 +17,6 @@ package struct CertificateAuthority: Sendable {
         package var certificateChainPEM: [String]
         /// The private key (PKCS #8).
         package var privateKeyPEM: String
-        /// The names it is valid for.
-        package var dnsNames: [String]
     }
 
     /// The authority's certificate, in PEM: what clients trust for the run.
@@ -55,17 +53,11 @@ package struct CertificateAuthority: Sendable {
     /// When the authority's certificate expires.
     package var expires: Date { validity.upperBound }
 
-    /// Issues a server certificate for `dnsNames` (and `ipAddresses`, dotted IPv4), with a fresh key.
-    package func issue(dnsNames: [String], ipAddresses: [String] = []) throws -> Leaf {
+    /// Issues a server certificate for `dnsNames`, with a fresh key.
+    package func issue(dnsNames: [String]) throws -> Leaf {
         let leafKey = P256.Signing.PrivateKey()
         let publicKey = Certificate.PrivateKey(leafKey).publicKey
-        var names = dnsNames.map { GeneralName.dnsName($0) }
-        for address in ipAddresses {
-            let octets = address.split(separator: ".").compactMap { UInt8($0) }
-            guard octets.count == 4 else { throw RehearsalError("\(address) is not a dotted IPv4 address") }
-            names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(octets))))
-        }
-        let subject = try DistinguishedName { CommonName(dnsNames.first ?? ipAddresses.first ?? "simulator") }
+        let subject = try DistinguishedName { CommonName(dnsNames.first ?? "simulator") }
         let authorityKeyID = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
         let leaf = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
@@ -75,27 +67,17 @@ package struct CertificateAuthority: Sendable {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
                 try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(names)
+                SubjectAlternativeNames(dnsNames.map { GeneralName.dnsName($0) })
                 SubjectKeyIdentifier(hash: publicKey)
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyID)
             },
             issuerPrivateKey: key)
-        return Leaf(certificateChainPEM: [try leaf.serializeAsPEM().pemString, certificatePEM], privateKeyPEM: leafKey.pemRepresentation,
-                    dnsNames: dnsNames)
+        return Leaf(certificateChainPEM: [try leaf.serializeAsPEM().pemString, certificatePEM], privateKeyPEM: leafKey.pemRepresentation)
     }
 
     /// Writes the authority's certificate to `url` (atomically, replacing what was there): the file clients pass as
     /// `--ca-file`. The key is never written.
     package func writeCertificate(to url: URL) throws {
         try AtomicFile.write(Data(certificatePEM.utf8), to: url)
-    }
-}
-
-/// A rehearsal that cannot be set up, in one sentence.
-package struct RehearsalError: Error, CustomStringConvertible {
-    package let description: String
-
-    package init(_ description: String) {
-        self.description = description
     }
 }

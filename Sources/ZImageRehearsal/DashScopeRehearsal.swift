@@ -11,8 +11,6 @@ package final class DashScopeRehearsal: Sendable {
     package let server: SimulatorServer
     /// The authority the server's certificate comes from.
     package let authority: CertificateAuthority
-    /// The fault played on every connection, if any.
-    package let fault: TLSFault?
 
     /// The names served: per region, the API host, then the OSS host of its image URLs.
     package static func hostNames(of region: Region) -> [String] {
@@ -46,13 +44,12 @@ package final class DashScopeRehearsal: Sendable {
         let server = try await SimulatorServer.start(
             host: host, port: port, backend: HostRouter(byHost: byHost),
             connections: try TLSConnections(leaf: leaf, fault: fault))
-        return DashScopeRehearsal(server: server, authority: authority, fault: fault)
+        return DashScopeRehearsal(server: server, authority: authority)
     }
 
-    private init(server: SimulatorServer, authority: CertificateAuthority, fault: TLSFault?) {
+    private init(server: SimulatorServer, authority: CertificateAuthority) {
         self.server = server
         self.authority = authority
-        self.fault = fault
     }
 
     /// Stops the server.
@@ -68,8 +65,7 @@ struct HostRouter: SimulatorBackend {
 
     func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let authority = request.host ?? ""
-        let name = String(authority.prefix { $0 != ":" }).lowercased()
-        guard let simulation = byHost[name] else {
+        guard let name = request.hostName, let simulation = byHost[name] else {
             let served = byHost.keys.sorted().joined(separator: ", ")
             let body = DashScopeSimulation.errorBody(
                 code: "MisdirectedRequest", message: "This rehearsal server serves \(served), not \(authority.isEmpty ? "a request without Host" : authority).",

@@ -123,11 +123,17 @@ struct Serve: AsyncParsableCommand {
         printOutput("Simulating DashScope (\(region.displayName)) at \(server.baseURL.absoluteString)")
         printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
         printOutput("  models (probe):      \(server.baseURL.absoluteString)\(DashScopeAPI.modelsPath)")
-        printOutput("  accepted keys:       \(acceptedKeys.count) (\(acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"))")
+        printOutput("  accepted keys:       \(acceptedKeysShown)")
         printOutput("Press Ctrl-C to stop.")
         let signal = await Self.nextTerminationSignal()
         printOutput("Received \(signal), stopping after \(server.requests.count) requests on \(server.acceptedConnections) connections.")
         await server.shutdown()
+    }
+
+    /// How many keys are accepted, and which when all are test keys (another key is never printed).
+    private var acceptedKeysShown: String {
+        let shown = acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"
+        return "\(acceptedKeys.count) (\(shown))"
     }
 
     /// `--tls`: both regions over TLS under the real hostnames, until interrupted.
@@ -152,7 +158,7 @@ struct Serve: AsyncParsableCommand {
         printOutput("  hosts:           \(DashScopeRehearsal.hostNames.joined(separator: ", "))")
         printOutput("  CA certificate:  \(caOut.path) (throwaway, valid until \(expires)); trust it with --ca-file")
         if let tlsFault { printOutput("  TLS fault:       \(tlsFault.rawValue), on every connection") }
-        printOutput("  accepted keys:   \(acceptedKeys.count) (\(acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"))")
+        printOutput("  accepted keys:   \(acceptedKeysShown)")
         printOutput("  routes:          ZIMAGE_CONNECT_TO=\(rehearsal.routes.joined(separator: ","))")
         printOutput("Press Ctrl-C to stop.")
         let signal = await Self.nextTerminationSignal()
@@ -160,7 +166,7 @@ struct Serve: AsyncParsableCommand {
         printOutput("Received \(signal), stopping after \(requests.count) requests on \(server.acceptedConnections) connections.")
         // Per host: how many requests, and how many carried Authorization (an image host must never see one).
         for name in DashScopeRehearsal.hostNames {
-            let sent = requests.filter { ($0.host ?? "").split(separator: ":").first.map(String.init) == name }
+            let sent = requests.filter { $0.hostName == name }
             printOutput("  \(name): \(sent.count) requests, \(sent.filter(\.hadAuthorization).count) with Authorization")
         }
         await rehearsal.shutdown()

@@ -49,6 +49,17 @@ public struct SimulatorRequest: Sendable {
         headerFields.first { $0.name.canonicalName == "host" }?.value
     }
 
+    /// The name the client sent the request to: ``host`` without its port, lowercased.
+    package var hostName: String? {
+        host.map(Self.hostName(ofHostHeader:))
+    }
+
+    /// A Host header's name without its port, lowercased; a bracketed IPv6 address keeps its brackets.
+    package static func hostName(ofHostHeader header: String) -> String {
+        let name = if header.hasPrefix("["), let end = header.firstIndex(of: "]") { header[...end] } else { header.prefix { $0 != ":" } }
+        return name.lowercased()
+    }
+
     /// The value of query parameter `name`, percent-decoded.
     package func queryValue(_ name: String) -> String? {
         URLComponents(string: "?" + (query ?? ""))?.queryItems?.first { $0.name == name }?.value

@@ -136,6 +136,8 @@ package struct SimulatorLogEntry: Sendable, Hashable {
     package var fault: String?
     /// The Host header (HTTP/2's `:authority`), as sent.
     package var host: String?
+    /// ``host`` without its port, lowercased.
+    package var hostName: String? { host.map(SimulatorRequest.hostName(ofHostHeader:)) }
     /// Whether the request had an Authorization header (its value is never kept).
     package var hadAuthorization: Bool
     /// The User-Agent header.
