@@ -1,5 +1,6 @@
 import Foundation
 import ZImage
+import ZImageCommandSupport
 
 /// The outcome of one check, as it appears on stdout and in the evidence files.
 struct Check: Codable {
@@ -85,9 +86,10 @@ struct ValidationRun {
         case .skipped: "SKIP"
         }
         let note = check.required || check.status == .passed ? "" : " (not required)"
-        print("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(check.detail)\(note)")
+        // A detail and a case quote cassettes (scenario names, problems found in them): escaped, never printed raw.
+        printOutput("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(untrusted: check.detail)\(note)")
         for failed in check.cases where !failed.passed {
-            print("      - \(failed.name): \(failed.detail)")
+            printOutput("      - \(untrusted: failed.name): \(untrusted: failed.detail)")
         }
     }
 
@@ -128,15 +130,15 @@ struct ValidationRun {
             try AtomicFile.write(JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
         }
         if environment["GITHUB_ACTIONS"] == "true" {
-            for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) { print(line) }
+            for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) { printWorkflowCommand(line) }
             if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
                 try Self.append(GitHubReport.summary(checks, passed: passed, closingLine: closingLine,
                                                      evidence: locations.evidenceDirectory), to: URL(fileURLWithPath: path))
             }
         }
-        print(passed ? "validate: passed; wrote \(verdictFile.path)"
+        printOutput(passed ? "validate: passed; wrote \(verdictFile.path)"
               : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
-        print(closingLine)
+        printOutput(closingLine)
         return passed
     }
 

@@ -143,7 +143,7 @@ struct Generate: AsyncParsableCommand {
             .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
             .request()
         let locations = OutputLocations(environment: environment)
-        let explicitOutput = try explicitOutputFile()
+        let explicitOutput = try explicitOutput()
 
         let prepared = try clientMode.prepare(region: region, baseURL: request.baseURL, environment: environment) {
             try makeTransport()
@@ -160,7 +160,11 @@ struct Generate: AsyncParsableCommand {
         progress.show("Generating \(request.size) in \(region.displayName)…")
         let generation = try await client.generateReporting(request)
         progress.show("Downloading the image…")
-        let destination = explicitOutput ?? Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+        let destination = switch explicitOutput {
+        case .file(let file): file
+        case .folder(let folder): Self.freshImagePath(in: folder, for: generation.result)
+        case nil: Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+        }
         let image = try await client.downloadImage(generation.result, to: destination)
         progress.finish()
         if let recorder = prepared.recorder {
@@ -205,13 +209,27 @@ struct Generate: AsyncParsableCommand {
         }
     }
 
-    /// The --output file, or `nil` for a fresh name in the images folder; a folder given as --output gets a fresh name in it.
-    private func explicitOutputFile() throws -> URL? {
+    /// Where --output sends the image.
+    enum OutputTarget {
+        /// This file (or device: `/dev/stdout`, a FIFO), written as ``AtomicFile`` writes.
+        case file(URL)
+        /// A fresh name in this folder (an existing folder, or a path ending in `/`, created as needed).
+        case folder(URL)
+    }
+
+    /// The --output target, or `nil` for a fresh name in the images folder. Refused up front, before anything is sent:
+    /// an empty path, and a destination that is neither a file, a folder nor a stream (a block device).
+    private func explicitOutput() throws -> OutputTarget? {
         guard let output else { return nil }
         guard !output.isEmpty else { throw invalid("output", "is empty", "a file path or a folder") }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue { return nil }
-        return URL(fileURLWithPath: output)
+        let url = URL(fileURLWithPath: output)
+        switch FileKind.resolving(output) {
+        case .directory: return .folder(url)
+        case .missing where output.hasSuffix("/"): return .folder(url)
+        case .missing, .regular, .stream: return .file(url)
+        case .symbolicLink, .other:
+            throw invalid("output", "is \(output), which is neither a file, a folder nor a stream", "a file path, a folder, or a device such as /dev/stdout")
+        }
     }
 
     private func makeTransport() throws -> CurlTransport {

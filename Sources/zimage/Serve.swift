@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
             handshake message) or wrong-name (a certificate for simulator.invalid). `make rehearse` runs every live \
             command this way.
 
+            Whatever it serves, a slow client cannot hold it down: a connection gets 10 s for its TLS handshake and a \
+            whole request head, 30 s for a body and 60 s idle between requests, then it is closed; at most 256 \
+            connections are held (fewer when `ulimit -n` is low: 64 descriptors stay free), and one beyond that is \
+            closed on arrival; bodies over 1 MiB get 413; the log keeps the last 1,000 requests, so memory stays flat \
+            however long it runs. `Expect: 100-continue` is answered.
+
             Stop it with Ctrl-C (SIGINT) or SIGTERM.
             """
     )
@@ -92,7 +98,7 @@ struct Serve: AsyncParsableCommand {
         if let cassettes {
             do {
                 let loaded = try CassetteBackend(folder: URL(fileURLWithPath: cassettes), rules: .dashScope) { line in
-                    printError("zimage serve: \(line)")
+                    printError("zimage serve: \(untrusted: line)")
                 }
                 replayed = loaded
                 backend = loaded
@@ -116,7 +122,7 @@ struct Serve: AsyncParsableCommand {
             printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
             printOutput("Press Ctrl-C to stop.")
             let signal = await Self.nextTerminationSignal()
-            printOutput("Received \(signal), stopping after \(server.requests.count) requests.")
+            printOutput("Received \(signal), stopping after \(server.requestCount) requests.")
             await server.shutdown()
             return
         }
@@ -126,7 +132,7 @@ struct Serve: AsyncParsableCommand {
         printOutput("  accepted keys:       \(acceptedKeysShown)")
         printOutput("Press Ctrl-C to stop.")
         let signal = await Self.nextTerminationSignal()
-        printOutput("Received \(signal), stopping after \(server.requests.count) requests on \(server.acceptedConnections) connections.")
+        printOutput("Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections.")
         await server.shutdown()
     }
 
@@ -163,7 +169,7 @@ struct Serve: AsyncParsableCommand {
         printOutput("Press Ctrl-C to stop.")
         let signal = await Self.nextTerminationSignal()
         let requests = server.requests
-        printOutput("Received \(signal), stopping after \(requests.count) requests on \(server.acceptedConnections) connections.")
+        printOutput("Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections.")
         // Per host: how many requests, and how many carried Authorization (an image host must never see one).
         for name in DashScopeRehearsal.hostNames {
             let sent = requests.filter { $0.hostName == name }

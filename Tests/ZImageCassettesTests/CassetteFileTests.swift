@@ -20,7 +20,7 @@ struct CassetteFileTests {
             let recorder = CassetteRecorder(url: file, cassette: Cassette(region: "beijing", source: .live), secrets: [], rules: .dashScope)
             var headers = ["content-type": "application/json"]
             if let declared { headers["x-cassette-source"] = declared }
-            try await recorder.record(Interaction(
+            await recorder.record(Interaction(
                 request: RecordedRequest(method: "GET", url: "https://dashscope.aliyuncs.com/compatible-mode/v1/models"),
                 response: RecordedResponse(status: 200, headers: headers, body: Data(#"{"data":[]}"#.utf8))))
             _ = try await recorder.flush()
@@ -47,12 +47,14 @@ struct CassetteFileTests {
                                                      headers: ["Authorization": sentinelKey.bearer]),
                             response: RecordedResponse(status: 200, headers: ["content-type": "application/json"],
                                                        body: Data(#"{"data":[],"n":\#(item)}"#.utf8)))
-                        try await recorder.record(interaction)
+                        await recorder.record(interaction)
                     }
                 }
             }
             try await group.waitForAll()
         }
+        #expect(!FileManager.default.fileExists(atPath: file.path), "nothing is written before flush()")
+        _ = try await recorder.flush()
         let cassette = try CassetteFile.load(file)
         #expect(cassette.interactions.count == 1000)
         let numbers = Set(cassette.interactions.compactMap { URLComponents(string: $0.request.url)?.queryItems?.first?.value })
@@ -104,22 +106,23 @@ struct CassetteFileTests {
         #expect(try snapshot() == first)
     }
 
-    @Test("a cassette whose lock another process holds is a clear error after the wait, and nothing is overwritten")
+    @Test("a cassette whose folder another process holds locked is a clear error after the wait; nothing is overwritten, no lock file is left")
     func heldLock() async throws {
         try await withTemporaryDirectory("cassettes") { folder in
             let file = folder.appendingPathComponent("held.json")
-            let descriptor = open(folder.appendingPathComponent(".held.json.lock").path, O_RDWR | O_CREAT, 0o644)
+            let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY)
             #expect(flock(descriptor, LOCK_EX) == 0)
             let recorder = CassetteRecorder(url: file, cassette: Cassette(region: "beijing", source: .simulator), secrets: [],
                                             rules: .dashScope, lockTimeout: .milliseconds(200))
-            let error = try await #require(throws: CassetteError.self) {
-                try await recorder.record(generationInteraction(DocumentedExamples.requestBody))
-            }
+            await recorder.record(generationInteraction(DocumentedExamples.requestBody))
+            let error = try await #require(throws: CassetteError.self) { try await recorder.flush() }
             #expect(error.code == .lockTimeout && error.description.contains("another process held its lock"))
             #expect(!FileManager.default.fileExists(atPath: file.path))
             close(descriptor)  // the other process is done
-            try await recorder.record(generationInteraction(DocumentedExamples.requestBody))
+            _ = try await recorder.flush()
             #expect(try CassetteFile.load(file).interactions.count == 2)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["bodies", "held.json"]
+                    || FileManager.default.contentsOfDirectory(atPath: folder.path) == ["held.json"])
         }
     }
 
@@ -244,11 +247,13 @@ struct RecordModeTests {
     func newEpisodes() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, _) = try RecordMode.newEpisodes.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (transport, recorder) = try RecordMode.newEpisodes.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["recorded"]}"#.utf8))
         #expect(upstream.count == 0)
         #expect(try await transport.send(miss, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
         #expect(upstream.count == 1)
+        #expect(try CassetteFile.load(file).interactions.count == 1, "the file is untouched until the recording is flushed")
+        _ = try await recorder?.flush()
         #expect(try CassetteFile.load(file).interactions.count == 2)
     }
 
@@ -256,9 +261,10 @@ struct RecordModeTests {
     func all() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, _) = try RecordMode.all.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (transport, recorder) = try RecordMode.all.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
         #expect(upstream.count == 1)
+        _ = try await recorder?.flush()
         let cassette = try CassetteFile.load(file)
         #expect(cassette.interactions.count == 1 && cassette.interactions[0].response.body == Data(#"{"data":["live"]}"#.utf8))
     }
@@ -332,11 +338,11 @@ struct RecordTimeContractTests {
                                         cassette: Cassette(region: "beijing", source: .simulator), secrets: [], rules: .dashScope,
                                         contract: ContractChecker.contract)
         let imageURL = "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1024x1024/x.png"
-        try await recorder.record(generationInteraction(
+        await recorder.record(generationInteraction(
             DocumentedExamples.requestBody,
             answer: #"{"output":{"choices":[{"message":{"content":[{"image":"\#(imageURL)"}],"reasoning_content":""}}]},"usage":{"width":1024,"height":1024},"request_id":"r"}"#,
             status: 200))
-        try await recorder.record(Interaction(
+        await recorder.record(Interaction(
             request: RecordedRequest(method: "GET", url: imageURL),
             response: RecordedResponse(status: 200, headers: ["content-type": "image/png"],
                                        body: PNGEncoder.gradient(width: 512, height: 512, seed: [1, 2, 3, 4, 5, 6]))))

@@ -1,4 +1,5 @@
 import Foundation
+import ZImage
 
 /// What `validate` tells GitHub Actions when `GITHUB_ACTIONS=true`: an `::error` annotation per failing check or
 /// cassette (pointing at the cassette file and the offending interaction's line), a `::warning` per old cassette, and a
@@ -49,10 +50,11 @@ enum GitHubReport {
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
-    /// A workflow command's message: `%`, CR and LF escaped as Actions expects.
+    /// A workflow command's message: `%`, CR and LF escaped as Actions expects, any other control character as
+    /// ``UntrustedText`` shows it.
     static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        UntrustedText.escaped(text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A"))
     }
 
     /// A workflow command's property value: as ``data(_:)``, and `:` and `,` too.
@@ -62,6 +64,8 @@ enum GitHubReport {
 
     private static func cell(_ text: String) -> String {
         let short = text.count > 160 ? String(text.prefix(157)) + "…" : text
-        return short.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+        // Markdown and the HTML GitHub renders in it: a cassette's text stays text.
+        return UntrustedText.escaped(short.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(of: "&", with: "&amp;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "|", with: "\\|")
     }
 }

@@ -1,5 +1,11 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where the API key comes from (docs/CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
 /// `dashscope_api_key` of a profile in the INI file `~/.alibabacloud/credentials`, the profile named by
 /// `ALIBABA_CLOUD_PROFILE`, else `ALICLOUD_PROFILE`, else `default`.
@@ -62,12 +68,23 @@ public struct Credentials: Sendable, Hashable {
                 fileProblem: problem, malformedLines: malformed))
         }
 
-        guard FileManager.default.fileExists(atPath: path) else { throw missing("file not found") }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw missing("the file could not be read as UTF-8 text")
+        let bytes: Data
+        switch FileKind.resolving(path) {
+        case .missing:
+            throw missing("file not found")
+        case .directory:
+            throw missing("it is a folder, not a file")
+        case .regular:
+            do {
+                bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            } catch {
+                throw missing("it could not be read (\(String(cString: strerror(Self.errno(of: error)))))")
+            }
+        default:
+            throw missing("it is not a regular file")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw missing("it is not UTF-8 text (save it as UTF-8)")
         }
         let file = INIFile(parsing: text)
         guard let section = file.sections[profile] else {
@@ -78,10 +95,18 @@ public struct Credentials: Sendable, Hashable {
         }
         return Credentials(apiKey: APIKey(key), source: .file(path: path, profile: profile))
     }
+
+    /// The errno behind a failed read, for a message that says why (permission denied), `EIO` when none is known.
+    private static func errno(of error: any Error) -> Int32 {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain { return Int32(underlying.code) }
+        return (error as NSError).code == NSFileReadNoPermissionError ? EACCES : EIO
+    }
 }
 
 /// The INI dialect of `~/.alibabacloud/credentials`: `[profile]` headers, `name = value` (or `name: value`) options whose
-/// names are case-insensitive, `#` and `;` comment lines, values optionally in quotes.
+/// names are case-insensitive, `#` and `;` comment lines, values optionally in quotes; lines end in LF, CRLF (a file
+/// written on Windows) or CR, and a leading byte-order mark is ignored.
 ///
 /// A line that is none of these is skipped and its number kept in ``malformedLines``, so one bad line elsewhere in the file
 /// does not hide a good key, and a missing key can still be explained.
@@ -93,7 +118,9 @@ package struct INIFile {
 
     package init(parsing text: String) {
         var current: String?
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `Character.isNewline` is true of "\n", "\r" and "\r\n" (one Character in Swift), so every line ending splits.
+        let body = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        for (index, rawLine) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") {

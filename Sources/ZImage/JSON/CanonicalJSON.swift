@@ -11,7 +11,17 @@ package enum CanonicalJSON {
     package struct InvalidJSON: Error, Sendable, CustomStringConvertible {
         /// The byte offset where reading stopped.
         package var offset: Int
-        package var description: String { "not valid JSON at byte \(offset)" }
+        /// What was wrong there, when more is known than "not JSON" (a duplicate key, say).
+        package var reason: String?
+
+        package init(offset: Int, reason: String? = nil) {
+            self.offset = offset
+            self.reason = reason
+        }
+
+        package var description: String {
+            reason.map { "\($0) at byte \(offset)" } ?? "not valid JSON at byte \(offset)"
+        }
     }
 
     /// The canonical bytes of a JSON document.
@@ -23,10 +33,13 @@ package enum CanonicalJSON {
 
     /// Parses one JSON value (surrounding white space allowed).
     ///
+    /// - Parameter rejectingDuplicateKeys: refuse an object that names a key twice. RFC 8259 leaves duplicates to the
+    ///   reader (JSONTestSuite's `y_object_duplicated_key` must parse), so the default keeps the last one; a document
+    ///   someone reviews as text (a cassette in a pull request) must not hide a value a reviewer never sees.
     /// - Throws: ``InvalidJSON`` with the offset where reading stopped.
-    package static func parse(_ data: Data) throws -> JSONValue {
+    package static func parse(_ data: Data, rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
-            var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self))
+            var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self), rejectingDuplicateKeys: rejectingDuplicateKeys)
             parser.skipSpace()
             let value = try parser.value()
             parser.skipSpace()

@@ -7,10 +7,12 @@
 ///   Unicode scalar; bytes that are not UTF-8 (invalid sequences, overlong forms, UTF-16 or UTF-32 text) are refused;
 /// - structure: a byte-order mark before the value is refused (RFC 8259 §8.1: not to be added, may be ignored; we do
 ///   not); nesting deeper than 511 arrays or objects is refused, so a hostile body cannot exhaust the stack;
-/// - duplicate object keys are accepted, the last one winning, as in Foundation's parsers.
+/// - duplicate object keys are accepted, the last one winning, as in Foundation's parsers, unless the caller asks for
+///   them to be refused (cassettes do).
 extension CanonicalJSON {
     struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
+        let rejectingDuplicateKeys: Bool
         var position = 0
         var depth = 0
 
@@ -52,7 +54,11 @@ extension CanonicalJSON {
                 while true {
                     skipSpace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw fail() }
+                    let keyOffset = position
                     let key = try string()
+                    if rejectingDuplicateKeys, members[key] != nil {
+                        throw InvalidJSON(offset: keyOffset, reason: "the key \"\(untrusted: key)\" appears twice in one object")
+                    }
                     skipSpace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail() }
                     position += 1

@@ -18,10 +18,14 @@ public enum CassetteFile {
     /// The file is parsed once by ``CanonicalJSON/parse(_:)`` and mapped by hand: `JSONDecoder` into JSON values took
     /// ten times as long (see BENCHMARKS.md).
     ///
-    /// - Throws: ``CassetteError``: unknown format, missing body, body hash mismatch, unreadable file.
+    /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema (``CassetteSchema``), missing body,
+    ///   body hash mismatch, unreadable file.
     public static func load(_ url: URL) throws -> Cassette {
         let path = url.path
         guard FileManager.default.fileExists(atPath: path) else { throw CassetteError.notFound(path: path, mode: "none") }
+        guard FileKind.of(path) != .symbolicLink || FileKind.resolving(path) == .regular else {
+            throw CassetteError.unreadable(path: path, reason: "it is not a regular file")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -33,75 +37,12 @@ public enum CassetteFile {
 
     /// Reads a cassette from its bytes; `url` is where it was read from (body files are looked up beside it).
     ///
-    /// - Throws: ``CassetteError``: unknown format, missing body, body hash mismatch, unreadable bytes.
+    /// The whole document is validated first by one schema (``CassetteSchema``): no part of a cassette is used before
+    /// all of it is known to be sound.
+    ///
+    /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema, missing body, body hash mismatch.
     package static func load(_ data: Data, from url: URL) throws -> Cassette {
-        let path = url.path
-        func unreadable(_ reason: String) -> CassetteError { .unreadable(path: path, reason: reason) }
-        guard case .object(let root)? = try? CanonicalJSON.parse(data), case .int(let format)? = root["format"] else {
-            throw unreadable("it is not a JSON object with a \"format\" number")
-        }
-        guard format == Cassette.currentFormat else { throw CassetteError.unsupportedFormat(path: path, found: format) }
-
-        func string(_ value: JSONValue?, _ what: String) throws -> String {
-            guard case .string(let text)? = value else { throw unreadable("\(what) is missing or not a string") }
-            return text
-        }
-        func headers(_ value: JSONValue?, _ what: String) throws -> [String: String] {
-            guard let value else { return [:] }
-            guard case .object(let members) = value else { throw unreadable("\(what) is not an object") }
-            return try members.mapValues { try string($0, what) }
-        }
-        let folder = url.deletingLastPathComponent()
-        func body(_ value: JSONValue?, _ what: String) throws -> Data? {
-            guard let value else { return nil }
-            guard case .object(let stored) = value else { throw unreadable("\(what) is not an object") }
-            if let json = stored["json"] { return json.data }
-            if case .string(let text)? = stored["text"] { return Data(text.utf8) }
-            guard case .string(let file)? = stored["file"], case .string(let expected)? = stored["sha256"] else {
-                throw unreadable("\(what) has none of json, text, or file with sha256")
-            }
-            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path) else {
-                throw CassetteError.missingBody(path: path, file: file)
-            }
-            let actual = SHA256.hexDigest(of: bytes)
-            guard actual == expected else {
-                throw CassetteError.bodyHashMismatch(path: path, file: file, expected: expected, actual: actual)
-            }
-            if file.hasSuffix(".png") {
-                do {
-                    _ = try PNGImage(verifying: bytes)
-                } catch {
-                    throw unreadable("the body file \(file) is not a sound PNG (\(error))")
-                }
-            }
-            return bytes
-        }
-
-        guard case .array(let items)? = root["interactions"] else { throw unreadable("interactions is missing or not a list") }
-        var interactions: [Interaction] = []
-        interactions.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            let at = "interactions[\(index)]"
-            guard case .object(let interaction) = item, case .object(let request)? = interaction["request"],
-                  case .object(let response)? = interaction["response"], case .int(let status)? = response["status"]
-            else {
-                throw unreadable("\(at) lacks a request, or a response with a status")
-            }
-            interactions.append(Interaction(
-                request: RecordedRequest(method: try string(request["method"], "\(at).request.method"),
-                                         url: try string(request["url"], "\(at).request.url"),
-                                         headers: try headers(request["headers"], "\(at).request.headers"),
-                                         body: try body(request["body"], "\(at).request.body")),
-                response: RecordedResponse(status: status, headers: try headers(response["headers"], "\(at).response.headers"),
-                                           body: try body(response["body"], "\(at).response.body") ?? Data())))
-        }
-        let region = try root["region"].map { try string($0, "region") }
-        guard let source = Cassette.Source(rawValue: try string(root["source"], "source")) else {
-            throw unreadable("source is neither live nor simulator")
-        }
-        return Cassette(region: region, source: source, recordedAt: try string(root["recorded_at"], "recorded_at"),
-                        recordedWith: try string(root["recorded_with"], "recorded_with"), scenario: root["scenario"],
-                        interactions: interactions)
+        try CassetteSchema.decode(data, from: url)
     }
 
     /// What a write compares its result with, to avoid churn.
@@ -156,11 +97,11 @@ public enum CassetteFile {
         for (file, data) in sidecars {
             let target = folder.appendingPathComponent(file)
             if let present = FileManager.default.contents(atPath: target.path), present == data { continue }
-            try AtomicFile.write(data, to: target)
+            try AtomicFile.write(data, to: target, confinedTo: folder)
             changed = true
         }
         if bytes != current {
-            try AtomicFile.write(bytes, to: url)
+            try AtomicFile.write(bytes, to: url, confinedTo: folder)
             changed = true
         }
         return changed ? .written : .unchanged

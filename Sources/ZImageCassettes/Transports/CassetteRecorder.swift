@@ -6,9 +6,11 @@ package import ZImage
 /// Each interaction is moved to the real endpoints (when an ``OriginRewrite`` is given) and redacted before it is kept.
 /// An answer carrying ``Cassette/sourceHeader`` `simulator` marks the cassette `source: simulator`, whatever URL it was
 /// sent to (the header is dropped).
-/// ``record(_:)`` returns only once the interaction is on disk; concurrent calls share writes (group commit), so 16 tasks
-/// recording 1,000 interactions cause far fewer than 1,000 writes, and nothing recorded is lost. Every write is atomic
-/// (see ``CassetteFile/write(_:to:secrets:baseline:)``): a crash mid-write leaves the previous file intact.
+/// ``record(_:)`` keeps the interaction in memory; ``flush()`` writes the whole recording at once, merged under a lock
+/// with what other recorders (other tests, other processes) wrote to the same file meanwhile (``SharedCassetteFile``).
+/// Until then the file on disk is untouched: a recording killed at any moment (Ctrl-C, SIGTERM, a crash) leaves every
+/// cassette as its old bytes, and a flushed one is its complete new bytes, never a recording cut halfway. Every write
+/// is atomic (see ``CassetteFile/write(_:to:secrets:baseline:)``).
 public actor CassetteRecorder {
     /// The cassette file.
     package let url: URL
@@ -20,8 +22,8 @@ public actor CassetteRecorder {
     private var index: CassetteIndex
     /// The stored form of each interaction, prepared once when it is recorded.
     private var prepared: [CassetteFile.PreparedInteraction]
+    /// How many of ``prepared`` are on disk.
     private var persisted = 0
-    private var writing: Task<CassetteFile.WriteOutcome, any Error>?
     /// The file as other processes share it, and what this recorder last wrote to it.
     private let shared: SharedCassetteFile
     private var lastWrite: SharedCassetteFile.LastWrite?
@@ -83,9 +85,9 @@ public actor CassetteRecorder {
         return index.take(moved).map { cassette.interactions[$0].response }
     }
 
-    /// Keeps one exchange and returns once it is written.
+    /// Keeps one exchange in memory (``flush()`` writes it) and returns its position in the recording.
     @discardableResult
-    package func record(_ interaction: Interaction) async throws -> Int {
+    package func record(_ interaction: Interaction) -> Int {
         var interaction = interaction
         if let declared = interaction.response.headers.first(where: { $0.key.lowercased() == Cassette.sourceHeader.lowercased() }) {
             interaction.response.headers.removeValue(forKey: declared.key)
@@ -96,55 +98,31 @@ public actor CassetteRecorder {
         prepared.append(CassetteFile.prepare(kept))
         let position = cassette.interactions.count - 1
         index.append(kept, at: position)
-        try await persist(through: cassette.interactions.count)
         return position
     }
 
-    /// Writes whatever is not written yet (the scenario, say), keeping the file as it was before this recording when the
-    /// exchanges came out the same, and tells whether the file now differs from it.
+    /// Writes the recording: what is not written yet, merged under the lock with what other recorders wrote, keeping
+    /// the file as it was before this recording when the exchanges came out the same; tells whether the file now
+    /// differs from it. May be called more than once (each call writes what came since).
     public func flush() async throws -> CassetteFile.WriteOutcome {
-        if let writing { _ = try await writing.value }
-        _ = try await startWrite(final: true).value
-        violations = contract?(cassette) ?? []
-        return (try? Data(contentsOf: url)) == baseline ? .unchanged : .written
-    }
-
-    private func persist(through count: Int) async throws {
-        while persisted < count {
-            if let writing {
-                _ = try await writing.value
-            } else {
-                _ = try await startWrite().value
-            }
-        }
-    }
-
-    /// Starts writing what is not on disk yet, merged under the lock with what other processes wrote (see
-    /// ``SharedCassetteFile``). Only the final write compares with the baseline (to keep an unchanged file byte for
-    /// byte); intermediate ones just make what was recorded durable.
-    private func startWrite(final: Bool = false) -> Task<CassetteFile.WriteOutcome, any Error> {
         let count = cassette.interactions.count
         let added = prepared[persisted..<count].map(\.stored)
         let sidecars = prepared[persisted..<count].flatMap(\.sidecars)
         let (metadata, shared, last, secrets, replaced) = (cassette, shared, lastWrite, redactor.secrets, replaced)
-        let baseline: CassetteFile.Baseline = final ? self.baseline.map { .bytes($0) } ?? .none : .none
-        let task = Task<CassetteFile.WriteOutcome, any Error> {
-            defer { writing = nil }
-            // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
-            let (outcome, written) = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global(qos: .utility).async {
-                    continuation.resume(with: Result {
-                        try shared.write(metadata, replacing: replaced, added: added, sidecars: sidecars, secrets: secrets,
-                                         baseline: baseline, last: last)
-                    })
-                }
+        let baseline: CassetteFile.Baseline = self.baseline.map { .bytes($0) } ?? .none
+        // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
+        let (_, written) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result {
+                    try shared.write(metadata, replacing: replaced, added: added, sidecars: sidecars, secrets: secrets,
+                                     baseline: baseline, last: last)
+                })
             }
-            lastWrite = written
-            self.replaced = []
-            persisted = max(persisted, count)
-            return outcome
         }
-        writing = task
-        return task
+        lastWrite = written
+        self.replaced = []
+        persisted = max(persisted, count)
+        violations = contract?(cassette) ?? []
+        return (try? Data(contentsOf: url)) == self.baseline ? .unchanged : .written
     }
 }

@@ -28,7 +28,7 @@ package final class RecordingTransport: Transport {
             return response.http
         }
         let (response, data) = try await upstream.send(request, body: body)
-        try await recorder.record(Interaction(request: recorded, response: RecordedResponse(response, body: data)))
+        await recorder.record(Interaction(request: recorded, response: RecordedResponse(response, body: data)))
         return (response, data)
     }
 }

@@ -7,13 +7,14 @@ import Glibc
 import Darwin
 #endif
 
-/// A cassette file that several processes may record into at once (parallel test runners, CI jobs sharing a checkout,
-/// two terminals): each write takes an advisory `flock` on a lock file beside the cassette, reads what other processes
-/// wrote meanwhile, merges, and writes atomically, so nothing another process recorded is lost.
+/// A cassette file that several recorders may write at once (parallel tests in one process, parallel test runners, CI
+/// jobs sharing a checkout, two terminals): each write takes an advisory `flock` on the cassette's folder, reads what
+/// others wrote meanwhile, merges, and writes atomically, so nothing another recorder wrote is lost.
 ///
-/// The lock file, `.<name>.lock`, is never removed: removing it would let a waiting process and a newcomer lock two
-/// different files. The file is read again only when another process changed it since this one's last write, so writes
-/// within one process cost what they did.
+/// The lock is on the folder itself, opened without following a symbolic link, so no lock file is ever left beside the
+/// cassettes and none can be a link that writes elsewhere; `flock` locks of two descriptors exclude each other within one
+/// process too, so two recorders of one test run wait for each other as two processes do. A killed process's lock is
+/// released by the kernel. The file is read again only when someone else changed it since this recorder's last write.
 struct SharedCassetteFile: Sendable {
     /// The cassette file.
     let url: URL
@@ -30,9 +31,6 @@ struct SharedCassetteFile: Sendable {
         var stamp: Stamp
         var interactions: [JSONValue]
     }
-
-    /// The lock file beside the cassette.
-    var lockURL: URL { url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock") }
 
     /// Writes `metadata` with the interactions on disk, less `replaced`, followed by `added`, under the lock.
     ///
@@ -71,20 +69,21 @@ struct SharedCassetteFile: Sendable {
         return interactions
     }
 
-    /// Runs `body` holding the lock, waiting for it at most ``lockTimeout``.
+    /// Runs `body` holding the lock on the cassette's folder, waiting for it at most ``lockTimeout``.
     private func withLock<Result>(_ body: () throws -> Result) throws -> Result {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let descriptor = open(lockURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw CassetteError.unreadable(path: url.path, reason: "the lock file \(lockURL.path) cannot be opened (\(POSIXFailure("open").description))")
+            throw CassetteError.unreadable(path: url.path, reason: "its folder cannot be opened to lock it (\(POSIXFailure("open").description))")
         }
         defer { close(descriptor) }  // closing releases the lock
         let deadline = ContinuousClock.now + lockTimeout
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
-                throw CassetteError.lockTimeout(path: url.path, lock: lockURL.path, waited: lockTimeout)
+                throw CassetteError.lockTimeout(path: url.path, lock: folder.path, waited: lockTimeout)
             }
-            usleep(10_000)
+            usleep(2_000)
         }
         return try body()
     }

@@ -51,13 +51,75 @@ package struct Scenario: Sendable, Hashable, Codable {
 
     /// The scenario a cassette stores, `nil` when it has none.
     ///
+    /// The one reading of a scenario that `zimage cassettes check`, `validate`, the report and the recorder share: what
+    /// one accepts, the others run (see ``validate()``).
+    ///
     /// - Throws: ``ScenarioError`` when the cassette's scenario is not one this package reads.
     package init?(of cassette: Cassette) throws {
         guard let metadata = cassette.scenario else { return nil }
+        if case .object(let fields) = metadata {
+            try Self.refuseUnknownFields(fields, allowed: CodingKeys.allCases.map(\.rawValue), at: "scenario")
+            if case .object(let expect)? = fields["expect"] {
+                try Self.refuseUnknownFields(expect, allowed: Expectation.CodingKeys.allCases.map(\.rawValue), at: "scenario.expect")
+            }
+        }
         do {
             self = try JSONDecoder().decode(Scenario.self, from: metadata.data)
         } catch {
             throw ScenarioError(reason: Self.describe(error))
+        }
+        try validate()
+    }
+
+    /// Refuses a scenario that replaying could not check: a name that is not a plain slug, text with control characters,
+    /// a generation without a valid request, an outcome the operation cannot have, an error without its status or code.
+    ///
+    /// - Throws: ``ScenarioError`` naming the field and what is allowed.
+    package func validate() throws {
+        func fail(_ reason: String) -> ScenarioError { ScenarioError(reason: reason) }
+        let slug = name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+        guard !name.isEmpty, name.count <= 80, slug, !name.hasPrefix("-") else {
+            throw fail("scenario.name is \"\(untrusted: name)\"; allowed: lower-case letters, digits and hyphens, at most 80, "
+                       + "not starting with a hyphen")
+        }
+        for (field, text) in [("description", summary), ("expect.code", expect.code ?? "")]
+        where text.unicodeScalars.contains(where: UntrustedText.isEscaped) {
+            throw fail("scenario.\(field) holds a control character")
+        }
+        if let status = expect.httpStatus, !(100...599).contains(status) {
+            throw fail("scenario.expect.http_status is \(status); allowed: 100 to 599")
+        }
+        switch operation {
+        case .generate:
+            guard request != nil else { throw fail("scenario.request is missing; a generate scenario needs one") }
+            do {
+                _ = try imageRequest()
+            } catch {
+                throw fail("scenario.request is invalid: \(error)")
+            }
+            guard expect.outcome != .unauthorized else {
+                throw fail("scenario.expect.outcome is unauthorized; allowed for generate: success, api_error, download_error")
+            }
+        case .probe:
+            guard request == nil else { throw fail("scenario.request is set; a probe sends none") }
+            guard [.success, .unauthorized].contains(expect.outcome) else {
+                throw fail("scenario.expect.outcome is \(expect.outcome.rawValue); allowed for probe: success, unauthorized")
+            }
+        }
+        switch expect.outcome {
+        case .apiError where expect.httpStatus == nil || expect.code == nil:
+            throw fail("scenario.expect of an api_error needs http_status and code")
+        case .downloadError where expect.httpStatus == nil:
+            throw fail("scenario.expect of a download_error needs http_status")
+        default:
+            break
+        }
+    }
+
+    private static func refuseUnknownFields(_ fields: [String: JSONValue], allowed: [String], at place: String) throws {
+        if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
+            throw ScenarioError(reason: "\(place) has the field \"\(untrusted: unknown)\", which scenarios do not define; "
+                                + "allowed: \(allowed.sorted().joined(separator: ", "))")
         }
     }
 
@@ -73,7 +135,7 @@ package struct Scenario: Sendable, Hashable, Codable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, operation, request, expect
         case summary = "description"
         case validKey = "valid_key"
@@ -121,7 +183,7 @@ package struct Expectation: Sendable, Hashable, Codable {
         self.extended = extended
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case outcome, code, width, height, attempts, extended
         case httpStatus = "http_status"
     }

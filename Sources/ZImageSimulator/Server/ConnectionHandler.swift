@@ -11,11 +11,25 @@ package struct ConnectionHandler: Sendable {
     let backend: any SimulatorBackend
     let state: ServerState
     let serverBaseURL: URL
-    /// The largest request body read; a larger one, declared or sent, gets 413 and the connection is closed.
-    let maxRequestBytes: Int
+    /// Timeouts and the largest request body (a larger one, declared or sent, gets 413 and the connection is closed).
+    let limits: SimulatorLimits
+    var maxRequestBytes: Int { limits.maxRequestBytes }
 
-    /// Serves the stream until the peer ends it, a fault closes it, or the server shuts down.
+    /// Serves the stream until the peer ends it, a fault closes it, a client is too slow, or the server shuts down.
+    ///
+    /// One deadline at a time is armed on the stream, and closes it when it passes: the request head within the
+    /// header timeout (the idle timeout after an answer on a kept-alive connection), then the body within the body
+    /// timeout. Nothing is armed while an answer is being sent.
     package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let channel = connection.channel
+        let socket = channel.parent ?? channel
+        var deadline: Scheduled<Void>?
+        func arm(_ timeout: Duration?) {
+            deadline?.cancel()
+            deadline = timeout.map { channel.eventLoop.scheduleTask(in: TimeAmount($0)) { channel.close(promise: nil) } }
+        }
+        arm(limits.headerTimeout)
+        defer { arm(nil) }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -23,11 +37,17 @@ package struct ConnectionHandler: Sendable {
                 for try await part in inbound {
                     switch part {
                     case .head(let requestHead):
+                        arm(limits.bodyTimeout)
+                        state.locked { _ = $0.servedSockets.insert(ObjectIdentifier(socket)) }
                         head = requestHead
                         body.clear()
                         if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBytes {
                             try await refuseTooLarge(requestHead, bytes: declared, outbound: outbound)
                             return
+                        }
+                        if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                            // The client waits for this before it sends the body (curl for a second, then sends anyway).
+                            try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .continue)))
                         }
                     case .body(var chunk):
                         body.writeBuffer(&chunk)
@@ -38,9 +58,11 @@ package struct ConnectionHandler: Sendable {
                     case .end:
                         guard let requestHead = head else { continue }
                         head = nil
+                        arm(nil)
                         let keepOpen = try await answer(requestHead, body: Data(body.readableBytesView), outbound: outbound,
                                                         channel: connection.channel)
                         if !keepOpen || !requestHead.isKeepAlive { return }
+                        arm(limits.idleTimeout)
                     }
                 }
             }
@@ -52,11 +74,9 @@ package struct ConnectionHandler: Sendable {
     /// Answers 413 at once, without reading the body, and lets the connection close.
     private func refuseTooLarge(_ head: HTTPRequestHead, bytes: Int, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>)
         async throws {
-        state.locked {
-            $0.log.append(SimulatorLogEntry(method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
-                                            host: head.headers.first(name: "host"), hadAuthorization: head.headers.contains(name: "authorization"),
-                                            userAgent: head.headers.first(name: "user-agent")))
-        }
+        _ = state.log(SimulatorLogEntry(method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
+                                        host: head.headers.first(name: "host"), hadAuthorization: head.headers.contains(name: "authorization"),
+                                        userAgent: head.headers.first(name: "user-agent")))
         let body = DashScopeSimulation.errorBody(
             code: "RequestTooLarge", message: "The request body of \(bytes) bytes is over the \(maxRequestBytes)-byte limit.",
             requestID: state.requestIDs.nextRequestID(seed: Data(head.uri.utf8)))
@@ -89,12 +109,9 @@ package struct ConnectionHandler: Sendable {
         let entry = SimulatorLogEntry(
             method: head.method.rawValue, target: target, status: nil, fault: fault?.description,
             host: head.headers.first(name: "host"), hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
-        let logIndex = state.locked { contents -> Int in
-            contents.log.append(entry)
-            return contents.log.count - 1
-        }
+        let number = state.log(entry)
         func log(_ status: Int?) {
-            state.locked { $0.log[logIndex].status = status }
+            state.setStatus(status, ofRequest: number)
         }
 
         let response: SimulatorResponse

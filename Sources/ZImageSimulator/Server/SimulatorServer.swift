@@ -6,11 +6,14 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
+
 /// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a
 /// ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
 ///
-/// It counts the connections it accepts and logs every request (the Authorization value is never kept), so tests can
-/// assert both. Start it on port 0 (the default) to get a free port; stop it with ``shutdown()``.
+/// It counts the connections it accepts and the requests it answers, and logs the most recent requests (the
+/// Authorization value is never kept), so tests can assert both. Its ``SimulatorLimits`` close slow clients, bound the
+/// connections it holds and the log it keeps. Start it on port 0 (the default) to get a free port; stop it with
+/// ``shutdown()``.
 public final class SimulatorServer: Sendable {
     /// The address it listens on.
     package let host: String
@@ -29,26 +32,34 @@ public final class SimulatorServer: Sendable {
     /// Connections accepted so far.
     public var acceptedConnections: Int { state.locked { $0.accepted } }
 
-    /// Every request answered so far, in order.
-    package var requests: [SimulatorLogEntry] { state.locked { $0.log } }
+    /// The most recent requests (at most ``SimulatorLimits/requestLogCapacity``), in order.
+    package var requests: [SimulatorLogEntry] { state.locked { Array($0.log) } }
+
+    /// Requests received so far, including those no longer in ``requests``.
+    public var requestCount: Int { state.locked { $0.loggedBefore + $0.log.count } }
+
+    /// Connections closed on arrival because ``SimulatorLimits/maxConnections`` were open.
+    public var refusedConnections: Int { state.locked { $0.refused } }
 
     /// Starts a server answering with `backend`.
     ///
     /// - Parameters:
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
-    ///   - maxRequestBytes: the largest request body read; a larger one, declared or sent, is answered 413 at once.
+    ///   - limits: what the server puts up with from clients (timeouts, connections, body size, log size).
     public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
-                              maxRequestBytes: Int = 1 << 20) async throws -> SimulatorServer {
-        try await start(host: host, port: port, backend: backend, maxRequestBytes: maxRequestBytes, connections: PlainHTTP1())
+                              limits: SimulatorLimits = SimulatorLimits()) async throws -> SimulatorServer {
+        try await start(host: host, port: port, backend: backend, limits: limits, connections: PlainHTTP1())
     }
 
     /// Starts a server answering with `backend` over the connections `connections` sets up (plain HTTP/1.1, or TLS
     /// with HTTP/2 in the rehearsal module).
     package static func start<Connections: SimulatorConnections>(
-        host: String, port: Int, backend: any SimulatorBackend, maxRequestBytes: Int = 1 << 20, connections: Connections
+        host: String, port: Int, backend: any SimulatorBackend, limits: SimulatorLimits = SimulatorLimits(),
+        connections: Connections
     ) async throws -> SimulatorServer {
-        let state = ServerState()
+        let state = ServerState(logCapacity: limits.requestLogCapacity)
+        let maxConnections = limits.effectiveMaxConnections
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -62,20 +73,37 @@ public final class SimulatorServer: Sendable {
             try? await channel.channel.close()
             throw SimulatorError("\(authority) does not make a URL")
         }
-        let streams = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL, maxRequestBytes: maxRequestBytes)
+        let streams = ConnectionHandler(backend: backend, state: state, serverBaseURL: baseURL, limits: limits)
         let task = Task {
             await withDiscardingTaskGroup { group in
                 do {
                     try await channel.executeThenClose { inbound in
                         for try await connection in inbound {
                             let socket = connections.channel(of: connection)
-                            state.locked {
-                                $0.accepted += 1
-                                $0.connections[ObjectIdentifier(socket)] = socket
+                            let admitted = state.locked { state -> Bool in
+                                state.accepted += 1
+                                guard state.connections.count < maxConnections else {
+                                    state.refused += 1
+                                    return false
+                                }
+                                state.connections[ObjectIdentifier(socket)] = socket
+                                return true
                             }
+                            guard admitted else {
+                                socket.close(promise: nil)
+                                continue
+                            }
+                            // The TLS handshake and the first request head must come within the header timeout.
+                            let handshake = socket.eventLoop.scheduleTask(in: TimeAmount(limits.headerTimeout)) {
+                                if !state.locked({ $0.servedSockets.contains(ObjectIdentifier(socket)) }) { socket.close(promise: nil) }
+                            }
+                            socket.closeFuture.whenComplete { _ in handshake.cancel() }
                             group.addTask {
                                 await connections.serve(connection, streams: streams)
-                                state.locked { _ = $0.connections.removeValue(forKey: ObjectIdentifier(socket)) }
+                                state.locked {
+                                    _ = $0.connections.removeValue(forKey: ObjectIdentifier(socket))
+                                    _ = $0.servedSockets.remove(ObjectIdentifier(socket))
+                                }
                             }
                         }
                     }
@@ -166,12 +194,45 @@ final class ServerState: Sendable {
 
     struct Contents {
         var accepted = 0
-        var log: [SimulatorLogEntry] = []
+        var refused = 0
+        /// The most recent requests, at most ``ServerState/logCapacity``.
+        var log = CircularBuffer<SimulatorLogEntry>()
+        /// Requests dropped from the front of ``log``.
+        var loggedBefore = 0
+        /// Sockets on which a whole request head has arrived (the handshake timer leaves them alone).
+        var servedSockets: Set<ObjectIdentifier> = []
         var faults: [ScriptedFault] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
     }
 
     private let contents = Mutex(Contents())
+    /// How many requests ``Contents/log`` keeps.
+    let logCapacity: Int
+
+    init(logCapacity: Int) {
+        self.logCapacity = max(1, logCapacity)
+    }
+
+    /// Logs `entry`, dropping the oldest entry when the log is full; returns its number among all requests.
+    func log(_ entry: SimulatorLogEntry) -> Int {
+        locked { contents in
+            contents.log.append(entry)
+            if contents.log.count > logCapacity {
+                contents.log.removeFirst()
+                contents.loggedBefore += 1
+            }
+            return contents.loggedBefore + contents.log.count - 1
+        }
+    }
+
+    /// Sets the status of request number `number`, if it is still in the log.
+    func setStatus(_ status: Int?, ofRequest number: Int) {
+        locked { contents in
+            let position = number - contents.loggedBefore
+            guard position >= 0, position < contents.log.count else { return }
+            contents.log[contents.log.index(contents.log.startIndex, offsetBy: position)].status = status
+        }
+    }
     /// Request ids of fault answers: deterministic for a given sequence of requests, like the simulation's.
     let requestIDs = Counter()
 

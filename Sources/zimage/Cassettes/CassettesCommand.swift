@@ -49,7 +49,7 @@ struct CassettesCommand: AsyncParsableCommand {
             printOutput("REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
             for file in files {
                 guard let cassette = try? CassetteFile.load(file) else {
-                    printOutput("?          \(file.lastPathComponent)  (unreadable: run zimage cassettes check)")
+                    printOutput("?          \(untrusted: file.lastPathComponent)  (unreadable: run zimage cassettes check)")
                     continue
                 }
                 let scenario = (try? Scenario(of: cassette)) ?? nil
@@ -58,8 +58,8 @@ struct CassettesCommand: AsyncParsableCommand {
                         .compactMap { $0 }.joined(separator: " ")
                 } ?? "(no scenario)"
                 printOutput([
-                    (cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
-                    (scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
+                    UntrustedText.escaped(cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+                    UntrustedText.escaped(scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
                     expect.padding(toLength: 23, withPad: " ", startingAt: 0),
                     cassette.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
                     String(cassette.interactions.count).padding(toLength: 9, withPad: " ", startingAt: 0),
@@ -86,7 +86,7 @@ struct CassettesCommand: AsyncParsableCommand {
             let key = (try? Credentials.resolve())?.apiKey.value
             let findings = CassetteLinter.lint(folder, rules: .dashScope, contract: ContractChecker.contractCassette,
                                                secrets: [key].compactMap { $0 }, maximumAgeDays: maxAgeDays)
-            for finding in findings { printOutput(finding.description) }
+            for finding in findings { printOutput(UntrustedText.escaped(finding.description)) }
             let errors = findings.filter(\.isError).count
             printOutput("\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "
                         + "\(findings.count - errors) warning\(findings.count - errors == 1 ? "" : "s")")
@@ -182,7 +182,7 @@ struct CassettesCommand: AsyncParsableCommand {
                         failed = true
                     }
                 } catch {
-                    printError("zimage: recording \(recipe.scenario.name) failed: \(error)")
+                    printError("zimage: recording \(recipe.scenario.name) failed: \(untrusted: error)")
                     failed = true
                 }
             }
@@ -209,10 +209,10 @@ struct CassettesCommand: AsyncParsableCommand {
                 if let output {
                     try AtomicFile.write(har, to: URL(fileURLWithPath: output))
                 } else {
-                    FileHandle.standardOutput.write(har)
+                    writeOutput(har)
                 }
             } catch let error as CassetteError {
-                printError("zimage: \(error)")
+                printError("zimage: \(untrusted: error)")
                 throw ExitCode(2)
             }
         }
