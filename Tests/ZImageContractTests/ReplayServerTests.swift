@@ -55,7 +55,7 @@ struct ReplayServerTests {
     @Test("a body declared larger than the cap is refused with 413 before it is sent")
     func tooLarge() async throws {
         let backend = try CassetteBackend(folder: committedCassettes.appendingPathComponent("beijing"), rules: .dashScope)
-        try await using(try await SimulatorServer.start(backend: backend, maxRequestBytes: 1 << 20)) { server in
+        try await using(try await SimulatorServer.start(backend: backend, limits: SimulatorLimits(maxRequestBytes: 1 << 20))) { server in
             let answer = await rawHTTPExchange(port: server.port, "POST \(DashScopeAPI.generationPath) HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n")
             #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")

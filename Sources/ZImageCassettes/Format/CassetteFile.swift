@@ -73,7 +73,14 @@ public enum CassetteFile {
     static func write(_ document: [String: JSONValue], sidecars: [(String, Data)], to url: URL, secrets: [String],
                       baseline: Baseline) throws -> WriteOutcome {
         var bytes = render(document)
-        for secret in secrets where secret.count >= 8 {
+        // A key this short cannot be told apart from ordinary text, so it can be neither redacted nor searched for: a
+        // recording with one is refused rather than written with the key possibly in it.
+        if let short = secrets.first(where: { (1..<Redactor.shortestSecret).contains($0.count) }) {
+            throw CassetteError.secretFound(
+                path: url.path, place: "whatever was recorded, unnoticed: the key is only \(short.count) characters, too short "
+                    + "to find and redact reliably (DashScope keys are sk- and 32 more); check the key you gave")
+        }
+        for secret in secrets where secret.count >= Redactor.shortestSecret {
             let needle = Data(secret.utf8)
             if bytes.range(of: needle) != nil { throw CassetteError.secretFound(path: url.path, place: "the cassette's JSON") }
             for (file, data) in sidecars where data.range(of: needle) != nil {

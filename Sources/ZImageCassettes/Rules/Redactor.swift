@@ -12,7 +12,12 @@ package struct Redactor: Sendable {
     /// The placeholder written instead of a secret.
     package static let placeholder = "<redacted>"
 
-    /// The values to remove wherever they appear (each at least 8 characters; shorter ones would mangle text).
+    /// The shortest secret that can be searched for and redacted without mangling ordinary text; a recording given a
+    /// shorter one is refused when written (``CassetteFile/write(_:to:secrets:baseline:)``).
+    package static let shortestSecret = 8
+
+    /// The values to remove wherever they appear, as given (empty ones dropped): the writer refuses any shorter than
+    /// ``shortestSecret``.
     package let secrets: [String]
     /// What counts as a credential, what is kept.
     package let rules: CassetteRules
@@ -20,7 +25,7 @@ package struct Redactor: Sendable {
 
     /// Creates a redactor for `secrets` under `rules`.
     package init(secrets: [String], rules: CassetteRules) {
-        self.secrets = secrets.filter { $0.count >= 8 }
+        self.secrets = secrets.filter { !$0.isEmpty }
         self.rules = rules
         let names = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:))
         signedQuery = names.isEmpty ? nil
@@ -54,7 +59,9 @@ package struct Redactor: Sendable {
             cleaned = signedQuery.stringByReplacingMatches(
                 in: cleaned, range: NSRange(cleaned.startIndex..., in: cleaned), withTemplate: "$1\(Self.placeholder)")
         }
-        for secret in secrets { cleaned = cleaned.replacingOccurrences(of: secret, with: Self.placeholder) }
+        for secret in secrets where secret.count >= Self.shortestSecret {
+            cleaned = cleaned.replacingOccurrences(of: secret, with: Self.placeholder)
+        }
         return cleaned
     }
 
