@@ -82,6 +82,32 @@ struct CredentialsTests {
         #expect(try Credentials.resolve(environment: ["HOME": home.path]).apiKey.value == "sk-test-good-444444")
     }
 
+    @Test("a file written on Windows or an old Mac reads the same: CRLF, CR or LF line endings, with or without a BOM",
+          arguments: ["\r\n", "\r", "\n"], [false, true])
+    func lineEndings(_ ending: String, bom: Bool) throws {
+        let text = (bom ? "\u{FEFF}" : "") + ["# keys", "[default]", "type = access_key", "dashscope_api_key = sk-test-crlf-777777",
+                                            "", "[work]", "dashscope_api_key = sk-test-work-888888", ""].joined(separator: ending)
+        let home = try home(text)
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(try Credentials.resolve(environment: ["HOME": home.path]).apiKey.value == "sk-test-crlf-777777")
+        #expect(try Credentials.resolve(environment: ["HOME": home.path, "ALICLOUD_PROFILE": "work"]).apiKey.value
+                == "sk-test-work-888888")
+    }
+
+    @Test("a credentials path that is a folder, or a file that is not UTF-8, says so instead of a generic read error")
+    func unreadableFile() throws {
+        let home = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let path = home.appendingPathComponent(".alibabacloud/credentials")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        let folderError = try #require(throws: ZImageError.self) { try Credentials.resolve(environment: ["HOME": home.path]) }
+        #expect(folderError.description.contains("it is a folder, not a file"), "\(folderError)")
+        try FileManager.default.removeItem(at: path)
+        try Data([0x5B, 0x64, 0x65, 0x66, 0x5D, 0x0A, 0xFF, 0xFE, 0x00]).write(to: path)
+        let encodingError = try #require(throws: ZImageError.self) { try Credentials.resolve(environment: ["HOME": home.path]) }
+        #expect(encodingError.description.contains("it is not UTF-8 text"), "\(encodingError)")
+    }
+
     struct Missing: Sendable, CustomTestStringConvertible {
         var file: String?
         var environment: [String: String] = [:]
