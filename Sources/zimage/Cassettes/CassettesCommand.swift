@@ -52,11 +52,12 @@ struct CassettesCommand: AsyncParsableCommand {
                     printOutput("?          \(untrusted: file.lastPathComponent)  (unreadable: run zimage cassettes check)")
                     continue
                 }
-                let scenario = (try? Scenario(of: cassette)) ?? nil
+                let read = Result { try Scenario(of: cassette) }
+                let scenario = (try? read.get()) ?? nil
                 let expect = scenario.map { scenario in
                     [scenario.expect.outcome.rawValue, scenario.expect.httpStatus.map(String.init), scenario.expect.code]
                         .compactMap { $0 }.joined(separator: " ")
-                } ?? "(no scenario)"
+                } ?? (cassette.scenario == nil ? "(no scenario)" : "(invalid: see check)")
                 printOutput([
                     UntrustedText.escaped(cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
                     UntrustedText.escaped(scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
