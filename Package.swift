@@ -170,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ZImageSimulatorTests",
-            dependencies: ["ZImage", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

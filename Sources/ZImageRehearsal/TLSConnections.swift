@@ -101,6 +101,16 @@ struct TLSConnections: SimulatorConnections {
     }
 }
 
+extension TLSConnections {
+    func refuse(_ connection: Connection) async {
+        // Closed before its handshake: the negotiation fails and makes no stream; one that did finish is closed too.
+        try? await connection.channel.close()
+        if case .http1_1(let stream)? = try? await connection.negotiated?.get() {
+            try? await stream.executeThenClose { _, _ in }
+        }
+    }
+}
+
 /// Resets the connection (SO_LINGER 0, then close: a TCP RST) when the first bytes arrive, before any TLS answer.
 private final class ResetOnFirstRead: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer

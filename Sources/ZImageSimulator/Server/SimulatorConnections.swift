@@ -21,6 +21,9 @@ package protocol SimulatorConnections: Sendable {
 
     /// Serves every request stream of the connection with `streams`, returning when the connection is done.
     func serve(_ connection: Connection, streams: ConnectionHandler) async
+
+    /// Closes a connection the server will not serve (over its connection limit), releasing what its pipeline made.
+    func refuse(_ connection: Connection) async
 }
 
 /// Plain HTTP/1.1 over TCP: one request stream per connection.
@@ -42,5 +45,10 @@ package struct PlainHTTP1: SimulatorConnections {
 
     package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, streams: ConnectionHandler) async {
         await streams.serve(connection)
+    }
+
+    package func refuse(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        // An async channel must be finished through executeThenClose, never just dropped.
+        try? await connection.executeThenClose { _, _ in }
     }
 }

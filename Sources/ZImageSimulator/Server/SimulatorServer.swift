@@ -90,7 +90,7 @@ public final class SimulatorServer: Sendable {
                                 return true
                             }
                             guard admitted else {
-                                socket.close(promise: nil)
+                                group.addTask { await connections.refuse(connection) }
                                 continue
                             }
                             // The TLS handshake and the first request head must come within the header timeout.

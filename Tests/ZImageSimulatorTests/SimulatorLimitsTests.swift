@@ -1,0 +1,189 @@
+import Foundation
+import Synchronization
+import HTTPTypes
+import Testing
+import ZImage
+import ZImageCurl
+import ZImageSimulator
+import ZImageTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A client that cannot hold the simulator down: slow clients are closed while others are served, the connections held
+/// are bounded, the log is bounded, `Expect: 100-continue` is answered.
+@Suite("The simulator's limits against slow, idle and numerous clients", .serialized, .timeLimit(.minutes(2)))
+struct SimulatorLimitsTests {
+    static func start(_ limits: SimulatorLimits) async throws -> SimulatorServer {
+        try await SimulatorServer.start(backend: DashScopeSimulation(region: .beijing, acceptedKeys: ["sk-test-limits-0001"]),
+                                        limits: limits)
+    }
+
+    /// One GET of the models list through the live transport: what a well-behaved client gets meanwhile.
+    static func probe(_ server: SimulatorServer) async throws -> Int {
+        let url = server.baseURL.appendingPathComponent(DashScopeAPI.modelsPath)
+        var request = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1:\(server.port)", path: url.path)
+        request.headerFields[.authorization] = "Bearer sk-test-limits-0001"
+        return try await loopbackTransport().send(request, body: nil).0.status.code
+    }
+
+    @Test("a client trickling its headers (slowloris) is closed at the header timeout, and a normal client is served meanwhile")
+    func slowloris() async throws {
+        try await using(try await Self.start(SimulatorLimits(headerTimeout: .milliseconds(300)))) { server in
+            let slow = try RawClient(port: server.port)
+            try slow.send("GET /compatible-mode/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            #expect(try await Self.probe(server) == 200)
+            var sent = 0
+            while await slow.awaitIsOpen(waiting: .milliseconds(100)), sent < 50 {
+                try? slow.send("X-Slow-\(sent): 1\r\n")
+                sent += 1
+            }
+            #expect(sent < 20, "the slow client was still connected after \(sent) trickles")
+        }
+    }
+
+    @Test("a kept-alive connection idle past the idle timeout is closed; one that keeps asking is not")
+    func idle() async throws {
+        try await using(try await Self.start(SimulatorLimits(idleTimeout: .milliseconds(300)))) { server in
+            let client = try RawClient(port: server.port)
+            let request = "GET /compatible-mode/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-test-limits-0001\r\n\r\n"
+            for _ in 0..<3 {
+                try client.send(request)
+                #expect(await client.awaitResponse(waiting: .seconds(2)).hasPrefix("HTTP/1.1 200"))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try await Task.sleep(for: .milliseconds(600))
+            #expect(await !client.awaitIsOpen(waiting: .seconds(3)), "the idle connection was kept")
+        }
+    }
+
+    @Test("beyond the connection limit a new connection is closed at once; when the idle ones time out, clients are served again")
+    func connectionLimit() async throws {
+        try await using(try await Self.start(SimulatorLimits(headerTimeout: .milliseconds(500), maxConnections: 3))) { server in
+            let held = try (0..<3).map { _ in try RawClient(port: server.port) }
+            try await Task.sleep(for: .milliseconds(100))
+            let excess = try RawClient(port: server.port)
+            #expect(await !excess.awaitIsOpen(waiting: .seconds(2)), "the connection over the limit was kept")
+            #expect(server.refusedConnections >= 1)
+            for client in held {
+                #expect(await !client.awaitIsOpen(waiting: .seconds(3)), "an idle connection outlived the header timeout")
+            }
+            #expect(try await Self.probe(server) == 200)
+        }
+    }
+
+    @Test("Expect: 100-continue is answered before the body is sent")
+    func expectContinue() async throws {
+        try await using(try await Self.start(SimulatorLimits())) { server in
+            let client = try RawClient(port: server.port)
+            let body = DocumentedExamples.requestBody
+            try client.send("POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Authorization: Bearer sk-test-limits-0001\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            #expect(await client.awaitResponse(waiting: .seconds(1)).hasPrefix("HTTP/1.1 100 Continue"))
+            try client.send(body)
+            #expect(await client.awaitResponse(waiting: .seconds(5)).hasPrefix("HTTP/1.1 200 OK"))
+        }
+    }
+
+    @Test("20,000 requests with 2 KiB paths: all are counted, the log keeps the last 1,000")
+    func boundedLog() async throws {
+        try await using(try await Self.start(SimulatorLimits())) { server in
+            let path = "/" + String(repeating: "p", count: 2048)
+            // Blocking sockets on threads of their own: on Swift's cooperative pool they would starve the server's tasks.
+            let failures = Mutex<[String]>([])
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    DispatchQueue.concurrentPerform(iterations: 8) { worker in
+                        guard let client = try? RawClient(port: server.port) else {
+                            return failures.withLock { $0.append("worker \(worker) could not connect") }
+                        }
+                        for index in 0..<2_500 {
+                            try? client.send("GET \(path)?w=\(worker)&i=\(index) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                            let answer = client.response(waiting: .seconds(5))
+                            guard answer.hasPrefix("HTTP/1.1 404") else {
+                                return failures.withLock { $0.append("request \(index) of worker \(worker): \(answer.prefix(80))") }
+                            }
+                        }
+                    }
+                    done.resume()
+                }
+            }
+            #expect(failures.withLock { $0 }.isEmpty)
+            #expect(server.requestCount == 20_000)
+            #expect(server.requests.count == 1_000)
+        }
+    }
+}
+
+/// A TCP client on 127.0.0.1 that sends raw bytes and sees when the server closes: for clients no HTTP library would be.
+final class RawClient: Sendable {
+    private let descriptor: Int32
+
+    init(port: Int) throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXFailure("connect") }
+    }
+
+    deinit { close(descriptor) }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard sent == bytes.count else { throw POSIXFailure("send") }
+    }
+
+    /// ``response(waiting:)`` on a thread of its own, off Swift's cooperative pool (which the server's tasks need).
+    func awaitResponse(waiting: Duration) async -> String {
+        await withCheckedContinuation { done in DispatchQueue.global().async { done.resume(returning: self.response(waiting: waiting)) } }
+    }
+
+    /// ``isOpen(waiting:)`` on a thread of its own.
+    func awaitIsOpen(waiting: Duration) async -> Bool {
+        await withCheckedContinuation { done in DispatchQueue.global().async { done.resume(returning: self.isOpen(waiting: waiting)) } }
+    }
+
+    /// One whole HTTP/1.1 response with a Content-Length (or the interim 100 Continue), or what came within `waiting`.
+    func response(waiting: Duration) -> String {
+        var text = ""
+        while true {
+            let more = receive(waiting: waiting)
+            if more.isEmpty { return text }
+            text += more
+            guard let end = text.range(of: "\r\n\r\n") else { continue }
+            let head = text[..<end.lowerBound].lowercased()
+            if head.hasPrefix("http/1.1 100") { return text }
+            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+            if text.utf8.count - text[..<end.upperBound].utf8.count >= length { return text }
+        }
+    }
+
+    /// What arrives within `waiting` (empty when nothing did, or the server closed).
+    func receive(waiting: Duration) -> String {
+        guard poll(waiting) else { return "" }
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        return count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+    }
+
+    /// Whether the server still holds the connection open after `waiting` (data that arrives is read and dropped).
+    func isOpen(waiting: Duration) -> Bool {
+        guard poll(waiting) else { return true }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        return recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0
+    }
+
+    private func poll(_ waiting: Duration) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return Glibc.poll(&entry, 1, Int32(waiting / .milliseconds(1))) > 0
+    }
+}
