@@ -126,7 +126,7 @@ let package = Package(
         // The fuzz targets (FUZZING.md): `make fuzz` builds them with libFuzzer; a plain build replays files through them.
         .executableTarget(
             name: "zimage-fuzz",
-            dependencies: ["ZImage", "ZImageCassettes"],
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageContract"],
             path: "Fuzz",
             swiftSettings: upcomingFeatures
         ),

@@ -1,11 +1,12 @@
 import Foundation
 import ZImage
 import ZImageCassettes
+import ZImageContract
 
 /// What each fuzz target feeds its bytes to. Every input must end in a value or a thrown error: a crash, a trap, an
 /// overflow or a hang is a finding (FUZZING.md).
 enum FuzzTarget: String, CaseIterable {
-    case json, cassette, success, error, png, credentials, request
+    case json, cassette, success, error, png, credentials, request, pipeline
 
     /// Runs the target on one input.
     func run(_ data: Data) {
@@ -31,7 +32,34 @@ enum FuzzTarget: String, CaseIterable {
             _ = INIFile(parsing: String(decoding: data, as: UTF8.self))
         case .request:
             _ = try? RequestFields(json: data, source: "fuzz").request()
+        case .pipeline:
+            Self.pipeline(data)
         }
+    }
+
+    /// A cassette that loads is used as every reader uses it: each recorded request replayed (and its answer turned
+    /// into an HTTP response), a miss explained, HAR exported, the scenario replayed through the client and its report
+    /// page rendered. What the schema accepts, none of these may trap on.
+    static func pipeline(_ data: Data) {
+        // Beside the committed Beijing cassettes (run from the repository's root), so body files resolve as they do there.
+        let file = URL(fileURLWithPath: "cassettes/beijing/fuzz.json")
+        guard let cassette = try? CassetteFile.load(data, from: file) else { return }
+        let transport = ReplayingTransport(cassette: cassette, path: file.path, rules: .dashScope)
+        for interaction in cassette.interactions {
+            if let index = transport.answer(interaction.request) { _ = cassette.interactions[index].response.http }
+            var other = interaction.request
+            other.url += other.url.contains("?") ? "&fuzz=1" : "?fuzz=1"
+            _ = transport.miss(other).description
+        }
+        _ = try? HARExporter.export(cassette)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let report = await ScenarioRunner.run(cassette, file: file.path)
+            _ = CassetteReportPage.render(title: "fuzz", generatedAt: Date(),
+                                          sections: [.init(region: "fuzz", entries: [CassetteReportPage.entry(report, cassette: cassette)])])
+            done.signal()
+        }
+        done.wait()
     }
 
     /// The target named by `ZIMAGE_FUZZ_TARGET`.

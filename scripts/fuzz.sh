@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_TARGET:-${SECONDS:-60}}"
-targets=(${TARGETS:-json cassette success error png credentials request})
+targets=(${TARGETS:-json cassette success error png credentials request pipeline})
 out=output/fuzz
 shared=../shared/testdata
 mkdir -p "$out/findings" "$out/seeds"
@@ -25,7 +25,7 @@ def put(target, name, data):
 for path in sorted(glob.glob("cassettes/*/*.json")):
     name = path.replace("/", "_")
     raw = open(path, "rb").read()
-    put("cassette", name, raw); put("json", name, raw)
+    put("cassette", name, raw); put("json", name, raw); put("pipeline", name, raw)
     for index, item in enumerate(json.loads(raw)["interactions"]):
         for side in ("request", "response"):
             body = item[side].get("body", {})
