@@ -197,6 +197,11 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var status = 0
         _ = zimage_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        // libcurl reads three digits, but a status outside HTTP's range must never reach HTTPResponse.Status's precondition.
+        guard (100...999).contains(status) else {
+            finish(.failure(TransportError(.other, "\(url) answered without a valid HTTP status (\(status))")))
+            return
+        }
         if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
             finish(.failure(TransportError(
                 .redirectRefused,

@@ -43,12 +43,13 @@ struct SimulatorLimitsTests {
         }
     }
 
-    @Test("a kept-alive connection idle past the idle timeout is closed; one that keeps asking is not")
+    @Test("a kept-alive connection idle past the idle timeout is closed; one that keeps asking, past the header timeout too, is not")
     func idle() async throws {
-        try await using(try await Self.start(SimulatorLimits(idleTimeout: .milliseconds(300)))) { server in
+        let limits = SimulatorLimits(headerTimeout: .milliseconds(300), idleTimeout: .milliseconds(300))
+        try await using(try await Self.start(limits)) { server in
             let client = try RawClient(port: server.port)
             let request = "GET /compatible-mode/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-test-limits-0001\r\n\r\n"
-            for _ in 0..<3 {
+            for _ in 0..<10 {
                 try client.send(request)
                 #expect(await client.awaitResponse(waiting: .seconds(2)).hasPrefix("HTTP/1.1 200"))
                 try await Task.sleep(for: .milliseconds(100))

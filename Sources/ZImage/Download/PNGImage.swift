@@ -76,9 +76,10 @@ package struct PNGImage: Sendable, Hashable {
             case "IHDR":
                 guard offset == 8 else { throw problem("a second IHDR chunk", at: offset) }
                 guard length == 13 else { throw problem("IHDR is \(length) bytes, not 13", at: offset) }
-                header = (uint32(offset + 8), uint32(offset + 12), Int(bytes[offset + 16]), Int(bytes[offset + 17]),
-                          Int(bytes[offset + 20]))
-                try Self.check(header!, compression: Int(bytes[offset + 18]), filter: Int(bytes[offset + 19]), at: offset)
+                let read = (uint32(offset + 8), uint32(offset + 12), Int(bytes[offset + 16]), Int(bytes[offset + 17]),
+                            Int(bytes[offset + 20]))
+                header = read
+                try Self.check(read, compression: Int(bytes[offset + 18]), filter: Int(bytes[offset + 19]), at: offset)
             case _ where header == nil:
                 throw problem("the first chunk is \(type), not IHDR", at: offset)
             case "IDAT":

@@ -22,7 +22,9 @@ package struct ConnectionHandler: Sendable {
     /// timeout. Nothing is armed while an answer is being sent.
     package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let channel = connection.channel
-        let socket = channel.parent ?? channel
+        // The accepted socket is this channel (HTTP/1.1) or its parent (an HTTP/2 stream); marking both is simpler than
+        // telling them apart, and a listening socket marked by the way is never timed.
+        let sockets = [ObjectIdentifier(channel)] + (channel.parent.map { [ObjectIdentifier($0)] } ?? [])
         var deadline: Scheduled<Void>?
         func arm(_ timeout: Duration?) {
             deadline?.cancel()
@@ -38,7 +40,7 @@ package struct ConnectionHandler: Sendable {
                     switch part {
                     case .head(let requestHead):
                         arm(limits.bodyTimeout)
-                        state.locked { _ = $0.servedSockets.insert(ObjectIdentifier(socket)) }
+                        state.locked { $0.servedSockets.formUnion(sockets) }
                         head = requestHead
                         body.clear()
                         if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBytes {
