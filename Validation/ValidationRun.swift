@@ -142,13 +142,9 @@ struct ValidationRun {
         return passed
     }
 
-    /// Appends `text` to the file at `url`, creating it.
+    /// Appends `text` to the file at `url`, creating it, whole or not at all.
     private static func append(_ text: String, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { try Data().write(to: url) }
-        let handle = try FileHandle(forWritingTo: url)
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data(text.utf8))
+        try AppendOnlyFile.append(Data(text.utf8), to: url.path)
     }
 
     private static func gitCommit() -> String? {

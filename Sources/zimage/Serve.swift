@@ -39,8 +39,8 @@ struct Serve: AsyncParsableCommand {
 
             Whatever it serves, a slow client cannot hold it down: a connection gets 10 s for its TLS handshake and a \
             whole request head, 30 s for a body and 60 s idle between requests, then it is closed; at most 256 \
-            connections are held (fewer when `ulimit -n` is low: 64 descriptors stay free), and one beyond that is \
-            closed on arrival; bodies over 1 MiB get 413; the log keeps the last 1,000 requests, so memory stays flat \
+            connections are held (fewer when `ulimit -n` is low: 64 descriptors stay free), a new one beyond that \
+            closing the longest-held idle one (or, when all are mid-request, itself); bodies over 1 MiB get 413; the log keeps the last 1,000 requests, so memory stays flat \
             however long it runs. `Expect: 100-continue` is answered.
 
             Stop it with Ctrl-C (SIGINT) or SIGTERM.

@@ -59,16 +59,33 @@ struct SimulatorLimitsTests {
         }
     }
 
-    @Test("beyond the connection limit a new connection is closed at once; when the idle ones time out, clients are served again")
-    func connectionLimit() async throws {
-        try await using(try await Self.start(SimulatorLimits(headerTimeout: .milliseconds(500), maxConnections: 3))) { server in
+    @Test("at the connection limit a new client evicts the longest-held idle connection and is served at once")
+    func connectionLimitEvictsIdle() async throws {
+        try await using(try await Self.start(SimulatorLimits(maxConnections: 3))) { server in
             let held = try (0..<3).map { _ in try RawClient(port: server.port) }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await Self.probe(server) == 200, "idle connections locked a client out")
+            #expect(server.evictedConnections >= 1 && server.refusedConnections == 0)
+            var open: [Bool] = []
+            for client in held { open.append(await client.awaitIsOpen(waiting: .milliseconds(500))) }
+            // Exactly one made room (the first the server saw, which need not be the first the client opened).
+            #expect(open.filter { !$0 }.count == 1, "\(open), evicted \(server.evictedConnections)")
+        }
+    }
+
+    @Test("when every connection is in the middle of a request, a new one is refused at once; when they time out, clients are served")
+    func connectionLimitRefusesWhenBusy() async throws {
+        try await using(try await Self.start(SimulatorLimits(bodyTimeout: .milliseconds(500), maxConnections: 3))) { server in
+            let busy = try (0..<3).map { _ in try RawClient(port: server.port) }
+            for client in busy {  // a body announced and withheld: busy until the body timeout
+                try client.send("POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n")
+            }
             try await Task.sleep(for: .milliseconds(100))
             let excess = try RawClient(port: server.port)
             #expect(await !excess.awaitIsOpen(waiting: .seconds(2)), "the connection over the limit was kept")
             #expect(server.refusedConnections >= 1)
-            for client in held {
-                #expect(await !client.awaitIsOpen(waiting: .seconds(3)), "an idle connection outlived the header timeout")
+            for client in busy {
+                #expect(await !client.awaitIsOpen(waiting: .seconds(3)), "a withheld body outlived the body timeout")
             }
             #expect(try await Self.probe(server) == 200)
         }

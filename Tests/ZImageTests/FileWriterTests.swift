@@ -116,7 +116,7 @@ struct EvidenceAppendTests {
             try Data().write(to: target)
             let log = folder.appendingPathComponent("generations.jsonl")
             try FileManager.default.createSymbolicLink(at: log, withDestinationURL: target)
-            let error = try #require(throws: POSIXFailure.self) { try GenerationEvidence.appendLine(Data("{}\n".utf8), to: log.path) }
+            let error = try #require(throws: POSIXFailure.self) { try AppendOnlyFile.append(Data("{}\n".utf8), to: log.path) }
             #expect(error.description.contains("symbolic link"))
             #expect(try Data(contentsOf: target).isEmpty)
         }
@@ -137,7 +137,7 @@ struct EvidenceAppendTests {
             let log = mountPoint.appendingPathComponent("generations.jsonl")
             // The log ends 100 bytes short of a page; a filler takes every other page, so the next line fits only in part.
             let first = Data((String(repeating: "a", count: 4096 - 101) + "\n").utf8)
-            try GenerationEvidence.appendLine(first, to: log.path)
+            try AppendOnlyFile.append(first, to: log.path)
             let filler = mountPoint.appendingPathComponent("filler")
             FileManager.default.createFile(atPath: filler.path, contents: nil)
             let handle = try FileHandle(forWritingTo: filler)
@@ -145,12 +145,12 @@ struct EvidenceAppendTests {
             try handle.close()
 
             let line = Data((#"{"request_id":"r-2","padding":""# + String(repeating: "b", count: 300) + "\"}\n").utf8)
-            let error = try #require(throws: POSIXFailure.self) { try GenerationEvidence.appendLine(line, to: log.path) }
+            let error = try #require(throws: POSIXFailure.self) { try AppendOnlyFile.append(line, to: log.path) }
             #expect(error.description.contains("No space left on device"), "\(error)")
             #expect(try Data(contentsOf: log) == first, "a torn line was left behind")
 
             try FileManager.default.removeItem(at: filler)
-            try GenerationEvidence.appendLine(line, to: log.path)
+            try AppendOnlyFile.append(line, to: log.path)
             #expect(try Data(contentsOf: log) == first + line)
         }
     }

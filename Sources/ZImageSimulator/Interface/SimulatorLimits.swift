@@ -16,9 +16,10 @@ public struct SimulatorLimits: Sendable, Hashable {
     public var bodyTimeout: Duration
     /// How long a kept-alive connection may wait between an answer and the next request's complete head.
     public var idleTimeout: Duration
-    /// The most connections held open at once; a connection beyond it is closed as soon as it is accepted, so the
-    /// excess is refused instead of starving everyone. Also kept below the process's open-file limit (less 64 for the
-    /// files the process itself needs), where a full table would stop every accept.
+    /// The most connections held open at once. At the limit, a new connection makes room by closing the longest-held
+    /// one that is not in the middle of a request, so idle connections can never lock a client out; when every one is
+    /// busy, the new one is closed at once, refused instead of starving everyone. Also kept below the process's
+    /// open-file limit (less 64 for the files the process itself needs), where a full table would stop every accept.
     public var maxConnections: Int
     /// How many of the most recent requests the server keeps in its log (the count of all requests is kept apart).
     public var requestLogCapacity: Int

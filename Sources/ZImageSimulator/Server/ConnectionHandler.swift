@@ -30,8 +30,20 @@ package struct ConnectionHandler: Sendable {
             deadline?.cancel()
             deadline = timeout.map { channel.eventLoop.scheduleTask(in: TimeAmount($0)) { channel.close(promise: nil) } }
         }
+        // Whether a request is in progress on the socket, for the connection limit: a busy connection is never evicted.
+        var requestInProgress = false
+        func idle() {
+            guard requestInProgress else { return }
+            requestInProgress = false
+            state.locked { state in
+                for socket in sockets { state.busy[socket, default: 1] -= 1 }
+            }
+        }
         arm(limits.headerTimeout)
-        defer { arm(nil) }
+        defer {
+            arm(nil)
+            idle()
+        }
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
@@ -40,7 +52,11 @@ package struct ConnectionHandler: Sendable {
                     switch part {
                     case .head(let requestHead):
                         arm(limits.bodyTimeout)
-                        state.locked { $0.servedSockets.formUnion(sockets) }
+                        state.locked { state in
+                            state.servedSockets.formUnion(sockets)
+                            for socket in sockets { state.busy[socket, default: 0] += 1 }
+                        }
+                        requestInProgress = true
                         head = requestHead
                         body.clear()
                         if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBytes {
@@ -63,6 +79,7 @@ package struct ConnectionHandler: Sendable {
                         arm(nil)
                         let keepOpen = try await answer(requestHead, body: Data(body.readableBytesView), outbound: outbound,
                                                         channel: connection.channel)
+                        idle()
                         if !keepOpen || !requestHead.isKeepAlive { return }
                         arm(limits.idleTimeout)
                     }

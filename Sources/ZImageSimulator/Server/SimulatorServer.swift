@@ -38,8 +38,11 @@ public final class SimulatorServer: Sendable {
     /// Requests received so far, including those no longer in ``requests``.
     public var requestCount: Int { state.locked { $0.loggedBefore + $0.log.count } }
 
-    /// Connections closed on arrival because ``SimulatorLimits/maxConnections`` were open.
+    /// Connections closed on arrival because ``SimulatorLimits/maxConnections`` were open, each in the middle of a request.
     public var refusedConnections: Int { state.locked { $0.refused } }
+
+    /// Idle connections closed to make room for a new one at ``SimulatorLimits/maxConnections``.
+    public var evictedConnections: Int { state.locked { $0.evicted } }
 
     /// Starts a server answering with `backend`.
     ///
@@ -80,15 +83,26 @@ public final class SimulatorServer: Sendable {
                     try await channel.executeThenClose { inbound in
                         for try await connection in inbound {
                             let socket = connections.channel(of: connection)
-                            let admitted = state.locked { state -> Bool in
+                            // At the limit, the longest-held connection that is not in the middle of a request makes room
+                            // (so idle connections cannot lock a new client out); when every one is busy, the newcomer is
+                            // refused.
+                            let (admitted, evicted) = state.locked { state -> (Bool, (any Channel)?) in
                                 state.accepted += 1
-                                guard state.connections.count < maxConnections else {
-                                    state.refused += 1
-                                    return false
+                                var evicted: (any Channel)?
+                                if state.connections.count >= maxConnections {
+                                    let idle = state.connections.filter { state.busy[$0.key, default: 0] == 0 }
+                                    guard let oldest = idle.min(by: { $0.value.order < $1.value.order }) else {
+                                        state.refused += 1
+                                        return (false, nil)
+                                    }
+                                    state.connections.removeValue(forKey: oldest.key)
+                                    state.evicted += 1
+                                    evicted = oldest.value.channel
                                 }
-                                state.connections[ObjectIdentifier(socket)] = socket
-                                return true
+                                state.connections[ObjectIdentifier(socket)] = .init(channel: socket, order: state.accepted)
+                                return (true, evicted)
                             }
+                            evicted?.close(promise: nil)
                             guard admitted else {
                                 group.addTask { await connections.refuse(connection) }
                                 continue
@@ -103,6 +117,7 @@ public final class SimulatorServer: Sendable {
                                 state.locked {
                                     _ = $0.connections.removeValue(forKey: ObjectIdentifier(socket))
                                     _ = $0.servedSockets.remove(ObjectIdentifier(socket))
+                                    $0.busy[ObjectIdentifier(socket)] = nil
                                 }
                             }
                         }
@@ -145,7 +160,7 @@ public final class SimulatorServer: Sendable {
     /// Stops listening, closes every connection and ends every request in progress.
     public func shutdown() async {
         try? await serverChannel.close()
-        let open = state.locked { Array($0.connections.values) }
+        let open = state.locked { $0.connections.values.map(\.channel) }
         for channel in open { try? await channel.close() }
         acceptTask.cancel()
         await acceptTask.value
@@ -192,6 +207,11 @@ final class ServerState: Sendable {
         }
     }
 
+    struct OpenConnection {
+        var channel: any Channel
+        var order: Int
+    }
+
     struct Contents {
         var accepted = 0
         var refused = 0
@@ -202,7 +222,12 @@ final class ServerState: Sendable {
         /// Sockets on which a whole request head has arrived (the handshake timer leaves them alone).
         var servedSockets: Set<ObjectIdentifier> = []
         var faults: [ScriptedFault] = []
-        var connections: [ObjectIdentifier: any Channel] = [:]
+        /// The connections held open, with the order they were accepted in.
+        var connections: [ObjectIdentifier: OpenConnection] = [:]
+        /// Requests in progress (from a head to the end of its answer) per accepted socket; absent means none.
+        var busy: [ObjectIdentifier: Int] = [:]
+        /// Connections closed to make room for a newer one.
+        var evicted = 0
     }
 
     private let contents = Mutex(Contents())
