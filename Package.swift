@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // ZImageTesting's reports reach XCTest and Swift Testing alike (IssueReporting's reportIssue).
+        .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
         // Tests only: child processes (the executables under test, openssl s_server).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
@@ -97,7 +99,12 @@ let package = Package(
         // its cassette (or recording it), and a scoped simulator.
         .target(
             name: "ZImageTesting",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCurl", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCurl", httpTypes,
+                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
+                // What reportIssue calls to reach XCTest or Swift Testing on Linux, where it cannot look them up itself.
+                .product(name: "IssueReportingTestSupport", package: "xctest-dynamic-overlay"),
+            ],
             swiftSettings: upcomingFeatures
         ),
         // What the two executables share: argument types and transport options. Not a product.

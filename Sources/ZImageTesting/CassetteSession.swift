@@ -1,5 +1,4 @@
 import Foundation
-import Testing
 import ZImage
 import ZImageCassettes
 import ZImageContract
@@ -22,15 +21,16 @@ struct CassetteSession: Sendable {
     /// `Cassettes/` among the test target's resources, for replays when the sources are not there.
     var bundleDirectory: URL?
     var environment: [String: String]
-    var sourceLocation: SourceLocation
+    /// Where reports point.
+    var location: ReportLocation
 
     init(name: String, mode: RecordMode?, region: Region, allowUnused: Bool, directory: URL, bundle: Bundle?,
-         environment: [String: String], sourceLocation: SourceLocation) {
+         environment: [String: String], location: ReportLocation) {
         (self.name, self.mode, self.region, self.allowUnused) = (name, mode, region, allowUnused)
         self.directory = directory
         bundleDirectory = bundle?.resourceURL?.appendingPathComponent("Cassettes")
         self.environment = environment
-        self.sourceLocation = sourceLocation
+        self.location = location
     }
 
     /// The cassette file beside the source.
@@ -78,10 +78,10 @@ struct CassetteSession: Sendable {
             if !unused.isEmpty {
                 let listed = unused.map { "#\($0) \(replaying.cassette.interactions[$0].request.method) "
                     + ImageDownloader.locationWithoutQuery(replaying.cassette.interactions[$0].request.url) }
-                Issue.record(Comment(rawValue: "The test never requested \(unused.count) recorded interaction"
+                HarnessReport.report("The test never requested \(unused.count) recorded interaction"
                     + "\(unused.count == 1 ? "" : "s") of \(url.path): \(listed.joined(separator: "; ")). The code under test "
                     + "changed, or the cassette holds more than it needs: re-record it (\(Self.modeVariable)=all), or allow "
-                    + "unused interactions (.cassette(\"\(name)\", allowUnused: true))."), sourceLocation: sourceLocation)
+                    + "unused interactions (.cassette(\"\(name)\", allowUnused: true)).", at: location)
             }
         }
         return try outcome.value(ignoringMissesIn: observed)
@@ -118,8 +118,8 @@ struct CassetteSession: Sendable {
     private func keep(_ recorder: CassetteRecorder, staged: URL, key: APIKey) async throws {
         let violations = await recorder.violations
         guard violations.isEmpty else {
-            Issue.record(Comment(rawValue: "The recording of \(name) breaks the DashScope contract, so it was not written to "
-                + "\(file.path): " + violations.map(\.description).joined(separator: "; ")), sourceLocation: sourceLocation)
+            HarnessReport.report("The recording of \(name) breaks the DashScope contract, so it was not written to "
+                + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
             return
         }
         guard FileManager.default.fileExists(atPath: staged.path) else { return }  // nothing was sent
@@ -142,8 +142,8 @@ struct CassetteSession: Sendable {
         let hint = "run this test with \(Self.modeVariable)=new-episodes (adds what is missing) or =all (records "
             + "everything again), with DASHSCOPE_API_KEY or \(Self.baseURLVariable)"
         for miss in misses {
-            Issue.record(Comment(rawValue: "The cassette has no answer for a request the test made.\n"
-                + miss.report(reRecording: hint)), sourceLocation: sourceLocation)
+            HarnessReport.report("The cassette has no answer for a request the test made.\n" + miss.report(reRecording: hint),
+                                 at: location)
         }
     }
 }

@@ -27,7 +27,7 @@ public struct CassetteTrait: TestTrait, TestScoping {
         async throws {
         var session = template
         session.environment = ProcessInfo.processInfo.environment
-        session.sourceLocation = test.sourceLocation
+        session.location = .test(test.sourceLocation)
         _ = try await session.run { client in
             try await CassetteScope.$client.withValue(client) { try await function() }
         }
@@ -49,7 +49,7 @@ extension Trait where Self == CassetteTrait {
         CassetteTrait(template: CassetteSession(
             name: name, mode: mode, region: region, allowUnused: allowUnused,
             directory: cassettesFolder(beside: sourceLocation.filePath), bundle: bundle, environment: [:],
-            sourceLocation: sourceLocation))
+            location: .test(sourceLocation)))
     }
 }
 

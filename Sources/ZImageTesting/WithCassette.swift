@@ -1,17 +1,19 @@
 public import Foundation
-public import Testing
 public import ZImage
 public import ZImageCassettes
 
 /// Runs `body` with a ``ZImage/ZImageClient`` on the cassette `name`, for XCTest and for anyone who prefers a closure:
-/// the same files, modes and reports as `@Test(.cassette(name))`.
+/// the same files, modes and reports as `@Test(.cassette(name))`. Its reports (a miss, even one the code under test
+/// catches; an unused interaction; a contract break) fail the running test at this call, under XCTest (`XCTFail`) and
+/// Swift Testing (`Issue`) alike: an XCTest file needs only `import XCTest` and `import ZImageTesting`.
 ///
 /// - Parameters:
 ///   - mode: the record mode; `nil` reads `ZIMAGE_RECORD_MODE`, and replays only when it is not set.
 ///   - region: the region whose endpoints the client uses.
 ///   - allowUnused: do not report recorded interactions the body never requested.
 ///   - directory: where the cassette is (default: `Cassettes/` beside the calling source file).
-///   - sourceLocation: where misses and unused interactions are reported (and, by default, where the cassette is).
+///   - fileID, filePath, line, column: where reports point (and, by default, where the cassette is: `Cassettes/`
+///     beside `filePath`).
 ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
 ///   - environment: where the record mode, the key, `DASHSCOPE_BASE_URL` and `CI` are read.
 /// - Throws: what `body` throws; ``CassetteTestError`` when the cassette is missing or had no answer for a request (that
@@ -19,15 +21,16 @@ public import ZImageCassettes
 public func withCassette<Result: Sendable>(
     _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false, in directory: URL? = nil,
     bundle: Bundle? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
-    sourceLocation: SourceLocation = #_sourceLocation,
+    fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column,
     _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
     let session = CassetteSession(
         name: name, mode: mode, region: region, allowUnused: allowUnused,
-        directory: directory ?? cassettesFolder(beside: sourceLocation.filePath), bundle: bundle, environment: environment,
-        sourceLocation: sourceLocation)
+        directory: directory ?? cassettesFolder(beside: "\(filePath)"), bundle: bundle, environment: environment,
+        location: .call(fileID: fileID, filePath: filePath, line: line, column: column))
     guard let result = try await session.run(body) else {
-        throw CassetteTestError("the cassette \(name) had no answer for a request (the nearest recorded ones are reported above)")
+        throw CassetteTestError("the cassette \(name) had no answer for a request (reported as a failure at this call, with the "
+            + "nearest recorded requests)")
     }
     return result
 }
