@@ -100,6 +100,24 @@ struct HostileInputCommandTests {
         }
     }
 
+    @Test("check on an app's own cassettes (no scenario): a good folder passes; a key left in one is still an error")
+    func checkAppCassettes() async throws {
+        try await withTemporaryDirectory("e2e-check") { folder in
+            let cassettes = folder.appendingPathComponent("Cassettes")
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes"),
+                                             to: cassettes)
+            try? FileManager.default.removeItem(at: cassettes.appendingPathComponent(".gitkeep"))
+            let good = try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
+            #expect(good.status == 0 && good.stdout.contains("2 cassettes checked: 0 errors"), "\(good)")
+            let file = cassettes.appendingPathComponent("harbour.json")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try Data(text.replacingOccurrences(of: "Bearer <redacted>", with: "Bearer sk-0123456789abcdef0123456789abcdef").utf8)
+                .write(to: file)
+            let leaked = try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
+            #expect(leaked.status == 2 && leaked.stdout.contains("harbour.json: it holds"), "\(leaked)")
+        }
+    }
+
     @Test("a full stdout (/dev/full) exits 1 with the reason on stderr, from list, export-har and validate")
     func fullStandardOutput() async throws {
         try await withTemporaryDirectory("e2e-hostile") { folder in

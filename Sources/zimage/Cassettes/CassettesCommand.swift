@@ -73,7 +73,15 @@ struct CassettesCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Lint the cassettes: format, contract, secrets, orphaned or missing bodies, age.",
-            discussion: "Exit codes: 0 when nothing is wrong (old recordings only warn), 2 otherwise.")
+            discussion: """
+                Works on any folder of cassettes: the contract suite's (cassettes/, the default) or your own test suite's \
+                (zimage cassettes check --dir Tests/AppTests/Cassettes). Each cassette is validated whole (the schema), \
+                its exchanges held to DashScope's contract, searched for keys and unredacted signatures, and its age \
+                checked; a scenario, where it has one, is read as validate reads it. Body files no cassette refers to \
+                are reported.
+
+                Exit codes: 0 when nothing is wrong (old recordings only warn), 2 otherwise.
+                """)
 
         @Option(help: "The cassettes folder.")
         var dir = "cassettes"
