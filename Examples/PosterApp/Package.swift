@@ -16,7 +16,9 @@ let package = Package(
         .testTarget(
             name: "PosterAppTests",
             dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")],
-            resources: [.copy("Cassettes")]
+            resources: [.copy("Cassettes")],
+            // As strict as the package itself: `import ZImageTesting` must be enough for everything its API shows.
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,8 +1,7 @@
 import Foundation
 import PosterApp
 import Testing
-import ZImage
-import ZImageTesting
+import ZImageTesting  // all a test needs: the client, its errors and regions, record modes and simulator faults come with it
 
 /// A fresh folder for posters.
 func posterFolder() -> URL {
