@@ -91,49 +91,24 @@ struct CassetteSession: Sendable {
 
     private func record<Result: Sendable>(mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result)
         async throws -> Result? {
-        try RecordMode.refuseRecordingInCI(file.path, mode: mode.rawValue, environment: environment)
-        // Recorded into a scratch folder first: a recording that breaks the contract never reaches the test's folder.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-recording-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let staged = scratch.appendingPathComponent(file.lastPathComponent)
-        if mode == .newEpisodes && existing {
-            try copyCassette(from: file, to: staged)
-        }
+        // Recorded straight into the cassette beside the test, written once when the test ends: merged under a lock with
+        // what other tests recording into the same cassette wrote meanwhile, and only if it keeps the contract.
         let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
         let region = region
-        let prepared = try ClientMode.cassette(staged, mode).prepare(region: region, baseURL: baseURL, environment: environment) {
+        let prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment) {
             let live = try CurlTransport(environment: environment)
             return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
         }
         let outcome = await capture { try await body(prepared.client(region: region)) }
         if let recorder = prepared.recorder {
-            _ = try await recorder.flush()
-            try await keep(recorder, staged: staged, key: prepared.apiKey)
+            _ = try await recorder.flush(keepingContractBreaks: false)
+            let violations = await recorder.violations
+            if !violations.isEmpty {
+                HarnessReport.report("The recording of \(name) breaks the DashScope contract, so it was not written to "
+                    + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
+            }
         }
         return try outcome.get()
-    }
-
-    /// Moves a clean recording beside the test; reports one that breaks the contract, and leaves the old file alone.
-    private func keep(_ recorder: CassetteRecorder, staged: URL, key: APIKey) async throws {
-        let violations = await recorder.violations
-        guard violations.isEmpty else {
-            HarnessReport.report("The recording of \(name) breaks the DashScope contract, so it was not written to "
-                + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
-            return
-        }
-        guard FileManager.default.fileExists(atPath: staged.path) else { return }  // nothing was sent
-        try CassetteFile.write(try CassetteFile.load(staged), to: file, secrets: [key.value])
-    }
-
-    private func copyCassette(from source: URL, to destination: URL) throws {
-        let folder = destination.deletingLastPathComponent()
-        for body in try CassetteFile.bodyFiles(of: source) {
-            let target = folder.appendingPathComponent(body)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: source.deletingLastPathComponent().appendingPathComponent(body), to: target)
-        }
-        try FileManager.default.copyItem(at: source, to: destination)
     }
 
     // MARK: - Reports

@@ -4,30 +4,50 @@ public import ZImage
 public import ZImageCassettes
 
 /// Gives a test a ``ZImage/ZImageClient`` that answers from a cassette beside the test's source, or records it:
-/// `@Test(.cassette("poster"))`, then `try ZImageClient.cassette` in the test.
+/// `@Test(.cassette)`, then `try ZImageClient.cassette` in the test.
 ///
-/// - The cassette is `Cassettes/<name>.json` in the folder of the test's source file (its images in `Cassettes/bodies/`),
-///   where a recording is written and committed; a replay falls back to `Cassettes/` among the test target's resources
-///   (`bundle: .module`) when the sources are not there.
+/// - The cassette is named after the test (`Cassettes/<Suite>/<function>.json` in the folder of the test's source file)
+///   unless given a name (`.cassette("poster")`: `Cassettes/poster.json`); a parameterized test gets one cassette per
+///   argument case (`…/<function>/<arguments>.json`), or one for all with `shared: true` (see ``CassetteNaming``). Its
+///   images go in `Cassettes/bodies/`. A replay falls back to the test target's resources (`bundle: .module`) when the
+///   sources are not there.
+/// - On a suite (`@Suite(.cassettes)`), every test in it gets its own cassette, with the suite's options.
 /// - The record mode is the trait's, else `ZIMAGE_RECORD_MODE` (`none`, the default, replays only; `once`,
 ///   `new-episodes`, `all`). With `CI=true`, recording is refused unless `ZIMAGE_ALLOW_RECORDING=1`.
 /// - Replaying reads no key and never sleeps on `Retry-After` or backoff. Recording reads the key (`DASHSCOPE_API_KEY` or
 ///   the credentials file), goes to DashScope or to `DASHSCOPE_BASE_URL` (a simulator), and writes the cassette only if
-///   what it recorded keeps the API's contract.
-/// - A request the cassette cannot answer, a recorded interaction the test never used, and a recording that breaks the
-///   contract are each an `Issue` at the test, with the nearest recorded request and the JSON paths that differ.
+///   what it recorded keeps the API's contract. Tests recording into one cassette at once (a shared name, parallel
+///   tests) each add what they recorded: nothing is lost.
+/// - A request the cassette cannot answer, a recorded interaction the test never used (unless the cassette is
+///   `shared` or `allowUnused`), and a recording that breaks the contract are each an `Issue` at the test, with the
+///   nearest recorded request and the JSON paths that differ.
 ///
 /// No request is intercepted: the client is injected, so tests with different cassettes run in parallel.
-public struct CassetteTrait: TestTrait, TestScoping {
-    /// The session every test with this trait runs, but for the environment and the test's own source location.
+public struct CassetteTrait: TestTrait, SuiteTrait, TestScoping {
+    /// The session every test with this trait runs, but for its file, environment and the test's own source location.
     let template: CassetteSession
+    /// The name given, or `nil` to name the cassette after the test.
+    let name: String?
+    /// One cassette for every case of a parameterized test (and every test that names it), not one each.
+    let shared: Bool
 
-    /// Runs the test with its client on the cassette, then reports what the cassette saw.
+    /// On a suite, the trait reaches every test in it.
+    public var isRecursive: Bool { true }
+
+    /// Scopes each test case (a test function that takes no arguments has one), never a suite as a whole.
+    public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
+        testCase == nil || test.isSuite ? nil : self
+    }
+
+    /// Runs the test case with its client on the cassette, then reports what the cassette saw.
     public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
         async throws {
         var session = template
         session.environment = ProcessInfo.processInfo.environment
         session.location = .test(test.sourceLocation)
+        session.directory = cassettesFolder(beside: test.sourceLocation.filePath)
+        session.name = CassetteNaming.path(name: name, shared: shared, test: test, testCase: testCase)
+        if shared { session.allowUnused = true }
         _ = try await session.run { client in
             try await CassetteScope.$client.withValue(client) { try await function() }
         }
@@ -35,21 +55,38 @@ public struct CassetteTrait: TestTrait, TestScoping {
 }
 
 extension Trait where Self == CassetteTrait {
-    /// The cassette `name` (`Cassettes/<name>.json` beside the test's source) for this test.
+    /// A cassette named after the test (`Cassettes/<Suite>/<function>.json` beside its source), replayed unless
+    /// `ZIMAGE_RECORD_MODE` says otherwise.
+    public static var cassette: Self { cassette() }
+
+    /// The cassette `name` (`Cassettes/<name>.json` beside the test's source), or one named after the test.
     ///
     /// - Parameters:
+    ///   - name: the file's name without `.json` (may contain `/`); `nil` names it after the test.
     ///   - mode: the record mode; `nil` reads `ZIMAGE_RECORD_MODE`, and replays only when it is not set.
     ///   - region: the region whose endpoints the client uses.
+    ///   - shared: one cassette for every case of a parameterized test (and every test naming it), recorded together
+    ///     without loss; unused interactions are then not reported, since another case may use them.
     ///   - allowUnused: do not report recorded interactions the test never requested.
     ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
     public static func cassette(
-        _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-        bundle: Bundle? = nil, sourceLocation: SourceLocation = #_sourceLocation
+        _ name: String? = nil, mode: RecordMode? = nil, region: Region = .beijing, shared: Bool = false,
+        allowUnused: Bool = false, bundle: Bundle? = nil
     ) -> Self {
-        CassetteTrait(template: CassetteSession(
-            name: name, mode: mode, region: region, allowUnused: allowUnused,
-            directory: cassettesFolder(beside: sourceLocation.filePath), bundle: bundle, environment: [:],
-            location: .test(sourceLocation)))
+        CassetteTrait(
+            template: CassetteSession(
+                name: name ?? "", mode: mode, region: region, allowUnused: allowUnused, directory: URL(fileURLWithPath: "/"),
+                bundle: bundle, environment: [:], location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1))),
+            name: name, shared: shared)
+    }
+
+    /// For a suite: every test in it gets its own cassette named after it, with these options.
+    public static var cassettes: Self { cassette() }
+
+    /// For a suite: every test in it gets its own cassette named after it, with these options.
+    public static func cassettes(mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
+                                 bundle: Bundle? = nil) -> Self {
+        cassette(nil, mode: mode, region: region, allowUnused: allowUnused, bundle: bundle)
     }
 }
 

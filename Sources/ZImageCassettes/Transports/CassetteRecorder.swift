@@ -105,24 +105,32 @@ public actor CassetteRecorder {
     /// the file as it was before this recording when the exchanges came out the same; tells whether the file now
     /// differs from it. May be called more than once (each call writes what came since).
     public func flush() async throws -> CassetteFile.WriteOutcome {
+        try await flush(keepingContractBreaks: true)
+    }
+
+    /// ``flush()``, except that with `keepingContractBreaks` false a recording that breaks the contract it was given is
+    /// not written at all (its ``violations`` say why) and the file stays as it was.
+    package func flush(keepingContractBreaks: Bool) async throws -> CassetteFile.WriteOutcome {
+        violations = contract?(cassette) ?? []
+        if !keepingContractBreaks && !violations.isEmpty { return .unchanged }
         let count = cassette.interactions.count
         let added = prepared[persisted..<count].map(\.stored)
         let sidecars = prepared[persisted..<count].flatMap(\.sidecars)
         let (metadata, shared, last, secrets, replaced) = (cassette, shared, lastWrite, redactor.secrets, replaced)
         let baseline: CassetteFile.Baseline = self.baseline.map { .bytes($0) } ?? .none
+        let started = self.baseline
         // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
         let (_, written) = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
                 continuation.resume(with: Result {
-                    try shared.write(metadata, replacing: replaced, added: added, sidecars: sidecars, secrets: secrets,
-                                     baseline: baseline, last: last)
+                    try shared.write(metadata, replacing: replaced, started: started, added: added, sidecars: sidecars,
+                                     secrets: secrets, baseline: baseline, last: last)
                 })
             }
         }
         lastWrite = written
         self.replaced = []
         persisted = max(persisted, count)
-        violations = contract?(cassette) ?? []
         return (try? Data(contentsOf: url)) == self.baseline ? .unchanged : .written
     }
 }

@@ -34,14 +34,17 @@ struct SharedCassetteFile: Sendable {
 
     /// Writes `metadata` with the interactions on disk, less `replaced`, followed by `added`, under the lock.
     ///
-    /// `replaced` are the interactions of the file as it was when the recording began that the recording does not keep
-    /// (all of them when it records afresh, none when it adds new episodes): each is left out once, by the first write.
+    /// `replaced` are the interactions of the file as it was when the recording began (`started`, its bytes then) that
+    /// the recording does not keep (all of them when it records afresh, none when it adds new episodes). They are left
+    /// out only while the file is still as it began: once another recorder has written (another test recording into the
+    /// same cassette in this run), this one adds what it recorded and removes nothing, so no recorder ever removes what
+    /// another just wrote.
     ///
     /// - Returns: what the write did, and what this process now knows the file to hold.
     /// - Throws: ``CassetteError``: the lock could not be had in time, the file on disk is not a cassette, a secret
     ///   would be written.
-    func write(_ metadata: Cassette, replacing replaced: [JSONValue], added: [JSONValue], sidecars: [(String, Data)],
-               secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?) throws
+    func write(_ metadata: Cassette, replacing replaced: [JSONValue], started: Data?, added: [JSONValue],
+               sidecars: [(String, Data)], secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?) throws
         -> (CassetteFile.WriteOutcome, LastWrite?) {
         try withLock {
             var interactions: [JSONValue]
@@ -50,8 +53,10 @@ struct SharedCassetteFile: Sendable {
             } else {
                 interactions = try onDisk()
             }
-            for old in replaced {
-                if let position = interactions.firstIndex(of: old) { interactions.remove(at: position) }
+            if !replaced.isEmpty, FileManager.default.contents(atPath: url.path) == started {
+                for old in replaced {
+                    if let position = interactions.firstIndex(of: old) { interactions.remove(at: position) }
+                }
             }
             interactions += added
             let outcome = try CassetteFile.write(CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
