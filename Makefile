@@ -17,9 +17,11 @@ test: bootstrap
 	$(SWIFT) test
 	$(MAKE) --no-print-directory example
 
-# The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder).
+# The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder), then
+# its failure fixtures: XCTest tests that must fail, each checked for the harness's report (scripts/example-fixtures.sh).
 example: bootstrap
-	$(SWIFT) test --package-path Examples/PosterApp
+	$(SWIFT) test --package-path Examples/PosterApp --skip PosterAppFailureFixtures
+	@bash scripts/example-fixtures.sh
 
 # The main job: build, then run the validation suite (its compile check is an incremental no-op after the build above).
 # Offline by default; `make validate LIVE=1` probes both regions and compares a real generation with the cassettes.

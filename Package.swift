@@ -38,7 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
-        // ZImageTesting's reports reach XCTest and Swift Testing alike (IssueReporting's reportIssue).
+        // ZImageTesting's reports reach XCTest as XCTFail (IssueReportingTestSupport), Swift Testing as an Issue.
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
         // Tests only: child processes (the executables under test, openssl s_server).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
@@ -101,8 +101,7 @@ let package = Package(
             name: "ZImageTesting",
             dependencies: [
                 "ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCurl", httpTypes,
-                .product(name: "IssueReporting", package: "xctest-dynamic-overlay"),
-                // What reportIssue calls to reach XCTest or Swift Testing on Linux, where it cannot look them up itself.
+                // The bridge to XCTFail, so that the harness fails XCTest tests without linking XCTest itself.
                 .product(name: "IssueReportingTestSupport", package: "xctest-dynamic-overlay"),
             ],
             swiftSettings: upcomingFeatures

@@ -20,6 +20,17 @@ let package = Package(
             // As strict as the package itself: `import ZImageTesting` must be enough for everything its API shows.
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny")]
         ),
+        // XCTest, with only `import XCTest` and `import ZImageTesting` (and the app).
+        .testTarget(
+            name: "PosterAppXCTests",
+            dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")],
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+        ),
+        // Tests that must fail (a caught miss, an unused interaction): run apart by scripts/example-fixtures.sh.
+        .testTarget(
+            name: "PosterAppFailureFixtures",
+            dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

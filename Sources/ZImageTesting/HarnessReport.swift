@@ -1,4 +1,5 @@
-import IssueReporting
+import Foundation
+import IssueReportingTestSupport
 import Testing
 
 /// Where a harness report points: a Swift Testing test's source location (the trait), or the file and line of a
@@ -20,10 +21,14 @@ enum ReportLocation: Sendable {
 
 /// The one way the harness reports: a miss, an unused interaction, a contract break, a refusal, a stale cassette.
 ///
-/// Under Swift Testing a trait's report is an `Issue` at the test. Everything else goes through IssueReporting's
-/// `reportIssue`, which reaches whichever framework runs the caller (an `Issue` under Swift Testing, an `XCTFail` under
-/// XCTest) at the call's file and line, so an XCTest file imports only XCTest and ZImageTesting. A stale cassette is a
-/// warning (Swift Testing's `.warning` severity), never a failure.
+/// Whichever framework runs the caller gets the report as its own kind of failure, at the trait's test or the
+/// `withCassette` call: under Swift Testing (`Test.current` is set) an `Issue`, under XCTest an `XCTFail` through
+/// IssueReportingTestSupport (pointfreeco's xctest-dynamic-overlay), which links XCTest so that this library need not,
+/// and an XCTest file imports only XCTest and ZImageTesting. IssueReporting's own `reportIssue` does the same choice,
+/// but on Linux it appends to every XCTest failure a paragraph saying the issue "was emitted from tests running in a
+/// host application" (it looks for XCTest frames by Darwin's module names): a false alarm in every user's log, so the
+/// choice is made here. A stale cassette is a warning (Swift Testing's `.warning` severity; XCTest has none, and it
+/// goes to stderr), never a failure.
 enum HarnessReport {
     /// How much a report counts.
     enum Severity: Sendable {
@@ -34,13 +39,22 @@ enum HarnessReport {
     }
 
     static func report(_ message: String, severity: Severity = .failure, at location: ReportLocation) {
-        switch location {
-        case .test(let sourceLocation):
+        let sourceLocation = switch location {
+        case .test(let sourceLocation): sourceLocation
+        case .call(let fileID, let filePath, let line, let column):
+            SourceLocation(fileID: "\(fileID)", filePath: "\(filePath)", line: Int(line), column: Int(column))
+        }
+        if Test.current != nil {
             Issue.record(Comment(rawValue: message), severity: severity == .failure ? .error : .warning,
                          sourceLocation: sourceLocation)
-        case .call(let fileID, let filePath, let line, let column):
-            reportIssue(message, severity: severity == .failure ? .error : .warning, fileID: fileID, filePath: filePath,
-                        line: line, column: column)
+            return
         }
+        guard severity == .failure, case .call(_, let filePath, let line, _) = location,
+              let fail = _XCTFail() as? @Sendable (String, StaticString, UInt) -> Void
+        else {
+            FileHandle.standardError.write(Data("\(sourceLocation.filePath):\(sourceLocation.line): warning: \(message)\n".utf8))
+            return
+        }
+        fail(message, filePath, line)
     }
 }

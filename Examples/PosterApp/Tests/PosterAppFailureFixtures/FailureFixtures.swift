@@ -1,0 +1,23 @@
+// Tests that MUST fail: `make example` runs them on their own and checks that each fails with the harness's report
+// (scripts/example-fixtures.sh). They are skipped in the example's own green run.
+import Foundation
+import PosterApp
+import XCTest
+import ZImageTesting
+
+final class FailureFixtures: XCTestCase {
+    let cassettes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../PosterAppTests/Cassettes").standardizedFileURL
+
+    /// The code under test swallows the error (`try?`): the miss must still fail the test.
+    func testACaughtMissFails() async throws {
+        try await withCassette("harbour", allowUnused: true, in: cassettes) { client in
+            _ = try? await client.generate(ImageRequest(prompt: "A poster nobody recorded"))
+        }
+    }
+
+    /// The test never asks for what the cassette recorded: the unused interactions must fail it.
+    func testAnUnusedInteractionFails() async throws {
+        try await withCassette("harbour", in: cassettes) { _ in }
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make example, second half: the example's failure fixtures (Examples/PosterApp/Tests/PosterAppFailureFixtures) are
+# XCTest tests that MUST fail. Runs them on their own through the built test binary and checks that each failed, at
+# its withCassette line, with the harness's report. Prints "N passed, N failed" for the checks.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+binary="$(swift build --package-path Examples/PosterApp --show-bin-path)/PosterAppPackageTests.xctest"
+fixtures=Examples/PosterApp/Tests/PosterAppFailureFixtures/FailureFixtures.swift
+output=$("$binary" PosterAppFailureFixtures.FailureFixtures 2>&1)
+status=$?
+passed=0
+failed=0
+check() {  # check DESCRIPTION CONDITION...
+  local what=$1
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what" >&2
+  fi
+}
+contains() { grep -qF -- "$1" <<<"$output"; }
+check "the fixture run fails (exit $status)" test "$status" -ne 0
+check "both fixtures fail" contains "Executed 2 tests, with 2 failures"
+check "a miss the code caught fails the XCTest at its withCassette line" \
+  contains "$fixtures:14: error: FailureFixtures.testACaughtMissFails : failed - The cassette has no answer for a request the test made."
+check "an unused interaction fails the XCTest at its withCassette line" \
+  contains "$fixtures:21: error: FailureFixtures.testAnUnusedInteractionFails : failed - The test never requested 2 recorded interactions"
+check "no false 'host application' warning" bash -c '! grep -q "host application" <<<"$0"' "$output"
+if [ "$failed" -ne 0 ]; then
+  echo "$output" >&2
+fi
+echo "example fixtures: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
