@@ -16,6 +16,8 @@ struct CassetteSession: Sendable {
     var mode: RecordMode?
     var region: Region
     var allowUnused: Bool
+    /// What a recorded request must share with a sent one.
+    var matching: RequestMatching = .default
     /// `Cassettes/` beside the test's source file: where recordings go and replays look first.
     var directory: URL
     /// `Cassettes/` among the test target's resources, for replays when the sources are not there.
@@ -67,7 +69,8 @@ struct CassetteSession: Sendable {
                 + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
                 + "\(Self.baseURLVariable) pointing at `zimage serve --simulate` and DASHSCOPE_API_KEY=sk-test-local)")
         }
-        let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment) {
+        let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment,
+                                                                  matching: matching) {
             throw CassetteTestError("a replay tried to reach the network")
         }
         let observed = MissObserver(upstream: prepared.transport)
@@ -95,7 +98,8 @@ struct CassetteSession: Sendable {
         // what other tests recording into the same cassette wrote meanwhile, and only if it keeps the contract.
         let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
         let region = region
-        let prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment) {
+        let prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment,
+                                                                   matching: matching) {
             let live = try CurlTransport(environment: environment)
             return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
         }

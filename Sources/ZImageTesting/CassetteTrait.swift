@@ -68,16 +68,18 @@ extension Trait where Self == CassetteTrait {
     ///   - shared: one cassette for every case of a parameterized test (and every test naming it), recorded together
     ///     without loss; unused interactions are then not reported, since another case may use them.
     ///   - allowUnused: do not report recorded interactions the test never requested.
+    ///   - matching: what a recorded request must share with a sent one; strict by default. For a request that
+    ///     carries a random seed, a time or an id: `.default.ignoringJSONPaths("parameters.seed")`.
     ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
     public static func cassette(
         _ name: String? = nil, mode: RecordMode? = nil, region: Region = .beijing, shared: Bool = false,
-        allowUnused: Bool = false, bundle: Bundle? = nil
+        allowUnused: Bool = false, matching: RequestMatching = .default, bundle: Bundle? = nil
     ) -> Self {
-        CassetteTrait(
-            template: CassetteSession(
-                name: name ?? "", mode: mode, region: region, allowUnused: allowUnused, directory: URL(fileURLWithPath: "/"),
-                bundle: bundle, environment: [:], location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1))),
-            name: name, shared: shared)
+        var session = CassetteSession(
+            name: name ?? "", mode: mode, region: region, allowUnused: allowUnused, directory: URL(fileURLWithPath: "/"),
+            bundle: bundle, environment: [:], location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1)))
+        session.matching = matching
+        return CassetteTrait(template: session, name: name, shared: shared)
     }
 
     /// For a suite: every test in it gets its own cassette named after it, with these options.
@@ -85,8 +87,8 @@ extension Trait where Self == CassetteTrait {
 
     /// For a suite: every test in it gets its own cassette named after it, with these options.
     public static func cassettes(mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-                                 bundle: Bundle? = nil) -> Self {
-        cassette(nil, mode: mode, region: region, allowUnused: allowUnused, bundle: bundle)
+                                 matching: RequestMatching = .default, bundle: Bundle? = nil) -> Self {
+        cassette(nil, mode: mode, region: region, allowUnused: allowUnused, matching: matching, bundle: bundle)
     }
 }
 

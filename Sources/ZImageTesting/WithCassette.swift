@@ -11,6 +11,8 @@ public import ZImageCassettes
 ///   - mode: the record mode; `nil` reads `ZIMAGE_RECORD_MODE`, and replays only when it is not set.
 ///   - region: the region whose endpoints the client uses.
 ///   - allowUnused: do not report recorded interactions the body never requested.
+///   - matching: what a recorded request must share with a sent one; strict by default
+///     (`.default.ignoringJSONPaths("parameters.seed")` for a random seed).
 ///   - directory: where the cassette is (default: `Cassettes/` beside the calling source file).
 ///   - fileID, filePath, line, column: where reports point (and, by default, where the cassette is: `Cassettes/`
 ///     beside `filePath`).
@@ -19,15 +21,17 @@ public import ZImageCassettes
 /// - Throws: what `body` throws; ``CassetteTestError`` when the cassette is missing or had no answer for a request (that
 ///   is also reported as an `Issue` with the nearest recorded requests); `CassetteError` when recording is refused.
 public func withCassette<Result: Sendable>(
-    _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false, in directory: URL? = nil,
+    _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
+    matching: RequestMatching = .default, in directory: URL? = nil,
     bundle: Bundle? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column,
     _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
-    let session = CassetteSession(
+    var session = CassetteSession(
         name: name, mode: mode, region: region, allowUnused: allowUnused,
         directory: directory ?? cassettesFolder(beside: "\(filePath)"), bundle: bundle, environment: environment,
         location: .call(fileID: fileID, filePath: filePath, line: line, column: column))
+    session.matching = matching
     guard let result = try await session.run(body) else {
         throw CassetteTestError("the cassette \(name) had no answer for a request (reported as a failure at this call, with the "
             + "nearest recorded requests)")

@@ -17,6 +17,9 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     public var nearest: [Comparison]
     /// Whether an identical request was recorded, but its answers were all used already.
     public var exhausted: Bool
+    /// The recorded requests with another method or host than the one sent (an image download, say), not compared in
+    /// detail: the report counts them in one line.
+    public var elsewhere: [String]
 
     /// One recorded request compared with the one sent.
     public struct Comparison: Sendable {
@@ -24,7 +27,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         public var index: Int
         /// Its method and URL.
         public var summary: String
-        /// Part by part: method, scheme, host, path, query, body.
+        /// Matcher by matcher: method, scheme, host, path, query, body, and any added.
         public var parts: [Part]
 
         var mismatches: Int { parts.filter { !$0.matched }.count }
@@ -32,7 +35,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
 
     /// One part of a request compared.
     public struct Part: Sendable {
-        /// `method`, `scheme`, `host`, `path`, `query` or `body`.
+        /// The matcher's name: `method`, `scheme`, `host`, `path`, `query`, `body`, or one added.
         public var name: String
         /// Whether the recorded and the sent request agree on it.
         public var matched: Bool
@@ -55,51 +58,47 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         return nil
     }
 
-    /// Compares `request` with every recorded interaction and keeps the `limit` nearest.
+    /// Compares `request` with every recorded interaction, matcher by matcher, and keeps the `limit` nearest: first
+    /// those with the same method and host (plausible neighbours), the rest only counted (``elsewhere``).
     init(request: RecordedRequest, interactions: [Interaction], index: CassetteIndex, cassettePath: String, recordMode: String,
          limit: Int = 3) {
         self.request = request
         self.cassettePath = cassettePath
         self.recordMode = recordMode
-        let sent = index.signature(of: request)
-        let sentJSON = request.body.flatMap(JSONValue.init(parsing:))
-        var comparisons: [(Comparison, Int)] = []
-        var sameSignature = false
+        let parsedSent = ParsedRequest(request)
+        let sent = index.key(of: parsedSent)
+        var comparisons: [(comparison: Comparison, score: Int, plausible: Bool)] = []
+        var sameKey = false
         for (position, interaction) in interactions.enumerated() {
-            let recorded = index.signature(of: interaction.request)
-            if recorded == sent { sameSignature = true }
+            let parsedRecorded = ParsedRequest(interaction.request)
+            let recorded = index.key(of: parsedRecorded)
+            if recorded == sent { sameKey = true }
             var parts: [Part] = []
-            func part(_ name: String, _ a: String, _ b: String) {
-                let detail = a == b ? "" : "recorded \(a.isEmpty ? "(none)" : a), sent \(b.isEmpty ? "(none)" : b)"
-                parts.append(Part(name: name, matched: a == b, detail: detail, differences: []))
-            }
-            part("method", recorded.method, sent.method)
-            if !index.ignoringHost {
-                part("scheme", recorded.scheme, sent.scheme)
-                part("host", recorded.host, sent.host)
-            }
-            part("path", recorded.path, sent.path)
-            part("query", recorded.query.joined(separator: "&"), sent.query.joined(separator: "&"))
             var bodyDifferences = 0
-            if recorded.body == sent.body {
-                parts.append(Part(name: "body", matched: true, detail: "", differences: []))
-            } else if let old = interaction.request.body.flatMap(JSONValue.init(parsing:)), let new = sentJSON {
-                let differences = old.differences(from: new)
-                bodyDifferences = differences.count
-                let detail = differences.map { "\($0.path): recorded \($0.left), sent \($0.right)" }.joined(separator: "; ")
-                parts.append(Part(name: "body", matched: false, detail: detail, differences: differences))
-            } else {
-                bodyDifferences = 1
-                let size = { (data: Data?) in "\(data?.count ?? 0) bytes" }
-                let detail = "recorded \(size(interaction.request.body)), sent \(size(request.body)), not both JSON"
-                parts.append(Part(name: "body", matched: false, detail: detail, differences: []))
+            for (matcher, (old, new)) in zip(index.matchers, zip(recorded, sent)) {
+                guard old != new else {
+                    parts.append(Part(name: matcher.name, matched: true, detail: "", differences: []))
+                    continue
+                }
+                if let explain = matcher.explain {
+                    let (detail, differences) = explain(parsedRecorded, parsedSent)
+                    bodyDifferences += max(1, differences.count)
+                    parts.append(Part(name: matcher.name, matched: false, detail: detail, differences: differences))
+                } else {
+                    let detail = "recorded \(old.isEmpty ? "(none)" : old), sent \(new.isEmpty ? "(none)" : new)"
+                    parts.append(Part(name: matcher.name, matched: false, detail: detail, differences: []))
+                }
             }
             let comparison = Comparison(index: position, summary: "\(interaction.request.method) \(interaction.request.url)",
                                         parts: parts)
-            comparisons.append((comparison, comparison.mismatches * 100 + bodyDifferences))
+            let plausible = parts.allSatisfy { $0.matched || ($0.name != "method" && $0.name != "host") }
+            comparisons.append((comparison, comparison.mismatches * 100 + bodyDifferences, plausible))
         }
-        exhausted = sameSignature
-        nearest = comparisons.sorted { $0.1 < $1.1 }.prefix(limit).map(\.0)
+        exhausted = sameKey
+        let ranked = comparisons.sorted { ($0.plausible ? 0 : 1, $0.score) < ($1.plausible ? 0 : 1, $1.score) }
+        let plausible = ranked.filter(\.plausible)
+        nearest = (plausible.isEmpty ? ranked : plausible).prefix(limit).map(\.comparison)
+        elsewhere = plausible.isEmpty ? [] : ranked.filter { !$0.plausible }.map(\.comparison.summary)
     }
 
     /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record with the
@@ -126,6 +125,10 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
             for part in comparison.parts where !part.matched {
                 lines.append("    differs in \(part.name): \(part.detail)")
             }
+        }
+        if let first = elsewhere.first {
+            let more = elsewhere.count > 1 ? " and \(elsewhere.count - 1) more" : ""
+            lines.append("  also recorded, to another method or host: \(first.prefix { $0 != "?" })\(more)")
         }
         lines.append("  to re-record: \(hint)")
         return lines.joined(separator: "\n")

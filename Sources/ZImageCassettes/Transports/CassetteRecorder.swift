@@ -39,13 +39,15 @@ public actor CassetteRecorder {
     /// - Parameters:
     ///   - secrets: values that must never be written (the API key).
     ///   - rules: the provider's credential headers and signed query parameters.
+    ///   - matching: how new-episodes finds what the cassette already answers.
     ///   - rewrite: moves another origin's URLs onto the real hosts.
     ///   - contract: checks the recorded cassette at ``flush()``.
     ///   - lockTimeout: how long a write waits for another process's write to the same cassette.
     ///   - baseline: the file's bytes when recording began, read once with `cassette` when it came from the file (so
     ///     that no other process's write falls between the two); read here when not given.
-    package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, rewrite: OriginRewrite? = nil,
-                 contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30), baseline: Data?? = nil) {
+    package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
+                 rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),
+                 baseline: Data?? = nil) {
         self.url = url
         self.cassette = cassette
         self.redactor = Redactor(secrets: secrets, rules: rules)
@@ -56,7 +58,7 @@ public actor CassetteRecorder {
         } else {
             self.baseline = try? Data(contentsOf: url)
         }
-        self.index = CassetteIndex(cassette.interactions, rules: rules, ignoringHost: false, allowRepeats: false)
+        self.index = CassetteIndex(cassette.interactions, rules: rules, matching: matching, ignoringHost: false, allowRepeats: false)
         self.prepared = cassette.interactions.map(CassetteFile.prepare)
         self.persisted = cassette.interactions.count
         var replaced = (try? CanonicalJSON.parse(self.baseline ?? Data())).flatMap { root -> [JSONValue]? in

@@ -39,21 +39,22 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     ///   - region: the label stored in a new cassette.
     ///   - rewrite: moves another origin's URLs onto the real hosts (and marks the cassette `simulator`).
     ///   - contract: checks what was recorded (see ``CassetteRecorder/flush()``).
+    ///   - matching: what a recorded request must share with a sent one, when replaying and in new-episodes.
     ///   - allowRepeats: when replaying, answer a request whose answers were all used with the last one again.
     ///   - environment: with `CI=true`, any mode that would record is refused unless `ZIMAGE_ALLOW_RECORDING=1`.
     /// - Returns: the transport, and the recorder when the mode records.
     /// - Throws: ``CassetteError``: no cassette to replay, an unreadable one, or recording refused in CI.
     public func open(
         _ url: URL, upstream: () throws -> any Transport, secrets: [String], rules: CassetteRules, region: String?,
-        rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, allowRepeats: Bool = false,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, matching: RequestMatching = .default,
+        allowRepeats: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> (transport: any Transport, recorder: CassetteRecorder?) {
         let exists = FileManager.default.fileExists(atPath: url.path)
         if self == .none || (self == .once && exists) {
             guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue) }
             let cassette = try CassetteFile.load(url)
-            return (ReplayingTransport(cassette: cassette, path: url.path, rules: rules, allowRepeats: allowRepeats,
-                                       recordMode: rawValue), nil)
+            return (ReplayingTransport(cassette: cassette, path: url.path, rules: rules, matching: matching,
+                                       allowRepeats: allowRepeats, recordMode: rawValue), nil)
         }
         try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: environment)
         var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator)
@@ -66,8 +67,8 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
                 start = existing
             }
         }
-        let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, rewrite: rewrite,
-                                        contract: contract, baseline: .some(baseline))
+        let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, matching: matching,
+                                        rewrite: rewrite, contract: contract, baseline: .some(baseline))
         return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: self == .newEpisodes), recorder)
     }
 }

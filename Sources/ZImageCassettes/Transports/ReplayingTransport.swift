@@ -6,7 +6,7 @@ public import ZImage
 
 /// Answers from a cassette and never touches the network.
 ///
-/// Each request is matched by ``RequestSignature`` through an index (no scan); identical requests get their recorded
+/// Each request is matched under a ``RequestMatching`` (strict by default) through an index (no scan); identical requests get their recorded
 /// answers in recorded order, each once, unless repeats are allowed. A request with no answer throws a
 /// ``TransportError`` of kind `noRecordedResponse` whose message is the ``CassetteMiss`` report and whose
 /// ``TransportError/underlying`` is the miss itself.
@@ -22,20 +22,23 @@ public final class ReplayingTransport: Transport {
     ///
     /// - Parameters:
     ///   - rules: whose signed query parameters take no part in matching.
+    ///   - matching: what a recorded request must share with a sent one (strict by default).
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
-    package init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, allowRepeats: Bool = false,
-                ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
+    package init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
+                allowRepeats: Bool = false, ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
         self.cassette = cassette
         self.path = path
         self.recordMode = recordMode
-        state = Mutex(CassetteIndex(cassette.interactions, rules: rules, ignoringHost: ignoringHost, allowRepeats: allowRepeats))
+        state = Mutex(CassetteIndex(cassette.interactions, rules: rules, matching: matching, ignoringHost: ignoringHost,
+                                    allowRepeats: allowRepeats))
     }
 
-    /// Loads the cassette at `url` and replays it.
-    public convenience init(contentsOf url: URL, rules: CassetteRules, allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
-        self.init(cassette: try CassetteFile.load(url), path: url.path, rules: rules, allowRepeats: allowRepeats,
-                  ignoringHost: ignoringHost)
+    /// Loads the cassette at `url` and replays it, matching under `matching`.
+    public convenience init(contentsOf url: URL, rules: CassetteRules, matching: RequestMatching = .default,
+                            allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
+        self.init(cassette: try CassetteFile.load(url), path: url.path, rules: rules, matching: matching,
+                  allowRepeats: allowRepeats, ignoringHost: ignoringHost)
     }
 
     /// The recorded answer; throws ``TransportError`` of kind `noRecordedResponse`, the miss in `underlying`, when none matches.

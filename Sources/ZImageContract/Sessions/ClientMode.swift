@@ -31,12 +31,13 @@ package enum ClientMode: Sendable, Hashable {
     ///   - baseURL: where live requests go instead of the region's endpoint; recordings made against it are stored under
     ///     the region's real hosts. Ignored when replaying.
     ///   - environment: the key (`DASHSCOPE_API_KEY` or the credentials file) and the CI guard are read from it.
+    ///   - matching: what a recorded request must share with a sent one (replays and new-episodes).
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: ``ZImageError`` with code ``ZImageError/Code/missingCredentials`` when a key is needed and none is found;
     ///   ``CassetteError`` for a cassette that cannot be replayed or may not be recorded.
     package func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        makeLiveTransport: () throws -> any Transport
+        matching: RequestMatching = .default, makeLiveTransport: () throws -> any Transport
     ) throws -> PreparedClient {
         switch self {
         case .live:
@@ -45,7 +46,7 @@ package enum ClientMode: Sendable, Hashable {
                                   baseURL: baseURL)
         case .cassette(let url, let mode) where replaysOnly:
             let opened = try mode.open(url, upstream: makeLiveTransport, secrets: [], rules: .dashScope,
-                                       region: region.rawValue, environment: environment)
+                                       region: region.rawValue, matching: matching, environment: environment)
             return PreparedClient(transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
                                   baseURL: nil)
         case .cassette(let url, let mode):
@@ -54,7 +55,7 @@ package enum ClientMode: Sendable, Hashable {
             let opened = try mode.open(
                 url, upstream: makeLiveTransport, secrets: [key.value], rules: .dashScope, region: region.rawValue,
                 rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
-                contract: ContractChecker.contract, environment: environment)
+                contract: ContractChecker.contract, matching: matching, environment: environment)
             return PreparedClient(transport: opened.transport, apiKey: key, timekeeper: .system, recorder: opened.recorder,
                                   baseURL: baseURL)
         }

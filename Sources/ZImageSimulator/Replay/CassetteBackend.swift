@@ -22,7 +22,8 @@ package struct CassetteBackend: SimulatorBackend {
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    package init(folder: URL, rules: CassetteRules, log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    package init(folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
+                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         var merged = Cassette(region: nil, source: .simulator)
         var origins: [(file: String, index: Int)] = []
         let prefix = folder.standardizedFileURL.path + "/"
@@ -32,7 +33,8 @@ package struct CassetteBackend: SimulatorBackend {
             origins += interactions.indices.map { (name, $0) }
             merged.interactions += interactions
         }
-        replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, allowRepeats: true, ignoringHost: true)
+        replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, matching: matching, allowRepeats: true,
+                                    ignoringHost: true)
         self.origins = origins
         self.log = log
     }
