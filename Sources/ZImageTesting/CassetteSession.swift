@@ -11,6 +11,9 @@ struct CassetteSession: Sendable {
     static let modeVariable = "ZIMAGE_RECORD_MODE"
     /// The environment variable that sends recordings to another origin (a simulator), as for the skill.
     static let baseURLVariable = "DASHSCOPE_BASE_URL"
+    /// The environment variable that chooses what a recording goes to: `simulator` (an in-process simulator, no key, no
+    /// binary) or `dashscope` (the default: the real API, or `DASHSCOPE_BASE_URL`).
+    static let againstVariable = "ZIMAGE_RECORD_AGAINST"
 
     var name: String
     var mode: RecordMode?
@@ -18,6 +21,10 @@ struct CassetteSession: Sendable {
     var allowUnused: Bool
     /// What a recorded request must share with a sent one.
     var matching: RequestMatching = .default
+    /// What a recording goes to; `nil` reads ``againstVariable``.
+    var recordAgainst: RecordTarget?
+    /// Failures the in-process simulator plays first when recording against it (error paths become cassettes too).
+    var simulate: [SimulatedFailure] = []
     /// `Cassettes/` beside the test's source file: where recordings go and replays look first.
     var directory: URL
     /// `Cassettes/` among the test target's resources, for replays when the sources are not there.
@@ -92,17 +99,52 @@ struct CassetteSession: Sendable {
 
     // MARK: - Record
 
+    /// What a recording goes to: the trait's, else ``againstVariable``, else DashScope.
+    func resolvedTarget() throws -> RecordTarget {
+        if let recordAgainst { return recordAgainst }
+        guard let value = environment[Self.againstVariable], !value.isEmpty else { return .dashScope }
+        guard let target = RecordTarget(rawValue: value) else {
+            throw CassetteTestError("\(Self.againstVariable) is \"\(value)\"; allowed: "
+                + RecordTarget.allCases.map(\.rawValue).joined(separator: ", ") + " (dashscope, the default, records the real API)")
+        }
+        return target
+    }
+
     private func record<Result: Sendable>(mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result)
         async throws -> Result? {
-        // Recorded straight into the cassette beside the test, written once when the test ends: merged under a lock with
-        // what other tests recording into the same cassette wrote meanwhile, and only if it keeps the contract.
-        let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
+        try RecordMode.refuseRecordingInCI(file.path, mode: mode.rawValue, environment: environment)
+        switch try resolvedTarget() {
+        case .dashScope:
+            let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
+            return try await record(mode: mode, against: baseURL, environment: environment, waits: true, body)
+        case .simulator:
+            // A simulator of the region for this test alone, with its faults: no key, no binary, `source: simulator`.
+            let key = APIKey("sk-test-in-process-recording")
+            let server = try await SimulatorServer.start(simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
+            for failure in simulate { server.inject(failure) }
+            var environment = environment
+            environment["DASHSCOPE_API_KEY"] = key.value
+            let outcome = await capture {
+                try await record(mode: mode, against: server.baseURL, environment: environment, waits: false, body)
+            }
+            await server.shutdown()
+            return try outcome.get()
+        }
+    }
+
+    /// Records into the cassette beside the test, against `baseURL` (a simulator) or the region's real endpoint. Written
+    /// once when the test ends, merged under a lock with what other tests recording into the same cassette wrote
+    /// meanwhile, and only if it keeps the contract. Without `waits`, `Retry-After` and backoff are skipped (an
+    /// in-process simulator gains nothing from real waits).
+    private func record<Result: Sendable>(mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,
+                                          _ body: (ZImageClient) async throws -> Result) async throws -> Result? {
         let region = region
-        let prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment,
+        var prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment,
                                                                    matching: matching) {
             let live = try CurlTransport(environment: environment)
             return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
         }
+        if !waits { prepared.timekeeper = .instant() }
         let outcome = await capture { try await body(prepared.client(region: region)) }
         if let recorder = prepared.recorder {
             _ = try await recorder.flush(keepingContractBreaks: false)

@@ -70,15 +70,22 @@ extension Trait where Self == CassetteTrait {
     ///   - allowUnused: do not report recorded interactions the test never requested.
     ///   - matching: what a recorded request must share with a sent one; strict by default. For a request that
     ///     carries a random seed, a time or an id: `.default.ignoringJSONPaths("parameters.seed")`.
+    ///   - recordAgainst: what a recording goes to; `nil` reads `ZIMAGE_RECORD_AGAINST` (`simulator` or `dashscope`, the
+    ///     default).
+    ///   - simulate: failures an in-process simulator plays first when recording against it
+    ///     (`.cassette("throttled", simulate: [.throttled(retryAfter: 30)])`), so error paths are committed as cassettes.
     ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
     public static func cassette(
         _ name: String? = nil, mode: RecordMode? = nil, region: Region = .beijing, shared: Bool = false,
-        allowUnused: Bool = false, matching: RequestMatching = .default, bundle: Bundle? = nil
+        allowUnused: Bool = false, matching: RequestMatching = .default, recordAgainst: RecordTarget? = nil,
+        simulate: [SimulatedFailure] = [], bundle: Bundle? = nil
     ) -> Self {
         var session = CassetteSession(
             name: name ?? "", mode: mode, region: region, allowUnused: allowUnused, directory: URL(fileURLWithPath: "/"),
             bundle: bundle, environment: [:], location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1)))
         session.matching = matching
+        session.recordAgainst = recordAgainst
+        session.simulate = simulate
         return CassetteTrait(template: session, name: name, shared: shared)
     }
 

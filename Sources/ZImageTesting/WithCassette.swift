@@ -11,6 +11,9 @@ public import ZImageCassettes
 ///   - mode: the record mode; `nil` reads `ZIMAGE_RECORD_MODE`, and replays only when it is not set.
 ///   - region: the region whose endpoints the client uses.
 ///   - allowUnused: do not report recorded interactions the body never requested.
+///   - recordAgainst: what a recording goes to; `nil` reads `ZIMAGE_RECORD_AGAINST` (`simulator`: an in-process
+///     simulator, no key; `dashscope`, the default).
+///   - simulate: failures the in-process simulator plays first when recording against it.
 ///   - matching: what a recorded request must share with a sent one; strict by default
 ///     (`.default.ignoringJSONPaths("parameters.seed")` for a random seed).
 ///   - directory: where the cassette is (default: `Cassettes/` beside the calling source file).
@@ -22,7 +25,8 @@ public import ZImageCassettes
 ///   is also reported as an `Issue` with the nearest recorded requests); `CassetteError` when recording is refused.
 public func withCassette<Result: Sendable>(
     _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-    matching: RequestMatching = .default, in directory: URL? = nil,
+    matching: RequestMatching = .default, recordAgainst: RecordTarget? = nil, simulate: [SimulatedFailure] = [],
+    in directory: URL? = nil,
     bundle: Bundle? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column,
     _ body: (ZImageClient) async throws -> Result
@@ -32,6 +36,8 @@ public func withCassette<Result: Sendable>(
         directory: directory ?? cassettesFolder(beside: "\(filePath)"), bundle: bundle, environment: environment,
         location: .call(fileID: fileID, filePath: filePath, line: line, column: column))
     session.matching = matching
+    session.recordAgainst = recordAgainst
+    session.simulate = simulate
     guard let result = try await session.run(body) else {
         throw CassetteTestError("the cassette \(name) had no answer for a request (reported as a failure at this call, with the "
             + "nearest recorded requests)")
