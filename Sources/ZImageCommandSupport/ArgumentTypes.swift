@@ -14,5 +14,5 @@ extension Region: ExpressibleByArgument {
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
 
-/// `--record-mode` takes `none`, `once`, `new-episodes` or `all`.
+/// `--record-mode` takes `none`, `once`, `new-episodes`, `update` or `all`.
 extension RecordMode: ExpressibleByArgument {}

@@ -74,7 +74,7 @@ struct CassetteSession: Sendable {
         guard let url = [file, bundled].compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
             throw CassetteTestError("No cassette \(name).json in \(directory.path)\(bundleDirectory == nil ? "" : " or the test bundle"): "
                 + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
-                + "\(Self.baseURLVariable) pointing at `zimage serve --simulate` and DASHSCOPE_API_KEY=sk-test-local)")
+                + "\(Self.againstVariable)=simulator, which records against an in-process simulator with no key)")
         }
         let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment,
                                                                   matching: matching) {
@@ -86,12 +86,8 @@ struct CassetteSession: Sendable {
         if case .success = outcome, !allowUnused, let replaying = prepared.transport as? ReplayingTransport {
             let unused = replaying.unusedInteractions
             if !unused.isEmpty {
-                let listed = unused.map { "#\($0) \(replaying.cassette.interactions[$0].request.method) "
-                    + ImageDownloader.locationWithoutQuery(replaying.cassette.interactions[$0].request.url) }
-                HarnessReport.report("The test never requested \(unused.count) recorded interaction"
-                    + "\(unused.count == 1 ? "" : "s") of \(url.path): \(listed.joined(separator: "; ")). The code under test "
-                    + "changed, or the cassette holds more than it needs: re-record it (\(Self.modeVariable)=all), or allow "
-                    + "unused interactions (.cassette(\"\(name)\", allowUnused: true)).", at: location)
+                HarnessReport.report(Self.unusedReport(unused, in: replaying, sent: observed.sent, file: url, name: name),
+                                     at: location)
             }
         }
         return try outcome.value(ignoringMissesIn: observed)
@@ -159,9 +155,35 @@ struct CassetteSession: Sendable {
 
     // MARK: - Reports
 
+    /// How to re-record from inside a test suite: environment variables, never the command line's flags.
+    static let reRecordingHint = "run this test with \(modeVariable)=update (replays what still matches, records what "
+        + "changed, drops what the test no longer sends), with DASHSCOPE_API_KEY, or with \(againstVariable)=simulator "
+        + "to record against an in-process simulator"
+
+    /// Each unused interaction, and what tells it apart from the nearest request the test did send (two POSTs to one URL
+    /// differ in their bodies).
+    static func unusedReport(_ unused: [Int], in replaying: ReplayingTransport, sent: [RecordedRequest], file: URL,
+                             name: String) -> String {
+        var lines = ["The test never requested \(unused.count) recorded interaction\(unused.count == 1 ? "" : "s") of \(file.path):"]
+        for position in unused {
+            let request = replaying.cassette.interactions[position].request
+            lines.append("  #\(position) \(request.method) \(ImageDownloader.locationWithoutQuery(request.url))")
+            let nearest = sent.compactMap { replaying.comparison(ofInteraction: position, with: $0) }
+                .min { $0.mismatches < $1.mismatches }
+            if let nearest {
+                let differing = nearest.parts.filter { !$0.matched }.map { "\($0.name): \($0.detail)" }
+                lines.append("    unlike the nearest request the test sent, it differs in " + differing.joined(separator: "; "))
+            } else {
+                lines.append("    the test sent no request at all")
+            }
+        }
+        lines.append("The code under test changed, or the cassette holds more than it needs: to record what it sends now and "
+            + "drop the rest, \(reRecordingHint); or allow unused interactions (.cassette(\"\(name)\", allowUnused: true)).")
+        return lines.joined(separator: "\n")
+    }
+
     private func reportMisses(_ misses: [CassetteMiss]) {
-        let hint = "run this test with \(Self.modeVariable)=new-episodes (adds what is missing) or =all (records "
-            + "everything again), with DASHSCOPE_API_KEY or \(Self.baseURLVariable)"
+        let hint = Self.reRecordingHint
         for miss in misses {
             HarnessReport.report("The cassette has no answer for a request the test made.\n" + miss.report(reRecording: hint),
                                  at: location)

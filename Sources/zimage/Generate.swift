@@ -29,7 +29,8 @@ struct Generate: AsyncParsableCommand {
             rewritten_prompt, reasoning, request_id).
 
             --mode record --cassette PATH records the exchanges (redacted) into a cassette, with --record-mode once (the \
-            default: record if the cassette does not exist, else replay), new-episodes or all; recorded against a \
+            default: record if the cassette does not exist, else replay), new-episodes, update (new-episodes that also \
+            drops what was not requested) or all; recorded against a \
             --base-url (the simulator), URLs are stored under the region's real endpoints. --mode replay answers from the \
             cassette without any network and without a key (--base-url is ignored: cassettes hold the real endpoints).
               zimage generate --mode replay --cassette cassettes/beijing/basic-generation.json \
@@ -77,7 +78,7 @@ struct Generate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The cassette to record to or replay from (with --mode record|replay).", valueName: "path"))
     var cassette: String?
 
-    @Option(help: "once (the default), new-episodes or all (with --mode record).")
+    @Option(help: "once (the default), new-episodes, update or all (with --mode record).")
     var recordMode: RecordMode?
 
     @Option(help: "Attempts in all, retries included.")

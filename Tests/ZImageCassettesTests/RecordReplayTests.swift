@@ -58,7 +58,7 @@ struct RecordReplayTests {
         }
         let text = error.description
         for part in ["/tmp/lake.json", "record mode none", "parameters.seed: recorded 42, sent 43", "matches: method, scheme, host, path, query",
-                     "--record-mode new-episodes"] {
+                     "--record-mode update"] {
             #expect(text.contains(part), "\(text)")
         }
     }

@@ -41,7 +41,7 @@ struct ReplayHarnessTests {
             return mentions(issue, "parameters.seed: recorded 7, sent 8") || issue.error is CassetteTestError
         }
         let report = try #require(seen.withLock { $0 }.first { $0.contains("parameters.seed") })
-        for part in ["Cassettes/calm-lake.json", "record mode none", "ZIMAGE_RECORD_MODE=new-episodes"] {
+        for part in ["Cassettes/calm-lake.json", "record mode none", "ZIMAGE_RECORD_MODE=update", "ZIMAGE_RECORD_AGAINST=simulator"] {
             #expect(report.contains(part), "\(report)")
         }
     }
@@ -112,7 +112,7 @@ struct ReplayHarnessTests {
             let mode = try await #require(throws: CassetteTestError.self) {
                 try await withCassette("calm-lake", environment: ["ZIMAGE_RECORD_MODE": "sometimes"]) { _ in }
             }
-            #expect(mode.description == #"ZIMAGE_RECORD_MODE is "sometimes"; allowed: none, once, new-episodes, all (none, the default, only replays)"#)
+            #expect(mode.description == #"ZIMAGE_RECORD_MODE is "sometimes"; allowed: none, once, new-episodes, update, all (none, the default, only replays)"#)
         }
     }
 }

@@ -1,3 +1,5 @@
+import ZImage
+
 /// A cassette that cannot be used, or may not be written: which file, what is wrong, and what to do.
 ///
 /// A struct over a private code, so that kinds can be added without breaking anyone: compare ``code`` with the static
@@ -49,7 +51,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case missingBody(file: String)
         case bodyHashMismatch(file: String, expected: String, actual: String)
         case secretFound(place: String)
-        case recordingRefused(mode: String)
+        case recordingRefused(mode: String, ci: String)
         case lockTimeout(lock: String, waited: Duration)
     }
 
@@ -90,9 +92,9 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
                 + "changed or corrupted; restore it or re-record."
         case .secretFound(let place):
             "Refused to write the cassette \(path): the API key would appear in \(place) even after redaction."
-        case .recordingRefused(let mode):
-            "Refused to record \(path) with record mode \(mode): CI=true is set, and CI must never record by accident (set "
-                + "\(RecordMode.allowRecordingVariable)=1 to allow it, or use --record-mode none)."
+        case .recordingRefused(let mode, let ci):
+            "Refused to record \(path) with record mode \(mode): CI=\(UntrustedText.escaped(ci)) is set, and CI must never "
+                + "record by accident: set \(RecordMode.allowRecordingVariable)=1 to allow it, or replay only (record mode none)."
         case .lockTimeout(let lock, let waited):
             "Could not write the cassette \(path): another process held its lock (\(lock)) for more than \(waited); nothing "
                 + "was overwritten. Let the other recording finish, or end it, and record again."
@@ -118,5 +120,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         Self(path, .lockTimeout(lock: lock, waited: waited))
     }
     /// Recording `path` in `mode` was refused because CI is set.
-    package static func recordingRefused(path: String, mode: String) -> Self { Self(path, .recordingRefused(mode: mode)) }
+    package static func recordingRefused(path: String, mode: String, ci: String) -> Self {
+        Self(path, .recordingRefused(mode: mode, ci: ci))
+    }
 }

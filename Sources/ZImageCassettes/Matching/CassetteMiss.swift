@@ -30,7 +30,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         /// Matcher by matcher: method, scheme, host, path, query, body, and any added.
         public var parts: [Part]
 
-        var mismatches: Int { parts.filter { !$0.matched }.count }
+        package var mismatches: Int { parts.filter { !$0.matched }.count }
     }
 
     /// One part of a request compared.
@@ -104,8 +104,8 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record with the
     /// command line.
     public var description: String {
-        report(reRecording: "run with --record-mode new-episodes (adds what is missing) or all (records everything again), "
-            + "or `zimage cassettes record`")
+        report(reRecording: "run with --record-mode update (records what changed, drops what is no longer sent), "
+            + "new-episodes (only adds what is missing) or all (records everything again), or `zimage cassettes record`")
     }
 
     /// The report with `hint` as the way to re-record (a test suite re-records differently from the command line).

@@ -24,6 +24,10 @@ public actor CassetteRecorder {
     private var prepared: [CassetteFile.PreparedInteraction]
     /// How many of ``prepared`` are on disk.
     private var persisted = 0
+    /// Whether the first write drops what the cassette held and this recording never replayed (the update mode).
+    private let droppingUnused: Bool
+    /// How many interactions the cassette held when recording began.
+    private let originalCount: Int
     /// The file as other processes share it, and what this recorder last wrote to it.
     private let shared: SharedCassetteFile
     private var lastWrite: SharedCassetteFile.LastWrite?
@@ -47,7 +51,9 @@ public actor CassetteRecorder {
     ///     that no other process's write falls between the two); read here when not given.
     package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
                  rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),
-                 baseline: Data?? = nil) {
+                 baseline: Data?? = nil, droppingUnused: Bool = false) {
+        self.droppingUnused = droppingUnused
+        self.originalCount = cassette.interactions.count
         self.url = url
         self.cassette = cassette
         self.redactor = Redactor(secrets: secrets, rules: rules)
@@ -118,7 +124,13 @@ public actor CassetteRecorder {
         let count = cassette.interactions.count
         let added = prepared[persisted..<count].map(\.stored)
         let sidecars = prepared[persisted..<count].flatMap(\.sidecars)
-        let (metadata, shared, last, secrets, replaced) = (cassette, shared, lastWrite, redactor.secrets, replaced)
+        var dropped = self.replaced
+        if droppingUnused && persisted == originalCount {
+            let used = index.used
+            dropped += (0..<originalCount).filter { !used.contains($0) }.map { prepared[$0].stored }
+        }
+        let replaced = dropped
+        let (metadata, shared, last, secrets) = (cassette, shared, lastWrite, redactor.secrets)
         let baseline: CassetteFile.Baseline = self.baseline.map { .bytes($0) } ?? .none
         let started = self.baseline
         // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.

@@ -9,6 +9,10 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     case once
     /// Replay what matches; record and append what does not.
     case newEpisodes = "new-episodes"
+    /// Replay what matches, record what does not, and drop what was never requested: after a change to the code, the
+    /// cassette ends up exactly what the run sent, in one step (new-episodes would keep the stale exchange, then
+    /// unused).
+    case update
     /// Always send live and record the cassette afresh.
     case all
 
@@ -25,7 +29,7 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     package static func refuseRecordingInCI(_ path: String, mode: String, environment: [String: String]) throws {
         let inCI = ["true", "1"].contains(environment["CI"]?.lowercased() ?? "")
         if inCI && environment[allowRecordingVariable] != "1" {
-            throw CassetteError.recordingRefused(path: path, mode: mode)
+            throw CassetteError.recordingRefused(path: path, mode: mode, ci: environment["CI"] ?? "true")
         }
     }
 
@@ -63,12 +67,14 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
         if let baseline {
             let existing = try CassetteFile.load(baseline, from: url)
             start.scenario = existing.scenario
-            if self == .newEpisodes {
+            if self == .newEpisodes || self == .update {
                 start = existing
             }
         }
         let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, matching: matching,
-                                        rewrite: rewrite, contract: contract, baseline: .some(baseline))
-        return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: self == .newEpisodes), recorder)
+                                        rewrite: rewrite, contract: contract, baseline: .some(baseline),
+                                        droppingUnused: self == .update)
+        let replayingFirst = self == .newEpisodes || self == .update
+        return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: replayingFirst), recorder)
     }
 }

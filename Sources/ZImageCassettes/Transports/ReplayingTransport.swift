@@ -63,6 +63,16 @@ public final class ReplayingTransport: Transport {
         }
     }
 
+    /// How recorded interaction `position` differs from `request`, matcher by matcher: what tells an unused interaction
+    /// apart from the requests that were made.
+    package func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
+        guard cassette.interactions.indices.contains(position) else { return nil }
+        return state.withLock { index in
+            CassetteMiss(request: request, interactions: [cassette.interactions[position]], index: index, cassettePath: path,
+                         recordMode: recordMode, limit: 1).nearest.first
+        }
+    }
+
     /// The interactions no request has used yet, by position.
     public var unusedInteractions: [Int] {
         let used = state.withLock { $0.used }
