@@ -188,7 +188,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ZImageTestingTests",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes,
+            ],
             resources: [.copy("Cassettes")],
             swiftSettings: upcomingFeatures
         ),

@@ -49,7 +49,9 @@ public struct CassetteTrait: TestTrait, SuiteTrait, TestScoping {
         session.name = CassetteNaming.path(name: name, shared: shared, test: test, testCase: testCase)
         if shared { session.allowUnused = true }
         _ = try await session.run { client in
-            try await CassetteScope.$client.withValue(client) { try await function() }
+            try await CassetteScope.$client.withValue(client) {
+                try await ZImageClient.$scoped.withValue(client) { try await function() }
+            }
         }
     }
 }

@@ -23,7 +23,7 @@ public func withSimulator<Result: Sendable>(
     do {
         let transport = HostRedirect(upstream: try CurlTransport(), host: region.host, origin: server.baseURL)
         let client = ZImageClient(transport: transport, apiKey: key, region: region, timekeeper: .instant())
-        result = try await body(client)
+        result = try await ZImageClient.$scoped.withValue(client) { try await body(client) }
     } catch {
         await server.shutdown()
         throw error

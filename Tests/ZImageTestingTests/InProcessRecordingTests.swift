@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import ZImageTestSupport
+import ZImageCurl
+import ZImageTesting
+
+@Suite("Recording without the command line: an in-process simulator, faults per test")
+struct InProcessRecordingTests {
+    @Test("a throttled-then-successful generation recorded in-process (no key, no server, no wait) replays with its 429")
+    func throttledPath() async throws {
+        try await withTemporaryDirectory("in-process") { folder in
+            let started = ContinuousClock.now
+            let recorded = try await withCassette("throttled", mode: .once, recordAgainst: .simulator,
+                                                  simulate: [.throttled(retryAfter: 30)], in: folder, environment: [:]) { client in
+                try await client.generateReporting(ImageRequest(prompt: "A lighthouse", seed: 4))
+            }
+            #expect(recorded.attempts == 2 && started.duration(to: .now) < .seconds(10))
+            let cassette = try CassetteFile.load(folder.appendingPathComponent("throttled.json"))
+            #expect(cassette.source == .simulator && cassette.interactions.map(\.response.status) == [429, 200])
+            #expect(cassette.interactions[0].request.url.hasPrefix("https://dashscope.aliyuncs.com/"))
+            let replayed = try await withCassette("throttled", in: folder, environment: [:]) { client in
+                try await client.generateReporting(ImageRequest(prompt: "A lighthouse", seed: 4))
+            }
+            #expect(replayed.attempts == 2 && replayed.result.requestID == recorded.result.requestID)
+        }
+    }
+
+    @Test("ZIMAGE_RECORD_AGAINST=simulator needs no key; an unknown value is a clear error naming the allowed ones")
+    func environmentVariable() async throws {
+        try await withTemporaryDirectory("in-process") { folder in
+            let environment = ["ZIMAGE_RECORD_MODE": "once", "ZIMAGE_RECORD_AGAINST": "simulator"]
+            _ = try await withCassette("plain", in: folder, environment: environment) { client in
+                try await client.generate(ImageRequest(prompt: "A lighthouse", seed: 4))
+            }
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plain.json").path))
+            let error = try await #require(throws: CassetteTestError.self) {
+                try await withCassette("other", in: folder, environment: ["ZIMAGE_RECORD_MODE": "once", "ZIMAGE_RECORD_AGAINST": "mars"]) { _ in }
+            }
+            #expect(error.description == #"ZIMAGE_RECORD_AGAINST is "mars"; allowed: dashscope, simulator (dashscope, the default, records the real API)"#)
+        }
+    }
+}
