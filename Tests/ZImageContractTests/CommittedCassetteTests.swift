@@ -27,7 +27,7 @@ struct CommittedCassetteTests {
         let folders = [committedCassettes, repositoryRoot.appendingPathComponent("Tests/ZImageTestingTests/Cassettes"),
                        repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes")]
         let files = folders.flatMap { CassetteLinter.cassetteFiles(in: $0) }
-        #expect(files.count == 31)
+        #expect(files.count == 39)
         try await withTemporaryDirectory { scratch in
             for file in files {
                 let copy = scratch.appendingPathComponent(UUID().uuidString + ".json")
