@@ -1,12 +1,12 @@
-import Foundation
+package import Foundation
 import ZImage
-import ZImageCassettes
+package import ZImageCassettes
 import ZImageContract
 import ZImageCurl
 
 /// One test's use of one cassette: where the file is, whether it replays or records, and what is reported afterwards.
 /// The trait and the closure API both run through here.
-struct CassetteSession: Sendable {
+package struct CassetteSession: Sendable {
     /// The environment variable that chooses the record mode when the test does not.
     static let modeVariable = "ZIMAGE_RECORD_MODE"
     /// The environment variable that sends recordings to another origin (a simulator), as for the skill.
@@ -79,6 +79,9 @@ struct CassetteSession: Sendable {
         let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment,
                                                                   matching: matching) {
             throw CassetteTestError("a replay tried to reach the network")
+        }
+        if let replaying = prepared.transport as? ReplayingTransport, let warning = Self.staleWarning(replaying.cassette, file: url) {
+            HarnessReport.report(warning, severity: .warning, at: location)
         }
         let observed = MissObserver(upstream: prepared.transport)
         let outcome = await capture { try await body(prepared.client(region: region).with(transport: observed)) }
@@ -154,6 +157,14 @@ struct CassetteSession: Sendable {
     }
 
     // MARK: - Reports
+
+    /// The warning for a cassette older than ``Cassette/staleAfterDays`` (the API may have drifted since), `nil` for a
+    /// younger one: a warning, never a failure.
+    package static func staleWarning(_ cassette: Cassette, file: URL, now: Date = Date()) -> String? {
+        guard let days = cassette.ageInDays(now: now), days > Cassette.staleAfterDays else { return nil }
+        return "The cassette \(file.path) was recorded \(days) days ago (more than \(Cassette.staleAfterDays)): the API may have "
+            + "drifted since; re-record it (\(modeVariable)=all with DASHSCOPE_API_KEY) to find out."
+    }
 
     /// How to re-record from inside a test suite: environment variables, never the command line's flags.
     static let reRecordingHint = "run this test with \(modeVariable)=update (replays what still matches, records what "

@@ -42,3 +42,18 @@ struct HarnessAdviceTests {
         }
     }
 }
+
+@Suite("A stale cassette warns")
+struct StaleCassetteTests {
+    @Test("older than 180 days: a warning naming its age and how to re-record; younger: nothing")
+    func stale() throws {
+        var cassette = Cassette(region: "beijing", source: .simulator)
+        cassette.recordedAt = "2026-01-01T00:00:00Z"
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-12-01T00:00:00Z"))
+        let file = URL(fileURLWithPath: "/tmp/old.json")
+        let warning = try #require(CassetteSession.staleWarning(cassette, file: file, now: now))
+        #expect(warning.contains("recorded 334 days ago") && warning.contains("ZIMAGE_RECORD_MODE=all"))
+        cassette.recordedAt = "2026-11-01T00:00:00Z"
+        #expect(CassetteSession.staleWarning(cassette, file: file, now: now) == nil)
+    }
+}
