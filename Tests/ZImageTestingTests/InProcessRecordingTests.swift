@@ -40,3 +40,25 @@ struct InProcessRecordingTests {
         }
     }
 }
+
+@Suite("Re-recording unchanged code changes no byte")
+struct NoChurnTests {
+    @Test("recorded in-process, then again with mode all a second later: the cassette and its images are byte for byte the same")
+    func sameBytes() async throws {
+        try await withTemporaryDirectory("churn") { folder in
+            func record(_ mode: RecordMode) async throws {
+                _ = try await withCassette("same", mode: mode, recordAgainst: .simulator, in: folder, environment: [:]) { client in
+                    let result = try await client.generate(ImageRequest(prompt: "A lighthouse", seed: 9))
+                    return try await client.downloadImage(result, to: FileManager.default.temporaryDirectory
+                        .appendingPathComponent("churn-\(UUID().uuidString).png")).sha256
+                }
+            }
+            try await record(.once)
+            let first = try allBytes(under: folder).sorted { $0.0 < $1.0 }
+            try await Task.sleep(for: .milliseconds(1100))  // a new recorded_at, were the file rewritten
+            try await record(.all)
+            let second = try allBytes(under: folder).sorted { $0.0 < $1.0 }
+            #expect(first.map(\.0) == second.map(\.0) && first.map(\.1) == second.map(\.1))
+        }
+    }
+}

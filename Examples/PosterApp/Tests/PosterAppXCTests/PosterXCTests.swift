@@ -1,6 +1,5 @@
 // XCTest, importing only XCTest, the app and ZImageTesting: the closure API works here as under Swift Testing, and its
 // reports (a miss, an unused interaction) fail the XCTest at the withCassette line (PosterAppFailureFixtures proves it).
-import Foundation
 import PosterApp
 import XCTest
 import ZImageTesting
