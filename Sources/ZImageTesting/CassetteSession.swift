@@ -47,13 +47,22 @@ package struct CassetteSession: Sendable {
 
     /// The record mode: the test's own, else `ZIMAGE_RECORD_MODE`, else `none`.
     func resolvedMode() throws -> RecordMode {
-        if let mode { return mode }
-        guard let value = environment[Self.modeVariable], !value.isEmpty else { return .none }
-        guard let mode = RecordMode(rawValue: value) else {
-            throw CassetteTestError("\(Self.modeVariable) is \"\(value)\"; allowed: "
-                + RecordMode.allCases.map(\.rawValue).joined(separator: ", ") + " (none, the default, only replays)")
+        try choice(mode, from: Self.modeVariable, default: .none, note: "none, the default, only replays")
+    }
+
+    /// `given` when the test chose, else the value of the environment `variable`, else `fallback`.
+    ///
+    /// - Throws: ``CassetteTestError`` for a value that is none of the choices, naming them.
+    private func choice<Choice: RawRepresentable & CaseIterable>(
+        _ given: Choice?, from variable: String, default fallback: Choice, note: String
+    ) throws -> Choice where Choice.RawValue == String {
+        if let given { return given }
+        guard let value = environment[variable], !value.isEmpty else { return fallback }
+        guard let choice = Choice(rawValue: value) else {
+            throw CassetteTestError("\(variable) is \"\(value)\"; allowed: "
+                + Choice.allCases.map(\.rawValue).joined(separator: ", ") + " (\(note))")
         }
-        return mode
+        return choice
     }
 
     /// Runs `body` with a client on the cassette, then reports misses, unused interactions and contract breaks as issues at
@@ -100,13 +109,8 @@ package struct CassetteSession: Sendable {
 
     /// What a recording goes to: the trait's, else ``againstVariable``, else DashScope.
     func resolvedTarget() throws -> RecordTarget {
-        if let recordAgainst { return recordAgainst }
-        guard let value = environment[Self.againstVariable], !value.isEmpty else { return .dashScope }
-        guard let target = RecordTarget(rawValue: value) else {
-            throw CassetteTestError("\(Self.againstVariable) is \"\(value)\"; allowed: "
-                + RecordTarget.allCases.map(\.rawValue).joined(separator: ", ") + " (dashscope, the default, records the real API)")
-        }
-        return target
+        try choice(recordAgainst, from: Self.againstVariable, default: .dashScope,
+                   note: "dashscope, the default, records the real API")
     }
 
     private func record<Result: Sendable>(mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result)
