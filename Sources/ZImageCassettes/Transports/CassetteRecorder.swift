@@ -24,6 +24,8 @@ public actor CassetteRecorder {
     private var prepared: [CassetteFile.PreparedInteraction]
     /// How many of ``prepared`` are on disk.
     private var persisted = 0
+    /// The latest flush, which the next one waits for.
+    private var flushing: Task<CassetteFile.WriteOutcome, any Error>?
     /// Whether the first write drops what the cassette held and this recording never replayed (the update mode).
     private let droppingUnused: Bool
     /// How many interactions the cassette held when recording began.
@@ -118,7 +120,20 @@ public actor CassetteRecorder {
 
     /// ``flush()``, except that with `keepingContractBreaks` false a recording that breaks the contract it was given is
     /// not written at all (its ``violations`` say why) and the file stays as it was.
+    ///
+    /// Flushes run one after another: a flush waits on the actor for its write, and one started meanwhile must not
+    /// write the same interactions again.
     package func flush(keepingContractBreaks: Bool) async throws -> CassetteFile.WriteOutcome {
+        let previous = flushing
+        let task = Task {
+            _ = try? await previous?.value
+            return try await writePending(keepingContractBreaks: keepingContractBreaks)
+        }
+        flushing = task
+        return try await task.value
+    }
+
+    private func writePending(keepingContractBreaks: Bool) async throws -> CassetteFile.WriteOutcome {
         violations = contract?(cassette) ?? []
         if !keepingContractBreaks && !violations.isEmpty { return .unchanged }
         let count = cassette.interactions.count
