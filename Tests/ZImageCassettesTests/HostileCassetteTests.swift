@@ -211,3 +211,19 @@ struct HostileCassetteTests {
         document["scenario"] = scenario
     }
 }
+
+@Suite("recorded_at: RFC 3339, checked by hand")
+struct RecordedAtTests {
+    @Test("accepted and refused times", arguments: [
+        ("2026-11-24T12:00:00Z", true), ("2026-11-24T12:00:00.123Z", true), ("2026-11-24T12:00:00+08:00", true),
+        ("2026-11-24 12:00:00Z", false), ("2026-13-24T12:00:00Z", false), ("2026-11-24T24:00:00Z", false),
+        ("2026-11-24T12:00:00", false), ("yesterday", false), ("2026-11-24T12:00:00Z ", false), ("", false),
+    ])
+    func times(_ text: String, _ accepted: Bool) {
+        #expect(CassetteSchema.isInternetDateTime(text) == accepted)
+        // What the schema accepts, Foundation reads too (Foundation is laxer: it takes 24:00 and a trailing space).
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if accepted { #expect(ISO8601DateFormatter().date(from: text) != nil || formatter.date(from: text) != nil, "\(text)") }
+    }
+}

@@ -64,7 +64,7 @@ struct Bench {
             case "load":  // where loading a 1,000-interaction cassette goes
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-load")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                print("CassetteFile.load:", try ReplayBench.load(1000, in: folder), "ms")
+                for size in [10, 1000] { print("CassetteFile.load of \(size):", try ReplayBench.load(size, in: folder), "ms") }
                 let data = try Data(contentsOf: folder.appendingPathComponent("load-1000.json"))
                 var t = now()
                 _ = try JSONSerialization.jsonObject(with: data)

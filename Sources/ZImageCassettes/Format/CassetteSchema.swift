@@ -21,7 +21,7 @@ import Darwin
 /// - a body is exactly one of `json`, `text`, or `file` with `sha256`; a file is `bodies/<sha256>.png` or
 ///   `bodies/<sha256>.bin` inside the cassette's folder, named by the hash it states, a regular file reached through no
 ///   symbolic link, whose bytes have that hash (and are a sound PNG when it is one).
-enum CassetteSchema {
+package enum CassetteSchema {
     static let topLevelFields: Set<String> = [
         "format", "region", "source", "recorded_at", "recorded_with", "scenario", "interactions",
     ]
@@ -56,7 +56,7 @@ enum CassetteSchema {
             throw unreadable("source is \"\(sourceName)\"; allowed: live, simulator")
         }
         let recordedAt = try name(root["recorded_at"], at: "recorded_at", path: path)
-        guard ISO8601DateFormatter().date(from: recordedAt) != nil else {
+        guard isInternetDateTime(recordedAt) else {
             throw unreadable("recorded_at is \"\(recordedAt)\"; allowed: an ISO 8601 time such as 2026-11-24T12:00:00Z")
         }
         let recordedWith = try name(root["recorded_with"], at: "recorded_with", path: path)
@@ -107,8 +107,42 @@ enum CassetteSchema {
                         scenario: root["scenario"], interactions: interactions)
     }
 
+    /// Whether `text` is an RFC 3339 date-time (`2026-11-24T12:00:00Z`, a fraction and an offset allowed), checked by
+    /// hand: making an `ISO8601DateFormatter` costs more than loading a small cassette.
+    package static func isInternetDateTime(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>, _ allowed: ClosedRange<Int>) -> Bool {
+            guard range.upperBound <= bytes.count else { return false }
+            var value = 0
+            for byte in bytes[range] {
+                guard (0x30...0x39).contains(byte) else { return false }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return allowed.contains(value)
+        }
+        func at(_ index: Int, _ character: Character) -> Bool {
+            index < bytes.count && bytes[index] == character.asciiValue
+        }
+        guard number(0..<4, 0...9999), at(4, "-"), number(5..<7, 1...12), at(7, "-"), number(8..<10, 1...31),
+              at(10, "T") || at(10, "t"), number(11..<13, 0...23), at(13, ":"), number(14..<16, 0...59), at(16, ":"),
+              number(17..<19, 0...60)
+        else { return false }
+        var position = 19
+        if at(position, ".") {
+            position += 1
+            let digits = bytes[position...].prefix { (0x30...0x39).contains($0) }.count
+            guard digits > 0 else { return false }
+            position += digits
+        }
+        if at(position, "Z") || at(position, "z") { return position + 1 == bytes.count }
+        guard at(position, "+") || at(position, "-") else { return false }
+        return position + 6 == bytes.count && number(position + 1..<position + 3, 0...23) && at(position + 3, ":")
+            && number(position + 4..<position + 6, 0...59)
+    }
+
     /// Refuses a field `object` has that `allowed` does not name.
     private static func fields(of object: [String: JSONValue], at place: String, allowed: Set<String>, path: String) throws {
+        guard object.keys.contains(where: { !allowed.contains($0) }) else { return }
         if let unknown = object.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw CassetteError.unreadable(
                 path: path, reason: "\(place) has the field \"\(untrusted: unknown)\", which this format does not define; allowed: "
