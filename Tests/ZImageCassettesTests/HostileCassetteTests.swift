@@ -166,6 +166,7 @@ struct HostileCassetteTests {
             await recorder.record(generationInteraction(DocumentedExamples.requestBody))
             let error = try await #require(throws: CassetteError.self) { try await recorder.flush() }
             #expect(error.code == .secretFound && error.description.contains("only 4 characters"))
+            #expect((error as any Error).localizedDescription == error.description)
             #expect(!error.description.contains("sk-1"))
             #expect(!FileManager.default.fileExists(atPath: file.path))
         }

@@ -187,3 +187,15 @@ func memoryLogger() -> (Logger, @Sendable () -> [String]) {
         }
     })
 }
+
+@Suite("Errors an app can show as they are")
+struct LocalizedErrorTests {
+    @Test("localizedDescription is the sentence itself, not Foundation's generic text")
+    func localized() throws {
+        let error: any Error = ZImageError.invalidRequest(.init(field: "size", problem: "is 1*1", allowed: "512*512 to 2048*2048 pixels"))
+        #expect(error.localizedDescription == "\(error)")
+        #expect(!error.localizedDescription.contains("couldn’t be completed") && error.localizedDescription.contains("size"))
+        let transport: any Error = TransportError(.timeout, "dashscope.aliyuncs.com did not answer within 300 s")
+        #expect(transport.localizedDescription == "\(transport)")
+    }
+}

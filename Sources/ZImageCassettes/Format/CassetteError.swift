@@ -1,3 +1,4 @@
+public import Foundation
 import ZImage
 
 /// A cassette that cannot be used, or may not be written: which file, what is wrong, and what to do.
@@ -123,4 +124,9 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     package static func recordingRefused(path: String, mode: String, ci: String) -> Self {
         Self(path, .recordingRefused(mode: mode, ci: ci))
     }
+}
+
+extension CassetteError: LocalizedError {
+    /// ``description``: which cassette, what is wrong, and what to do.
+    public var errorDescription: String? { description }
 }
