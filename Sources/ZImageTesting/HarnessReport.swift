@@ -9,14 +9,6 @@ enum ReportLocation: Sendable {
     case test(SourceLocation)
     /// A call's location, as `#fileID`, `#filePath`, `#line` and `#column` give it.
     case call(fileID: StaticString, filePath: StaticString, line: UInt, column: UInt)
-
-    /// The source file's path, beside which the `Cassettes/` folder is.
-    var filePath: String {
-        switch self {
-        case .test(let location): location.filePath
-        case .call(_, let filePath, _, _): "\(filePath)"
-        }
-    }
 }
 
 /// The one way the harness reports: a miss, an unused interaction, a contract break, a refusal, a stale cassette.
@@ -52,7 +44,9 @@ enum HarnessReport {
         guard severity == .failure, case .call(_, let filePath, let line, _) = location,
               let fail = _XCTFail() as? @Sendable (String, StaticString, UInt) -> Void
         else {
-            FileHandle.standardError.write(Data("\(sourceLocation.filePath):\(sourceLocation.line): warning: \(message)\n".utf8))
+            // A failed write to stderr has nowhere left to be reported; FileHandle.write(_:) would trap on it.
+            let line = "\(sourceLocation.filePath):\(sourceLocation.line): warning: \(message)\n"
+            try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
             return
         }
         fail(message, filePath, line)
