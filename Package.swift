@@ -18,6 +18,7 @@ let package = Package(
     name: "zimage",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "ZImageHTTP", targets: ["ZImageHTTP"]),
         .library(name: "ZImage", targets: ["ZImage"]),
         .library(name: "ZImageCurl", targets: ["ZImageCurl"]),
         .library(name: "ZImageCassettes", targets: ["ZImageCassettes"]),
@@ -52,13 +53,21 @@ let package = Package(
         // zlib: PNG verification (crc32) and the simulator's PNGs (compress2).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // The seam under everything: `Transport`, `TransportError`, JSON, SHA-256, the file writers, untrusted text. Knows
+        // HTTP and bytes, nothing of DashScope and nothing of cassettes.
+        .target(name: "ZImageHTTP", dependencies: [httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
         // The client core: DashScope's contract in code. Network I/O only through `Transport`.
-        .target(name: "ZImage", dependencies: ["CZlib", httpTypes, httpTypesFoundation, logging], swiftSettings: upcomingFeatures),
+        .target(
+            name: "ZImage",
+            dependencies: ["ZImageHTTP", "CZlib", httpTypes, httpTypesFoundation, logging],
+            swiftSettings: upcomingFeatures
+        ),
         // The live transport on libcurl.
         .target(name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
         // Generic record/replay: cassette format, redaction, matching, recording and replaying transports, record modes.
-        // Knows HTTP, not DashScope: the provider's rules and the contract check are given to it.
-        .target(name: "ZImageCassettes", dependencies: ["ZImage", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
+        // Knows HTTP, not DashScope: it depends on the seam alone, and the provider's rules, the contract check, the body
+        // check, the version stamp and the re-recording advice are given to it.
+        .target(name: "ZImageCassettes", dependencies: ["ZImageHTTP", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
         // A DashScope look-alike HTTP server on loopback: simulate, serve cassettes, inject faults.
         .target(
             name: "ZImageSimulator",

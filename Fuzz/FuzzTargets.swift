@@ -19,7 +19,7 @@ enum FuzzTarget: String, CaseIterable {
                 _ = value.prettyData
             }
         case .cassette:
-            _ = try? CassetteFile.load(data, from: URL(fileURLWithPath: "/nonexistent/fuzz.json"))
+            _ = try? CassetteFile.load(data, from: URL(fileURLWithPath: "/nonexistent/fuzz.json"), rules: .dashScope)
         case .success:
             _ = try? WireFormat.decodeSuccess(data, for: ImageRequest(prompt: "fuzz"))
         case .error:
@@ -43,7 +43,7 @@ enum FuzzTarget: String, CaseIterable {
     static func pipeline(_ data: Data) {
         // Beside the committed Beijing cassettes (run from the repository's root), so body files resolve as they do there.
         let file = URL(fileURLWithPath: "cassettes/beijing/fuzz.json")
-        guard let cassette = try? CassetteFile.load(data, from: file) else { return }
+        guard let cassette = try? CassetteFile.load(data, from: file, rules: .dashScope) else { return }
         let transport = ReplayingTransport(cassette: cassette, path: file.path, rules: .dashScope)
         for interaction in cassette.interactions {
             if let index = transport.answer(interaction.request) { _ = cassette.interactions[index].response.http }
@@ -51,7 +51,7 @@ enum FuzzTarget: String, CaseIterable {
             other.url += other.url.contains("?") ? "&fuzz=1" : "?fuzz=1"
             _ = transport.miss(other).description
         }
-        _ = try? HARExporter.export(cassette)
+        _ = try? HARExporter.export(cassette, comment: "fuzz", creator: ("zimage", ZImageVersion.current))
         let done = DispatchSemaphore(value: 0)
         Task {
             let report = await ScenarioRunner.run(cassette, file: file.path)

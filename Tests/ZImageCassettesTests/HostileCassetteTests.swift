@@ -71,7 +71,7 @@ struct HostileCassetteTests {
     func refusedEverywhere(_ edit: Edit) async throws {
         try await withTemporaryDirectory("hostile") { folder in
             let file = try Self.fixture(in: folder, edit: edit.apply)
-            let loaded = Result { try CassetteFile.load(file) }
+            let loaded = Result { try CassetteFile.load(file, rules: .dashScope) }
             let scenarioEdit = edit.name.hasPrefix("scenario") || edit.name.hasPrefix("probe")
             if scenarioEdit {
                 // The cassette layer does not know scenarios: the contract suite reads them, the same way everywhere.

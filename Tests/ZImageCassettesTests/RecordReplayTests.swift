@@ -72,7 +72,7 @@ struct RecordReplayTests {
         let error = try await #require(throws: ZImageError.self) {
             try await client.generate(ImageRequest(prompt: "a lake", seed: 43))
         }
-        #expect(error.code == .transport && error.transportFailure?.kind == .noRecordedResponse)
+        #expect(error.code == .transport && error.transportFailure?.kind == .unanswered)
         let miss = try #require(CassetteMiss(from: error))
         #expect(miss.cassettePath == "/tmp/lake.json" && miss.recordMode == "none" && !miss.exhausted)
         let nearest = try #require(miss.nearest.first)
@@ -108,7 +108,7 @@ struct RecordReplayTests {
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":1}"#.utf8))
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":2}"#.utf8))
         let error = try await #require(throws: TransportError.self) { try await once.send(request, body: Data(body.utf8)) }
-        #expect(error.kind == .noRecordedResponse && error.message.contains("answers were all used already"))
+        #expect(error.kind == .unanswered && error.message.contains("answers were all used already"))
 
         let repeating = ReplayingTransport(cassette: cassette, rules: .dashScope, allowRepeats: true)
         for expected in [1, 2, 2, 2] {

@@ -90,7 +90,7 @@ struct CommittedCassetteTests {
     @Test("export-har writes HAR 1.2 with one entry per exchange")
     func har() throws {
         let cassette = try CassetteFile.load(committedCassettes.appendingPathComponent("singapore/basic-generation.json"))
-        let har = try #require(try JSONSerialization.jsonObject(with: HARExporter.export(cassette)) as? [String: Any])
+        let har = try #require(try JSONSerialization.jsonObject(with: HARExporter.export(cassette, comment: "zimage cassette", creator: ("zimage", ZImageVersion.current))) as? [String: Any])
         let log = try #require(har["log"] as? [String: Any])
         #expect(log["version"] as? String == "1.2")
         let entries = try #require(log["entries"] as? [[String: Any]])

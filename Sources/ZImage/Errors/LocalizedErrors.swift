@@ -7,8 +7,3 @@ extension ZImageError: LocalizedError {
     /// ``description``: what went wrong and what to do.
     public var errorDescription: String? { description }
 }
-
-extension TransportError: LocalizedError {
-    /// ``description``: what failed in moving the bytes, naming the host.
-    public var errorDescription: String? { description }
-}

@@ -16,7 +16,7 @@ import Foundation
 /// Each code has its details in a typed property (``apiFailure``, ``invalidRequest``, …); ``underlying`` keeps the cause
 /// (a ``TransportError``, and below it whatever the transport kept, such as a cassette miss). ``description`` is a
 /// sentence a person can act on; it never contains the API key, and an image URL appears in it without its signed query.
-public struct ZImageError: Error, CustomStringConvertible {
+public struct ZImageError: WrappingError, CustomStringConvertible {
     /// What kind of failure it is. New codes may be added; compare with the static members.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
@@ -151,7 +151,7 @@ public struct ZImageError: Error, CustomStringConvertible {
         case .invalidRequest(let failure): failure.description
         case .missingCredentials(let failure): failure.description
         case .api(let failure): failure.description
-        case .transport(let failure) where failure.kind == .noRecordedResponse: "Replay failed: \(failure.message)"
+        case .transport(let failure) where failure.kind == .unanswered: failure.description
         case .transport(let failure): "The request could not be completed: \(failure.description)."
         case .undecodableResponse(let failure): failure.description
         case .download(let failure): failure.description

@@ -1,5 +1,5 @@
 public import Foundation
-public import ZImage
+public import ZImageHTTP
 
 /// One recorded scenario: the exchanges in the order they happened, where they came from, and the metadata of whoever
 /// recorded it.
@@ -34,7 +34,7 @@ public struct Cassette: Sendable, Hashable {
 
     /// Creates a cassette.
     package init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
-                recordedWith: String = "zimage \(ZImageVersion.current)", scenario: JSONValue? = nil, interactions: [Interaction] = []) {
+                recordedWith: String = CassetteRules.standard.recorder, scenario: JSONValue? = nil, interactions: [Interaction] = []) {
         self.region = region
         self.source = source
         self.recordedAt = recordedAt

@@ -1,5 +1,5 @@
 public import Foundation
-import ZImage
+import ZImageHTTP
 
 /// A cassette that cannot be used, or may not be written: which file, what is wrong, and what to do.
 ///
@@ -46,7 +46,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
 
     /// The details of each code.
     private enum Reason: Sendable, Hashable {
-        case notFound(mode: String)
+        case notFound(mode: String, hint: String)
         case unreadable(String)
         case unsupportedFormat(found: Int)
         case missingBody(file: String)
@@ -78,14 +78,13 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     /// The sentence a person can act on: which file, what is wrong, what to do.
     public var description: String {
         switch reason {
-        case .notFound(let mode):
-            "The cassette \(path) does not exist (record mode \(mode) only replays): record it with "
-                + "`zimage generate --mode record --record-mode once --cassette \(path) …` or `zimage cassettes record`."
+        case .notFound(let mode, let hint):
+            "The cassette \(path) does not exist (record mode \(mode) only replays): \(hint)."
         case .unreadable(let why):
             "The cassette \(path) cannot be read: \(why)."
         case .unsupportedFormat(let found):
-            "The cassette \(path) has format \(found), but this zimage reads format \(Cassette.currentFormat) only: re-record "
-                + "it, or use the zimage that wrote it."
+            "The cassette \(path) has format \(found), but this version reads format \(Cassette.currentFormat) only: re-record "
+                + "it, or use the version that wrote it."
         case .missingBody(let file):
             "The cassette \(path) names the body file \(file), which is missing: restore it from version control or re-record."
         case .bodyHashMismatch(let file, let expected, let actual):
@@ -103,7 +102,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// No cassette at `path`, and record mode `mode` only replays.
-    package static func notFound(path: String, mode: String) -> Self { Self(path, .notFound(mode: mode)) }
+    package static func notFound(path: String, mode: String, hint: String) -> Self { Self(path, .notFound(mode: mode, hint: hint)) }
     /// The file at `path` is not a cassette this package can read, for `reason`.
     package static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.

@@ -1,5 +1,5 @@
 public import Foundation
-import ZImage
+import ZImageHTTP
 
 /// Reading and writing cassettes: canonical JSON (sorted keys, two-space indent, trailing newline) so that re-recording
 /// gives small diffs; JSON bodies stored as JSON values, text as text, binary bodies (the PNGs) as sidecar files
@@ -20,9 +20,11 @@ public enum CassetteFile {
     ///
     /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema (``CassetteSchema``), missing body,
     ///   body hash mismatch, unreadable file.
-    public static func load(_ url: URL) throws -> Cassette {
+    public static func load(_ url: URL, rules: CassetteRules = .standard) throws -> Cassette {
         let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw CassetteError.notFound(path: path, mode: "none") }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CassetteError.notFound(path: path, mode: "none", hint: rules.reRecordingHint)
+        }
         guard FileKind.of(path) != .symbolicLink || FileKind.resolving(path) == .regular else {
             throw CassetteError.unreadable(path: path, reason: "it is not a regular file")
         }
@@ -32,7 +34,7 @@ public enum CassetteFile {
         } catch {
             throw CassetteError.unreadable(path: path, reason: "\(error.localizedDescription)")
         }
-        return try load(data, from: url)
+        return try load(data, from: url, rules: rules)
     }
 
     /// Reads a cassette from its bytes; `url` is where it was read from (body files are looked up beside it).
@@ -41,8 +43,8 @@ public enum CassetteFile {
     /// all of it is known to be sound.
     ///
     /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema, missing body, body hash mismatch.
-    package static func load(_ data: Data, from url: URL) throws -> Cassette {
-        try CassetteSchema.decode(data, from: url)
+    package static func load(_ data: Data, from url: URL, rules: CassetteRules = .standard) throws -> Cassette {
+        try CassetteSchema.decode(data, from: url, verifyingImages: rules.verifyImage)
     }
 
     /// What a write compares its result with, to avoid churn.

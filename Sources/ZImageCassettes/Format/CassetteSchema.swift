@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import ZImage
+import ZImageHTTP
 
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +36,9 @@ package enum CassetteSchema {
     /// Decodes and validates a cassette read from `url`.
     ///
     /// - Throws: ``CassetteError`` naming the field and what is allowed there.
-    static func decode(_ data: Data, from url: URL) throws -> Cassette {
+    static func decode(_ data: Data, from url: URL, verifyingImages verifyImage: (@Sendable (Data) throws -> Void)?) throws
+        -> Cassette
+    {
         let path = url.path
         func unreadable(_ reason: String) -> CassetteError { .unreadable(path: path, reason: reason) }
         let parsed: JSONValue
@@ -65,7 +67,7 @@ package enum CassetteSchema {
         }
         guard case .array(let items)? = root["interactions"] else { throw unreadable("interactions is missing or not a list") }
 
-        let bodies = BodyFolder(cassette: url)
+        let bodies = BodyFolder(cassette: url, verifyImage: verifyImage)
         var interactions: [Interaction] = []
         interactions.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -201,9 +203,11 @@ package enum CassetteSchema {
     /// The `bodies/` folder beside a cassette, read without following a symbolic link anywhere below the cassette's folder.
     struct BodyFolder {
         let folder: URL
+        let verifyImage: (@Sendable (Data) throws -> Void)?
 
-        init(cassette: URL) {
+        init(cassette: URL, verifyImage: (@Sendable (Data) throws -> Void)?) {
             folder = cassette.deletingLastPathComponent()
+            self.verifyImage = verifyImage
         }
 
         /// A body as stored: JSON, text, or the bytes of a body file checked against its hash.
@@ -270,9 +274,9 @@ package enum CassetteSchema {
             guard actual == expected else {
                 throw CassetteError.bodyHashMismatch(path: path, file: file, expected: expected, actual: actual)
             }
-            if file.hasSuffix(".png") {
+            if file.hasSuffix(".png"), let verifyImage {
                 do {
-                    _ = try PNGImage(verifying: bytes)
+                    try verifyImage(bytes)
                 } catch {
                     throw unreadable("the body file \(file) is not a sound PNG (\(error))")
                 }

@@ -1,5 +1,5 @@
 import Foundation
-public import ZImage
+public import ZImageHTTP
 
 /// Why no recorded interaction answers a request: the request, the nearest recorded ones part by part (which parts
 /// matched, which JSON paths differ, with both values), the cassette, the record mode, and how to re-record.
@@ -17,6 +17,8 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     public var nearest: [Comparison]
     /// Whether an identical request was recorded, but its answers were all used already.
     public var exhausted: Bool
+    /// How to re-record, ending the report (``CassetteRules/reRecordingHint``).
+    public var reRecordingHint: String
     /// The recorded requests with another method or host than the one sent (an image download, say), not compared in
     /// detail: the report counts them in one line.
     public var elsewhere: [String]
@@ -45,24 +47,19 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         public var differences: [JSONValue.Difference]
     }
 
-    /// Finds the cassette miss that caused `error`, following ``ZImageError/underlying`` and ``TransportError/underlying``.
+    /// Finds the cassette miss that caused `error`, following every ``WrappingError/underlying`` (the client's error,
+    /// then the transport's).
     public init?(from error: any Error) {
-        var current: (any Error)? = error
-        while let error = current {
-            if let miss = error as? CassetteMiss {
-                self = miss
-                return
-            }
-            current = (error as? ZImageError)?.underlying ?? (error as? TransportError)?.underlying
-        }
-        return nil
+        guard let miss = firstCause(CassetteMiss.self, in: error) else { return nil }
+        self = miss
     }
 
     /// Compares `request` with every recorded interaction, matcher by matcher, and keeps the `limit` nearest: first
     /// those with the same method and host (plausible neighbours), the rest only counted (``elsewhere``).
     init(request: RecordedRequest, interactions: [Interaction], index: CassetteIndex, cassettePath: String, recordMode: String,
-         limit: Int = 3) {
+         reRecordingHint: String, limit: Int = 3) {
         self.request = request
+        self.reRecordingHint = reRecordingHint
         self.cassettePath = cassettePath
         self.recordMode = recordMode
         let parsedSent = ParsedRequest(request)
@@ -101,11 +98,9 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         elsewhere = plausible.isEmpty ? [] : ranked.filter { !$0.plausible }.map(\.comparison.summary)
     }
 
-    /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record with the
-    /// command line.
+    /// The report a person reads: the request, each nearest recorded one part by part, and how to re-record.
     public var description: String {
-        report(reRecording: "run with --record-mode update (records what changed, drops what is no longer sent), "
-            + "new-episodes (only adds what is missing) or all (records everything again), or `zimage cassettes record`")
+        report(reRecording: reRecordingHint)
     }
 
     /// The report with `hint` as the way to re-record (a test suite re-records differently from the command line).

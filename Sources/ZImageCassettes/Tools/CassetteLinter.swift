@@ -1,5 +1,5 @@
 package import Foundation
-import ZImage
+import ZImageHTTP
 
 /// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
 ///
@@ -59,7 +59,7 @@ package enum CassetteLinter {
             for secret in secrets where secret.count >= 8 && text.contains(secret) { add("it holds the API key") }
             let cassette: Cassette
             do {
-                cassette = try CassetteFile.load(file)
+                cassette = try CassetteFile.load(file, rules: rules)
                 referenced[file.deletingLastPathComponent(), default: []].formUnion(try CassetteFile.bodyFiles(of: file))
             } catch {
                 add("\(error)")

@@ -1,11 +1,11 @@
 package import Foundation
 import HTTPTypes
-import ZImage
+import ZImageHTTP
 
 /// Turns a cassette into HAR 1.2, the format browser devtools import ("Import HAR file" in the Network panel).
 package enum HARExporter {
     /// The HAR document of `cassette`, as JSON, with `comment` as the log's comment.
-    package static func export(_ cassette: Cassette, comment: String = "zimage cassette") throws -> Data {
+    package static func export(_ cassette: Cassette, comment: String, creator: (name: String, version: String)) throws -> Data {
         let started = cassette.recordedAt
         let entries: [JSONValue] = cassette.interactions.map { interaction in
             let request = interaction.request
@@ -46,7 +46,7 @@ package enum HARExporter {
         }
         let document = JSONValue.object(["log": .object([
             "version": .string("1.2"),
-            "creator": .object(["name": .string("zimage"), "version": .string(ZImageVersion.current)]),
+            "creator": .object(["name": .string(creator.name), "version": .string(creator.version)]),
             "comment": .string(comment),
             "entries": .array(entries),
         ])])

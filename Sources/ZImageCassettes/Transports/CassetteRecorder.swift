@@ -1,5 +1,5 @@
 package import Foundation
-package import ZImage
+package import ZImageHTTP
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
 ///

@@ -1,5 +1,5 @@
 public import Foundation
-public import ZImage
+public import ZImageHTTP
 
 /// When a cassette is replayed and when it is recorded.
 public enum RecordMode: String, Sendable, Hashable, CaseIterable {
@@ -55,17 +55,17 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     ) throws -> (transport: any Transport, recorder: CassetteRecorder?) {
         let exists = FileManager.default.fileExists(atPath: url.path)
         if self == .none || (self == .once && exists) {
-            guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue) }
-            let cassette = try CassetteFile.load(url)
+            guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue, hint: rules.reRecordingHint) }
+            let cassette = try CassetteFile.load(url, rules: rules)
             return (ReplayingTransport(cassette: cassette, path: url.path, rules: rules, matching: matching,
                                        allowRepeats: allowRepeats, recordMode: rawValue), nil)
         }
         try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: environment)
-        var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator)
+        var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator, recordedWith: rules.recorder)
         // One read serves as the cassette to start from and as the baseline: another process may write in between.
         let baseline = try? Data(contentsOf: url)
         if let baseline {
-            let existing = try CassetteFile.load(baseline, from: url)
+            let existing = try CassetteFile.load(baseline, from: url, rules: rules)
             start.scenario = existing.scenario
             if self == .newEpisodes || self == .update {
                 start = existing

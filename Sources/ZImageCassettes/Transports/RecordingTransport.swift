@@ -1,6 +1,6 @@
 package import Foundation
 package import HTTPTypes
-package import ZImage
+package import ZImageHTTP
 
 /// Forwards each request to another transport and records the exchange in a cassette (through a ``CassetteRecorder``).
 ///

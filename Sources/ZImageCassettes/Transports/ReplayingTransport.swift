@@ -2,13 +2,13 @@ public import Foundation
 public import HTTPTypes
 import HTTPTypesFoundation
 import Synchronization
-public import ZImage
+public import ZImageHTTP
 
 /// Answers from a cassette and never touches the network.
 ///
 /// Each request is matched under a ``RequestMatching`` (strict by default) through an index (no scan); identical requests get their recorded
 /// answers in recorded order, each once, unless repeats are allowed. A request with no answer throws a
-/// ``TransportError`` of kind `noRecordedResponse` whose message is the ``CassetteMiss`` report and whose
+/// ``TransportError`` of kind `unanswered` whose message is the ``CassetteMiss`` report and whose
 /// ``TransportError/underlying`` is the miss itself.
 public final class ReplayingTransport: Transport {
     /// The cassette answered from.
@@ -16,6 +16,7 @@ public final class ReplayingTransport: Transport {
     /// Where it came from, for messages.
     package let path: String
     private let recordMode: String
+    private let reRecordingHint: String
     private let state: Mutex<CassetteIndex>
 
     /// Replays `cassette`.
@@ -30,6 +31,7 @@ public final class ReplayingTransport: Transport {
         self.cassette = cassette
         self.path = path
         self.recordMode = recordMode
+        reRecordingHint = rules.reRecordingHint
         state = Mutex(CassetteIndex(cassette.interactions, rules: rules, matching: matching, ignoringHost: ignoringHost,
                                     allowRepeats: allowRepeats))
     }
@@ -37,16 +39,16 @@ public final class ReplayingTransport: Transport {
     /// Loads the cassette at `url` and replays it, matching under `matching`.
     public convenience init(contentsOf url: URL, rules: CassetteRules, matching: RequestMatching = .default,
                             allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
-        self.init(cassette: try CassetteFile.load(url), path: url.path, rules: rules, matching: matching,
+        self.init(cassette: try CassetteFile.load(url, rules: rules), path: url.path, rules: rules, matching: matching,
                   allowRepeats: allowRepeats, ignoringHost: ignoringHost)
     }
 
-    /// The recorded answer; throws ``TransportError`` of kind `noRecordedResponse`, the miss in `underlying`, when none matches.
+    /// The recorded answer; throws ``TransportError`` of kind `unanswered`, the miss in `underlying`, when none matches.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         guard let index = answer(recorded) else {
             let miss = miss(recorded)
-            throw TransportError(.noRecordedResponse, miss.description, underlying: miss)
+            throw TransportError(.unanswered, "Replay failed: \(miss)", underlying: miss)
         }
         return cassette.interactions[index].response.http
     }
@@ -59,7 +61,8 @@ public final class ReplayingTransport: Transport {
     /// Why `request` found no answer.
     package func miss(_ request: RecordedRequest) -> CassetteMiss {
         state.withLock { index in
-            CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode)
+            CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode,
+                         reRecordingHint: reRecordingHint)
         }
     }
 
@@ -69,7 +72,7 @@ public final class ReplayingTransport: Transport {
         guard cassette.interactions.indices.contains(position) else { return nil }
         return state.withLock { index in
             CassetteMiss(request: request, interactions: [cassette.interactions[position]], index: index, cassettePath: path,
-                         recordMode: recordMode, limit: 1).nearest.first
+                         recordMode: recordMode, reRecordingHint: reRecordingHint, limit: 1).nearest.first
         }
     }
 

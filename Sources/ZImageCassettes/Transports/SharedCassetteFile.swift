@@ -1,5 +1,5 @@
 import Foundation
-import ZImage
+import ZImageHTTP
 
 #if canImport(Glibc)
 import Glibc

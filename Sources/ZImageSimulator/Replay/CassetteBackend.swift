@@ -28,7 +28,7 @@ package struct CassetteBackend: SimulatorBackend {
         var origins: [(file: String, index: Int)] = []
         let prefix = folder.standardizedFileURL.path + "/"
         for file in CassetteLinter.cassetteFiles(in: folder) {
-            let interactions = try CassetteFile.load(file).interactions
+            let interactions = try CassetteFile.load(file, rules: rules).interactions
             let name = file.standardizedFileURL.path.replacingOccurrences(of: prefix, with: "")
             origins += interactions.indices.map { (name, $0) }
             merged.interactions += interactions

@@ -48,7 +48,7 @@ struct CassettesCommand: AsyncParsableCommand {
             let files = try CassettesCommand.cassetteFiles(in: dir)
             printOutput("REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
             for file in files {
-                guard let cassette = try? CassetteFile.load(file) else {
+                guard let cassette = try? CassetteFile.load(file, rules: .dashScope) else {
                     printOutput("?          \(untrusted: file.lastPathComponent)  (unreadable: run zimage cassettes check)")
                     continue
                 }
@@ -212,9 +212,9 @@ struct CassettesCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
-                let loaded = try CassetteFile.load(URL(fileURLWithPath: cassette))
+                let loaded = try CassetteFile.load(URL(fileURLWithPath: cassette), rules: .dashScope)
                 let comment = ((try? Scenario(of: loaded)) ?? nil).map { "\($0.name): \($0.summary)" } ?? "zimage cassette"
-                let har = try HARExporter.export(loaded, comment: comment)
+                let har = try HARExporter.export(loaded, comment: comment, creator: ("zimage", ZImageVersion.current))
                 if let output {
                     try AtomicFile.write(har, to: URL(fileURLWithPath: output))
                 } else {

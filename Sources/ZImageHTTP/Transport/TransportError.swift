@@ -1,9 +1,11 @@
+public import Foundation
+
 /// A failure to get a complete HTTP response: the request may not have reached the server, or its answer was cut off.
 ///
-/// Transports throw it; ``ZImageClient`` wraps it in a ``ZImageError`` of code ``ZImageError/Code/transport``. Its
+/// Transports throw it; the client core wraps it in a `ZImageError` of code `transport`. Its
 /// ``description`` says what happened in words, with the underlying library's code and message in ``detail``; whatever
 /// structured cause the transport has (a cassette miss, say) stays in ``underlying``.
-public struct TransportError: Error, CustomStringConvertible {
+public struct TransportError: WrappingError, LocalizedError, CustomStringConvertible {
     /// What went wrong, as far as a caller needs to act on it. New kinds may be added; compare with the static members.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private let name: String
@@ -28,8 +30,9 @@ public struct TransportError: Error, CustomStringConvertible {
         public static let redirectRefused = Kind("redirect_refused")
         /// The request itself could not be formed (a URL the transport cannot use).
         public static let invalidRequest = Kind("invalid_request")
-        /// A replaying transport has no recorded answer for the request.
-        public static let noRecordedResponse = Kind("no_recorded_response")
+        /// The transport has no answer for this request, by its own rules (a replaying transport whose cassette has none:
+        /// the reason is in ``TransportError/underlying``).
+        public static let unanswered = Kind("unanswered")
         /// Anything else.
         public static let other = Kind("other")
 
@@ -57,7 +60,7 @@ public struct TransportError: Error, CustomStringConvertible {
     /// Whether the request can be sent again safely: the connection failed before any answer could have been produced.
     ///
     /// A timeout is not among them: a generation that timed out may still complete, and be billed, on the server.
-    package var isConnectionFailure: Bool {
+    public var isConnectionFailure: Bool {
         [.connectionRefused, .dnsFailure, .connectionReset].contains(kind)
     }
 
@@ -65,4 +68,7 @@ public struct TransportError: Error, CustomStringConvertible {
     public var description: String {
         detail.map { "\(message) (\($0))" } ?? message
     }
+
+    /// ``description``: an app showing `localizedDescription` gets this sentence, not Foundation's generic text.
+    public var errorDescription: String? { description }
 }
