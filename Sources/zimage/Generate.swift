@@ -12,10 +12,11 @@ struct Generate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate one image and save it as a PNG.",
         discussion: """
-            The request comes from flags, from --request JSON or --file PATH (the skill's fields: prompt, size, seed, \
-            prompt_extend, base_url), or both: flags override the JSON's fields. Nothing is sent until the request is \
-            valid: a prompt of 1 to 800 characters, a size W*H of 512*512 to 2048*2048 pixels in all (600*500 and \
-            4096*1024 too), a seed 0 to 2147483647.
+            The request comes from flags, from --request JSON or --file PATH (the skill's fields: \
+            \(RequestFields.names.joined(separator: ", "))), or both: flags override the JSON's fields. Nothing is sent \
+            until the request is valid: a prompt of 1 to \(GenerationParameters.maxPromptLength) characters, a size W*H \
+            of 512*512 to 2048*2048 pixels in all (600*500 and 4096*1024 too), a seed \
+            \(GenerationParameters.allowed(.seed)).
 
             Examples:
               zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
@@ -47,14 +48,14 @@ struct Generate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Read the request JSON from a file ('-' for stdin).", valueName: "path"))
     var file: String?
 
-    @Option(help: "What to draw: 1 to 800 characters.")
+    @Option(help: "What to draw: 1 to \(GenerationParameters.maxPromptLength) characters.")
     var prompt: String?
 
     @Option(help: ArgumentHelp("Image size W*H (or WxH), W·H from 512*512 to 2048*2048 pixels [default: 1024*1024].",
                                valueName: "W*H"))
     var size: String?
 
-    @Option(help: "Random seed, 0 to 2147483647 [default: none].")
+    @Option(help: "Random seed, \(GenerationParameters.allowed(.seed)) [default: none].")
     var seed: Int?
 
     @Flag(inversion: .prefixedNo, help: "Let DashScope rewrite the prompt first (slower, billed higher) [default: no].")
@@ -140,7 +141,8 @@ struct Generate: AsyncParsableCommand {
     private func generate() async throws {
         let environment = ProcessInfo.processInfo.environment
         var request = try readFields()
-            .overridden(by: RequestFields(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: baseURL))
+            .overridden(by: RequestFields(prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
+                                          baseURL: baseURL))
             .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
             .request()
         let locations = OutputLocations(environment: environment)

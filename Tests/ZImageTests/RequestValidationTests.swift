@@ -138,8 +138,10 @@ struct RequestFieldsTests {
     func readAndOverride() throws {
         let json = #"{"prompt":"a lake","size":"1024x768","seed":7,"prompt_extend":true,"base_url":"http://127.0.0.1:1/x"}"#
         let fields = try RequestFields(json: Data(json.utf8), source: "--request")
-        #expect(fields == RequestFields(prompt: "a lake", size: "1024x768", seed: 7, promptExtend: true, baseURL: "http://127.0.0.1:1/x"))
-        let request = try fields.overridden(by: RequestFields(size: "512*512", promptExtend: false)).request()
+        #expect(fields == RequestFields(prompt: "a lake", parameters: GenerationParameters(size: "1024x768", seed: 7, promptExtend: true),
+                                        baseURL: "http://127.0.0.1:1/x"))
+        let request = try fields.overridden(by: RequestFields(parameters: GenerationParameters(size: "512*512", promptExtend: false)))
+            .request()
         #expect(request.size.description == "512*512" && request.seed == 7 && !request.promptExtend && request.prompt == "a lake")
     }
 
@@ -164,7 +166,7 @@ struct RequestFieldsTests {
 
     @Test("a missing prompt is an error naming it")
     func missingPrompt() throws {
-        let error = try #require(throws: ZImageError.self) { try RequestFields(size: "512*512").request() }
+        let error = try #require(throws: ZImageError.self) { try RequestFields(parameters: GenerationParameters(size: "512*512")).request() }
         #expect(error.description.contains("prompt is missing"))
     }
 }

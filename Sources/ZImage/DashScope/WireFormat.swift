@@ -9,7 +9,7 @@ package enum WireFormat {
         let body = RequestBody(
             model: DashScopeAPI.model,
             input: .init(messages: [.init(role: "user", content: [.init(text: request.prompt)])]),
-            parameters: .init(size: request.size.description, promptExtend: request.promptExtend, seed: request.seed)
+            parameters: request.parameters
         )
         return try canonicalEncoder.encode(body)
     }
@@ -52,16 +52,8 @@ package enum WireFormat {
         package var model: String
         /// The one text item of the one user message.
         package var prompt: String
-        /// `parameters.size`, as written.
-        package var size: String?
-        /// `parameters.seed`.
-        package var seed: Int?
-        /// `parameters.prompt_extend`.
-        package var promptExtend: Bool?
-        /// `parameters.n`.
-        package var n: Int?
-        /// Parameters this model does not document (`n`, `negative_prompt`, `watermark`) that the body sends.
-        package var undocumentedParameters: [String]
+        /// `parameters`, as sent (all absent when the body has none).
+        package var parameters: GenerationParameters
     }
 
     /// Why a body is not a generation request: the field, and what is wrong with it.
@@ -93,17 +85,13 @@ package enum WireFormat {
         else {
             throw RequestShapeError(field: "input.messages", problem: "is not exactly one user message with exactly one text item")
         }
-        let parameters = body.parameters
-        let undocumented = [("n", parameters?.n != nil), ("negative_prompt", parameters?.negativePrompt == true),
-                            ("watermark", parameters?.watermark == true)].filter(\.1).map(\.0)
-        return SentRequest(model: model, prompt: prompt, size: parameters?.size, seed: parameters?.seed,
-                           promptExtend: parameters?.promptExtend, n: parameters?.n, undocumentedParameters: undocumented)
+        return SentRequest(model: model, prompt: prompt, parameters: body.parameters ?? GenerationParameters())
     }
 
     private struct SentBody: Decodable {
         var model: String?
         var input: Input?
-        var parameters: Parameters?
+        var parameters: GenerationParameters?
 
         struct Input: Decodable { var messages: [Message]? }
 
@@ -113,31 +101,6 @@ package enum WireFormat {
         }
 
         struct Item: Decodable { var text: String? }
-
-        struct Parameters: Decodable {
-            var size: String?
-            var promptExtend: Bool?
-            var seed: Int?
-            var n: Int?
-            var negativePrompt: Bool
-            var watermark: Bool
-
-            enum CodingKeys: String, CodingKey {
-                case size, seed, n, watermark
-                case promptExtend = "prompt_extend"
-                case negativePrompt = "negative_prompt"
-            }
-
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                size = try container.decodeField(String.self, forKey: .size)
-                promptExtend = try container.decodeField(Bool.self, forKey: .promptExtend)
-                seed = try container.decodeField(Int.self, forKey: .seed)
-                n = try container.decodeField(Int.self, forKey: .n)
-                negativePrompt = container.contains(.negativePrompt)
-                watermark = container.contains(.watermark)
-            }
-        }
     }
 
     /// The `code`, `message` and `request_id` of an error body, each `nil` when absent or when the body is not JSON.
@@ -188,7 +151,7 @@ package enum WireFormat {
     struct RequestBody: Encodable {
         var model: String
         var input: Input
-        var parameters: Parameters
+        var parameters: GenerationParameters
 
         struct Input: Encodable {
             var messages: [Message]
@@ -201,18 +164,6 @@ package enum WireFormat {
 
         struct TextItem: Encodable {
             var text: String
-        }
-
-        struct Parameters: Encodable {
-            var size: String
-            var promptExtend: Bool
-            var seed: Int?
-
-            enum CodingKeys: String, CodingKey {
-                case size
-                case promptExtend = "prompt_extend"
-                case seed
-            }
         }
     }
 

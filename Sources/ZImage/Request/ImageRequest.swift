@@ -5,16 +5,11 @@ public import Foundation
 /// ``validate()`` applies every local rule of the contract; ``ZImageClient`` calls it before anything is sent, so an invalid
 /// request never reaches a transport.
 public struct ImageRequest: Sendable, Hashable {
-    /// The most characters (Unicode code points) a prompt may have; the API silently cuts longer text, we refuse it.
-    package static let maxPromptLength = 800
-    /// The seeds the API accepts.
-    package static let seedRange = 0...2_147_483_647
-
-    /// The text to draw. Required, not blank, at most ``maxPromptLength`` characters.
+    /// The text to draw. Required, not blank, at most ``GenerationParameters/maxPromptLength`` characters.
     public var prompt: String
     /// The image size; ``ImageSize/default`` (1024*1024) unless given.
     public var size: ImageSize
-    /// The random seed, in ``seedRange``; omitted from the request when `nil`.
+    /// The random seed, in ``GenerationParameters/seedRange``; omitted from the request when `nil`.
     public var seed: Int?
     /// Whether DashScope rewrites the prompt first (slower, billed higher). Off by default.
     public var promptExtend: Bool
@@ -34,26 +29,45 @@ public struct ImageRequest: Sendable, Hashable {
     ///
     /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the first field that breaks a rule.
     public init(prompt: String, size: String?, seed: Int?, promptExtend: Bool = false, baseURL: String?) throws {
-        let parsedSize = try size.map(ImageSize.init(parsing:)) ?? .default
-        let parsedURL = try baseURL.map(Self.parseBaseURL)
-        self.init(prompt: prompt, size: parsedSize, seed: seed, promptExtend: promptExtend, baseURL: parsedURL)
+        try self.init(prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
+                      baseURL: baseURL)
+    }
+
+    /// Creates and validates a request from parameters as written (a request body, the skill's JSON, flags): a size as
+    /// `W*H` or `WxH`, ``ImageSize/default`` when there is none.
+    ///
+    /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the first field that breaks a rule; a parameter this model
+    ///   does not document is one.
+    public init(prompt: String, parameters: GenerationParameters, baseURL: String? = nil) throws {
+        if let name = parameters.undocumented.first, let key = GenerationParameters.CodingKeys(rawValue: name) {
+            throw Self.invalid(name, "is sent, which this model does not document", GenerationParameters.allowed(key))
+        }
+        let size = try parameters.size.map(ImageSize.init(parsing:)) ?? .default
+        self.init(prompt: prompt, size: size, seed: parameters.seed, promptExtend: parameters.promptExtend ?? false,
+                  baseURL: try baseURL.map(Self.parseBaseURL))
         try validate()
+    }
+
+    /// The `parameters` object this request sends: its size, seed when it has one, and `prompt_extend`.
+    public var parameters: GenerationParameters {
+        GenerationParameters(size: size.description, seed: seed, promptExtend: promptExtend)
     }
 
     /// Checks every local rule of the contract.
     ///
     /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the field, what is wrong and what is allowed.
     public func validate() throws {
-        let allowedPrompt = "1 to \(Self.maxPromptLength) characters of text"
+        let maxLength = GenerationParameters.maxPromptLength
+        let allowedPrompt = "1 to \(maxLength) characters of text"
         if prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw Self.invalid("prompt", prompt.isEmpty ? "is empty" : "is only white space", allowedPrompt)
         }
         let length = prompt.unicodeScalars.count
-        if length > Self.maxPromptLength {
+        if length > maxLength {
             throw Self.invalid("prompt", "has \(length) characters (the API would silently cut it)", allowedPrompt)
         }
-        if let seed, !Self.seedRange.contains(seed) {
-            throw Self.invalid("seed", "is \(seed)", "a whole number from 0 to \(Self.seedRange.upperBound)")
+        if let seed, !GenerationParameters.seedRange.contains(seed) {
+            throw Self.invalid("seed", "is \(seed)", GenerationParameters.allowed(.seed))
         }
         if let baseURL {
             _ = try Self.parseBaseURL(baseURL.absoluteString)

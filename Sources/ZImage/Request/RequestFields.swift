@@ -1,30 +1,25 @@
 package import Foundation
 
 /// The normalized request as the skill writes it (`{"prompt": …, "size": …, "seed": …, "prompt_extend": …, "base_url": …}`),
-/// every field optional, so that command-line flags can fill in or override what a JSON document gives.
+/// every field optional, so that command-line flags can fill in or override what a JSON document gives. The parameters
+/// are ``GenerationParameters``, read with their own names and rules.
 ///
 /// Reading is strict: an unknown field, or a field of the wrong JSON type, is an error that names it.
 package struct RequestFields: Sendable, Hashable {
-    /// The field names the skill's JSON may use.
-    package static let names = ["prompt", "size", "seed", "prompt_extend", "base_url"]
+    /// The field names the skill's JSON may use: the prompt, the documented parameters, and the endpoint.
+    package static let names = ["prompt"] + GenerationParameters.documented.map(\.rawValue) + ["base_url"]
 
-    /// `prompt`.
+    /// `prompt`: the text to draw.
     package var prompt: String?
-    /// `size`, as written (`W*H` or `WxH`).
-    package var size: String?
-    /// `seed`.
-    package var seed: Int?
-    /// `prompt_extend`.
-    package var promptExtend: Bool?
-    /// `base_url`.
+    /// The parameters (`size`, `seed`, `prompt_extend`), as written.
+    package var parameters: GenerationParameters
+    /// `base_url`: the full endpoint URL, as written.
     package var baseURL: String?
 
     /// Creates fields.
-    package init(prompt: String? = nil, size: String? = nil, seed: Int? = nil, promptExtend: Bool? = nil, baseURL: String? = nil) {
+    package init(prompt: String? = nil, parameters: GenerationParameters = GenerationParameters(), baseURL: String? = nil) {
         self.prompt = prompt
-        self.size = size
-        self.seed = seed
-        self.promptExtend = promptExtend
+        self.parameters = parameters
         self.baseURL = baseURL
     }
 
@@ -50,20 +45,15 @@ package struct RequestFields: Sendable, Hashable {
             self = try JSONDecoder().decode(Document.self, from: data).fields
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.last?.stringValue ?? "request"
-            let expected = switch field {
-            case "seed": "a whole number from 0 to 2147483647"
-            case "prompt_extend": "true or false"
-            default: "a string"
-            }
+            let expected = GenerationParameters.CodingKeys(rawValue: field).map(GenerationParameters.allowed) ?? "a string"
             throw Self.invalid(field, "has the wrong type (in \(source))", expected)
         }
     }
 
     /// These fields with every non-nil field of `overrides` put over them.
     package func overridden(by overrides: RequestFields) -> RequestFields {
-        RequestFields(
-            prompt: overrides.prompt ?? prompt, size: overrides.size ?? size, seed: overrides.seed ?? seed,
-            promptExtend: overrides.promptExtend ?? promptExtend, baseURL: overrides.baseURL ?? baseURL)
+        RequestFields(prompt: overrides.prompt ?? prompt, parameters: parameters.overridden(by: overrides.parameters),
+                      baseURL: overrides.baseURL ?? baseURL)
     }
 
     /// The validated request.
@@ -71,17 +61,17 @@ package struct RequestFields: Sendable, Hashable {
     /// - Throws: ``ZImageError/invalidRequest(_:)``; a missing prompt is one.
     package func request() throws -> ImageRequest {
         guard let prompt else {
-            throw Self.invalid("prompt", "is missing", "1 to \(ImageRequest.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)")
+            throw Self.invalid("prompt", "is missing", "1 to \(GenerationParameters.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)")
         }
-        return try ImageRequest(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend ?? false, baseURL: baseURL)
+        return try ImageRequest(prompt: prompt, parameters: parameters, baseURL: baseURL)
     }
 
+    /// The flat document: `prompt` and `base_url` beside the parameters, which read their own names from the same object.
     private struct Document: Decodable {
         var fields: RequestFields
 
         enum CodingKeys: String, CodingKey {
-            case prompt, size, seed
-            case promptExtend = "prompt_extend"
+            case prompt
             case baseURL = "base_url"
         }
 
@@ -89,9 +79,7 @@ package struct RequestFields: Sendable, Hashable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             fields = RequestFields(
                 prompt: try container.decodeField(String.self, forKey: .prompt),
-                size: try container.decodeField(String.self, forKey: .size),
-                seed: try container.decodeField(Int.self, forKey: .seed),
-                promptExtend: try container.decodeField(Bool.self, forKey: .promptExtend),
+                parameters: try GenerationParameters(from: decoder),
                 baseURL: try container.decodeField(String.self, forKey: .baseURL))
         }
     }

@@ -91,11 +91,10 @@ public enum ContractChecker {
         do {
             let sent = try WireFormat.decodeRequest(body ?? Data())
             guard sent.model == DashScopeAPI.model else { return .failure(Problem("model is not \(DashScopeAPI.model)")) }
-            if let undocumented = sent.undocumentedParameters.first {
+            if let undocumented = sent.parameters.undocumented.first {
                 return .failure(Problem("parameters.\(undocumented) is sent, which this model does not document"))
             }
-            return .success(try ImageRequest(prompt: sent.prompt, size: sent.size, seed: sent.seed,
-                                             promptExtend: sent.promptExtend ?? false, baseURL: nil))
+            return .success(try ImageRequest(prompt: sent.prompt, parameters: sent.parameters))
         } catch {
             return .failure(Problem("\(error)"))
         }
