@@ -7,18 +7,18 @@ import Foundation
 /// It exists for rehearsals and tests: the real hostnames over TLS, answered by a simulator on loopback. The spelling is
 /// libcurl's and curl's `--connect-to`, `HOST:PORT:TARGET:PORT`, except that all four parts are required here (libcurl
 /// reads an empty part as "any", which would redirect more than the user meant). IPv6 addresses go in brackets.
-package struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
+public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     /// The request's host, lower-cased.
-    package var host: String
+    public var host: String
     /// The request's port.
-    package var port: Int
+    public var port: Int
     /// Where the connection goes instead.
-    package var targetHost: String
+    public var targetHost: String
     /// The port it goes to.
-    package var targetPort: Int
+    public var targetPort: Int
 
     /// A route from `host:port` to `targetHost:targetPort`.
-    package init(host: String, port: Int, targetHost: String, targetPort: Int) {
+    public init(host: String, port: Int, targetHost: String, targetPort: Int) {
         self.host = host.lowercased()
         self.port = port
         self.targetHost = targetHost.lowercased()
@@ -28,7 +28,7 @@ package struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     /// Reads `HOST:PORT:TARGET:PORT`.
     ///
     /// - Throws: ``ConnectRoute/ParseError`` saying which part is wrong and what is allowed.
-    package init(parsing text: String) throws(ParseError) {
+    public init(parsing text: String) throws(ParseError) {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         func readHost(_ part: String) throws(ParseError) -> String {
             let value: Substring
@@ -68,32 +68,32 @@ package struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a request for `host:port` is sent along this route.
-    package func matches(host: String, port: Int) -> Bool {
+    public func matches(host: String, port: Int) -> Bool {
         self.host == host.lowercased() && self.port == port
     }
 
     /// Whether the target is this machine (such a route never goes through a proxy).
-    package var isLoopbackTarget: Bool {
+    public var isLoopbackTarget: Bool {
         targetHost == "localhost" || targetHost == "[::1]"
             || (targetHost.hasPrefix("127.") && targetHost.allSatisfy { $0 == "." || ("0"..."9").contains($0) })
     }
 
     /// The rule as libcurl reads it.
-    package var description: String { "\(host):\(port):\(targetHost):\(targetPort)" }
+    public var description: String { "\(host):\(port):\(targetHost):\(targetPort)" }
 
     /// A route that cannot be read.
-    package struct ParseError: Error, Sendable, CustomStringConvertible {
+    public struct ParseError: Error, Sendable, CustomStringConvertible {
         /// The text given.
-        package var text: String
+        public var text: String
         /// What is wrong with it.
-        package var reason: String
+        public var reason: String
 
         init(_ text: String, _ reason: String) {
             self.text = text
             self.reason = reason
         }
 
-        package var description: String {
+        public var description: String {
             "\"\(text)\" is not a connect-to route: \(reason); allowed: HOST:PORT:TARGET:PORT, for example "
                 + "dashscope.aliyuncs.com:443:127.0.0.1:8443 (IPv6 in brackets)"
         }
@@ -102,7 +102,7 @@ package struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
 
 extension ConnectRoute {
     /// Routes from a list such as `ZIMAGE_CONNECT_TO`'s: separated by commas or white space.
-    package static func routes(parsingList list: String) throws(ParseError) -> [ConnectRoute] {
+    public static func routes(parsingList list: String) throws(ParseError) -> [ConnectRoute] {
         var routes: [ConnectRoute] = []
         for item in list.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
             routes.append(try ConnectRoute(parsing: String(item)))

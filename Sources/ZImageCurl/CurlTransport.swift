@@ -19,25 +19,25 @@ public final class CurlTransport: Transport {
     /// How the transport behaves; the defaults suit a generation that takes tens of seconds.
     public struct Configuration: Sendable {
         /// The longest time to open a connection (TCP and TLS).
-        package var connectTimeout: Duration
+        public var connectTimeout: Duration
         /// The longest time for a whole exchange. The official SDKs use 300 s.
-        package var totalTimeout: Duration
+        public var totalTimeout: Duration
         /// A transfer slower than this many bytes a second for ``lowSpeedTime`` is abandoned.
-        package var lowSpeedLimit: Int
+        public var lowSpeedLimit: Int
         /// See ``lowSpeedLimit``; whole seconds, at least one. The wait for a generation's first byte counts too, so this
         /// must exceed the longest generation.
-        package var lowSpeedTime: Duration
+        public var lowSpeedTime: Duration
         /// The largest response body kept; a larger one is an error.
-        package var maxResponseBytes: Int
+        public var maxResponseBytes: Int
         /// The most redirects a GET follows.
-        package var maxRedirects: Int
+        public var maxRedirects: Int
         /// A PEM file of the CA certificates to trust instead of the system's (a private CA, a rehearsal), or `nil` for the system's.
-        package var caFile: String?
+        public var caFile: String?
         /// The User-Agent header.
-        package var userAgent: String
+        public var userAgent: String
         /// Connections for these hosts go elsewhere, URL and TLS name unchanged (rehearsals and tests; see ``ConnectRoute``).
         /// A route to loopback is never proxied.
-        package var connectTo: [ConnectRoute] = []
+        public var connectTo: [ConnectRoute]
 
         /// Creates a configuration.
         public init(
@@ -48,7 +48,8 @@ public final class CurlTransport: Transport {
             maxResponseBytes: Int = 64 << 20,
             maxRedirects: Int = 5,
             caFile: String? = nil,
-            userAgent: String = LibCurl.userAgent
+            userAgent: String = LibCurl.userAgent,
+            connectTo: [ConnectRoute] = []
         ) {
             self.connectTimeout = connectTimeout
             self.totalTimeout = totalTimeout
@@ -58,11 +59,12 @@ public final class CurlTransport: Transport {
             self.maxRedirects = maxRedirects
             self.caFile = caFile
             self.userAgent = userAgent
+            self.connectTo = connectTo
         }
     }
 
     /// The configuration every request of this transport uses.
-    package let configuration: Configuration
+    public let configuration: Configuration
     private let engine: CurlEngine
     private let proxies: ProxySettings
 
@@ -90,17 +92,17 @@ public final class CurlTransport: Transport {
     }
 
     /// One completed exchange with libcurl's timings of it.
-    package struct Exchange: Sendable {
+    public struct Exchange: Sendable {
         /// The response head (of the last response, after any redirect).
-        package var response: HTTPResponse
+        public var response: HTTPResponse
         /// The response body.
-        package var body: Data
+        public var body: Data
         /// Where the time went.
-        package var metrics: TransferMetrics
+        public var metrics: TransferMetrics
     }
 
     /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
-    package func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
+    public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
         try Task.checkCancellation()
         let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies)
         return try await withTaskCancellationHandler {
@@ -115,19 +117,19 @@ public final class CurlTransport: Transport {
 }
 
 /// libcurl's timings of one exchange, each from the start of the transfer.
-package struct TransferMetrics: Sendable, Hashable, Codable {
+public struct TransferMetrics: Sendable, Hashable, Codable {
     /// When the name was resolved.
-    package var nameLookup: Duration
+    public var nameLookup: Duration
     /// When the TCP connection was open.
-    package var connect: Duration
+    public var connect: Duration
     /// When the TLS handshake was done (zero without TLS).
-    package var tlsHandshake: Duration
+    public var tlsHandshake: Duration
     /// When the first byte of the response arrived.
-    package var firstByte: Duration
+    public var firstByte: Duration
     /// When the exchange ended.
-    package var total: Duration
+    public var total: Duration
     /// New connections opened for this exchange (0 when an open one was reused).
-    package var connectionsOpened: Int
+    public var connectionsOpened: Int
     /// The HTTP version used: `1.1`, `2`, …
-    package var httpVersion: String
+    public var httpVersion: String
 }

@@ -221,7 +221,7 @@ struct RecordModeTests {
     func none() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, recorder) = try RecordMode.none.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (transport, recorder) = try RecordMode.none.open(file, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])).pair
         #expect(recorder == nil)
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["recorded"]}"#.utf8))
         await #expect(throws: TransportError.self) { try await transport.send(miss, body: nil) }
@@ -232,12 +232,12 @@ struct RecordModeTests {
     func once() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (existing, _) = try RecordMode.once.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (existing, _) = try RecordMode.once.open(file, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])).pair
         await #expect(throws: TransportError.self) { try await existing.send(miss, body: nil) }
         #expect(upstream.count == 0)
 
         let fresh = folder.appendingPathComponent("fresh.json")
-        let (recording, recorder) = try RecordMode.once.open(fresh, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (recording, recorder) = try RecordMode.once.open(fresh, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])).pair
         _ = try await recording.send(miss, body: nil)
         _ = try await recorder?.flush()
         #expect(upstream.count == 1)
@@ -248,7 +248,7 @@ struct RecordModeTests {
     func newEpisodes() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, recorder) = try RecordMode.newEpisodes.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (transport, recorder) = try RecordMode.newEpisodes.open(file, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])).pair
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["recorded"]}"#.utf8))
         #expect(upstream.count == 0)
         #expect(try await transport.send(miss, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
@@ -262,7 +262,7 @@ struct RecordModeTests {
     func all() async throws {
         let (folder, file, upstream) = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (transport, recorder) = try RecordMode.all.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: [:])
+        let (transport, recorder) = try RecordMode.all.open(file, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])).pair
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
         #expect(upstream.count == 1)
         _ = try await recorder?.flush()
@@ -278,13 +278,13 @@ struct RecordModeTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = mode == .once ? folder.appendingPathComponent("absent.json") : file
         let error = try #require(throws: CassetteError.self) {
-            try mode.open(target, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: ["CI": "true"])
+            try mode.open(target, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: ["CI": "true"]))
         }
         #expect(error.description.contains("CI must never record"))
-        _ = try mode.open(target, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing",
-                          environment: ["CI": "true", "ZIMAGE_ALLOW_RECORDING": "1"])
+        _ = try mode.open(target, upstream: { upstream.transport }, options: CassetteOptions(
+            rules: .dashScope, region: "beijing", environment: ["CI": "true", "ZIMAGE_ALLOW_RECORDING": "1"]))
         // Replaying is always allowed in CI.
-        _ = try RecordMode.none.open(file, upstream: { upstream.transport }, secrets: [], rules: .dashScope, region: "beijing", environment: ["CI": "true"])
+        _ = try RecordMode.none.open(file, upstream: { upstream.transport }, options: CassetteOptions(rules: .dashScope, region: "beijing", environment: ["CI": "true"]))
     }
 }
 
@@ -351,4 +351,9 @@ struct RecordTimeContractTests {
         let violations = await recorder.violations
         #expect(violations.map(\.description) == ["interaction #0: the image is 512*512, but usage says 1024*1024"])
     }
+}
+
+extension OpenedCassette {
+    /// The transport and the recorder, to take apart in one `let`.
+    var pair: (any Transport, CassetteRecorder?) { (transport, recorder) }
 }

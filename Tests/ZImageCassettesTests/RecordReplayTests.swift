@@ -18,8 +18,8 @@ struct RecordReplayTests {
         // Recorded with a server running; replayed below after its shutdown was awaited.
         let recorded = try await withSimulator(accepting: [sentinelKey.value]) { server in
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .beijing)
-            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value],
-                                                                rules: .dashScope, region: "beijing", rewrite: rewrite, environment: [:])
+            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, options: CassetteOptions(
+                rules: .dashScope, secrets: [sentinelKey.value], region: "beijing", rewrite: rewrite, environment: [:])).pair
             let live = ZImageClient(transport: transport, apiKey: sentinelKey)
             var recorded: [(ImageResult, Data)] = []
             for (prompt, seed) in [("A calm lake", 1), ("A quiet harbour", 2)] {
@@ -31,7 +31,7 @@ struct RecordReplayTests {
             return recorded
         }
 
-        let replay = try ReplayingTransport(contentsOf: file, rules: .dashScope)
+        let replay = try ReplayingTransport(contentsOf: file, options: CassetteOptions(rules: .dashScope))
         let offline = ZImageClient(transport: replay, apiKey: APIKey("sk-test-other-key-000"))
         for (index, (prompt, seed)) in [("A calm lake", 1), ("A quiet harbour", 2)].enumerated() {
             let result = try await offline.generate(try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: nil))
@@ -126,8 +126,8 @@ struct RedactionTests {
         let file = folder.appendingPathComponent("sentinel.json")
         try await withSimulator(region: .singapore, accepting: [sentinelKey.value]) { server in
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .singapore)
-            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, secrets: [sentinelKey.value], rules: .dashScope,
-                                                                region: "singapore", rewrite: rewrite, environment: [:])
+            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, options: CassetteOptions(
+                rules: .dashScope, secrets: [sentinelKey.value], region: "singapore", rewrite: rewrite, environment: [:])).pair
             let client = ZImageClient(transport: transport, apiKey: sentinelKey, region: .singapore)
             let result = try await client.generate(try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: server.generationURL.absoluteString))
             _ = try await ImageDownloader(transport: transport).fetch(result)

@@ -14,13 +14,15 @@ struct RetryTests {
     @Test("429 with Retry-After, then 200: waits exactly the Retry-After, then succeeds")
     func retryAfterThenSuccess() async throws {
         let transport = ScriptedTransport([
-            .error(429, code: "Throttling.RateQuota", headers: ["Retry-After": "7"]),
+            .error(429, code: "Throttling.RateQuota", requestID: "r-429", headers: ["Retry-After": "7"]),
             .json(200, successBody(request, requestID: "r-after-429")),
         ])
         let time = VirtualTime()
         let generation = try await client(transport, time).generateReporting(request)
         #expect(generation.result.requestID == "r-after-429")
         #expect(generation.attempts == 2)
+        #expect(generation.requestIDs == ["r-429", "r-after-429"], "every attempt's id, for support")
+        #expect(generation.duration == .seconds(7), "the wait is part of the generation's time")
         #expect(time.sleeps == [.seconds(7)])
         #expect(transport.requestCount == 2)
     }

@@ -45,7 +45,7 @@ enum ReplayBench {
     static func perRequest(_ count: Int, in folder: URL, requests: Int = 2000, rounds: Int = 7) async throws -> Double {
         let file = folder.appendingPathComponent("replay-\(count).json")
         try write(count, to: file)
-        let transport = try ReplayingTransport(contentsOf: file, rules: .standard, allowRepeats: true)
+        let transport = try ReplayingTransport(contentsOf: file, options: CassetteOptions(allowRepeats: true))
         var head = HTTPRequest(method: .post, url: Region.beijing.generationURL)
         head.headerFields[.contentType] = "application/json"
         let bodies = (0..<requests).map { Data(body(($0 &* 7919) % count).utf8) }

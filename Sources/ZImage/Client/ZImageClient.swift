@@ -39,27 +39,43 @@ public struct ZImageClient: Sendable {
         self.logger = logger
     }
 
-    /// A finished generation: the result and how it was obtained.
-    package struct Generation: Sendable {
+    /// A finished generation: the result, and how it was obtained.
+    public struct Generation: Sendable, Hashable {
         /// The normalized result.
-        package var result: ImageResult
+        public var result: ImageResult
         /// The endpoint the request went to.
-        package var endpoint: URL
-        /// Attempts made, retries included.
-        package var attempts: Int
-        /// Time from the first attempt to the answer, waits included.
-        package var duration: Duration
+        public var endpoint: URL
+        /// Attempts made, retries included: 1 when the first answer was the result.
+        public var attempts: Int
+        /// Time from the first attempt to the answer, waits between attempts included.
+        public var duration: Duration
+        /// The request id of every attempt that got an answer naming one, in order, the result's last: what DashScope's
+        /// support asks for when an attempt failed.
+        public var requestIDs: [String]
+
+        /// Creates a report (for a test double of code that takes one).
+        public init(result: ImageResult, endpoint: URL, attempts: Int, duration: Duration, requestIDs: [String]) {
+            self.result = result
+            self.endpoint = endpoint
+            self.attempts = attempts
+            self.duration = duration
+            self.requestIDs = requestIDs
+        }
     }
 
-    /// Generates one image and returns the normalized result (the image is not downloaded; see ``downloadImage(_:to:)``).
+    /// Generates one image and returns the normalized result (the image is not downloaded; see ``imageData(for:)`` and
+    /// ``downloadImage(_:to:)``).
     ///
     /// - Throws: ``ZImageError`` (an invalid request before anything is sent), or `CancellationError`.
     public func generate(_ request: ImageRequest) async throws -> ImageResult {
         try await generateReporting(request).result
     }
 
-    /// Generates one image and says how: endpoint, attempts and duration, for evidence and progress output.
-    package func generateReporting(_ request: ImageRequest) async throws -> Generation {
+    /// Generates one image and says how: the endpoint, the attempts, the time taken and every request id, for logs,
+    /// progress output and evidence.
+    ///
+    /// - Throws: ``ZImageError`` (an invalid request before anything is sent), or `CancellationError`.
+    public func generateReporting(_ request: ImageRequest) async throws -> Generation {
         try request.validate()
         let endpoint = request.endpoint(in: region)
         let body = try WireFormat.encodeRequest(request)
@@ -70,7 +86,7 @@ public struct ZImageClient: Sendable {
         let host = endpoint.host ?? endpoint.absoluteString
 
         let started = timekeeper.now()
-        let (result, attempts) = try await retrying { (attempt: Int) -> AttemptOutcome<ImageResult> in
+        let (result, attempts, failedIDs) = try await retrying { (attempt: Int) -> AttemptOutcome<ImageResult> in
             logger.debug("POST generation", metadata: [
                 "endpoint": "\(endpoint.absoluteString)", "attempt": "\(attempt)", "size": "\(request.size)",
                 "seed": "\(request.seed.map(String.init) ?? "none")", "prompt_extend": "\(request.promptExtend)",
@@ -90,7 +106,9 @@ public struct ZImageClient: Sendable {
             return .success(try WireFormat.decodeSuccess(data, for: request, status: response.status.code))
         }
         logger.info("image generated", metadata: ["request_id": "\(result.requestID)", "attempts": "\(attempts)"])
-        return Generation(result: result, endpoint: endpoint, attempts: attempts, duration: started.duration(to: timekeeper.now()))
+        let requestIDs = failedIDs + (result.requestID.isEmpty ? [] : [result.requestID])
+        return Generation(result: result, endpoint: endpoint, attempts: attempts, duration: started.duration(to: timekeeper.now()),
+                          requestIDs: requestIDs)
     }
 
     /// Downloads the generated PNG to `destination` (see ``ImageDownloader``), retrying as for generation.
@@ -98,15 +116,26 @@ public struct ZImageClient: Sendable {
     /// The image URL is fetched without an Authorization header; the bytes must be a PNG of the result's size; they are
     /// written to a `.part` file that is renamed into place, so `destination` is either the old file or the complete new one.
     public func downloadImage(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
+        let data = try await imageData(for: result)
+        return try ImageDownloader(transport: transport).write(data, of: result, to: destination)
+    }
+
+    /// The generated PNG's bytes, in memory, retrying as for generation: for a server that passes the image on, or an
+    /// app that shows it, without a file.
+    ///
+    /// The image URL is fetched without an Authorization header, and the bytes are verified whole before they are
+    /// returned: a PNG sound to its last chunk, of the result's width and height.
+    ///
+    /// - Throws: ``ZImageError`` of code ``ZImageError/Code/download``, or `CancellationError`.
+    public func imageData(for result: ImageResult) async throws -> Data {
         let downloader = ImageDownloader(transport: transport)
-        let (data, _) = try await retrying { (_: Int) -> AttemptOutcome<Data> in
+        return try await retrying { (_: Int) -> AttemptOutcome<Data> in
             do {
                 return .success(try await downloader.fetch(result))
             } catch let error as ZImageError {
                 return .failure(error, retryAfter: nil)
             }
-        }
-        return try downloader.write(data, of: result, to: destination)
+        }.value
     }
 
     // MARK: - Retry loop
@@ -117,13 +146,15 @@ public struct ZImageClient: Sendable {
         case failure(ZImageError, retryAfter: Duration?)
     }
 
-    /// Runs `attempt` until it succeeds, the policy says stop, or the deadline would be passed; returns the value and the
-    /// number of attempts. Every error leaving here has the key removed.
+    /// Runs `attempt` until it succeeds, the policy says stop, or the deadline would be passed; returns the value, the
+    /// number of attempts and the request ids the failed attempts' answers named. Every error leaving here has the key
+    /// removed.
     private func retrying<Value>(
         _ attempt: (Int) async throws -> AttemptOutcome<Value>
-    ) async throws -> (Value, Int) {
+    ) async throws -> (value: Value, attempts: Int, failedRequestIDs: [String]) {
         let started = timekeeper.now()
         var number = 1
+        var failedRequestIDs: [String] = []
         while true {
             let outcome: AttemptOutcome<Value>
             do {
@@ -133,9 +164,10 @@ public struct ZImageClient: Sendable {
             }
             switch outcome {
             case .success(let value):
-                return (value, number)
+                return (value, number, failedRequestIDs)
             case .failure(let error, let retryAfter):
                 let error = error.redacting(apiKey.value)
+                if let id = error.apiFailure?.requestID, !id.isEmpty { failedRequestIDs.append(id) }
                 guard retryPolicy.isRetryable(error), number < retryPolicy.maxAttempts else { throw error }
                 let wait = retryPolicy.delay(beforeAttempt: number + 1, retryAfter: retryAfter)
                 let elapsed = started.duration(to: timekeeper.now())

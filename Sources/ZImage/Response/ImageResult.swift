@@ -18,7 +18,7 @@ public struct ImageResult: Sendable, Hashable, Codable {
     public var requestID: String
 
     /// Creates a result.
-    package init(
+    public init(
         imageURL: String, width: Int, height: Int, prompt: String,
         rewrittenPrompt: String? = nil, reasoning: String? = nil, requestID: String
     ) {

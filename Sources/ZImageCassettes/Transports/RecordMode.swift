@@ -37,31 +37,33 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     ///
     /// - Parameters:
     ///   - url: the cassette file.
-    ///   - upstream: makes the live transport, only when the mode records.
-    ///   - secrets: values that must never be written (the API key).
-    ///   - rules: the provider's credential headers and signed query parameters.
-    ///   - region: the label stored in a new cassette.
-    ///   - rewrite: moves another origin's URLs onto the real hosts (and marks the cassette `simulator`).
-    ///   - contract: checks what was recorded (see ``CassetteRecorder/flush()``).
-    ///   - matching: what a recorded request must share with a sent one, when replaying and in new-episodes.
-    ///   - allowRepeats: when replaying, answer a request whose answers were all used with the last one again.
-    ///   - environment: with `CI=true`, any mode that would record is refused unless `ZIMAGE_ALLOW_RECORDING=1`.
+    ///   - upstream: makes the transport recorded from (the live one), called only when the mode records.
+    ///   - options: rules, matching, secrets, region, rewrite, contract, repeats, and the environment read for `CI`.
     /// - Returns: the transport, and the recorder when the mode records.
     /// - Throws: ``CassetteError``: no cassette to replay, an unreadable one, or recording refused in CI.
-    public func open(
-        _ url: URL, upstream: () throws -> any Transport, secrets: [String], rules: CassetteRules, region: String?,
-        rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, matching: RequestMatching = .default,
-        allowRepeats: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> (transport: any Transport, recorder: CassetteRecorder?) {
+    public func open(_ url: URL, upstream: () throws -> any Transport, options: CassetteOptions = CassetteOptions()) throws
+        -> OpenedCassette
+    {
+        let rules = options.rules
         let exists = FileManager.default.fileExists(atPath: url.path)
         if self == .none || (self == .once && exists) {
             guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue, hint: rules.reRecordingHint) }
             let cassette = try CassetteFile.load(url, rules: rules)
-            return (ReplayingTransport(cassette: cassette, path: url.path, rules: rules, matching: matching,
-                                       allowRepeats: allowRepeats, recordMode: rawValue), nil)
+            let replay = ReplayingTransport(cassette: cassette, path: url.path, rules: rules, matching: options.matching,
+                                            allowRepeats: options.allowRepeats, recordMode: rawValue)
+            return OpenedCassette(transport: replay, recorder: nil)
         }
-        try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: environment)
-        var start = Cassette(region: region, source: rewrite == nil ? .live : .simulator, recordedWith: rules.recorder)
+        let recording = try recording(url, upstream: upstream, options: options)
+        return OpenedCassette(transport: recording, recorder: recording.recorder)
+    }
+
+    /// The recording transport of a mode that records, after the CI guard: starting afresh (all, once) or from the
+    /// cassette's interactions (new-episodes, update).
+    func recording(_ url: URL, upstream: () throws -> any Transport, options: CassetteOptions) throws -> RecordingTransport {
+        let rules = options.rules
+        try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: options.environment)
+        var start = Cassette(region: options.region, source: options.rewrite == nil ? .live : .simulator,
+                             recordedWith: rules.recorder)
         // One read serves as the cassette to start from and as the baseline: another process may write in between.
         let baseline = try? Data(contentsOf: url)
         if let baseline {
@@ -71,10 +73,10 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
                 start = existing
             }
         }
-        let recorder = CassetteRecorder(url: url, cassette: start, secrets: secrets, rules: rules, matching: matching,
-                                        rewrite: rewrite, contract: contract, baseline: .some(baseline),
-                                        droppingUnused: self == .update)
+        let recorder = CassetteRecorder(url: url, cassette: start, secrets: options.secrets, rules: rules,
+                                        matching: options.matching, rewrite: options.rewrite, contract: options.contract,
+                                        baseline: .some(baseline), droppingUnused: self == .update)
         let replayingFirst = self == .newEpisodes || self == .update
-        return (RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: replayingFirst), recorder)
+        return RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: replayingFirst)
     }
 }

@@ -36,11 +36,13 @@ public final class ReplayingTransport: Transport {
                                     allowRepeats: allowRepeats))
     }
 
-    /// Loads the cassette at `url` and replays it, matching under `matching`.
-    public convenience init(contentsOf url: URL, rules: CassetteRules, matching: RequestMatching = .default,
-                            allowRepeats: Bool = false, ignoringHost: Bool = false) throws {
-        self.init(cassette: try CassetteFile.load(url, rules: rules), path: url.path, rules: rules, matching: matching,
-                  allowRepeats: allowRepeats, ignoringHost: ignoringHost)
+    /// Loads the cassette at `url` (validated whole, its image bodies checked by the rules) and replays it under the
+    /// options' rules and matching, repeating the last answer when they allow repeats.
+    ///
+    /// - Throws: ``CassetteError`` when the file is missing or is not a sound cassette.
+    public convenience init(contentsOf url: URL, options: CassetteOptions = CassetteOptions()) throws {
+        self.init(cassette: try CassetteFile.load(url, rules: options.rules), path: url.path, rules: options.rules,
+                  matching: options.matching, allowRepeats: options.allowRepeats)
     }
 
     /// The recorded answer; throws ``TransportError`` of kind `unanswered`, the miss in `underlying`, when none matches.

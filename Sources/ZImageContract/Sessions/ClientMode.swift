@@ -45,17 +45,17 @@ package enum ClientMode: Sendable, Hashable {
             return PreparedClient(transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil,
                                   baseURL: baseURL)
         case .cassette(let url, let mode) where replaysOnly:
-            let opened = try mode.open(url, upstream: makeLiveTransport, secrets: [], rules: .dashScope,
-                                       region: region.rawValue, matching: matching, environment: environment)
+            let opened = try mode.open(url, upstream: makeLiveTransport, options: CassetteOptions(
+                rules: .dashScope, matching: matching, region: region.rawValue, environment: environment))
             return PreparedClient(transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
                                   baseURL: nil)
         case .cassette(let url, let mode):
             try RecordMode.refuseRecordingInCI(url.path, mode: mode.rawValue, environment: environment)
             let key = try Credentials.resolve(environment: environment).apiKey
-            let opened = try mode.open(
-                url, upstream: makeLiveTransport, secrets: [key.value], rules: .dashScope, region: region.rawValue,
+            let opened = try mode.open(url, upstream: makeLiveTransport, options: CassetteOptions(
+                rules: .dashScope, matching: matching, secrets: [key.value], region: region.rawValue,
                 rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
-                contract: ContractChecker.contract, matching: matching, environment: environment)
+                contract: ContractChecker.contract, environment: environment))
             return PreparedClient(transport: opened.transport, apiKey: key, timekeeper: .system, recorder: opened.recorder,
                                   baseURL: baseURL)
         }

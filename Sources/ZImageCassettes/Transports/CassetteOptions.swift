@@ -1,0 +1,52 @@
+public import Foundation
+
+/// What recording and replaying a cassette needs besides its location and mode, each with a default that suits a
+/// provider-neutral cassette: standard rules, strict matching, nothing secret, no rewrite, no contract.
+public struct CassetteOptions: Sendable {
+    /// The provider's credential headers, signed query parameters, image check, stamp and re-recording advice.
+    public var rules: CassetteRules
+    /// What a recorded request must share with a sent one, when replaying and in new-episodes and update.
+    public var matching: RequestMatching
+    /// Values that must never be written (the API key): a recording that would write one is refused.
+    public var secrets: [String]
+    /// The label stored in a new cassette (a provider's region name).
+    public var region: String?
+    /// Moves another origin's URLs onto the real hosts (and marks the cassette `simulator`), when recording against a
+    /// stand-in.
+    public var rewrite: OriginRewrite?
+    /// Checks what was recorded before a recording is reported done (see ``CassetteRecorder/flush()``).
+    public var contract: CassetteContract?
+    /// When replaying, answer a request whose recorded answers were all used with the last one again.
+    public var allowRepeats: Bool
+    /// Where `CI` and `ZIMAGE_ALLOW_RECORDING` are read: with `CI=true`, recording is refused unless allowed.
+    public var environment: [String: String]
+
+    /// Creates options.
+    public init(
+        rules: CassetteRules = .standard,
+        matching: RequestMatching = .default,
+        secrets: [String] = [],
+        region: String? = nil,
+        rewrite: OriginRewrite? = nil,
+        contract: CassetteContract? = nil,
+        allowRepeats: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        self.rules = rules
+        self.matching = matching
+        self.secrets = secrets
+        self.region = region
+        self.rewrite = rewrite
+        self.contract = contract
+        self.allowRepeats = allowRepeats
+        self.environment = environment
+    }
+}
+
+/// A cassette opened in a record mode: the transport to send through, and the recorder to flush when the mode records.
+public struct OpenedCassette: Sendable {
+    /// Replaying, recording, or both (new-episodes and update replay what they have and record the rest).
+    public var transport: any Transport
+    /// The recorder, when the mode records: ``CassetteRecorder/flush()`` writes the recording.
+    public var recorder: CassetteRecorder?
+}
