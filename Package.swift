@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "ZImageTestSupport",
             dependencies: [
-                "ZImage", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", httpTypes,
+                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", httpTypes,
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -165,40 +165,40 @@ let package = Package(
         .testTarget(
             name: "ZImageTests",
             dependencies: [
-                "ZImage", "ZImageTestSupport", httpTypes, logging,
+                "ZImage", "ZImageHTTP", "ZImageTestSupport", httpTypes, logging,
                 .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageCurlTests",
-            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", "ZImageTestSupport", httpTypes],
+            dependencies: ["ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", "ZImageTestSupport", httpTypes],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageCassettesTests",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
                 "cassette-stress-writer", httpTypes, httpTypesFoundation,
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageSimulatorTests",
-            dependencies: ["ZImage", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            dependencies: ["ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageContractTests",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageTestingTests",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes,
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes,
             ],
             resources: [.copy("Cassettes")],
             swiftSettings: upcomingFeatures
@@ -207,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract", "ZImageTestSupport",
                 "zimage", "validate",
             ],
             swiftSettings: upcomingFeatures

@@ -38,7 +38,7 @@ private func guarded(_ text: String) -> String {
 }
 
 /// stdout or stderr, written with `write(2)` so that a failure is seen (Foundation's `FileHandle.write` traps on one).
-package enum StandardStream {
+enum StandardStream {
     case output, error
 
     /// Writes all of `data`; the reason when it could not (`No space left on device`), `nil` on success.

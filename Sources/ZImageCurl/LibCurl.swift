@@ -6,7 +6,7 @@ import ZImage
 public enum LibCurl {
     /// Runs `curl_global_init` exactly once per process (Swift initialises a static `let` once, thread-safely); every
     /// libcurl user reads this before its first handle. `false` when libcurl could not initialise.
-    package static let isInitialized: Bool = zimage_curl_global_init_default() == CURLE_OK
+    static let isInitialized: Bool = zimage_curl_global_init_default() == CURLE_OK
 
     /// The version of the libcurl the process runs with, such as `7.88.1`.
     package static var version: String {

@@ -10,23 +10,23 @@ import ZImage
 ///
 /// Certificates are made with swift-certificates, not the openssl command: the simulator then needs no program besides
 /// itself, and the keys never touch the disk.
-package struct CertificateAuthority: Sendable {
+public struct CertificateAuthority: Sendable {
     /// A leaf certificate and its key, in PEM, as a TLS server loads them.
-    package struct Leaf: Sendable {
+    struct Leaf: Sendable {
         /// The certificate, then the authority's (the chain a server sends).
-        package var certificateChainPEM: [String]
+        var certificateChainPEM: [String]
         /// The private key (PKCS #8).
-        package var privateKeyPEM: String
+        var privateKeyPEM: String
     }
 
     /// The authority's certificate, in PEM: what clients trust for the run.
-    package let certificatePEM: String
+    let certificatePEM: String
     private let certificate: Certificate
     private let key: Certificate.PrivateKey
     private let validity: ClosedRange<Date>
 
     /// Makes a new authority, valid from an hour ago (clock skew) for `days` days.
-    package init(name: String = "zimage rehearsal CA (throwaway)", days: Int = 7, now: Date = Date()) throws {
+    init(name: String = "zimage rehearsal CA (throwaway)", days: Int = 7, now: Date = Date()) throws {
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             OrganizationName("zimage")
@@ -54,7 +54,7 @@ package struct CertificateAuthority: Sendable {
     package var expires: Date { validity.upperBound }
 
     /// Issues a server certificate for `dnsNames`, with a fresh key.
-    package func issue(dnsNames: [String]) throws -> Leaf {
+    func issue(dnsNames: [String]) throws -> Leaf {
         let leafKey = P256.Signing.PrivateKey()
         let publicKey = Certificate.PrivateKey(leafKey).publicKey
         let subject = try DistinguishedName { CommonName(dnsNames.first ?? "simulator") }

@@ -10,7 +10,7 @@ package import Testing
 ///   named), from the case's arguments as Swift Testing describes them; an argument that makes no readable name (too
 ///   long, or nothing but punctuation) is named by a hash of its description instead. With `shared: true`, every case
 ///   uses the one file.
-package enum CassetteNaming {
+enum CassetteNaming {
     /// The path of the cassette below `Cassettes/`, without `.json`.
     package static func path(name: String?, shared: Bool, test: Test, testCase: Test.Case?) -> String {
         let base = name ?? automaticName(of: test)
@@ -19,14 +19,14 @@ package enum CassetteNaming {
     }
 
     /// `Suite/Inner/function`, from the test's identity (the function without its argument labels).
-    package static func automaticName(of test: Test) -> String {
+    static func automaticName(of test: Test) -> String {
         var components = test.id.nameComponents
         let function = components.popLast().map { String($0.prefix { $0 != "(" }) } ?? test.name
         return (components + [function]).map(slug).joined(separator: "/")
     }
 
     /// A file name for the case: its arguments' test descriptions, joined by `-`.
-    package static func caseName(_ testCase: Test.Case) -> String {
+    static func caseName(_ testCase: Test.Case) -> String {
         let described = arguments(of: testCase).map { value in
             (value as? any StringProtocol).map { String($0) } ?? String(describingForTest: value)
         }

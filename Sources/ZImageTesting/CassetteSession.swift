@@ -6,7 +6,7 @@ import ZImageCurl
 
 /// One test's use of one cassette: where the file is, whether it replays or records, and what is reported afterwards.
 /// The trait and the closure API both run through here.
-package struct CassetteSession: Sendable {
+struct CassetteSession: Sendable {
     /// The environment variable that chooses the record mode when the test does not.
     static let modeVariable = "ZIMAGE_RECORD_MODE"
     /// The environment variable that sends recordings to another origin (a simulator), as for the skill.
@@ -164,7 +164,7 @@ package struct CassetteSession: Sendable {
 
     /// The warning for a cassette older than ``Cassette/staleAfterDays`` (the API may have drifted since), `nil` for a
     /// younger one: a warning, never a failure.
-    package static func staleWarning(_ cassette: Cassette, file: URL, now: Date = Date()) -> String? {
+    static func staleWarning(_ cassette: Cassette, file: URL, now: Date = Date()) -> String? {
         guard let days = cassette.ageInDays(now: now), days > Cassette.staleAfterDays else { return nil }
         return "The cassette \(file.path) was recorded \(days) days ago (more than \(Cassette.staleAfterDays)): the API may have "
             + "drifted since; re-record it (\(modeVariable)=all with DASHSCOPE_API_KEY) to find out."

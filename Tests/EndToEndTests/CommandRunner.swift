@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// A key only the simulator knows; every test checks that it appears in no output.
 let endToEndKey = TestKeys.endToEnd.value

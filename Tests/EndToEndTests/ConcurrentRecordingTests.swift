@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageTestSupport
 
 @Suite("Many processes, one cassette", .timeLimit(.minutes(2)))
 struct ConcurrentRecordingTests {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("zimage generate, run as a user would, against the simulator", .timeLimit(.minutes(2)))
 struct GenerateCommandTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 #if canImport(Glibc)
 import Glibc

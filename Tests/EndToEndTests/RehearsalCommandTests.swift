@@ -1,11 +1,12 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageRehearsal
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageRehearsal
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// The live commands as a user runs them, on DashScope's real URLs, routed to the rehearsal server by ZIMAGE_CONNECT_TO
 /// and trusting its CA; anything not routed goes to a proxy that cannot be reached.

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageTestSupport
 
 /// Debian's Chromium, when installed (scripts/bootstrap.sh installs it when ZIMAGE_BROWSER_TESTS=1, as .ci/run sets).
 let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 @Suite("zimage serve: prints what it serves, answers, and stops cleanly on a signal", .timeLimit(.minutes(1)))
 struct ServeCommandTests {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// The repository's committed cassettes.
 let repositoryCassettes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -3,9 +3,10 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageTestSupport
 
 @Suite("validate's reports for CI: JUnit XML, GitHub annotations and step summary, the closing line", .timeLimit(.minutes(2)))
 struct ValidateReportTests {

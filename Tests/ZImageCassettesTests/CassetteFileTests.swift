@@ -3,12 +3,13 @@ import HTTPTypes
 import HTTPTypesFoundation
 import Synchronization
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageTestSupport
-import ZImageContract
-import ZImageCurl
-import ZImageSimulator
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageTestSupport
+@testable import ZImageContract
+@testable import ZImageCurl
+@testable import ZImageSimulator
 
 @Suite("Cassette files: safe under concurrency and crashes, no churn, clear errors", .timeLimit(.minutes(2)))
 struct CassetteFileTests {

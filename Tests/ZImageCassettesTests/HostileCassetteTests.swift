@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 #if canImport(Glibc)
 import Glibc

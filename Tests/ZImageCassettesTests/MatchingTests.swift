@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
 
 /// Matching a user can shape: one list of matchers for the index and the miss report alike.
 @Suite("Request matching: strict by default, loosened by JSON path, query parameter or a matcher of one's own")

@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("Record against the simulator, replay with no network", .timeLimit(.minutes(1)))
 struct RecordReplayTests {

@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// A sentinel key: no byte of any cassette may contain it.
 let sentinelKey = TestKeys.sentinel

@@ -2,12 +2,13 @@ import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("The committed cassettes of both regions", .timeLimit(.minutes(1)))
 struct CommittedCassetteTests {

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageContract
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageContract
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("The replay server: the skill's quick start, one log line per request, misses by file, 413 at once")
 struct ReplayServerTests {

@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageTestSupport
 
 @Suite("Connect-to routes: reading HOST:PORT:TARGET:PORT")
 struct ConnectRouteParsingTests {

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("CurlTransport against the in-process simulator on 127.0.0.1", .timeLimit(.minutes(1)))
 struct CurlTransportTests {

@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 @Suite("Each simulator fault ends as the right ZImageError, in time, retried only where the policy says", .timeLimit(.minutes(1)))
 struct FaultTests {

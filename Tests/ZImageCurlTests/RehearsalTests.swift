@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageRehearsal
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageRehearsal
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// The live transport against the rehearsal server: DashScope's real URLs, routed to loopback, verified with the
 /// rehearsal's CA, everything else sent to a proxy that cannot be reached (so nothing leaves the machine).

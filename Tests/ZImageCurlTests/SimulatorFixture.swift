@@ -1,8 +1,9 @@
 import Foundation
-import ZImage
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 /// A key only the simulator knows.
 let simulatorKey = TestKeys.curl

@@ -1,9 +1,10 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageTestSupport
 
 /// Runs `body` against `openssl s_server` on 127.0.0.1 (answering GETs with a status page), with a self-signed
 /// certificate made for the test (for `name`, else for 127.0.0.1 and localhost); `body` gets the port and the

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageSimulator
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageSimulator
 
 @Suite("The simulated API: validation, answers and images, called without sockets")
 struct DashScopeSimulationTests {

@@ -2,10 +2,11 @@ import Foundation
 import Synchronization
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageCurl
-import ZImageSimulator
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCurl
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
 
 #if canImport(Glibc)
 import Glibc

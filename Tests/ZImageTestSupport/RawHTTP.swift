@@ -1,5 +1,6 @@
 import Foundation
-import ZImage
+@testable import ZImageHTTP
+@testable import ZImage
 
 #if canImport(Glibc)
 package import Glibc

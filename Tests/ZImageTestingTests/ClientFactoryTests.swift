@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import ZImageTestSupport
-import ZImageCurl
-import ZImageTesting
+@testable import ZImageTestSupport
+@testable import ZImageCurl
+@testable import ZImageTesting
 
 /// Code that makes its own client (`ZImageClient.make`) gets the test's client inside a scope, a live one outside.
 @Suite("ZImageClient.make: the test's client inside a scope, live outside")

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import ZImageTestSupport
-import ZImageCurl
-import ZImageTesting
+@testable import ZImageTestSupport
+@testable import ZImageCurl
+@testable import ZImageTesting
 
 @Suite("Messages that lead somewhere: the unused report tells interactions apart; update leads to a green run in one step")
 struct HarnessAdviceTests {

@@ -1,11 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
-import ZImage
-import ZImageCassettes
-import ZImageSimulator
-import ZImageTestSupport
-import ZImageTesting
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageCassettes
+@testable import ZImageSimulator
+@testable import ZImageTestSupport
+@testable import ZImageTesting
 
 /// The request the committed `calm-lake` cassette answers.
 let calmLake = ImageRequest(prompt: "A calm lake at dawn", seed: 7)

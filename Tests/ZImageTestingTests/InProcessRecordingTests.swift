@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import ZImageTestSupport
-import ZImageCurl
-import ZImageTesting
+@testable import ZImageTestSupport
+@testable import ZImageCurl
+@testable import ZImageTesting
 
 @Suite("Recording without the command line: an in-process simulator, faults per test")
 struct InProcessRecordingTests {

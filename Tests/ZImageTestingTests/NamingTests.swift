@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import ZImageTestSupport
-import ZImageCurl
-import ZImageTesting
+@testable import ZImageTestSupport
+@testable import ZImageCurl
+@testable import ZImageTesting
 
 /// Cassettes named without thinking: after the suite path and the function, one per argument case.
 @Suite("Cassette names: the test's own, one per argument case")

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import ZImageTestSupport
-import ZImageCurl
-import ZImageTesting
+@testable import ZImageTestSupport
+@testable import ZImageCurl
+@testable import ZImageTesting
 
 @Suite("Recording in parallel: tests recording into one cassette at once lose nothing")
 struct ParallelRecordingTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTesting
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTesting
 
 /// The one line a user writes: `@Test(.cassette("name"))`, then `try ZImageClient.cassette`. These two tests replay
 /// cassettes committed beside this file (recorded with this very trait against `zimage serve --simulate`), and run in

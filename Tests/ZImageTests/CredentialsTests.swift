@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 @Suite("Credentials: the environment, then ~/.alibabacloud/credentials")
 struct CredentialsTests {

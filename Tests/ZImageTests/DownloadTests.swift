@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 @Suite("Download: no key to the image host, PNG checked, written whole or not at all")
 struct DownloadTests {

@@ -3,8 +3,9 @@ import HTTPTypes
 import InMemoryLogging
 import Logging
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 @Suite("Error mapping: docs/CONTRACT.md's error table, row by row")
 struct ErrorMappingTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImage
+@testable import ZImageHTTP
+@testable import ZImageTestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImage
+@testable import ZImageHTTP
+@testable import ZImageTestSupport
 
 /// A small, fast generator with a fixed seed (SplitMix64), so every run mutates the same documents.
 struct SplitMix64: RandomNumberGenerator {

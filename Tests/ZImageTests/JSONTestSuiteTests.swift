@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImage
+@testable import ZImageHTTP
+@testable import ZImageTestSupport
 
 /// nst/JSONTestSuite (../shared/testdata, beside the repository): `y_` documents must be accepted, `n_` rejected.
 @Suite("CanonicalJSON against JSONTestSuite", .enabled(if: SharedCorpus.json != nil, SharedCorpus.absent("JSONTestSuite")))

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 /// PngSuite (../shared/testdata, beside the repository): the 14 corrupt `x*.png` files are refused, every other file is
 /// accepted with the size its IHDR states.

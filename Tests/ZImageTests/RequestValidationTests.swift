@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 @Suite("Request validation: every rule of docs/CONTRACT.md, checked before anything is sent")
 struct RequestValidationTests {

@@ -1,5 +1,6 @@
 import Testing
-import ZImage
+@testable import ZImageHTTP
+@testable import ZImage
 
 @Suite("Untrusted text: no control character, escape sequence or workflow command reaches a terminal or a CI log")
 struct UntrustedTextTests {

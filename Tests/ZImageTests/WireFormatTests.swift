@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-import ZImage
-import ZImageTestSupport
+@testable import ZImage
+@testable import ZImageHTTP
+@testable import ZImageTestSupport
 
 @Suite("Wire format: docs/CONTRACT.md's documented payloads")
 struct WireFormatTests {

@@ -9,18 +9,18 @@ package import Foundation
 /// attempt.
 public struct RetryPolicy: Sendable {
     /// The HTTP statuses worth another attempt.
-    package static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
+    static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     /// Attempts in all, the first included; 1 means no retry.
     package var maxAttempts: Int
     /// The cap of the first backoff window; each later window doubles.
-    package var baseDelay: Duration
+    var baseDelay: Duration
     /// The largest backoff window.
-    package var maxDelay: Duration
+    var maxDelay: Duration
     /// The longest time from the first attempt to the start of the last; no wait is begun that would end past it.
     package var deadline: Duration
     /// A random number in 0...1 that scales each backoff window (injectable for tests).
-    package var jitter: @Sendable () -> Double
+    var jitter: @Sendable () -> Double
 
     /// Creates a policy.
     public init(
@@ -43,7 +43,7 @@ public struct RetryPolicy: Sendable {
     public static let never = RetryPolicy(maxAttempts: 1)
 
     /// Whether a failure may be tried again.
-    package func isRetryable(_ error: ZImageError) -> Bool {
+    func isRetryable(_ error: ZImageError) -> Bool {
         error.isRetryable
     }
 
@@ -56,7 +56,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// Reads a `Retry-After` header: whole seconds, or an HTTP date (RFC 9110) counted from `now`. `nil` when unreadable.
-    package static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
+    static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         if let seconds = Int(trimmed), seconds >= 0 {
             return .seconds(seconds)

@@ -11,11 +11,11 @@ import Darwin
 /// `ALIBABA_CLOUD_PROFILE`, else `ALICLOUD_PROFILE`, else `default`.
 public struct Credentials: Sendable, Hashable {
     /// The environment variable that holds a key.
-    package static let environmentVariable = "DASHSCOPE_API_KEY"
+    static let environmentVariable = "DASHSCOPE_API_KEY"
     /// The option of the credentials file that holds a key (matched in any case).
-    package static let fileOption = "dashscope_api_key"
+    static let fileOption = "dashscope_api_key"
     /// The credentials file, relative to the home folder.
-    package static let relativeFilePath = ".alibabacloud/credentials"
+    static let relativeFilePath = ".alibabacloud/credentials"
 
     /// Where a key was found.
     package enum Source: Sendable, Hashable, CustomStringConvertible {
@@ -114,7 +114,7 @@ package struct INIFile {
     /// Options by profile name, then by lower-cased option name.
     package private(set) var sections: [String: [String: String]] = [:]
     /// 1-based numbers of the lines that could not be read.
-    package private(set) var malformedLines: [Int] = []
+    private(set) var malformedLines: [Int] = []
 
     package init(parsing text: String) {
         var current: String?

@@ -3,7 +3,7 @@ package import Foundation
 /// Where generated files go (docs/CONTRACT.md "Output locations"): under `output/`, or under `OUTPUT_DIR` when it is set.
 package struct OutputLocations: Sendable, Hashable {
     /// The environment variable that moves the base folder.
-    package static let environmentVariable = "OUTPUT_DIR"
+    static let environmentVariable = "OUTPUT_DIR"
 
     /// The base folder (`output` by default, relative to the working folder).
     package var base: URL

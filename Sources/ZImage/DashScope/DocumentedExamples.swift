@@ -14,7 +14,7 @@ package enum DocumentedExamples {
         """
 
     /// The documented Singapore success answer.
-    package static let singaporeSuccess = """
+    static let singaporeSuccess = """
         {
           "output": {"choices": [{"finish_reason": "stop", "message": {
             "role": "assistant",
@@ -29,7 +29,7 @@ package enum DocumentedExamples {
         """
 
     /// The documented Beijing success answer, for a `1120*1440` request (its `text` item shortened as docs/CONTRACT.md has it).
-    package static let beijingSuccess = """
+    static let beijingSuccess = """
         {
           "output": {"choices": [{"finish_reason": "stop", "message": {
             "content": [

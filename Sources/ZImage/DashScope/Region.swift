@@ -52,7 +52,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The other region: where a key refused here may belong.
-    package var counterpart: Region {
+    var counterpart: Region {
         self == .beijing ? .singapore : .beijing
     }
 

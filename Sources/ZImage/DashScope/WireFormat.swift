@@ -109,7 +109,7 @@ package enum WireFormat {
     }
 
     /// The error a 2xx body carries instead of a result (`code`, and no `output`), or `nil` for any other body.
-    package static func embeddedError(_ data: Data) -> ErrorBody? {
+    static func embeddedError(_ data: Data) -> ErrorBody? {
         guard case .object(let body)? = try? CanonicalJSON.parse(data), body["output"] == nil,
               case .string(let code)? = body["code"], !code.isEmpty
         else { return nil }
@@ -134,7 +134,7 @@ package enum WireFormat {
         package var message: String?
 
         /// Creates an error body.
-        package init(requestID: String?, code: String?, message: String?) {
+        init(requestID: String?, code: String?, message: String?) {
             self.requestID = requestID
             self.code = code
             self.message = message

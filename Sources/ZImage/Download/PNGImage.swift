@@ -12,9 +12,9 @@ package import Foundation
 /// fuzzed (FUZZING.md).
 package struct PNGImage: Sendable, Hashable {
     /// The eight bytes every PNG starts with.
-    package static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The largest chunk length and image side the specification allows.
-    package static let maximum = 0x7FFF_FFFF
+    static let maximum = 0x7FFF_FFFF
     /// The bit depths each colour type allows.
     static let bitDepths: [Int: Set<Int>] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
 
@@ -23,11 +23,11 @@ package struct PNGImage: Sendable, Hashable {
     /// Height in pixels.
     package var height: Int
     /// Bits per sample or palette index.
-    package var bitDepth: Int
+    var bitDepth: Int
     /// 0 grey, 2 RGB, 3 palette, 4 grey with alpha, 6 RGB with alpha.
-    package var colorType: Int
+    var colorType: Int
     /// Whether the image is Adam7-interlaced.
-    package var interlaced: Bool
+    var interlaced: Bool
 
     /// Why bytes are not a sound PNG: a clause naming what is wrong and where.
     package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {

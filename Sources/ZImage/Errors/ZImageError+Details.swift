@@ -26,15 +26,15 @@ extension ZImageError {
     /// No API key could be found; says where it looked and what to do.
     public struct MissingCredentials: Sendable, Hashable, CustomStringConvertible {
         /// The environment variable looked at first.
-        package var environmentVariable: String
+        var environmentVariable: String
         /// The credentials file looked at next.
         package var filePath: String
         /// The profile looked for in that file.
-        package var profile: String
+        var profile: String
         /// Why the file gave no key ("file not found", "no [default] profile", …).
-        package var fileProblem: String
+        var fileProblem: String
         /// Line numbers of the file that could not be read as `[profile]` or `name = value`.
-        package var malformedLines: [Int] = []
+        var malformedLines: [Int] = []
 
         /// Where to put a key, and why the credentials file gave none.
         public var description: String {
@@ -64,7 +64,7 @@ extension ZImageError {
         public var attempts: Int = 1
 
         /// Whether docs/CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
-        package var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
+        var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
 
         /// Status, code, message, request id and attempts, with a hint for the statuses a person can act on.
         public var description: String {
@@ -133,7 +133,7 @@ extension ZImageError {
         /// The HTTP status, when the image host answered.
         public var status: Int?
         /// Whether another attempt may succeed (HTTP 429 or 5xx, or a connection failure).
-        package var isRetryable = false
+        var isRetryable = false
 
         /// The image's location without its signed query, and the reason.
         public var description: String {

@@ -79,13 +79,13 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
     /// The request breaks a rule of the contract.
     package static func invalidRequest(_ failure: InvalidRequest) -> ZImageError { ZImageError(.invalidRequest(failure)) }
     /// No API key was found.
-    package static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
+    static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
     /// DashScope answered with an error.
     package static func api(_ failure: APIFailure) -> ZImageError { ZImageError(.api(failure)) }
     /// No complete HTTP response arrived; `failure` is also the ``underlying`` error.
     package static func transport(_ failure: TransportError) -> ZImageError { ZImageError(.transport(failure), underlying: failure) }
     /// A response without the contract's shape.
-    package static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
+    static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
         ZImageError(.undecodableResponse(failure))
     }
     /// The image could not be fetched, checked or written; `underlying` is the transport's error when it failed there.
@@ -136,7 +136,7 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
     }
 
     /// Whether the policy may try again: a retryable API status, a failed connection, a retryable download failure.
-    package var isRetryable: Bool {
+    var isRetryable: Bool {
         switch detail {
         case .api(let failure): failure.isRetryable
         case .transport(let failure): failure.isConnectionFailure
@@ -170,7 +170,7 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
 
     /// The same error with every occurrence of `secret` in its texts replaced by `<redacted>`: a server that echoes the key
     /// in a message or a body must not put it into an error a person reads or a log keeps.
-    package func redacting(_ secret: String) -> ZImageError {
+    func redacting(_ secret: String) -> ZImageError {
         guard secret.count >= 8 else { return self }
         func clean(_ text: String) -> String { text.replacingOccurrences(of: secret, with: "<redacted>") }
         var copy = self

@@ -20,7 +20,7 @@ package struct GenerationEvidence: Sendable, Hashable, Codable {
     /// DashScope's request id.
     package var requestID: String
     /// Where the image was written.
-    package var imagePath: String
+    var imagePath: String
     /// The SHA-256 of the image.
     package var sha256: String
     /// Milliseconds from the first attempt to the written image.

@@ -69,7 +69,7 @@ package struct Probe: Sendable {
             /// The first byte of the answer arrived.
             package var firstByteMilliseconds: Double
             /// The exchange ended.
-            package var totalMilliseconds: Double
+            var totalMilliseconds: Double
 
             /// Creates timings, in milliseconds.
             package init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {

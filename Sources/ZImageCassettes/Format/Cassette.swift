@@ -8,7 +8,7 @@ public import ZImageHTTP
 /// (module ZImageContract) keeps a region's name and a scenario's expected outcome there.
 public struct Cassette: Sendable, Hashable {
     /// The format version this package reads and writes.
-    package static let currentFormat = 1
+    static let currentFormat = 1
 
     /// Where the exchanges came from.
     public enum Source: String, Sendable, Hashable, Codable {
@@ -25,7 +25,7 @@ public struct Cassette: Sendable, Hashable {
     /// When it was recorded (ISO 8601, UTC); kept as it was when a re-recording gives the same exchanges.
     public var recordedAt: String
     /// The tool that recorded it.
-    package var recordedWith: String
+    var recordedWith: String
     /// Metadata of whoever recorded it (the contract suite's scenario: what it shows and how replaying it must end),
     /// stored and returned as given.
     public var scenario: JSONValue?

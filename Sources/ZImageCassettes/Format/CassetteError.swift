@@ -102,25 +102,25 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// No cassette at `path`, and record mode `mode` only replays.
-    package static func notFound(path: String, mode: String, hint: String) -> Self { Self(path, .notFound(mode: mode, hint: hint)) }
+    static func notFound(path: String, mode: String, hint: String) -> Self { Self(path, .notFound(mode: mode, hint: hint)) }
     /// The file at `path` is not a cassette this package can read, for `reason`.
     package static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.
-    package static func unsupportedFormat(path: String, found: Int) -> Self { Self(path, .unsupportedFormat(found: found)) }
+    static func unsupportedFormat(path: String, found: Int) -> Self { Self(path, .unsupportedFormat(found: found)) }
     /// The body file `file` of the cassette at `path` is missing.
-    package static func missingBody(path: String, file: String) -> Self { Self(path, .missingBody(file: file)) }
+    static func missingBody(path: String, file: String) -> Self { Self(path, .missingBody(file: file)) }
     /// The body file `file` does not have the hash the cassette gives.
-    package static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> Self {
+    static func bodyHashMismatch(path: String, file: String, expected: String, actual: String) -> Self {
         Self(path, .bodyHashMismatch(file: file, expected: expected, actual: actual))
     }
     /// A secret would have reached `place` of the cassette at `path`.
-    package static func secretFound(path: String, place: String) -> Self { Self(path, .secretFound(place: place)) }
+    static func secretFound(path: String, place: String) -> Self { Self(path, .secretFound(place: place)) }
     /// The lock of the cassette at `path` was held elsewhere for longer than `waited`.
-    package static func lockTimeout(path: String, lock: String, waited: Duration) -> Self {
+    static func lockTimeout(path: String, lock: String, waited: Duration) -> Self {
         Self(path, .lockTimeout(lock: lock, waited: waited))
     }
     /// Recording `path` in `mode` was refused because CI is set.
-    package static func recordingRefused(path: String, mode: String, ci: String) -> Self {
+    static func recordingRefused(path: String, mode: String, ci: String) -> Self {
         Self(path, .recordingRefused(mode: mode, ci: ci))
     }
 }

@@ -117,7 +117,7 @@ public enum CassetteFile {
     }
 
     /// The body files a cassette refers to, relative to its folder.
-    package static func bodyFiles(of url: URL) throws -> [String] {
+    static func bodyFiles(of url: URL) throws -> [String] {
         guard case .object(let root) = try CanonicalJSON.parse(Data(contentsOf: url)), case .array(let items)? = root["interactions"]
         else { return [] }
         return items.flatMap { item -> [String] in

@@ -21,7 +21,7 @@ import Darwin
 /// - a body is exactly one of `json`, `text`, or `file` with `sha256`; a file is `bodies/<sha256>.png` or
 ///   `bodies/<sha256>.bin` inside the cassette's folder, named by the hash it states, a regular file reached through no
 ///   symbolic link, whose bytes have that hash (and are a sound PNG when it is one).
-package enum CassetteSchema {
+enum CassetteSchema {
     static let topLevelFields: Set<String> = [
         "format", "region", "source", "recorded_at", "recorded_with", "scenario", "interactions",
     ]
@@ -111,7 +111,7 @@ package enum CassetteSchema {
 
     /// Whether `text` is an RFC 3339 date-time (`2026-11-24T12:00:00Z`, a fraction and an offset allowed), checked by
     /// hand: making an `ISO8601DateFormatter` costs more than loading a small cassette.
-    package static func isInternetDateTime(_ text: String) -> Bool {
+    static func isInternetDateTime(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>, _ allowed: ClosedRange<Int>) -> Bool {
             guard range.upperBound <= bytes.count else { return false }

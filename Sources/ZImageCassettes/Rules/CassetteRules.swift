@@ -11,9 +11,9 @@ public struct CassetteRules: Sendable {
     /// (`Bearer <redacted>`); the others become ``Redactor/placeholder``.
     package var credentialHeaders: Set<String>
     /// Request header fields kept as sent (lower case), besides the credential ones.
-    package var keptRequestHeaders: Set<String>
+    var keptRequestHeaders: Set<String>
     /// Response header fields kept (lower case).
-    package var keptResponseHeaders: Set<String>
+    var keptResponseHeaders: Set<String>
     /// Query parameters whose values are signatures or expiry times (matched in any case): redacted wherever a URL
     /// with them appears, and ignored when requests are matched.
     package var signedQueryParameters: Set<String>

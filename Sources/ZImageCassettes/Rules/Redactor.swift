@@ -8,13 +8,13 @@ import Foundation
 ///   or JSON body.
 /// - Every secret (the API key) becomes `<redacted>` wherever it appears in a URL, header or text body. A binary body that
 ///   contains one cannot be cleaned; writing then refuses (see ``CassetteFile/write(_:to:secrets:baseline:)``).
-package struct Redactor: Sendable {
+struct Redactor: Sendable {
     /// The placeholder written instead of a secret.
-    package static let placeholder = "<redacted>"
+    static let placeholder = "<redacted>"
 
     /// The shortest secret that can be searched for and redacted without mangling ordinary text; a recording given a
     /// shorter one is refused when written (``CassetteFile/write(_:to:secrets:baseline:)``).
-    package static let shortestSecret = 8
+    static let shortestSecret = 8
 
     /// The values to remove wherever they appear, as given (empty ones dropped): the writer refuses any shorter than
     /// ``shortestSecret``.
@@ -24,7 +24,7 @@ package struct Redactor: Sendable {
     private let signedQuery: NSRegularExpression?
 
     /// Creates a redactor for `secrets` under `rules`.
-    package init(secrets: [String], rules: CassetteRules) {
+    init(secrets: [String], rules: CassetteRules) {
         self.secrets = secrets.filter { !$0.isEmpty }
         self.rules = rules
         let names = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:))
@@ -33,7 +33,7 @@ package struct Redactor: Sendable {
     }
 
     /// The interaction as it may be written.
-    package func redact(_ interaction: Interaction) -> Interaction {
+    func redact(_ interaction: Interaction) -> Interaction {
         var result = interaction
         result.request.url = clean(interaction.request.url)
         result.request.headers = [:]

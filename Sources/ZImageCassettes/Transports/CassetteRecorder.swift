@@ -80,10 +80,10 @@ public actor CassetteRecorder {
     }
 
     /// The cassette as recorded so far.
-    package var snapshot: Cassette { cassette }
+    var snapshot: Cassette { cassette }
 
     /// Sets the metadata the cassette stores as its scenario.
-    package func setScenario(_ scenario: JSONValue?) {
+    func setScenario(_ scenario: JSONValue?) {
         cassette.scenario = scenario
     }
 

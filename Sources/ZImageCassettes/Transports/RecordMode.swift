@@ -17,7 +17,7 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     case all
 
     /// The environment variable that allows recording where `CI` is set.
-    package static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
+    static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
 
     /// Whether this mode may record (every mode but ``none``).
     package var records: Bool { self != .none }

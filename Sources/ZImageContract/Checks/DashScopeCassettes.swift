@@ -18,7 +18,7 @@ extension CassetteRules {
 
 extension Cassette {
     /// The region the cassette was recorded in, `nil` when it names none (or one this package does not know).
-    package var dashScopeRegion: Region? {
+    var dashScopeRegion: Region? {
         region.flatMap(Region.init(name:))
     }
 }

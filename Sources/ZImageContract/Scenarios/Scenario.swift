@@ -5,7 +5,7 @@ package import ZImageCassettes
 /// What a cassette shows, the request that replays it, and the outcome the contract expects.
 package struct Scenario: Sendable, Hashable, Codable {
     /// What the client does with the cassette.
-    package enum Operation: String, Sendable, Hashable, Codable {
+    public enum Operation: String, Sendable, Hashable, Codable {
         /// Generate, then download the image.
         case generate
         /// The read-only models probe.
@@ -21,7 +21,7 @@ package struct Scenario: Sendable, Hashable, Codable {
     /// The request in the skill's fields (generate only).
     package var request: [String: JSONValue]?
     /// Whether the client sends a key the API accepts (false for the bad-key scenarios).
-    package var validKey: Bool
+    var validKey: Bool
     /// What replaying must give.
     package var expect: Expectation
 
@@ -143,7 +143,7 @@ package struct Scenario: Sendable, Hashable, Codable {
 }
 
 /// The outcome a scenario must have when replayed through the client.
-package struct Expectation: Sendable, Hashable, Codable {
+public struct Expectation: Sendable, Hashable, Codable {
     /// How it ends.
     package enum Outcome: String, Sendable, Hashable, Codable {
         /// A result, and (for generate) a downloaded PNG.
@@ -169,10 +169,10 @@ package struct Expectation: Sendable, Hashable, Codable {
     /// Attempts the client makes, retries included.
     package var attempts: Int?
     /// Whether the result has a rewritten prompt and reasoning (prompt_extend).
-    package var extended: Bool?
+    var extended: Bool?
 
     /// Creates an expectation.
-    package init(outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
+    init(outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
                 attempts: Int? = nil, extended: Bool? = nil) {
         self.outcome = outcome
         self.httpStatus = httpStatus
@@ -190,7 +190,7 @@ package struct Expectation: Sendable, Hashable, Codable {
 }
 
 /// A cassette's scenario that cannot be read.
-package struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
+struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
     package var reason: String
 

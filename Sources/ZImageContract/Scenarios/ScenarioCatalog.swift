@@ -3,13 +3,13 @@ import ZImage
 package import ZImageSimulator
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.
-package struct ScenarioRecipe: Sendable {
+public struct ScenarioRecipe: Sendable {
     /// What the cassette shows and must replay to.
     package var scenario: Scenario
     /// Failures the simulator plays before the client runs.
     package var faults: [SimulatedFailure]
     /// Whether a live API produces it on demand. Those that cannot are kept as they are when recording live.
-    package var liveReproducible: Bool
+    var liveReproducible: Bool
 }
 
 /// The contract scenarios, the same for each region. Every generation prompt is distinct, so a replay server can serve a

@@ -19,7 +19,7 @@ package enum ClientMode: Sendable, Hashable {
     case cassette(URL, RecordMode)
 
     /// Whether this mode answers from the cassette alone: ``RecordMode/none``, or ``RecordMode/once`` on an existing file.
-    package var replaysOnly: Bool {
+    var replaysOnly: Bool {
         guard case .cassette(let url, let mode) = self else { return false }
         return mode == .none || (mode == .once && FileManager.default.fileExists(atPath: url.path))
     }
@@ -63,7 +63,7 @@ package enum ClientMode: Sendable, Hashable {
 }
 
 /// A transport, key and clock for one ``ClientMode``, and the recorder when it records.
-package struct PreparedClient: Sendable {
+public struct PreparedClient: Sendable {
     /// What moves the bytes: live, recording or replaying.
     package var transport: any Transport
     /// The key to send: the user's, or a fixed test key when replaying.
@@ -87,6 +87,6 @@ package struct PreparedClient: Sendable {
 }
 
 /// The key replays send: it never reaches a network, and headers take no part in matching.
-package enum ReplayKey {
+enum ReplayKey {
     package static let key = APIKey("sk-test-replay-00000000")
 }

@@ -23,7 +23,7 @@ import Darwin
 /// file or nothing: a cassette from a pull request cannot make a recording write outside the repository.
 package enum AtomicFile {
     /// Why a destination was refused: what is there.
-    package struct Failure: Error, Sendable, CustomStringConvertible {
+    struct Failure: Error, Sendable, CustomStringConvertible {
         /// The destination.
         package var path: String
         /// What is wrong with it, as a phrase (`is a folder`).
@@ -118,7 +118,7 @@ package enum AtomicFile {
     }
 
     /// Writes all of `data` to `descriptor`, retrying after a signal.
-    package static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws {
+    static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws {
         try data.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }  // empty data: nothing to write
             var offset = 0

@@ -8,13 +8,13 @@ package import Foundation
 /// (`JSONDecoder` into an enum, ten times more).
 package enum CanonicalJSON {
     /// Why bytes are not JSON.
-    package struct InvalidJSON: Error, Sendable, CustomStringConvertible {
+    struct InvalidJSON: Error, Sendable, CustomStringConvertible {
         /// The byte offset where reading stopped.
         package var offset: Int
         /// What was wrong there, when more is known than "not JSON" (a duplicate key, say).
         package var reason: String?
 
-        package init(offset: Int, reason: String? = nil) {
+        init(offset: Int, reason: String? = nil) {
             self.offset = offset
             self.reason = reason
         }
@@ -27,7 +27,7 @@ package enum CanonicalJSON {
     /// The canonical bytes of a JSON document.
     ///
     /// - Throws: ``InvalidJSON`` when `data` is not one JSON value (surrounding white space allowed).
-    package static func normalize(_ data: Data) throws -> Data {
+    static func normalize(_ data: Data) throws -> Data {
         try parse(data).data
     }
 

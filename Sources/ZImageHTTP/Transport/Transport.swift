@@ -37,7 +37,7 @@ public protocol Transport: Sendable {
 /// A transport backed by a closure: the test double of choice, and a quick adapter for any other HTTP stack.
 public struct ClosureTransport: Transport {
     /// The closure that answers each request.
-    package let handler: @Sendable (HTTPRequest, Data?) async throws -> (HTTPResponse, Data)
+    let handler: @Sendable (HTTPRequest, Data?) async throws -> (HTTPResponse, Data)
 
     /// Creates a transport that answers every request with `handler`.
     public init(_ handler: @escaping @Sendable (HTTPRequest, Data?) async throws -> (HTTPResponse, Data)) {

@@ -5,13 +5,13 @@ import ZImage
 /// error handling, and for the contract scenarios that record such failures.
 public struct SimulatedFailure: Sendable, Hashable {
     /// The misbehaviour.
-    package let fault: SimulatorFault
+    public let fault: SimulatorFault
     /// The path prefix it applies to (any path when `nil`).
-    package let pathPrefix: String?
+    let pathPrefix: String?
     /// How many requests in a row it answers.
-    package let times: Int
+    public let times: Int
 
-    package init(_ fault: SimulatorFault, pathPrefix: String?, times: Int) {
+    public init(_ fault: SimulatorFault, pathPrefix: String?, times: Int) {
         self.fault = fault
         self.pathPrefix = pathPrefix
         self.times = max(1, times)

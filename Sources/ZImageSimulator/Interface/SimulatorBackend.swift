@@ -35,7 +35,7 @@ public struct SimulatorRequest: Sendable {
     public var serverBaseURL: URL
 
     /// Creates a request.
-    package init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
+    public init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
         self.method = method
         self.path = path
         self.query = query
@@ -45,23 +45,23 @@ public struct SimulatorRequest: Sendable {
     }
 
     /// The Host header (HTTP/2's `:authority`): the name the client sent the request to, with its port if it gave one.
-    package var host: String? {
+    public var host: String? {
         headerFields.first { $0.name.canonicalName == "host" }?.value
     }
 
     /// The name the client sent the request to: ``host`` without its port, lowercased.
-    package var hostName: String? {
+    public var hostName: String? {
         host.map(Self.hostName(ofHostHeader:))
     }
 
     /// A Host header's name without its port, lowercased; a bracketed IPv6 address keeps its brackets.
-    package static func hostName(ofHostHeader header: String) -> String {
+    public static func hostName(ofHostHeader header: String) -> String {
         let name = if header.hasPrefix("["), let end = header.firstIndex(of: "]") { header[...end] } else { header.prefix { $0 != ":" } }
         return name.lowercased()
     }
 
     /// The value of query parameter `name`, percent-decoded.
-    package func queryValue(_ name: String) -> String? {
+    func queryValue(_ name: String) -> String? {
         URLComponents(string: "?" + (query ?? ""))?.queryItems?.first { $0.name == name }?.value
     }
 }

@@ -1,9 +1,9 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 
 /// A misbehaviour the server plays instead of, or on top of, its backend's answer: one request at a time, in the order
 /// scripted, for any path or for one path.
-package enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
+public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     /// An error answer in DashScope's shape (`request_id`, `code`, `message`), with `Retry-After` when given.
     case status(Int, code: String, message: String = "simulated failure", retryAfter: String? = nil)
     /// The backend's answer, after waiting this long before sending the headers.
@@ -22,7 +22,7 @@ package enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     case raw(status: Int, contentType: String, body: Data, chunked: Bool = false)
 
     /// The fault in a few words, as the simulator logs it.
-    package var description: String {
+    public var description: String {
         switch self {
         case .status(let status, let code, _, let retryAfter):
             "status \(status) \(code)" + (retryAfter.map { " retry-after \($0)" } ?? "")

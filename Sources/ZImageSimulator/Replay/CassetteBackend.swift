@@ -1,7 +1,7 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 import ZImage
-package import ZImageCassettes
+public import ZImageCassettes
 
 /// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
 /// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
@@ -9,7 +9,7 @@ package import ZImageCassettes
 /// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
 /// report as its message, each nearest interaction named by its cassette file. Every request is logged in one line:
 /// method, path, hit or miss, and the cassette file.
-package struct CassetteBackend: SimulatorBackend {
+public struct CassetteBackend: SimulatorBackend {
     private let replay: ReplayingTransport
     /// The cassette file (relative to the folder) and position of each merged interaction.
     private let origins: [(file: String, index: Int)]
@@ -17,12 +17,12 @@ package struct CassetteBackend: SimulatorBackend {
     private static let resultHost = try? NSRegularExpression(pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
 
     /// The number of interactions served from.
-    package var interactionCount: Int { replay.cassette.interactions.count }
+    public var interactionCount: Int { replay.cassette.interactions.count }
 
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    package init(folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
+    public init(folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
                  log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         var merged = Cassette(region: nil, source: .simulator)
         var origins: [(file: String, index: Int)] = []
@@ -39,7 +39,7 @@ package struct CassetteBackend: SimulatorBackend {
         self.log = log
     }
 
-    package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
         var headers: [String: String] = [:]
         for field in request.headerFields { headers[field.name.canonicalName] = field.value }

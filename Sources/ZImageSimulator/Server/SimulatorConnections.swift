@@ -27,8 +27,8 @@ package protocol SimulatorConnections: Sendable {
 }
 
 /// Plain HTTP/1.1 over TCP: one request stream per connection.
-package struct PlainHTTP1: SimulatorConnections {
-    package init() {}
+struct PlainHTTP1: SimulatorConnections {
+    init() {}
 
     package var scheme: String { "http" }
 

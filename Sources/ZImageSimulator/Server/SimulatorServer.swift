@@ -16,9 +16,9 @@ import Synchronization
 /// ``shutdown()``.
 public final class SimulatorServer: Sendable {
     /// The address it listens on.
-    package let host: String
+    public let host: String
     /// The port it listens on.
-    package let port: Int
+    public let port: Int
     private let state: ServerState
     private let serverChannel: any Channel
     private let acceptTask: Task<Void, Never>
@@ -33,7 +33,7 @@ public final class SimulatorServer: Sendable {
     public var acceptedConnections: Int { state.locked { $0.accepted } }
 
     /// The most recent requests (at most ``SimulatorLimits/requestLogCapacity``), in order.
-    package var requests: [SimulatorLogEntry] { state.locked { Array($0.log) } }
+    public var requests: [SimulatorLogEntry] { state.locked { Array($0.log) } }
 
     /// Requests received so far, including those no longer in ``requests``.
     public var requestCount: Int { state.locked { $0.loggedBefore + $0.log.count } }
@@ -148,14 +148,14 @@ public final class SimulatorServer: Sendable {
 
     /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
     /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
-    package func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
+    public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
         state.locked { state in
             for _ in 0..<max(0, times) { state.faults.append(.init(path: path, pathPrefix: pathPrefix, fault: fault)) }
         }
     }
 
     /// Faults injected and not yet played.
-    package var pendingFaults: Int { state.locked { $0.faults.count } }
+    var pendingFaults: Int { state.locked { $0.faults.count } }
 
     /// Stops listening, closes every connection and ends every request in progress.
     public func shutdown() async {
@@ -168,23 +168,23 @@ public final class SimulatorServer: Sendable {
 }
 
 /// One request the server answered.
-package struct SimulatorLogEntry: Sendable, Hashable {
+public struct SimulatorLogEntry: Sendable, Hashable {
     /// The method.
-    package var method: String
+    public var method: String
     /// The path and query as requested.
-    package var target: String
+    public var target: String
     /// The status answered, or `nil` when the connection was reset instead.
-    package var status: Int?
+    public var status: Int?
     /// The fault played, if any.
-    package var fault: String?
+    public var fault: String?
     /// The Host header (HTTP/2's `:authority`), as sent.
-    package var host: String?
+    public var host: String?
     /// ``host`` without its port, lowercased.
-    package var hostName: String? { host.map(SimulatorRequest.hostName(ofHostHeader:)) }
+    public var hostName: String? { host.map(SimulatorRequest.hostName(ofHostHeader:)) }
     /// Whether the request had an Authorization header (its value is never kept).
-    package var hadAuthorization: Bool
+    public var hadAuthorization: Bool
     /// The User-Agent header.
-    package var userAgent: String?
+    public var userAgent: String?
 }
 
 struct SimulatorError: Error, CustomStringConvertible {

@@ -1,8 +1,8 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 import Synchronization
 public import ZImage
-package import ZImageCassettes
+public import ZImageCassettes
 
 /// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per docs/CONTRACT.md.
 ///
@@ -20,29 +20,29 @@ package import ZImageCassettes
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
 public struct DashScopeSimulation: SimulatorBackend {
     /// A prompt containing this is refused as inappropriate content.
-    package static let inappropriateMarker = "[[inappropriate]]"
+    public static let inappropriateMarker = "[[inappropriate]]"
 
     /// Which region's answers to imitate (key order, result path).
-    package var region: Region
+    public var region: Region
     /// The keys accepted; any other gets 401.
-    package var acceptedKeys: Set<String>
+    public var acceptedKeys: Set<String>
     /// Changes to the success answer's shape, to play an API that has drifted from its contract.
-    package var drift: Drift
+    public var drift: Drift
     /// The origin image URLs point at (`https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com` in a rehearsal over
     /// TLS); `nil` for the server's own address.
-    package var resultOrigin: URL?
+    public var resultOrigin: URL?
     private let counter = Counter()
 
     /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
     /// dotted path (`request_id`, `usage.image_count`).
-    package struct Drift: Sendable, Hashable {
+    public struct Drift: Sendable, Hashable {
         /// Top-level fields to add.
-        package var added: [String]
+        public var added: [String]
         /// Dotted paths to remove.
-        package var removed: [String]
+        public var removed: [String]
 
         /// Creates a drift.
-        package init(added: [String] = [], removed: [String] = []) {
+        public init(added: [String] = [], removed: [String] = []) {
             self.added = added
             self.removed = removed
         }
@@ -54,7 +54,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// Creates a simulation whose success answers have drifted from the contract by `drift`.
-    package init(region: Region, acceptedKeys: Set<String>, drift: Drift, resultOrigin: URL? = nil) {
+    public init(region: Region, acceptedKeys: Set<String>, drift: Drift, resultOrigin: URL? = nil) {
         self.region = region
         self.acceptedKeys = acceptedKeys
         self.drift = drift
@@ -139,16 +139,16 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// Where the simulator serves images: `/results/`, then the region (`/results/beijing/`).
-    package static let resultsRoot = "/results/"
+    static let resultsRoot = "/results/"
 
     /// The path under which the simulator of `region` serves its images: the stand-in for the region's OSS host.
-    package static func resultPathPrefix(for region: Region) -> String {
+    static func resultPathPrefix(for region: Region) -> String {
         "\(resultsRoot)\(region.rawValue)/"
     }
 
     /// Moves what was recorded against a simulator of `region` at `origin` onto the region's real hosts: the API host,
     /// and the region's OSS host for images. Recordings made this way replay with a client's default settings.
-    package static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
+    public static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
         OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
                       resultPrefix: resultPathPrefix(for: region))
     }
@@ -187,7 +187,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// OSS's error answer: XML with Code, Message and RequestId.
-    package static func ossErrorBody(code: String, message: String) -> Data {
+    static func ossErrorBody(code: String, message: String) -> Data {
         Data("""
             <?xml version="1.0" encoding="UTF-8"?>
             <Error>

@@ -3,7 +3,8 @@
 //
 // Usage: cassette-stress-writer PATH
 import Foundation
-import ZImageCassettes
+@testable import ZImageHTTP
+@testable import ZImageCassettes
 
 guard CommandLine.arguments.count == 2 else {
     FileHandle.standardError.write(Data("usage: cassette-stress-writer PATH\n".utf8))

@@ -1,6 +1,7 @@
 import Foundation
-import ZImage
-import ZImageTestSupport
+@testable import ZImageHTTP
+@testable import ZImage
+@testable import ZImageTestSupport
 
 /// A key that looks like none a real account has; assertions search output for it.
 let testKey = TestKeys.core

@@ -2,7 +2,8 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
-import ZImage
+@testable import ZImageHTTP
+@testable import ZImage
 
 /// One scripted answer of a ``ScriptedTransport``.
 enum Answer: Sendable {

@@ -1,5 +1,6 @@
 import Synchronization
-import ZImage
+@testable import ZImageHTTP
+@testable import ZImage
 
 /// A clock that moves only when the client sleeps (or a test advances it): retry tests never wait for real.
 final class VirtualTime: Sendable {
