@@ -93,6 +93,7 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
             self.reason = reason
         }
 
+        /// How it reads in a message.
         public var description: String {
             "\"\(text)\" is not a connect-to route: \(reason); allowed: HOST:PORT:TARGET:PORT, for example "
                 + "dashscope.aliyuncs.com:443:127.0.0.1:8443 (IPv6 in brackets)"

@@ -1,9 +1,9 @@
 import HTTPTypes
-package import ZImage
+public import ZImage
 
 extension Probe {
     /// Creates a probe on the live transport, whose reports carry libcurl's DNS, connect, TLS and first-byte times.
-    package init(transport: CurlTransport) {
+    public init(transport: CurlTransport) {
         self.init(timedExchange: { request in
             let exchange = try await transport.exchange(request, body: nil)
             return (exchange.response, exchange.body, Report.Timings(exchange.metrics))

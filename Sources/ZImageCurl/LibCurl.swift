@@ -9,13 +9,13 @@ public enum LibCurl {
     static let isInitialized: Bool = zimage_curl_global_init_default() == CURLE_OK
 
     /// The version of the libcurl the process runs with, such as `7.88.1`.
-    package static var version: String {
+    public static var version: String {
         guard let info = zimage_curl_version_info(), let version = info.pointee.version else { return "unknown" }
         return String(cString: version)
     }
 
     /// The TLS library libcurl was built with, such as `OpenSSL/3.0.17`.
-    package static var sslVersion: String {
+    public static var sslVersion: String {
         guard let info = zimage_curl_version_info(), let ssl = info.pointee.ssl_version else { return "none" }
         return String(cString: ssl)
     }

@@ -12,13 +12,13 @@ public struct RetryPolicy: Sendable {
     static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
 
     /// Attempts in all, the first included; 1 means no retry.
-    package var maxAttempts: Int
+    public var maxAttempts: Int
     /// The cap of the first backoff window; each later window doubles.
     var baseDelay: Duration
     /// The largest backoff window.
     var maxDelay: Duration
     /// The longest time from the first attempt to the start of the last; no wait is begun that would end past it.
-    package var deadline: Duration
+    public var deadline: Duration
     /// A random number in 0...1 that scales each backoff window (injectable for tests).
     var jitter: @Sendable () -> Double
 
@@ -48,7 +48,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The wait before attempt `attempt` (2 for the first retry): `retryAfter` when given, else full jitter.
-    package func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+    public func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return max(retryAfter, .zero) }
         let exponent = min(max(attempt - 2, 0), 30)
         let window = min(maxDelay, baseDelay * (1 << exponent))

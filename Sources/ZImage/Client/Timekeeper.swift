@@ -3,12 +3,12 @@ import Synchronization
 /// The clock and the sleep the client waits with, injectable so that tests of retries and deadlines never wait for real.
 public struct Timekeeper: Sendable {
     /// The current instant.
-    package var now: @Sendable () -> ContinuousClock.Instant
+    public var now: @Sendable () -> ContinuousClock.Instant
     /// Suspends for a duration; throws `CancellationError` when the task is cancelled.
-    package var sleep: @Sendable (Duration) async throws -> Void
+    public var sleep: @Sendable (Duration) async throws -> Void
 
     /// Creates a timekeeper from a clock reading and a sleep.
-    package init(
+    public init(
         now: @escaping @Sendable () -> ContinuousClock.Instant,
         sleep: @escaping @Sendable (Duration) async throws -> Void
     ) {

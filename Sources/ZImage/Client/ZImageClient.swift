@@ -10,17 +10,17 @@ public import Logging
 /// The API key appears only in the Authorization header: never in a log line or an error.
 public struct ZImageClient: Sendable {
     /// What moves the bytes.
-    package var transport: any Transport
+    public var transport: any Transport
     /// The key sent as `Authorization: Bearer …` to the API (never to the image host).
-    package var apiKey: APIKey
+    public var apiKey: APIKey
     /// The region whose endpoint is used when the request has no base URL.
-    package var region: Region
+    public var region: Region
     /// When to retry.
-    package var retryPolicy: RetryPolicy
+    public var retryPolicy: RetryPolicy
     /// The clock and sleep of the retry loop.
-    package var timekeeper: Timekeeper
+    public var timekeeper: Timekeeper
     /// Where requests, responses and retries are logged (at debug and info levels; the key never is).
-    package var logger: Logger
+    public var logger: Logger
 
     /// Creates a client. The default logger discards everything; pass one to see requests and retries.
     public init(

@@ -18,13 +18,14 @@ public struct Credentials: Sendable, Hashable {
     static let relativeFilePath = ".alibabacloud/credentials"
 
     /// Where a key was found.
-    package enum Source: Sendable, Hashable, CustomStringConvertible {
+    public enum Source: Sendable, Hashable, CustomStringConvertible {
         /// The named environment variable.
         case environment(String)
         /// The credentials file at `path`, in `profile`.
         case file(path: String, profile: String)
 
-        package var description: String {
+        /// How it reads in a message.
+        public var description: String {
             switch self {
             case .environment(let name): "$\(name)"
             case .file(let path, let profile): "\(path) [\(profile)]"
@@ -35,10 +36,10 @@ public struct Credentials: Sendable, Hashable {
     /// The key.
     public var apiKey: APIKey
     /// Where it came from.
-    package var source: Source
+    public var source: Source
 
     /// Creates credentials from a known key.
-    package init(apiKey: APIKey, source: Source) {
+    public init(apiKey: APIKey, source: Source) {
         self.apiKey = apiKey
         self.source = source
     }

@@ -17,7 +17,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// Alibaba Cloud's id of the region.
-    package var regionID: String {
+    public var regionID: String {
         switch self {
         case .beijing: "cn-beijing"
         case .singapore: "ap-southeast-1"
@@ -38,13 +38,13 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The read-only models list used as a connectivity and key check.
-    package var probeURL: URL {
+    public var probeURL: URL {
         Self.url("https://\(host)\(DashScopeAPI.modelsPath)")
     }
 
     /// The OSS host the region's documented example serves images from. Other `dashscope-result-*` hosts exist and change
     /// over time: use this for fixtures and messages, never to accept or reject an image URL.
-    package var exampleResultHost: String {
+    public var exampleResultHost: String {
         switch self {
         case .beijing: "dashscope-result-bj.oss-cn-beijing.aliyuncs.com"
         case .singapore: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"
@@ -57,7 +57,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The region's name for people: "Beijing", "Singapore".
-    package var displayName: String {
+    public var displayName: String {
         switch self {
         case .beijing: "Beijing"
         case .singapore: "Singapore"
@@ -68,10 +68,10 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     public var description: String { rawValue }
 
     /// The names `init(name:)` accepts, for error messages.
-    package static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
+    public static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
 
     /// The region whose API host is `host`, if any.
-    package init?(host: String) {
+    public init?(host: String) {
         guard let region = Self.allCases.first(where: { $0.host == host.lowercased() }) else { return nil }
         self = region
     }

@@ -21,19 +21,19 @@ public struct DownloadedImage: Sendable, Hashable {
 /// The URL is an OSS presigned URL: it is fetched with a plain GET and no Authorization header (the API key never goes to
 /// the image host). The bytes must be a PNG whose IHDR size is the result's width and height. Nothing is written until
 /// they are checked, and the file appears under its final name only when complete.
-package struct ImageDownloader: Sendable {
+public struct ImageDownloader: Sendable {
     /// What moves the bytes.
-    package var transport: any Transport
+    public var transport: any Transport
 
     /// Creates a downloader.
-    package init(transport: any Transport) {
+    public init(transport: any Transport) {
         self.transport = transport
     }
 
     /// Fetches the image of `result` and checks it.
     ///
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
-    package func fetch(_ result: ImageResult) async throws -> Data {
+    public func fetch(_ result: ImageResult) async throws -> Data {
         let location = Self.locationWithoutQuery(result.imageURL)
         func failure(_ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil) -> ZImageError {
             .download(.init(location: location, reason: reason, status: status, isRetryable: retryable), underlying: underlying)
@@ -76,7 +76,7 @@ package struct ImageDownloader: Sendable {
     ///
     /// - Throws: ``ZImageError/download(_:)`` when the file cannot be written; an existing file at `destination` is then
     ///   left as it was, and no `.part` file remains.
-    package func write(_ data: Data, of result: ImageResult, to destination: URL) throws -> DownloadedImage {
+    public func write(_ data: Data, of result: ImageResult, to destination: URL) throws -> DownloadedImage {
         do {
             try AtomicFile.write(data, to: destination)
         } catch {
@@ -91,7 +91,7 @@ package struct ImageDownloader: Sendable {
     }
 
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
-    package static func locationWithoutQuery(_ text: String) -> String {
+    public static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })
     }
 

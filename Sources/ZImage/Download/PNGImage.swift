@@ -1,5 +1,5 @@
 import CZlib
-package import Foundation
+public import Foundation
 
 /// A PNG whose structure was verified chunk by chunk, and what its header says (PNG specification, 3rd edition, §5 and
 /// §11.2.1): the 8-byte signature; `IHDR` first, 13 bytes, width and height from 1 to 2³¹−1, a legal colour type and bit
@@ -10,7 +10,7 @@ package import Foundation
 /// or trusted, which is what the downloader, the contract checks and cassette loading need. Written here rather than
 /// taken from a library: no PNG reader is among the packages this project can use, and the check is held to PngSuite and
 /// fuzzed (FUZZING.md).
-package struct PNGImage: Sendable, Hashable {
+public struct PNGImage: Sendable, Hashable {
     /// The eight bytes every PNG starts with.
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The largest chunk length and image side the specification allows.
@@ -19,9 +19,9 @@ package struct PNGImage: Sendable, Hashable {
     static let bitDepths: [Int: Set<Int>] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
 
     /// Width in pixels.
-    package var width: Int
+    public var width: Int
     /// Height in pixels.
-    package var height: Int
+    public var height: Int
     /// Bits per sample or palette index.
     var bitDepth: Int
     /// 0 grey, 2 RGB, 3 palette, 4 grey with alpha, 6 RGB with alpha.
@@ -30,17 +30,17 @@ package struct PNGImage: Sendable, Hashable {
     var interlaced: Bool
 
     /// Why bytes are not a sound PNG: a clause naming what is wrong and where.
-    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong, and where.
-        package var description: String
+        public var description: String
         /// The byte offset of the chunk (or byte) at fault.
-        package var offset: Int
+        public var offset: Int
     }
 
     /// Verifies `data` as a PNG.
     ///
     /// - Throws: ``Problem``.
-    package init(verifying data: Data) throws(Problem) {
+    public init(verifying data: Data) throws(Problem) {
         let bytes = [UInt8](data)
         func problem(_ text: String, at offset: Int) -> Problem { Problem(description: text, offset: offset) }
         guard bytes.count >= 8, Array(bytes[0..<8]) == Self.signature else {

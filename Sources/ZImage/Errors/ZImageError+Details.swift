@@ -28,7 +28,7 @@ extension ZImageError {
         /// The environment variable looked at first.
         var environmentVariable: String
         /// The credentials file looked at next.
-        package var filePath: String
+        public var filePath: String
         /// The profile looked for in that file.
         var profile: String
         /// Why the file gave no key ("file not found", "no [default] profile", …).
@@ -59,7 +59,7 @@ extension ZImageError {
         /// The body's `request_id`, when it had one; quote it to Alibaba Cloud support.
         public var requestID: String?
         /// The host the request went to.
-        package var host: String
+        public var host: String
         /// How many attempts were made, retries included.
         public var attempts: Int = 1
 

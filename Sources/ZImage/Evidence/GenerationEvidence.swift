@@ -1,35 +1,35 @@
-package import Foundation
+public import Foundation
 
 /// One line of `generations.jsonl`: what a generation asked, where it went, and what it produced, to prove later what
 /// happened. It holds no key and no signed URL.
-package struct GenerationEvidence: Sendable, Hashable, Codable {
+public struct GenerationEvidence: Sendable, Hashable, Codable {
     /// When the generation started (ISO 8601, UTC).
-    package var time: String
+    public var time: String
     /// The region's name.
-    package var region: String
+    public var region: String
     /// The endpoint, without any query.
-    package var endpoint: String
+    public var endpoint: String
     /// The model.
-    package var model: String
+    public var model: String
     /// The requested size, `W*H`.
-    package var size: String
+    public var size: String
     /// The seed, when one was sent.
-    package var seed: Int?
+    public var seed: Int?
     /// Whether prompt_extend was asked for.
-    package var promptExtend: Bool
+    public var promptExtend: Bool
     /// DashScope's request id.
-    package var requestID: String
+    public var requestID: String
     /// Where the image was written.
     var imagePath: String
     /// The SHA-256 of the image.
-    package var sha256: String
+    public var sha256: String
     /// Milliseconds from the first attempt to the written image.
-    package var durationMilliseconds: Int
+    public var durationMilliseconds: Int
     /// Attempts the generation took.
-    package var attempts: Int
+    public var attempts: Int
 
     /// Builds the evidence of a finished generation and download.
-    package init(
+    public init(
         startedAt: Date, region: Region, request: ImageRequest, generation: ZImageClient.Generation,
         image: DownloadedImage, duration: Duration
     ) {
@@ -48,7 +48,7 @@ package struct GenerationEvidence: Sendable, Hashable, Codable {
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of every timestamp in the evidence.
-    package static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
@@ -59,7 +59,7 @@ package struct GenerationEvidence: Sendable, Hashable, Codable {
     /// All or nothing per line (``AppendOnlyFile``): a reader never meets half a line glued to the next one.
     ///
     /// - Throws: ``POSIXFailure`` naming the real reason (`No space left on device`); the file is then as it was.
-    package func append(to log: URL) throws {
+    public func append(to log: URL) throws {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         var line = try WireFormat.canonicalEncoder.encode(self)
         line.append(UInt8(ascii: "\n"))

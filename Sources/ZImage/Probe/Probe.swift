@@ -1,14 +1,14 @@
-package import Foundation
-package import HTTPTypes
+public import Foundation
+public import HTTPTypes
 
 /// The read-only connectivity and key check of docs/CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
 /// there is one. Without a key it still checks DNS, TCP and TLS, and says that the key was not checked.
 ///
 /// It sends through any ``Transport``; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
 /// and first-byte times.
-package struct Probe: Sendable {
+public struct Probe: Sendable {
     /// What a probe found.
-    package enum Outcome: String, Sendable, Codable, CaseIterable {
+    public enum Outcome: String, Sendable, Codable, CaseIterable {
         /// The host answered 200 to the key.
         case ok
         /// The host is reachable; there was no key to check.
@@ -27,28 +27,28 @@ package struct Probe: Sendable {
         case skipped
 
         /// Whether this outcome counts as a pass.
-        package var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
+        public var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
     }
 
     /// One region's probe, as `zimage probe --json` prints it and `validate` keeps it.
-    package struct Report: Sendable, Codable, Hashable {
+    public struct Report: Sendable, Codable, Hashable {
         /// The region probed.
-        package var region: String
+        public var region: String
         /// The URL requested.
-        package var url: String
+        public var url: String
         /// The outcome.
-        package var outcome: Outcome
+        public var outcome: Outcome
         /// A sentence on the outcome.
-        package var message: String
+        public var message: String
         /// The HTTP status, when one arrived.
-        package var httpStatus: Int?
+        public var httpStatus: Int?
         /// Whether a key was sent.
-        package var keyChecked: Bool
+        public var keyChecked: Bool
         /// Milliseconds from the start: name resolved, TCP connected, TLS done, first byte, end.
-        package var timings: Timings?
+        public var timings: Timings?
 
         /// Creates a report.
-        package init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
+        public init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
             self.region = region
             self.url = url
             self.outcome = outcome
@@ -59,20 +59,20 @@ package struct Probe: Sendable {
         }
 
         /// libcurl's timings in milliseconds from the start of the request.
-        package struct Timings: Sendable, Codable, Hashable {
+        public struct Timings: Sendable, Codable, Hashable {
             /// The name was resolved.
-            package var dnsMilliseconds: Double
+            public var dnsMilliseconds: Double
             /// The TCP connection was open.
-            package var connectMilliseconds: Double
+            public var connectMilliseconds: Double
             /// The TLS handshake was done (0 without TLS).
-            package var tlsMilliseconds: Double
+            public var tlsMilliseconds: Double
             /// The first byte of the answer arrived.
-            package var firstByteMilliseconds: Double
+            public var firstByteMilliseconds: Double
             /// The exchange ended.
             var totalMilliseconds: Double
 
             /// Creates timings, in milliseconds.
-            package init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {
+            public init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {
                 dnsMilliseconds = dns
                 connectMilliseconds = connect
                 tlsMilliseconds = tls
@@ -97,12 +97,12 @@ package struct Probe: Sendable {
     }
 
     /// One exchange of the probe: the response, its body, and where the time went when the transport can tell.
-    package typealias Exchange = (response: HTTPResponse, body: Data, timings: Report.Timings?)
+    public typealias Exchange = (response: HTTPResponse, body: Data, timings: Report.Timings?)
 
     private let exchange: @Sendable (HTTPRequest) async throws -> Exchange
 
     /// Creates a probe that sends through `transport` (a live, recording or replaying one; without timings).
-    package init(transport: any Transport) {
+    public init(transport: any Transport) {
         exchange = { request in
             let (response, body) = try await transport.send(request, body: nil)
             return (response, body, nil)
@@ -110,13 +110,13 @@ package struct Probe: Sendable {
     }
 
     /// Creates a probe over an exchange that also reports timings (the live transport's).
-    package init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
+    public init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
         exchange = timedExchange
     }
 
     /// The models URL to probe for a user-given URL: a host (`http://127.0.0.1:8080`) gets the models path; a generation
     /// endpoint has its path replaced by it; any other path is probed as given.
-    package static func modelsURL(for base: URL) -> URL {
+    public static func modelsURL(for base: URL) -> URL {
         var components = URLComponents(url: base, resolvingAgainstBaseURL: false) ?? URLComponents()
         if components.path.isEmpty || components.path == "/" || components.path.hasSuffix(DashScopeAPI.generationPath) {
             components.path = DashScopeAPI.modelsPath
@@ -127,7 +127,7 @@ package struct Probe: Sendable {
 
     /// The probe's request: a read-only GET of the models list, with the key when there is one. The one place it is built:
     /// live probes, recorded scenarios and their replays all send this.
-    package static func request(url: URL, key: APIKey?) -> HTTPRequest {
+    public static func request(url: URL, key: APIKey?) -> HTTPRequest {
         var request = HTTPRequest(method: .get, url: url)
         request.headerFields[.accept] = "application/json"
         if let key { request.headerFields[.authorization] = key.bearer }
@@ -136,7 +136,7 @@ package struct Probe: Sendable {
 
     /// Probes `region` (at `url`, the region's models URL by default), with `key` when given. Never throws: every failure
     /// is an outcome.
-    package func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
+    public func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
         let target = url ?? region.probeURL
         func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report {
             Report(region: region.rawValue, url: target.absoluteString, outcome: outcome, message: message,

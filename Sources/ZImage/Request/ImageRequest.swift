@@ -75,7 +75,7 @@ public struct ImageRequest: Sendable, Hashable {
     }
 
     /// The endpoint this request goes to: ``baseURL`` when set, else the region's generation endpoint.
-    package func endpoint(in region: Region) -> URL {
+    public func endpoint(in region: Region) -> URL {
         baseURL ?? region.generationURL
     }
 

@@ -33,7 +33,7 @@ public struct Cassette: Sendable, Hashable {
     public var interactions: [Interaction]
 
     /// Creates a cassette.
-    package init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
+    public init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
                 recordedWith: String = CassetteRules.standard.recorder, scenario: JSONValue? = nil, interactions: [Interaction] = []) {
         self.region = region
         self.source = source
@@ -46,18 +46,18 @@ public struct Cassette: Sendable, Hashable {
     /// The response header by which a stand-in says where its answer came from (`X-Cassette-Source: simulator`). A
     /// recording that receives it is marked with that source whatever URL it sent to, so a live transport routed to a
     /// simulator (a rehearsal) records `source: simulator`, never `live`. The header itself is never stored.
-    package static let sourceHeader = "X-Cassette-Source"
+    public static let sourceHeader = "X-Cassette-Source"
 
     /// Recordings older than this many days are reported as due for re-recording (to catch API drift).
-    package static let staleAfterDays = 180
+    public static let staleAfterDays = 180
 
     /// Whole days from ``recordedAt`` to `now`; `nil` when ``recordedAt`` is not an ISO 8601 time.
-    package func ageInDays(now: Date = Date()) -> Int? {
+    public func ageInDays(now: Date = Date()) -> Int? {
         ISO8601DateFormatter().date(from: recordedAt).map { Int(now.timeIntervalSince($0) / 86_400) }
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of ``recordedAt``.
-    package static func timestamp(_ date: Date) -> String {
+    public static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
@@ -72,7 +72,7 @@ public struct Interaction: Sendable, Hashable {
     public var response: RecordedResponse
 
     /// Creates an interaction.
-    package init(request: RecordedRequest, response: RecordedResponse) {
+    public init(request: RecordedRequest, response: RecordedResponse) {
         self.request = request
         self.response = response
     }
@@ -90,7 +90,7 @@ public struct RecordedRequest: Sendable, Hashable {
     public var body: Data?
 
     /// Creates a request.
-    package init(method: String, url: String, headers: [String: String] = [:], body: Data? = nil) {
+    public init(method: String, url: String, headers: [String: String] = [:], body: Data? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -108,7 +108,7 @@ public struct RecordedResponse: Sendable, Hashable {
     public var body: Data
 
     /// Creates a response.
-    package init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body

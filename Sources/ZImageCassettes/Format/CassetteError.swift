@@ -41,7 +41,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// The cassette file (or folder) concerned.
-    package let path: String
+    public let path: String
     private let reason: Reason
 
     /// The details of each code.
@@ -104,7 +104,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     /// No cassette at `path`, and record mode `mode` only replays.
     static func notFound(path: String, mode: String, hint: String) -> Self { Self(path, .notFound(mode: mode, hint: hint)) }
     /// The file at `path` is not a cassette this package can read, for `reason`.
-    package static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
+    public static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.
     static func unsupportedFormat(path: String, found: Int) -> Self { Self(path, .unsupportedFormat(found: found)) }
     /// The body file `file` of the cassette at `path` is missing.

@@ -43,12 +43,12 @@ public enum CassetteFile {
     /// all of it is known to be sound.
     ///
     /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema, missing body, body hash mismatch.
-    package static func load(_ data: Data, from url: URL, rules: CassetteRules = .standard) throws -> Cassette {
+    public static func load(_ data: Data, from url: URL, rules: CassetteRules = .standard) throws -> Cassette {
         try CassetteSchema.decode(data, from: url, verifyingImages: rules.verifyImage)
     }
 
     /// What a write compares its result with, to avoid churn.
-    package enum Baseline: Sendable {
+    public enum Baseline: Sendable {
         /// What the file holds now (the default).
         case currentFile
         /// These bytes: what the file held before a recording began.
@@ -64,7 +64,7 @@ public enum CassetteFile {
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.
     @discardableResult
-    package static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile)
+    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile)
         throws -> WriteOutcome {
         let prepared = cassette.interactions.map(prepare)
         return try write(document(cassette, prepared.map(\.stored)), sidecars: prepared.flatMap(\.sidecars), to: url,

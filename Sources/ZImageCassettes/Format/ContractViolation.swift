@@ -6,7 +6,7 @@ public struct ContractViolation: Sendable, Hashable, Codable, CustomStringConver
     public var problem: String
 
     /// Creates a violation.
-    package init(interaction: Int?, problem: String) {
+    public init(interaction: Int?, problem: String) {
         self.interaction = interaction
         self.problem = problem
     }

@@ -32,7 +32,8 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         /// Matcher by matcher: method, scheme, host, path, query, body, and any added.
         public var parts: [Part]
 
-        package var mismatches: Int { parts.filter { !$0.matched }.count }
+        /// How many parts differ.
+        public var mismatches: Int { parts.filter { !$0.matched }.count }
     }
 
     /// One part of a request compared.

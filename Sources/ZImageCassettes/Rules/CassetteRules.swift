@@ -9,16 +9,16 @@ public import Foundation
 public struct CassetteRules: Sendable {
     /// Request header fields whose values are credentials (lower case). `authorization` keeps its scheme
     /// (`Bearer <redacted>`); the others become ``Redactor/placeholder``.
-    package var credentialHeaders: Set<String>
+    public var credentialHeaders: Set<String>
     /// Request header fields kept as sent (lower case), besides the credential ones.
     var keptRequestHeaders: Set<String>
     /// Response header fields kept (lower case).
     var keptResponseHeaders: Set<String>
     /// Query parameters whose values are signatures or expiry times (matched in any case): redacted wherever a URL
     /// with them appears, and ignored when requests are matched.
-    package var signedQueryParameters: Set<String>
+    public var signedQueryParameters: Set<String>
     /// Regular expressions of what the provider's keys look like, so the linter can flag one that reached a file.
-    package var keyPatterns: [String]
+    public var keyPatterns: [String]
 
     /// Verifies an image body file (`bodies/<sha256>.png`) whole when a cassette is loaded, throwing why it is unsound.
     /// The cassette layer itself only checks that a body file has the hash its cassette states; `nil` checks no more.

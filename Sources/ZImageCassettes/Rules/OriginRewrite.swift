@@ -7,13 +7,13 @@ public import Foundation
 /// `https://<apiHost>/…`.
 public struct OriginRewrite: Sendable, Hashable {
     /// The origin recorded against, `scheme://host:port`, without a trailing slash.
-    package var origin: String
+    public var origin: String
     /// The host that replaces the origin.
-    package var apiHost: String
+    public var apiHost: String
     /// The host that downloads under ``resultPrefix`` move to.
-    package var resultHost: String
+    public var resultHost: String
     /// The path prefix under which the origin serves downloads, with its slashes (`/results/`).
-    package var resultPrefix: String
+    public var resultPrefix: String
 
     /// A rewrite from `origin` (its path and query are ignored) to `apiHost`, and from `origin` + `resultPrefix` to
     /// `resultHost`.
@@ -30,13 +30,13 @@ public struct OriginRewrite: Sendable, Hashable {
     }
 
     /// `text` with every URL of the origin moved.
-    package func apply(_ text: String) -> String {
+    public func apply(_ text: String) -> String {
         text.replacingOccurrences(of: origin + resultPrefix, with: "https://\(resultHost)/")
             .replacingOccurrences(of: origin + "/", with: "https://\(apiHost)/")
     }
 
     /// The interaction with its URL, header fields and bodies moved.
-    package func apply(_ interaction: Interaction) -> Interaction {
+    public func apply(_ interaction: Interaction) -> Interaction {
         var result = interaction
         result.request.url = apply(interaction.request.url)
         result.response.headers = interaction.response.headers.mapValues(apply)

@@ -18,9 +18,9 @@ struct Redactor: Sendable {
 
     /// The values to remove wherever they appear, as given (empty ones dropped): the writer refuses any shorter than
     /// ``shortestSecret``.
-    package let secrets: [String]
+    public let secrets: [String]
     /// What counts as a credential, what is kept.
-    package let rules: CassetteRules
+    public let rules: CassetteRules
     private let signedQuery: NSRegularExpression?
 
     /// Creates a redactor for `secrets` under `rules`.
@@ -53,7 +53,7 @@ struct Redactor: Sendable {
     }
 
     /// `text` with signed query values and secrets replaced.
-    package func clean(_ text: String) -> String {
+    public func clean(_ text: String) -> String {
         var cleaned = text
         if let signedQuery {
             cleaned = signedQuery.stringByReplacingMatches(

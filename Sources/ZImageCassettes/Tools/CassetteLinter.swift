@@ -1,4 +1,4 @@
-package import Foundation
+public import Foundation
 import ZImageHTTP
 
 /// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
@@ -7,17 +7,18 @@ import ZImageHTTP
 /// no secret (a value shaped like one of the rules' keys, an Authorization value, an unredacted signed query value, or
 /// any value given in `secrets`), and it is not older than `maximumAgeDays`. Per folder: no body file is orphaned (referred
 /// to by no cassette).
-package enum CassetteLinter {
+public enum CassetteLinter {
     /// One finding.
-    package struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
+    public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
         /// The file concerned.
-        package var file: String
+        public var file: String
         /// What is wrong.
-        package var problem: String
+        public var problem: String
         /// Whether it fails the check (an old recording only warns).
-        package var isError: Bool
+        public var isError: Bool
 
-        package var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
+        /// How it reads in a message.
+        public var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
     }
 
     /// What a leak looks like under `rules`: a key-shaped value, an Authorization value, a signed query value.
@@ -34,14 +35,14 @@ package enum CassetteLinter {
     }
 
     /// The cassette files under `folder` (any depth, body folders excluded), sorted.
-    package static func cassetteFiles(in folder: URL) -> [URL] {
+    public static func cassetteFiles(in folder: URL) -> [URL] {
         let items = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         return items.filter { $0.pathExtension == "json" && !$0.pathComponents.contains("bodies") }
             .sorted { $0.path < $1.path }
     }
 
     /// Checks every cassette under `folder` against `contract` and for leaks under `rules`.
-    package static func lint(_ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
+    public static func lint(_ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
                             maximumAgeDays: Int = Cassette.staleAfterDays, now: Date = Date()) -> [Finding] {
         let leakPatterns = leakPatterns(rules)
         var findings: [Finding] = []

@@ -1,11 +1,11 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 import ZImageHTTP
 
 /// Turns a cassette into HAR 1.2, the format browser devtools import ("Import HAR file" in the Network panel).
-package enum HARExporter {
+public enum HARExporter {
     /// The HAR document of `cassette`, as JSON, with `comment` as the log's comment.
-    package static func export(_ cassette: Cassette, comment: String, creator: (name: String, version: String)) throws -> Data {
+    public static func export(_ cassette: Cassette, comment: String, creator: (name: String, version: String)) throws -> Data {
         let started = cassette.recordedAt
         let entries: [JSONValue] = cassette.interactions.map { interaction in
             let request = interaction.request

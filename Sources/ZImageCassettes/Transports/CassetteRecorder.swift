@@ -1,4 +1,4 @@
-package import Foundation
+public import Foundation
 package import ZImageHTTP
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
@@ -13,7 +13,7 @@ package import ZImageHTTP
 /// is atomic (see ``CassetteFile/write(_:to:secrets:baseline:)``).
 public actor CassetteRecorder {
     /// The cassette file.
-    package let url: URL
+    public let url: URL
     private var cassette: Cassette
     private let redactor: Redactor
     private let rewrite: OriginRewrite?
@@ -51,7 +51,7 @@ public actor CassetteRecorder {
     ///   - lockTimeout: how long a write waits for another process's write to the same cassette.
     ///   - baseline: the file's bytes when recording began, read once with `cassette` when it came from the file (so
     ///     that no other process's write falls between the two); read here when not given.
-    package init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
+    public init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
                  rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),
                  baseline: Data?? = nil, droppingUnused: Bool = false) {
         self.droppingUnused = droppingUnused
@@ -97,7 +97,7 @@ public actor CassetteRecorder {
 
     /// Keeps one exchange in memory (``flush()`` writes it) and returns its position in the recording.
     @discardableResult
-    package func record(_ interaction: Interaction) -> Int {
+    public func record(_ interaction: Interaction) -> Int {
         var interaction = interaction
         if let declared = interaction.response.headers.first(where: { $0.key.lowercased() == Cassette.sourceHeader.lowercased() }) {
             interaction.response.headers.removeValue(forKey: declared.key)
@@ -123,7 +123,7 @@ public actor CassetteRecorder {
     ///
     /// Flushes run one after another: a flush waits on the actor for its write, and one started meanwhile must not
     /// write the same interactions again.
-    package func flush(keepingContractBreaks: Bool) async throws -> CassetteFile.WriteOutcome {
+    public func flush(keepingContractBreaks: Bool) async throws -> CassetteFile.WriteOutcome {
         let previous = flushing
         let task = Task {
             _ = try? await previous?.value

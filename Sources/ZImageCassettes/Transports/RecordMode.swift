@@ -20,13 +20,13 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
 
     /// Whether this mode may record (every mode but ``none``).
-    package var records: Bool { self != .none }
+    public var records: Bool { self != .none }
 
     /// Refuses to record in CI: with `CI=true` (or `1`), recording `path` throws unless `ZIMAGE_ALLOW_RECORDING=1`, so that
     /// CI never records by accident. The one place this rule lives: recording transports and commands all call it.
     ///
     /// - Throws: ``CassetteError`` with code ``CassetteError/Code/recordingRefused``.
-    package static func refuseRecordingInCI(_ path: String, mode: String, environment: [String: String]) throws {
+    public static func refuseRecordingInCI(_ path: String, mode: String, environment: [String: String]) throws {
         let inCI = ["true", "1"].contains(environment["CI"]?.lowercased() ?? "")
         if inCI && environment[allowRecordingVariable] != "1" {
             throw CassetteError.recordingRefused(path: path, mode: mode, ci: environment["CI"] ?? "true")

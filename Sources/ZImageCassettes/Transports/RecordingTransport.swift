@@ -24,7 +24,7 @@ public final class RecordingTransport: Transport {
 
     /// Records what `upstream` answers into `recorder`; with `replayingFirst`, what the recorder's cassette already
     /// answers is replayed instead of sent.
-    package init(wrapping upstream: any Transport, recorder: CassetteRecorder, replayingFirst: Bool = false) {
+    public init(wrapping upstream: any Transport, recorder: CassetteRecorder, replayingFirst: Bool = false) {
         self.upstream = upstream
         self.recorder = recorder
         self.replayingFirst = replayingFirst

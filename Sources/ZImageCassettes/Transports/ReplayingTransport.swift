@@ -12,9 +12,9 @@ public import ZImageHTTP
 /// ``TransportError/underlying`` is the miss itself.
 public final class ReplayingTransport: Transport {
     /// The cassette answered from.
-    package let cassette: Cassette
+    public let cassette: Cassette
     /// Where it came from, for messages.
-    package let path: String
+    public let path: String
     private let recordMode: String
     private let reRecordingHint: String
     private let state: Mutex<CassetteIndex>
@@ -26,7 +26,7 @@ public final class ReplayingTransport: Transport {
     ///   - matching: what a recorded request must share with a sent one (strict by default).
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
-    package init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
+    public init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
                 allowRepeats: Bool = false, ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
         self.cassette = cassette
         self.path = path
@@ -56,12 +56,12 @@ public final class ReplayingTransport: Transport {
     }
 
     /// The index of the interaction that answers `request`, consumed; `nil` on a miss.
-    package func answer(_ request: RecordedRequest) -> Int? {
+    public func answer(_ request: RecordedRequest) -> Int? {
         state.withLock { $0.take(request) }
     }
 
     /// Why `request` found no answer.
-    package func miss(_ request: RecordedRequest) -> CassetteMiss {
+    public func miss(_ request: RecordedRequest) -> CassetteMiss {
         state.withLock { index in
             CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode,
                          reRecordingHint: reRecordingHint)
@@ -70,7 +70,7 @@ public final class ReplayingTransport: Transport {
 
     /// How recorded interaction `position` differs from `request`, matcher by matcher: what tells an unused interaction
     /// apart from the requests that were made.
-    package func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
+    public func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
         guard cassette.interactions.indices.contains(position) else { return nil }
         return state.withLock { index in
             CassetteMiss(request: request, interactions: [cassette.interactions[position]], index: index, cassettePath: path,
@@ -87,7 +87,7 @@ public final class ReplayingTransport: Transport {
 
 extension RecordedRequest {
     /// The recorded form of a request about to be sent.
-    package init(_ request: HTTPRequest, body: Data?) {
+    public init(_ request: HTTPRequest, body: Data?) {
         var headers: [String: String] = [:]
         for field in request.headerFields {
             let name = field.name.canonicalName
@@ -100,7 +100,7 @@ extension RecordedRequest {
 
 extension RecordedResponse {
     /// The recorded form of a response.
-    package init(_ response: HTTPResponse, body: Data) {
+    public init(_ response: HTTPResponse, body: Data) {
         var headers: [String: String] = [:]
         for field in response.headerFields {
             let name = field.name.canonicalName
@@ -110,7 +110,7 @@ extension RecordedResponse {
     }
 
     /// The response as a transport returns it.
-    package var http: (HTTPResponse, Data) {
+    public var http: (HTTPResponse, Data) {
         var fields = HTTPFields()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }

@@ -1,20 +1,20 @@
-package import ZImage
+public import ZImage
 
 /// How a live answer's shape differs from a recorded one: fields added, missing, or of another JSON type. Values are not
 /// compared (ids, URLs and token counts change on every call); arrays are compared by the shape of their elements.
-package struct ShapeDrift: Sendable, Hashable, Codable {
+public struct ShapeDrift: Sendable, Hashable, Codable {
     /// Paths present live, absent from the recording.
-    package var added: [String]
+    public var added: [String]
     /// Paths recorded, absent live.
-    package var missing: [String]
+    public var missing: [String]
     /// Paths whose JSON type changed: `path: recorded type -> live type`.
-    package var changedType: [String]
+    public var changedType: [String]
 
     /// Whether the shapes are the same.
-    package var isEmpty: Bool { added.isEmpty && missing.isEmpty && changedType.isEmpty }
+    public var isEmpty: Bool { added.isEmpty && missing.isEmpty && changedType.isEmpty }
 
     /// Compares the shape of `live` with that of `recorded`.
-    package init(recorded: JSONValue, live: JSONValue) {
+    public init(recorded: JSONValue, live: JSONValue) {
         let old = Self.shape(of: recorded)
         let new = Self.shape(of: live)
         added = new.keys.filter { old[$0] == nil }.sorted()

@@ -1,21 +1,22 @@
-package import Foundation
+public import Foundation
 import ZImage
-package import ZImageCassettes
+public import ZImageCassettes
 
 /// One self-contained HTML page about the contract cassettes, for people reviewing a re-recorded set of fixtures: per
 /// region, each scenario with its request, the expected and the actual outcome, the image as a thumbnail, its source and
 /// age, and any drift; failures first. No network and no script: inline CSS, images embedded when small (else referred to
 /// by their file), so the page opens offline, from CI artefacts too.
-package enum CassetteReportPage {
+public enum CassetteReportPage {
     /// One scenario as the page shows it.
-    package struct Entry: Sendable {
+    public struct Entry: Sendable {
         var name: String
         var summary: String
         var file: String
         var request: String
         var expected: String
         var outcome: String
-        package var passed: Bool
+        /// Whether the scenario replayed to its expected outcome.
+        public var passed: Bool
         var problems: [String]
         var image: String?
         var source: String
@@ -24,12 +25,15 @@ package enum CassetteReportPage {
     }
 
     /// A region's scenarios, and the drift a live run found there.
-    package struct Section: Sendable {
+    public struct Section: Sendable {
         var region: String
-        package var entries: [Entry]
-        package var drift: String?
+        /// The region's scenarios, in the order shown.
+        public var entries: [Entry]
+        /// What a live run found changed in the API's answers there, in words; `nil` when none was looked for.
+        public var drift: String?
 
-        package init(region: String, entries: [Entry], drift: String? = nil) {
+        /// Creates a section for `region`.
+        public init(region: String, entries: [Entry], drift: String? = nil) {
             self.region = region
             self.entries = entries
             self.drift = drift
@@ -40,7 +44,7 @@ package enum CassetteReportPage {
     static let embeddedImageLimit = 512 << 10
 
     /// The entry of a replayed cassette (`nil` when it could not be loaded), from what ``ScenarioRunner/replay(_:)`` gave.
-    package static func entry(_ report: ScenarioRunner.Report, cassette: Cassette?, now: Date = Date()) -> Entry {
+    public static func entry(_ report: ScenarioRunner.Report, cassette: Cassette?, now: Date = Date()) -> Entry {
         let scenario = cassette.flatMap { try? Scenario(of: $0) }
         return Entry(
             name: report.scenario, summary: scenario?.summary ?? "", file: report.file,
@@ -52,7 +56,7 @@ package enum CassetteReportPage {
     }
 
     /// The whole page.
-    package static func render(title: String, generatedAt: Date, sections: [Section]) -> String {
+    public static func render(title: String, generatedAt: Date, sections: [Section]) -> String {
         let failed = sections.flatMap(\.entries).filter { !$0.passed }.count
         let total = sections.flatMap(\.entries).count
         var html = """

@@ -1,9 +1,9 @@
 import Foundation
-package import ZImage
-package import ZImageCassettes
+public import ZImage
+public import ZImageCassettes
 
 /// What a cassette shows, the request that replays it, and the outcome the contract expects.
-package struct Scenario: Sendable, Hashable, Codable {
+public struct Scenario: Sendable, Hashable, Codable {
     /// What the client does with the cassette.
     public enum Operation: String, Sendable, Hashable, Codable {
         /// Generate, then download the image.
@@ -13,20 +13,20 @@ package struct Scenario: Sendable, Hashable, Codable {
     }
 
     /// A short, unique name, also the file name.
-    package var name: String
+    public var name: String
     /// What the scenario shows, in a sentence.
-    package var summary: String
+    public var summary: String
     /// What the client does.
-    package var operation: Operation
+    public var operation: Operation
     /// The request in the skill's fields (generate only).
-    package var request: [String: JSONValue]?
+    public var request: [String: JSONValue]?
     /// Whether the client sends a key the API accepts (false for the bad-key scenarios).
     var validKey: Bool
     /// What replaying must give.
-    package var expect: Expectation
+    public var expect: Expectation
 
     /// Creates a scenario.
-    package init(name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
+    public init(name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
                 expect: Expectation) {
         self.name = name
         self.summary = summary
@@ -39,12 +39,12 @@ package struct Scenario: Sendable, Hashable, Codable {
     /// The request as the client takes it.
     ///
     /// - Throws: ``ZImageError`` with code ``ZImageError/Code/invalidRequest`` naming the field.
-    package func imageRequest() throws -> ImageRequest {
+    public func imageRequest() throws -> ImageRequest {
         try RequestFields(json: JSONValue.object(request ?? [:]).data, source: "scenario \(name)").request()
     }
 
     /// The scenario as a cassette stores it: the JSON object this type encodes to.
-    package var metadata: JSONValue {
+    public var metadata: JSONValue {
         // Encoding plain strings, numbers and booleans cannot fail; the fallback is never taken.
         (try? JSONEncoder().encode(self)).flatMap(JSONValue.init(parsing:)) ?? .null
     }
@@ -55,7 +55,7 @@ package struct Scenario: Sendable, Hashable, Codable {
     /// one accepts, the others run (see ``validate()``).
     ///
     /// - Throws: ``ScenarioError`` when the cassette's scenario is not one this package reads.
-    package init?(of cassette: Cassette) throws {
+    public init?(of cassette: Cassette) throws {
         guard let metadata = cassette.scenario else { return nil }
         if case .object(let fields) = metadata {
             try Self.refuseUnknownFields(fields, allowed: CodingKeys.allCases.map(\.rawValue), at: "scenario")
@@ -75,7 +75,7 @@ package struct Scenario: Sendable, Hashable, Codable {
     /// a generation without a valid request, an outcome the operation cannot have, an error without its status or code.
     ///
     /// - Throws: ``ScenarioError`` naming the field and what is allowed.
-    package func validate() throws {
+    public func validate() throws {
         func fail(_ reason: String) -> ScenarioError { ScenarioError(reason: reason) }
         let slug = name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
         guard !name.isEmpty, name.count <= 80, slug, !name.hasPrefix("-") else {
@@ -145,7 +145,7 @@ package struct Scenario: Sendable, Hashable, Codable {
 /// The outcome a scenario must have when replayed through the client.
 public struct Expectation: Sendable, Hashable, Codable {
     /// How it ends.
-    package enum Outcome: String, Sendable, Hashable, Codable {
+    public enum Outcome: String, Sendable, Hashable, Codable {
         /// A result, and (for generate) a downloaded PNG.
         case success
         /// A ``ZImageError/api(_:)`` error.
@@ -157,17 +157,17 @@ public struct Expectation: Sendable, Hashable, Codable {
     }
 
     /// How it ends.
-    package var outcome: Outcome
+    public var outcome: Outcome
     /// The HTTP status of the failing answer (errors only).
-    package var httpStatus: Int?
+    public var httpStatus: Int?
     /// The error code (API errors only).
-    package var code: String?
+    public var code: String?
     /// The image's width (successful generations).
-    package var width: Int?
+    public var width: Int?
     /// The image's height (successful generations).
-    package var height: Int?
+    public var height: Int?
     /// Attempts the client makes, retries included.
-    package var attempts: Int?
+    public var attempts: Int?
     /// Whether the result has a rewritten prompt and reasoning (prompt_extend).
     var extended: Bool?
 
@@ -192,7 +192,8 @@ public struct Expectation: Sendable, Hashable, Codable {
 /// A cassette's scenario that cannot be read.
 struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
-    package var reason: String
+    public var reason: String
 
-    package var description: String { "the scenario cannot be read: \(reason)" }
+    /// How it reads in a message.
+    public var description: String { "the scenario cannot be read: \(reason)" }
 }

@@ -1,22 +1,22 @@
 import Foundation
 import ZImage
-package import ZImageSimulator
+public import ZImageSimulator
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.
 public struct ScenarioRecipe: Sendable {
     /// What the cassette shows and must replay to.
-    package var scenario: Scenario
+    public var scenario: Scenario
     /// Failures the simulator plays before the client runs.
-    package var faults: [SimulatedFailure]
+    public var faults: [SimulatedFailure]
     /// Whether a live API produces it on demand. Those that cannot are kept as they are when recording live.
     var liveReproducible: Bool
 }
 
 /// The contract scenarios, the same for each region. Every generation prompt is distinct, so a replay server can serve a
 /// region's cassettes together without one scenario answering another's request.
-package enum ScenarioCatalog {
+public enum ScenarioCatalog {
     /// All scenarios, in a stable order.
-    package static let all: [ScenarioRecipe] = [
+    public static let all: [ScenarioRecipe] = [
         generate("basic-generation", "A documented request (1024*1024, seed 1234) and its image download.",
                  ["prompt": .string(DocumentedExamples.prompt), "size": .string("1024*1024"), "seed": .int(1234),
                   "prompt_extend": .bool(false)],
@@ -74,7 +74,7 @@ package enum ScenarioCatalog {
     ]
 
     /// The scenario called `name`.
-    package static func named(_ name: String) -> ScenarioRecipe? {
+    public static func named(_ name: String) -> ScenarioRecipe? {
         all.first { $0.scenario.name == name }
     }
 

@@ -1,15 +1,15 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
-package import ZImage
-package import ZImageCassettes
+public import ZImage
+public import ZImageCassettes
 import ZImageSimulator
 
 /// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the
 /// region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
-package struct ScenarioRecorder: Sendable {
+public struct ScenarioRecorder: Sendable {
     /// Where a scenario is recorded from.
-    package enum Target: Sendable {
+    public enum Target: Sendable {
         /// A fresh simulator of the region, started for each scenario.
         case simulator
         /// DashScope itself, with this key.
@@ -20,18 +20,18 @@ package struct ScenarioRecorder: Sendable {
     }
 
     /// What recording one scenario came to.
-    package struct Outcome: Sendable {
+    public struct Outcome: Sendable {
         /// The scenario's name.
-        package var name: String
+        public var name: String
         /// The cassette file.
-        package var file: URL
+        public var file: URL
         /// Whether the file changed, or was kept.
-        package var status: Status
+        public var status: Status
         /// Contract violations in what was recorded.
-        package var violations: [ContractViolation]
+        public var violations: [ContractViolation]
 
         /// What happened to the file.
-        package enum Status: String, Sendable {
+        public enum Status: String, Sendable {
             /// Written with new exchanges.
             case written
             /// Re-recorded to the same exchanges: left byte for byte as it was.
@@ -49,20 +49,20 @@ package struct ScenarioRecorder: Sendable {
     static let refusedKey = APIKey("sk-test-refused-0c4b9f31")
 
     /// Makes the live transport each recording sends through.
-    package var makeUpstream: @Sendable () throws -> any Transport
+    public var makeUpstream: @Sendable () throws -> any Transport
 
     /// Creates a recorder whose live requests go through `makeUpstream()`.
-    package init(makeUpstream: @escaping @Sendable () throws -> any Transport) {
+    public init(makeUpstream: @escaping @Sendable () throws -> any Transport) {
         self.makeUpstream = makeUpstream
     }
 
     /// The cassette file of `name` in a region's folder.
-    package static func file(for name: String, in folder: URL) -> URL {
+    public static func file(for name: String, in folder: URL) -> URL {
         folder.appendingPathComponent("\(name).json")
     }
 
     /// Records `recipe` for `region` into `folder`.
-    package func record(_ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target) async throws -> Outcome {
+    public func record(_ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target) async throws -> Outcome {
         let file = Self.file(for: recipe.scenario.name, in: folder)
         switch target {
         case .live(let key):

@@ -1,28 +1,28 @@
-package import Foundation
+public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
-package import ZImageCassettes
+public import ZImageCassettes
 
 /// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
-package enum ScenarioRunner {
+public enum ScenarioRunner {
     /// How one cassette fared.
-    package struct Report: Sendable, Hashable, Codable {
+    public struct Report: Sendable, Hashable, Codable {
         /// The scenario's name (the file name when it has none).
-        package var scenario: String
+        public var scenario: String
         /// The cassette file.
-        package var file: String
+        public var file: String
         /// Whether every check passed.
-        package var passed: Bool
+        public var passed: Bool
         /// What failed, one sentence each.
-        package var problems: [String]
+        public var problems: [String]
         /// The request ids the replay saw.
-        package var requestIDs: [String]
+        public var requestIDs: [String]
         /// Attempts the client made.
-        package var attempts: Int?
+        public var attempts: Int?
         /// What happened, in a few words.
-        package var outcome: String
+        public var outcome: String
 
         enum CodingKeys: String, CodingKey {
             case scenario, file, passed, problems, attempts, outcome
@@ -31,13 +31,13 @@ package enum ScenarioRunner {
     }
 
     /// Replays the cassette at `url` and checks it.
-    package static func run(_ url: URL) async -> Report {
+    public static func run(_ url: URL) async -> Report {
         await replay(url).report
     }
 
     /// Replays the cassette at `url` and checks it; also returns the cassette as loaded (`nil` when it could not be), for
     /// callers that show more of it than the report holds.
-    package static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
+    public static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
         let name = url.deletingPathExtension().lastPathComponent
         do {
             let cassette = try CassetteFile.load(url, rules: .dashScope)
@@ -49,7 +49,7 @@ package enum ScenarioRunner {
     }
 
     /// Replays `cassette` and checks it.
-    package static func run(_ cassette: Cassette, file: String) async -> Report {
+    public static func run(_ cassette: Cassette, file: String) async -> Report {
         let fallbackName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let scenario: Scenario
         do {

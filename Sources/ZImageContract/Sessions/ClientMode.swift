@@ -1,8 +1,8 @@
-package import Foundation
-package import ZImage
-package import ZImageCassettes
+public import Foundation
+public import ZImage
+public import ZImageCassettes
 import ZImageSimulator
-package import Logging
+public import Logging
 
 /// How a client reaches DashScope: live, or through a cassette in a record mode. The command line and the test harness
 /// both turn a mode into a transport here, so the rules below live in one place:
@@ -12,7 +12,7 @@ package import Logging
 ///   the contract, refuses to run in CI unless allowed, and stores exchanges recorded against a base URL (the simulator)
 ///   under the region's real endpoints;
 /// - live is the plain transport with the key.
-package enum ClientMode: Sendable, Hashable {
+public enum ClientMode: Sendable, Hashable {
     /// Straight to the network.
     case live
     /// Through the cassette file at the URL, in a record mode (``RecordMode/none`` replays only).
@@ -35,7 +35,7 @@ package enum ClientMode: Sendable, Hashable {
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: ``ZImageError`` with code ``ZImageError/Code/missingCredentials`` when a key is needed and none is found;
     ///   ``CassetteError`` for a cassette that cannot be replayed or may not be recorded.
-    package func prepare(
+    public func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         matching: RequestMatching = .default, makeLiveTransport: () throws -> any Transport
     ) throws -> PreparedClient {
@@ -65,19 +65,19 @@ package enum ClientMode: Sendable, Hashable {
 /// A transport, key and clock for one ``ClientMode``, and the recorder when it records.
 public struct PreparedClient: Sendable {
     /// What moves the bytes: live, recording or replaying.
-    package var transport: any Transport
+    public var transport: any Transport
     /// The key to send: the user's, or a fixed test key when replaying.
-    package var apiKey: APIKey
+    public var apiKey: APIKey
     /// The real clock, or one that skips every wait when replaying.
-    package var timekeeper: Timekeeper
+    public var timekeeper: Timekeeper
     /// Keeps the recorded exchanges; call ``CassetteRecorder/flush()`` when done and read its violations. `nil` unless
     /// recording.
-    package var recorder: CassetteRecorder?
+    public var recorder: CassetteRecorder?
     /// Where requests go instead of the region's endpoint; `nil` when replaying.
-    package var baseURL: URL?
+    public var baseURL: URL?
 
     /// A client on this transport, key and clock.
-    package func client(
+    public func client(
         region: Region, retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) -> ZImageClient {
@@ -88,5 +88,5 @@ public struct PreparedClient: Sendable {
 
 /// The key replays send: it never reaches a network, and headers take no part in matching.
 enum ReplayKey {
-    package static let key = APIKey("sk-test-replay-00000000")
+    static let key = APIKey("sk-test-replay-00000000")
 }

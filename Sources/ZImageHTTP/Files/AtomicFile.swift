@@ -1,4 +1,4 @@
-package import Foundation
+public import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -21,22 +21,23 @@ import Darwin
 /// name carries the writer's process id, so a live writer's part file is never touched). With `confinedTo`, every folder
 /// from that root down to the destination must be a real folder, not a symbolic link, and the destination a regular
 /// file or nothing: a cassette from a pull request cannot make a recording write outside the repository.
-package enum AtomicFile {
+public enum AtomicFile {
     /// Why a destination was refused: what is there.
     struct Failure: Error, Sendable, CustomStringConvertible {
         /// The destination.
-        package var path: String
+        public var path: String
         /// What is wrong with it, as a phrase (`is a folder`).
-        package var reason: String
+        public var reason: String
 
-        package var description: String { "\(path) \(reason)" }
+        /// The failure in one sentence.
+        public var description: String { "\(path) \(reason)" }
     }
 
     /// Writes `data` to `destination`, creating the parent folders.
     ///
     /// - Parameter root: when given, a folder above `destination` below which nothing may be a symbolic link.
     /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
-    package static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
+    public static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
         let path = destination.path
         let directory = destination.deletingLastPathComponent()
         if let root { try checkConfined(directory, under: root) }

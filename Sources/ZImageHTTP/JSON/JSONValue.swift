@@ -62,7 +62,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Compact JSON with sorted keys: the canonical spelling of ``CanonicalJSON``.
-    package var data: Data {
+    public var data: Data {
         var output = [UInt8]()
         CanonicalJSON.render(self, into: &output)
         return Data(output)
@@ -82,7 +82,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Where two values differ, with paths like `parameters.seed` or `input.messages[0]`; at most `limit` differences.
-    package func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
+    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
         var found: [Difference] = []
         func visit(_ left: JSONValue?, _ right: JSONValue?, _ path: String) {
             guard found.count < limit, left != right else { return }
@@ -103,14 +103,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Indented JSON with sorted keys, as cassette files spell it (see ``CanonicalJSON/renderPretty(_:indent:into:)``).
-    package var prettyData: Data {
+    public var prettyData: Data {
         var output = [UInt8]()
         CanonicalJSON.renderPretty(self, into: &output)
         return Data(output)
     }
 
     /// A short rendering for messages.
-    package var summary: String {
+    public var summary: String {
         let text = String(decoding: data, as: UTF8.self)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }

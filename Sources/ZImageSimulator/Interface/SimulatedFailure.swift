@@ -11,6 +11,7 @@ public struct SimulatedFailure: Sendable, Hashable {
     /// How many requests in a row it answers.
     public let times: Int
 
+    /// Answers the next `times` requests under `pathPrefix` (any path when `nil`) with `fault`.
     public init(_ fault: SimulatorFault, pathPrefix: String?, times: Int) {
         self.fault = fault
         self.pathPrefix = pathPrefix

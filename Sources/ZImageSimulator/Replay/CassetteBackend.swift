@@ -39,6 +39,8 @@ public struct CassetteBackend: SimulatorBackend {
         self.log = log
     }
 
+    /// The recorded answer to `request`, matched without scheme and host, repeating the last answer once all are used;
+    /// a miss is a 404 whose body is the miss report.
     public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
         var headers: [String: String] = [:]
