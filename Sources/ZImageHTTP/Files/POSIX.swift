@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// `write(2)`, named so that it never resolves to a Swift method called `write` in the caller's scope.
-public func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+package func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
     Glibc.write(descriptor, bytes, count)
     #else

@@ -1,10 +1,10 @@
-public import Foundation
+package import Foundation
 
 /// SHA-256 (FIPS 180-4), for the hashes of images and cassette bodies. Foundation on Linux has no digest API, and one hash
 /// does not justify a cryptography package; the tests pin it to the standard's test vectors.
-public enum SHA256 {
+package enum SHA256 {
     /// The digest of `data` as 64 lower-case hex characters.
-    public static func hexDigest(of data: Data) -> String {
+    package static func hexDigest(of data: Data) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(64)
@@ -16,7 +16,7 @@ public enum SHA256 {
     }
 
     /// The 32-byte digest of `data`.
-    public static func digest(of data: Data) -> [UInt8] {
+    package static func digest(of data: Data) -> [UInt8] {
         var state: [UInt32] = [
             0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
         ]
