@@ -115,6 +115,12 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
+        // The validation run as a library: checks with typed results, evidence, JUnit, annotations, the report page.
+        .target(
+            name: "ZImageValidation",
+            dependencies: ["ZImage", "ZImageCurl", "ZImageCassettes", "ZImageContract", httpTypes],
+            swiftSettings: upcomingFeatures
+        ),
         // What the two executables share: argument types and transport options. Not a product.
         .target(
             name: "ZImageCommandSupport",
@@ -132,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "validate",
             dependencies: [
-                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageContract", "ZImageCommandSupport", argumentParser, httpTypes,
+                "ZImage", "ZImageCurl", "ZImageValidation", "ZImageCommandSupport", argumentParser,
             ],
             path: "Validation",
             swiftSettings: upcomingFeatures
@@ -201,6 +207,13 @@ let package = Package(
                 "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes,
             ],
             resources: [.copy("Cassettes")],
+            swiftSettings: upcomingFeatures
+        ),
+        .testTarget(
+            name: "ZImageValidationTests",
+            dependencies: [
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageContract", "ZImageCurl", "ZImageValidation", "ZImageTestSupport",
+            ],
             swiftSettings: upcomingFeatures
         ),
         // Runs the built executables as a user would, against the in-process simulator.

@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
 import ZImage
-import ZImageCassettes
 import ZImageCommandSupport
-import ZImageContract
-import ZImageCurl
+import ZImageValidation
 
 /// `validate`: one step to know that the client builds, that both regions are reachable with their key, and that the
 /// client still honours the contract recorded in the cassettes. Writes validate.txt only when every required check passed.
@@ -82,50 +80,16 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let isOffline = offline || environment["ZIMAGE_OFFLINE"] == "1"
-        let locations = outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
-            ?? OutputLocations(environment: environment)
-        let regions = chosenRegions()
-        let hosts = try hosts()
-        let cassetteFolder = URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes"))
-        let mode = live ? "live" : isOffline ? "offline" : "default"
-
-        var run = ValidationRun(locations: locations, mode: mode, regions: regions, hosts: hosts)
-        try run.start()
-        if skipCompile {
-            run.record(Check(name: "compile", status: .skipped, detail: "--skip-compile: the caller built the package", required: false))
-        } else {
-            run.record(CompileCheck(packageDirectory: packageDir, log: run.evidence("build.log")).run())
-        }
-
-        let key = try? Credentials.resolve(environment: environment).apiKey
-        let transport = try transportOptions.makeTransport(environment: environment)
-        for region in regions {
-            let probe = await ProbeCheck(region: region, host: hosts[region], key: key, offline: isOffline, required: live,
-                                         transport: transport).run()
-            run.record(probe.check)
-            try run.writeEvidence("probe-\(region).json", probe.report)
-        }
-        var sections: [CassetteReportPage.Section] = []
-        for region in regions {
-            let contract = await ContractCheck(region: region, cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
-            run.record(contract.check)
-            try run.writeEvidence("contract-\(region).json", contract.evidence)
-            sections.append(.init(region: region.rawValue, entries: contract.entries))
-        }
-        if live {
-            for (position, region) in regions.enumerated() {
-                let drift = await DriftCheck(region: region, host: hosts[region], key: key, transport: transport,
-                                             cassettes: cassetteFolder.appendingPathComponent(region.rawValue)).run()
-                run.record(drift.check)
-                try run.writeEvidence("drift-\(region).json", drift.evidence)
-                sections[position].drift = "Live drift check: \(drift.evidence.message)"
-            }
-        }
-        let page = CassetteReportPage.render(title: "z-image-turbo validation (\(mode))", generatedAt: Date(), sections: sections)
-        try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
-        let passed = try run.finish(junit: junit.map { URL(fileURLWithPath: $0) }, environment: environment)
-        throw passed ? ExitCode.success : ExitCode.failure
+        let mode: Validation.Mode = live ? .live : offline || environment["ZIMAGE_OFFLINE"] == "1" ? .offline : .standard
+        let options = Validation.Options(
+            mode: mode, regions: chosenRegions(), hosts: try hosts(), packageDirectory: skipCompile ? nil : packageDir,
+            cassettes: URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes")),
+            locations: outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
+                ?? OutputLocations(environment: environment),
+            junit: junit.map { URL(fileURLWithPath: $0) }, environment: environment)
+        let outcome = try await Validation.run(options, transport: try transportOptions.makeTransport(environment: environment),
+                                               output: Validation.Output(line: printOutput, workflowCommand: printWorkflowCommand))
+        throw outcome.passed ? ExitCode.success : ExitCode.failure
     }
 
     private func chosenRegions() -> [Region] {

@@ -123,7 +123,7 @@ struct ValidateCommandTests {
         let scenarios = try #require(contract["scenarios"] as? [[String: Any]])
         let failed = scenarios.filter { $0["passed"] as? Bool == false }
         #expect(failed.map { $0["scenario"] as? String } == [scenario])
-        #expect((failed.first?["problems"] as? [String])?.contains { $0.contains(reason) } == true)
+        #expect((failed.first?["problems"] as? [[String: Any]])?.contains { ($0["problem"] as? String)?.contains(reason) == true } == true)
         #expect(try sandbox.json("summary.json")["passed"] as? Bool == false)
     }
 

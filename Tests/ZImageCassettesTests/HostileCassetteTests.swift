@@ -89,7 +89,7 @@ struct HostileCassetteTests {
             let findings = CassetteLinter.lint(folder, rules: .dashScope, contract: ContractChecker.contractCassette)
             #expect(findings.contains { $0.isError && $0.problem.contains(edit.reason) }, "\(findings)")
             let report = await ScenarioRunner.run(file)
-            #expect(!report.passed && report.problems.contains { $0.contains(edit.reason) }, "\(report.problems)")
+            #expect(!report.passed && report.problems.contains { $0.description.contains(edit.reason) }, "\(report.problems)")
         }
     }
 

@@ -58,10 +58,10 @@ struct CommittedCassetteTests {
         scenario.expect.attempts = 1
         cassette.scenario = scenario.metadata
         let wrongAttempts = await ScenarioRunner.run(cassette, file: "edited.json")
-        #expect(!wrongAttempts.passed && wrongAttempts.problems.contains { $0.contains("2 attempts, expected 1") })
+        #expect(!wrongAttempts.passed && wrongAttempts.problems.contains { $0.problem.contains("2 attempts, expected 1") })
         cassette.scenario = nil
         let noScenario = await ScenarioRunner.run(cassette, file: "edited.json")
-        #expect(!noScenario.passed && noScenario.problems.contains { $0.contains("no expected outcome") || $0.contains("no scenario") })
+        #expect(!noScenario.passed && noScenario.problems.contains { $0.problem.contains("no expected outcome") || $0.problem.contains("no scenario") })
     }
 
     @Test("the replay server answers docs/CONTRACT.md's curl request with the recorded answer, and serves the image")

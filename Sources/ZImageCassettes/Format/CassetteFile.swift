@@ -47,6 +47,57 @@ public enum CassetteFile {
         try CassetteSchema.decode(data, from: url, verifyingImages: rules.verifyImage)
     }
 
+    /// The 1-based line where interaction `index` (0-based) begins in a cassette's bytes, `nil` when there is none: found
+    /// from the JSON's structure (strings skipped, nesting tracked), so it holds for any layout, not only the one this
+    /// package writes. Reports use it to point at the interaction a problem concerns.
+    public static func line(ofInteraction index: Int, in data: Data) -> Int? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ",")
+        let open: Set<UInt8> = [UInt8(ascii: "{"), UInt8(ascii: "[")], close: Set<UInt8> = [UInt8(ascii: "}"), UInt8(ascii: "]")]
+        let whiteSpace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        let interactionsKey = Array("interactions".utf8)
+        var line = 1, depth = 0, element = -1
+        var inString = false, escaped = false, inInteractions = false, expectingElement = false
+        var text: [UInt8] = [], lastString: [UInt8] = []
+        for byte in data {
+            if byte == 0x0A { line += 1 }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == backslash {
+                    escaped = true
+                } else if byte == quote {
+                    inString = false
+                    lastString = text
+                } else if depth == 1 {
+                    text.append(byte)
+                }
+                continue
+            }
+            if whiteSpace.contains(byte) { continue }
+            if inInteractions && depth == 2 && expectingElement && byte != comma && !close.contains(byte) {
+                element += 1
+                expectingElement = false
+                if element == index { return line }
+            }
+            if byte == quote {
+                inString = true
+                text = []
+            } else if open.contains(byte) {
+                if depth == 1 && byte == UInt8(ascii: "[") && lastString == interactionsKey {
+                    inInteractions = true
+                    expectingElement = true
+                }
+                depth += 1
+            } else if close.contains(byte) {
+                depth -= 1
+                if inInteractions && depth == 1 { return nil }
+            } else if byte == comma && inInteractions && depth == 2 {
+                expectingElement = true
+            }
+        }
+        return nil
+    }
+
     /// What a write compares its result with, to avoid churn.
     public enum Baseline: Sendable {
         /// What the file holds now (the default).

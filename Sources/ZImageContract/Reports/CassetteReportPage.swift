@@ -49,7 +49,7 @@ public enum CassetteReportPage {
         return Entry(
             name: report.scenario, summary: scenario?.summary ?? "", file: report.file,
             request: scenario.map { requestText($0) } ?? "-", expected: scenario.map { expectedText($0.expect) } ?? "-",
-            outcome: report.outcome, passed: report.passed, problems: report.problems,
+            outcome: report.outcome, passed: report.passed, problems: report.problems.map(\.description),
             image: cassette.flatMap { image(in: $0, beside: URL(fileURLWithPath: report.file)) },
             source: cassette?.source.rawValue ?? "-", recordedAt: cassette?.recordedAt ?? "-",
             ageDays: cassette?.ageInDays(now: now))

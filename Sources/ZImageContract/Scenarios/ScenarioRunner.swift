@@ -15,8 +15,8 @@ public enum ScenarioRunner {
         public var file: String
         /// Whether every check passed.
         public var passed: Bool
-        /// What failed, one sentence each.
-        public var problems: [String]
+        /// What failed, one sentence each, with the interaction concerned when there is one.
+        public var problems: [ContractViolation]
         /// The request ids the replay saw.
         public var requestIDs: [String]
         /// Attempts the client made.
@@ -43,7 +43,7 @@ public enum ScenarioRunner {
             let cassette = try CassetteFile.load(url, rules: .dashScope)
             return (await run(cassette, file: url.path), cassette)
         } catch {
-            return (Report(scenario: name, file: url.path, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
+            return (Report(scenario: name, file: url.path, passed: false, problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
                            outcome: "unreadable"), nil)
         }
     }
@@ -55,15 +55,18 @@ public enum ScenarioRunner {
         do {
             guard let stored = try Scenario(of: cassette) else {
                 return Report(scenario: fallbackName, file: file, passed: false,
-                              problems: ["the cassette has no scenario, so no expected outcome: a replay without one proves nothing"],
+                              problems: [ContractViolation(interaction: nil, problem: "the cassette has no scenario, so no "
+                                  + "expected outcome: a replay without one proves nothing")],
                               requestIDs: [], attempts: nil, outcome: "no expectation")
             }
             scenario = stored
         } catch {
-            return Report(scenario: fallbackName, file: file, passed: false, problems: ["\(error)"], requestIDs: [], attempts: nil,
+            return Report(scenario: fallbackName, file: file, passed: false, problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
                           outcome: "unreadable")
         }
-        var problems = ContractChecker.check(cassette).map { "contract: \($0)" }
+        var problems = ContractChecker.check(cassette).map {
+            ContractViolation(interaction: $0.interaction, problem: "contract: \($0.problem)")
+        }
         let transport = ReplayingTransport(cassette: cassette, path: file, rules: .dashScope)
         let region = cassette.dashScopeRegion ?? .beijing
         let client = ZImageClient(transport: transport, apiKey: ReplayKey.key, region: region, timekeeper: .instant())
@@ -73,7 +76,10 @@ public enum ScenarioRunner {
         var outcome: String
 
         func require(_ condition: Bool, _ problem: @autoclosure () -> String) {
-            if !condition { problems.append(problem()) }
+            if !condition { problems.append(ContractViolation(interaction: nil, problem: problem())) }
+        }
+        func fail(_ problem: String) {
+            problems.append(ContractViolation(interaction: nil, problem: problem))
         }
 
         switch scenario.operation {
@@ -105,7 +111,7 @@ public enum ScenarioRunner {
                                     "the download failed with \(failure.status.map(String.init) ?? "no status"), expected HTTP \(expect.httpStatus ?? 0)")
                         } else {
                             outcome = "download failed"
-                            problems.append("the download failed: \(error)")
+                            fail("the download failed: \(error)")
                         }
                     }
                 } catch let error as ZImageError {
@@ -119,12 +125,12 @@ public enum ScenarioRunner {
                         require(failure.requestID != nil && failure.message != nil, "the error lacks a message or request id")
                     } else {
                         outcome = "failed"
-                        problems.append("the client failed: \(error)")
+                        fail("the client failed: \(error)")
                     }
                 }
             } catch {
                 outcome = "invalid scenario"
-                problems.append("the scenario's request is invalid: \(error)")
+                fail("the scenario's request is invalid: \(error)")
             }
         case .probe:
             do {
@@ -135,19 +141,20 @@ public enum ScenarioRunner {
                 switch expect.outcome {
                 case .success: require(status == 200, "the probe answered HTTP \(status), expected 200")
                 case .unauthorized: require(status == 401, "the probe answered HTTP \(status), expected 401")
-                default: problems.append("a probe cannot expect \(expect.outcome.rawValue)")
+                default: fail("a probe cannot expect \(expect.outcome.rawValue)")
                 }
             } catch {
                 outcome = "failed"
-                problems.append("the probe failed: \(error)")
+                fail("the probe failed: \(error)")
             }
         }
         if let expected = expect.attempts, let attempts, expected != attempts {
-            problems.append("the client made \(attempts) attempts, expected \(expected)")
+            fail("the client made \(attempts) attempts, expected \(expected)")
         }
         let unused = transport.unusedInteractions
-        if !unused.isEmpty {
-            problems.append("recorded interactions \(unused.map { "#\($0)" }.joined(separator: ", ")) were never requested")
+        if let first = unused.first {
+            problems.append(ContractViolation(
+                interaction: first, problem: "recorded interactions \(unused.map { "#\($0)" }.joined(separator: ", ")) were never requested"))
         }
         return Report(scenario: scenario.name, file: file, passed: problems.isEmpty, problems: problems, requestIDs: requestIDs,
                       attempts: attempts, outcome: outcome)

@@ -1,4 +1,5 @@
 import Foundation
+import ZImage
 
 /// `validate --junit FILE`: the checks as JUnit XML, the report GitHub Actions, GitLab and Jenkins show per test.
 ///
@@ -60,7 +61,7 @@ enum JUnitReport {
     }
 
     static func suite(_ check: Check) -> Suite {
-        let (kind, region) = check.kindAndRegion
+        let (kind, region) = (check.kind.rawValue, check.region?.rawValue)
         let name = region.map { "\(kind) (\($0))" } ?? kind
         let className = ["validate", kind, region].compactMap { $0 }.joined(separator: ".")
         guard !check.cases.isEmpty else {

@@ -30,7 +30,7 @@ enum GitHubReport {
         var lines = ["## z-image-turbo validation \(passed ? "passed" : "FAILED")", "", closingLine, "",
                      "| check | region | result | cases | detail |", "|---|---|---|---|---|"]
         for check in checks {
-            let (kind, region) = check.kindAndRegion
+            let (kind, region) = (check.kind.rawValue, check.region?.rawValue)
             let cases = check.cases.isEmpty ? "-" : "\(check.cases.filter(\.passed).count) of \(check.cases.count) passed"
             let mark = switch check.status {
             case .passed: "✅ passed"

@@ -1,52 +1,5 @@
 import Foundation
 import ZImage
-import ZImageCommandSupport
-
-/// The outcome of one check, as it appears on stdout and in the evidence files.
-struct Check: Codable {
-    enum Status: String, Codable {
-        case passed, failed, skipped
-    }
-
-    var name: String
-    var status: Status
-    var detail: String
-    /// Whether the run fails when this check does not pass; a skipped optional check does not count against it.
-    var required = true
-    var durationMilliseconds = 0
-    var requestIDs: [String] = []
-    var cases: [CaseResult] = []
-
-    struct CaseResult: Codable {
-        var name: String
-        var passed: Bool
-        var detail: String
-        /// The cassette the case replayed, when it did.
-        var file: String?
-        /// The line of that file a failure points at (the offending interaction, else 1).
-        var line: Int?
-        var durationMilliseconds: Int?
-        /// Something worth attention that does not fail the case (an old recording).
-        var warning: String?
-
-        enum CodingKeys: String, CodingKey {
-            case name, passed, detail, file, line, warning
-            case durationMilliseconds = "duration_ms"
-        }
-    }
-
-    /// The kind of check (`compile`, `probe`, `contract`, `drift`) and its region, from its name.
-    var kindAndRegion: (kind: String, region: String?) {
-        guard let dash = name.firstIndex(of: "-") else { return (name, nil) }
-        return (String(name[..<dash]), String(name[name.index(after: dash)...]))
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, status, detail, required, cases
-        case durationMilliseconds = "duration_ms"
-        case requestIDs = "request_ids"
-    }
-}
 
 /// One run of `validate`: removes the stale verdict, collects checks, writes the evidence and the verdict.
 struct ValidationRun {
@@ -54,15 +7,17 @@ struct ValidationRun {
     let mode: String
     let regions: [Region]
     let hosts: [Region: URL]
+    let output: Validation.Output
     private let startedAt = Date()
     private let clock = ContinuousClock.now
     private var checks: [Check] = []
 
-    init(locations: OutputLocations, mode: String, regions: [Region], hosts: [Region: URL]) {
+    init(locations: OutputLocations, mode: String, regions: [Region], hosts: [Region: URL], output: Validation.Output) {
         self.locations = locations
         self.mode = mode
         self.regions = regions
         self.hosts = hosts
+        self.output = output
     }
 
     var verdictFile: URL { evidence("validate.txt") }
@@ -87,9 +42,9 @@ struct ValidationRun {
         }
         let note = check.required || check.status == .passed ? "" : " (not required)"
         // A detail and a case quote cassettes (scenario names, problems found in them): escaped, never printed raw.
-        printOutput("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(untrusted: check.detail)\(note)")
+        output.line("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(untrusted: check.detail)\(note)")
         for failed in check.cases where !failed.passed {
-            printOutput("      - \(untrusted: failed.name): \(untrusted: failed.detail)")
+            output.line("      - \(untrusted: failed.name): \(untrusted: failed.detail)")
         }
     }
 
@@ -108,8 +63,8 @@ struct ValidationRun {
     }
 
     /// Writes summary.json, the JUnit report when asked, GitHub's annotations and step summary under Actions, and, when
-    /// every required check passed, validate.txt. Returns whether it passed.
-    func finish(junit: URL?, environment: [String: String]) throws -> Bool {
+    /// every required check passed, validate.txt.
+    func finish(junit: URL?, environment: [String: String]) throws -> Validation.Outcome {
         let passed = checks.allSatisfy { !$0.required || $0.status == .passed }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
@@ -130,16 +85,18 @@ struct ValidationRun {
             try AtomicFile.write(JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
         }
         if environment["GITHUB_ACTIONS"] == "true" {
-            for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) { printWorkflowCommand(line) }
+            for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) {
+                output.workflowCommand(line)
+            }
             if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
                 try Self.append(GitHubReport.summary(checks, passed: passed, closingLine: closingLine,
                                                      evidence: locations.evidenceDirectory), to: URL(fileURLWithPath: path))
             }
         }
-        printOutput(passed ? "validate: passed; wrote \(verdictFile.path)"
-              : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
-        printOutput(closingLine)
-        return passed
+        output.line(passed ? "validate: passed; wrote \(verdictFile.path)"
+                    : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
+        output.line(closingLine)
+        return Validation.Outcome(passed: passed, checks: checks, closingLine: closingLine)
     }
 
     /// Appends `text` to the file at `url`, creating it, whole or not at all.

@@ -41,14 +41,13 @@ struct ContractCheck {
             let (report, cassette) = await ScenarioRunner.replay(file)
             scenarios.append(report)
             entries.append(CassetteReportPage.entry(report, cassette: cassette))
-            // The file's text is read again only to point at the offending interaction's line.
-            let interaction = report.problems.lazy.compactMap(Self.interactionNumber).first
-            let line = interaction.flatMap { number in
-                (try? String(contentsOf: file, encoding: .utf8)).flatMap { Self.line(ofInteraction: number, in: $0) }
+            // The file is read again only to point at the line of the interaction the first such problem concerns.
+            let line = report.problems.lazy.compactMap(\.interaction).first.flatMap { number in
+                (try? Data(contentsOf: file)).flatMap { CassetteFile.line(ofInteraction: number, in: $0) }
             }
             cases.append(Check.CaseResult(
                 name: report.scenario, passed: report.passed,
-                detail: report.passed ? report.outcome : report.problems.joined(separator: "; "),
+                detail: report.passed ? report.outcome : report.problems.map(\.description).joined(separator: "; "),
                 file: file.path, line: line ?? 1,
                 durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)), warning: cassette.flatMap(Self.staleness)))
         }
@@ -60,25 +59,11 @@ struct ContractCheck {
             ? "\(scenarios.count) cassettes replayed to their expected outcomes, \(documented.count) documented payloads read"
             : "\(failed.count) of \(cases.count) cases broke the contract"
         let requestIDs = [successID, failureID].compactMap { $0 } + scenarios.flatMap(\.requestIDs)
-        let check = Check(name: "contract-\(region)", status: failed.isEmpty ? .passed : .failed, detail: detail,
+        let check = Check(.contract, region: region, status: failed.isEmpty ? .passed : .failed, detail: detail,
                           durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)), requestIDs: requestIDs,
                           cases: cases)
         return (check, Evidence(region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
                                 documentedPayloads: documented, scenarios: scenarios), entries)
-    }
-
-    /// The interaction a problem names (`interaction #2: …`), if any.
-    static func interactionNumber(_ problem: String) -> Int? {
-        guard let range = problem.range(of: "interaction #") else { return nil }
-        return Int(problem[range.upperBound...].prefix { $0.isNumber })
-    }
-
-    /// The line where interaction `number` starts in a cassette written canonically (each interaction opens with a line
-    /// of four spaces and `{`).
-    static func line(ofInteraction number: Int, in text: String) -> Int? {
-        let starts = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .filter { $0.element == "    {" }.map { $0.offset + 1 }
-        return number < starts.count ? starts[number] : nil
     }
 
     /// A warning when the cassette was recorded more than ``Cassette/staleAfterDays`` days ago.

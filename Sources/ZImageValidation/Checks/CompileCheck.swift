@@ -8,7 +8,7 @@ struct CompileCheck {
     func run() -> Check {
         let started = ContinuousClock.now
         guard FileManager.default.fileExists(atPath: packageDirectory + "/Package.swift") else {
-            return Check(name: "compile", status: .failed, detail: "no Package.swift in \(packageDirectory) (use --package-dir)")
+            return Check(.compile, status: .failed, detail: "no Package.swift in \(packageDirectory) (use --package-dir)")
         }
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -22,12 +22,12 @@ struct CompileCheck {
             try process.run()
             process.waitUntilExit()
         } catch {
-            return Check(name: "compile", status: .failed, detail: "could not run swift build: \(error)")
+            return Check(.compile, status: .failed, detail: "could not run swift build: \(error)")
         }
         let milliseconds = Int(started.duration(to: .now) / .milliseconds(1))
         let passed = process.terminationStatus == 0
         return Check(
-            name: "compile", status: passed ? .passed : .failed,
+            .compile, status: passed ? .passed : .failed,
             detail: passed ? "swift build --build-tests succeeded; log in build.log"
                 : "swift build --build-tests exited \(process.terminationStatus); see build.log",
             durationMilliseconds: milliseconds)

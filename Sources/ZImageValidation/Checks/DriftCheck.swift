@@ -46,13 +46,13 @@ struct DriftCheck {
     }
 
     func run() async -> (check: Check, evidence: Evidence) {
-        let name = "drift-\(region)"
+        let kind = Check.Kind.drift
         let endpoint = host.map(Self.generationURL(for:)) ?? region.generationURL
         var evidence = Evidence(region: region.rawValue, endpoint: endpoint.absoluteString, drifted: false, message: "")
         func result(_ status: Check.Status, _ message: String) -> (Check, Evidence) {
             evidence.message = message
             evidence.drifted = status == .failed
-            return (Check(name: name, status: status, detail: message, requestIDs: [evidence.requestID].compactMap { $0 }), evidence)
+            return (Check(kind, region: region, status: status, detail: message, requestIDs: [evidence.requestID].compactMap { $0 }), evidence)
         }
         guard let key else {
             return result(.failed, "no key: set DASHSCOPE_API_KEY or dashscope_api_key in ~/.alibabacloud/credentials")

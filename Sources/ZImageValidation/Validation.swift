@@ -1,0 +1,122 @@
+public import Foundation
+public import ZImage
+public import ZImageCurl
+import ZImageContract
+
+/// The validation run as a library: the checks `validate` runs, in order, with their evidence, JUnit report, GitHub
+/// annotations and step summary, and the verdict file written only when every required check passed.
+public enum Validation {
+    /// How much a run may send.
+    public enum Mode: String, Sendable {
+        /// Nothing is sent: the probes are skipped.
+        case offline
+        /// The probes run when a key is found, and are not required.
+        case standard = "default"
+        /// The probes are required, and a real generation per region is compared with the cassettes (billed).
+        case live
+    }
+
+    /// What one run checks and where it writes.
+    public struct Options: Sendable {
+        /// How much the run may send.
+        public var mode: Mode
+        /// The regions checked, in order.
+        public var regions: [Region]
+        /// Other hosts for some regions (a simulator, a proxy), by region.
+        public var hosts: [Region: URL]
+        /// The package the compile check builds; `nil` skips the check (a caller that just built).
+        public var packageDirectory: String?
+        /// The cassettes folder, with one folder per region.
+        public var cassettes: URL
+        /// Where the evidence goes.
+        public var locations: OutputLocations
+        /// Where to write the JUnit report, if anywhere.
+        public var junit: URL?
+        /// Where the key, `GITHUB_ACTIONS` and `GITHUB_STEP_SUMMARY` are read.
+        public var environment: [String: String]
+
+        /// Creates options.
+        public init(mode: Mode, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:], packageDirectory: String?,
+                    cassettes: URL, locations: OutputLocations, junit: URL? = nil,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+            self.mode = mode
+            self.regions = regions
+            self.hosts = hosts
+            self.packageDirectory = packageDirectory
+            self.cassettes = cassettes
+            self.locations = locations
+            self.junit = junit
+            self.environment = environment
+        }
+    }
+
+    /// Where a run's lines go: each check's line and its failed cases, the verdict and the closing count; and, under
+    /// GitHub Actions, the workflow commands (annotations), which must reach stdout unaltered.
+    public struct Output: Sendable {
+        /// Receives one line of text, which may quote a cassette (already escaped).
+        public var line: @Sendable (String) -> Void
+        /// Receives one workflow command (`::error file=…::…`), its data already encoded.
+        public var workflowCommand: @Sendable (String) -> Void
+
+        /// Creates an output.
+        public init(line: @escaping @Sendable (String) -> Void, workflowCommand: @escaping @Sendable (String) -> Void) {
+            self.line = line
+            self.workflowCommand = workflowCommand
+        }
+    }
+
+    /// What a run found.
+    public struct Outcome: Sendable {
+        /// Whether every required check passed (and at least one passed).
+        public var passed: Bool
+        /// Every check, in the order run.
+        public var checks: [Check]
+        /// The closing line, `validate: N passed, N failed, N skipped`, counting test cases as JUnit does.
+        public var closingLine: String
+    }
+
+    /// Runs every check and writes the evidence.
+    ///
+    /// - Parameter transport: the live transport the probes and drift checks use (nothing is sent offline).
+    /// - Throws: when evidence cannot be written; a failed check is not an error, it is in the outcome.
+    public static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
+        var run = ValidationRun(locations: options.locations, mode: options.mode.rawValue, regions: options.regions,
+                                hosts: options.hosts, output: output)
+        try run.start()
+        if let packageDirectory = options.packageDirectory {
+            run.record(CompileCheck(packageDirectory: packageDirectory, log: run.evidence("build.log")).run())
+        } else {
+            run.record(Check(.compile, status: .skipped, detail: "--skip-compile: the caller built the package", required: false))
+        }
+
+        let key = try? Credentials.resolve(environment: options.environment).apiKey
+        let live = options.mode == .live
+        for region in options.regions {
+            let probe = await ProbeCheck(region: region, host: options.hosts[region], key: key,
+                                         offline: options.mode == .offline, required: live, transport: transport).run()
+            run.record(probe.check)
+            try run.writeEvidence("probe-\(region).json", probe.report)
+        }
+        var sections: [CassetteReportPage.Section] = []
+        for region in options.regions {
+            let folder = options.cassettes.appendingPathComponent(region.rawValue)
+            let contract = await ContractCheck(region: region, cassettes: folder).run()
+            run.record(contract.check)
+            try run.writeEvidence("contract-\(region).json", contract.evidence)
+            sections.append(.init(region: region.rawValue, entries: contract.entries))
+        }
+        if live {
+            for (position, region) in options.regions.enumerated() {
+                let drift = await DriftCheck(region: region, host: options.hosts[region], key: key, transport: transport,
+                                             cassettes: options.cassettes.appendingPathComponent(region.rawValue)).run()
+                run.record(drift.check)
+                try run.writeEvidence("drift-\(region).json", drift.evidence)
+                sections[position].drift = "Live drift check: \(drift.evidence.message)"
+            }
+        }
+        let page = CassetteReportPage.render(title: "z-image-turbo validation (\(options.mode.rawValue))", generatedAt: Date(),
+                                             sections: sections)
+        try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
+        return try run.finish(junit: options.junit, environment: options.environment)
+    }
+}
