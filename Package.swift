@@ -124,7 +124,7 @@ let package = Package(
         // What the two executables share: argument types and transport options. Not a product.
         .target(
             name: "ZImageCommandSupport",
-            dependencies: ["ZImage", "ZImageCurl", argumentParser],
+            dependencies: ["ZImage", "ZImageCurl", "ZImageCassettes", argumentParser],
             swiftSettings: upcomingFeatures
         ),
         .executableTarget(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make rehearse`: a dress rehearsal of the live path, without a key or the internet.
 #
-# Starts `zimage serve --tls` (both regions, TLS, HTTP/2, DashScope's real hostnames, a throwaway CA), then runs every
+# Starts `zimage serve tls` (both regions, TLS, HTTP/2, DashScope's real hostnames, a throwaway CA), then runs every
 # live command against the real URLs, routed to it by ZIMAGE_CONNECT_TO and trusting the CA with --ca-file:
 #   zimage probe (both regions), zimage generate (default region, no --base-url), validate --live (both regions),
 #   zimage cassettes record --live (both regions, into a scratch folder), zimage cassettes check on what was recorded.
@@ -31,7 +31,7 @@ export HOME="$WORK/home" OUTPUT_DIR="$WORK/output" DASHSCOPE_API_KEY=$KEY
 export https_proxy=http://127.0.0.1:9 HTTPS_PROXY=http://127.0.0.1:9 http_proxy=http://127.0.0.1:9 ALL_PROXY=http://127.0.0.1:9
 mkdir -p "$HOME"
 
-"$BIN/zimage" serve --tls --ca-out "$WORK/ca.pem" --accept-key "$KEY" >"$WORK/serve.log" 2>&1 &
+"$BIN/zimage" serve tls --ca-out "$WORK/ca.pem" --accept-key "$KEY" >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 100); do
     grep -q 'ZIMAGE_CONNECT_TO=' "$WORK/serve.log" 2>/dev/null && break

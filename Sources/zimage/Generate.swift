@@ -127,18 +127,6 @@ struct Generate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await generate()
-        } catch let error as ZImageError {
-            printError("zimage: \(error)")
-            throw ExitCode(error.exitCode)
-        } catch let error as CassetteError {
-            printError("zimage: \(error)")
-            throw ExitCode(2)
-        }
-    }
-
-    private func generate() async throws {
         let environment = ProcessInfo.processInfo.environment
         var request = try readFields()
             .overridden(by: RequestFields(prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),

@@ -15,7 +15,7 @@ struct ZImageCommand: AsyncParsableCommand {
               zimage generate --prompt "A calm lake at dawn" --size 1024*1536 --seed 7
               zimage generate --request '{"prompt":"A calm lake at dawn","size":"1024*1024"}' --output lake.png --print-response
               zimage probe --region singapore
-              zimage serve --simulate --port 8080
+              zimage serve simulate --port 8080
               zimage generate --mode replay --cassette cassettes/beijing/basic-generation.json --prompt "…"
               zimage cassettes check
 
@@ -31,6 +31,15 @@ struct ZImageCommand: AsyncParsableCommand {
     static func main() async {
         // Only the executable chooses where logs go; the libraries just accept a Logger.
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        await runExitingTwoOnInvalidInput()
+        let arguments: [String]
+        do {
+            let translated = try Serve.translatingDeprecatedFlags(Array(CommandLine.arguments.dropFirst()))
+            if let notice = translated.notice { printError(notice) }
+            arguments = translated.arguments
+        } catch {
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+        await runExitingTwoOnInvalidInput(arguments)
     }
 }

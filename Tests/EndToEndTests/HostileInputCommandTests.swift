@@ -40,7 +40,7 @@ struct HostileInputCommandTests {
             let replay = try await run("zimage", ["generate", "--prompt", "p", "--mode", "replay", "--cassette", file.path],
                                        environment: environment.merging(["DASHSCOPE_API_KEY": endToEndKey]) { $1 }, in: folder)
             #expect(replay.status == 2 && replay.stderr.contains(reason), "\(replay)")
-            let serve = try await run("zimage", ["serve", "--cassettes", beijing.path, "--port", "0"], environment: environment)
+            let serve = try await run("zimage", ["serve", "cassettes", beijing.path, "--port", "0"], environment: environment)
             #expect(serve.status == 2 && serve.stderr.contains(reason), "\(serve)")
             let list = try await run("zimage", ["cassettes", "list", "--dir", cassettes.path], environment: environment)
             #expect(list.status == 0 && list.stdout.contains("basic-generation.json  (unreadable"), "\(list)")

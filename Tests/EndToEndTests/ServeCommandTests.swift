@@ -6,13 +6,13 @@ import Testing
 
 @Suite("zimage serve: prints what it serves, answers, and stops cleanly on a signal", .timeLimit(.minutes(1)))
 struct ServeCommandTests {
-    @Test("--simulate on port 0 prints its base URL, serves the models list, and exits 0 on SIGTERM and on SIGINT",
+    @Test("serve simulate on port 0 prints its base URL, serves the models list, and exits 0 on SIGTERM and on SIGINT",
           arguments: [SIGTERM, SIGINT])
     func stopsOnSignal(_ signal: Int32) async throws {
         // A key that is not a test key is accepted but never printed (test keys are, so a newcomer knows what to use).
         let secret = "local-secret-7f3a9c1e55"
         let zimage = productsFolder.appendingPathComponent("zimage").path
-        let (farewell, status) = try await withChild(zimage, ["serve", "--simulate", "--port", "0", "--accept-key", secret]) { child in
+        let (farewell, status) = try await withChild(zimage, ["serve", "simulate", "--port", "0", "--accept-key", secret]) { child in
             let banner = try await child.read(until: "Press Ctrl-C")
             let base = try #require(banner.split(separator: "\n").first?.split(separator: " ").last.map(String.init))
             #expect(banner.contains("generation endpoint: \(base)/api/v1/services/aigc/multimodal-generation/generation"))
@@ -29,12 +29,12 @@ struct ServeCommandTests {
         #expect(status == 0, "exit status \(status)")
     }
 
-    @Test("--tls writes the CA to --ca-out, prints the routes, answers on the real names, and accounts per host on SIGINT")
+    @Test("serve tls writes the CA to --ca-out, prints the routes, answers on the real names, and accounts per host on SIGINT")
     func rehearsal() async throws {
         try await withTemporaryDirectory("serve-tls") { folder in
             let caFile = folder.appendingPathComponent("ca.pem")
             let zimage = productsFolder.appendingPathComponent("zimage").path
-            let (farewell, status) = try await withChild(zimage, ["serve", "--tls", "--ca-out", caFile.path, "--accept-key", endToEndKey]) { child in
+            let (farewell, status) = try await withChild(zimage, ["serve", "tls", "--ca-out", caFile.path, "--accept-key", endToEndKey]) { child in
                 let banner = try await child.read(until: "Press Ctrl-C")
                 let routes = try #require(banner.split(separator: "\n").first { $0.contains("ZIMAGE_CONNECT_TO=") }?
                     .split(separator: "=").last.map(String.init))
@@ -58,9 +58,13 @@ struct ServeCommandTests {
         }
     }
 
-    @Test("--tls refuses what it cannot do, exit 2, naming the flag", arguments: [
-        (["--tls"], "--tls needs --ca-out FILE"),
-        (["--ca-out", "/tmp/x.pem"], "--ca-out applies only with --tls"),
+    @Test("the subcommands and the old flags refuse what they cannot do, exit 2, naming the flag", arguments: [
+        (["tls"], "Missing expected argument '--ca-out <file>'"),
+        (["tls", "--ca-out", "/tmp/x.pem", "--tls-fault", "slow"], "reset-handshake, wrong-name"),
+        (["cassettes", "/nonexistent-folder"], "no cassettes under /nonexistent-folder"),
+        (["simulate", "--port", "70000"], "--port is 70000; allowed: 0 to 65535"),
+        (["--tls"], "Missing expected argument '--ca-out <file>'"),
+        (["--ca-out", "/tmp/x.pem"], "Unknown option '--ca-out'"),
         (["--tls", "--ca-out", "/tmp/x.pem", "--cassettes", "cassettes"], "--tls and --cassettes were both given"),
         (["--tls", "--ca-out", "/tmp/x.pem", "--tls-fault", "slow"], "reset-handshake, wrong-name"),
     ])
@@ -68,5 +72,15 @@ struct ServeCommandTests {
         let result = try await run("zimage", ["serve"] + arguments, environment: ["HOME": "/nonexistent"])
         #expect(result.status == 2)
         #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test("the old flags still work for one release, each saying on stderr what replaces it", arguments: [
+        (["--cassettes", "/nonexistent-folder"], "use `zimage serve cassettes DIR`"),
+        (["--simulate", "--host", "256.0.0.1"], "use `zimage serve simulate`"),
+    ])
+    func deprecatedFlags(arguments: [String], replacement: String) async throws {
+        let result = try await run("zimage", ["serve"] + arguments, environment: ["HOME": "/nonexistent"])
+        #expect(result.stderr.contains("is deprecated and goes in the next release; \(replacement)"), "\(result.stderr)")
+        #expect(result.status != 0, "the old flag ran the new command, which then refused its input")
     }
 }

@@ -2,7 +2,7 @@ public import Foundation
 public import ZImageHTTP
 
 /// What a recorded request must share with a sent one to answer it: a list of matchers, each comparing one part of the
-/// request. The one definition the replaying transport, the replay server (`zimage serve --cassettes`), new-episodes
+/// request. The one definition the replaying transport, the replay server (`zimage serve cassettes`), new-episodes
 /// recording and the miss report all use.
 ///
 /// Each matcher gives a key (equal keys: the part matches), so lookups go through an index, never a scan; and explains a

@@ -111,7 +111,7 @@ struct CassettesCommand: AsyncParsableCommand {
                 faults it needs (429, 500, 503, an expired image URL…); URLs are stored under the region's real \
                 endpoints and the cassette says source: simulator. With --live, scenarios go to DashScope with your \
                 key; those a live API cannot produce on demand are kept as they are and reported, never deleted. \
-                With --against URL, scenarios go to that origin (a `zimage serve --simulate` started elsewhere, say), with \
+                With --against URL, scenarios go to that origin (a `zimage serve simulate` started elsewhere, say), with \
                 your key or else sk-test-local (the simulator's default); those that need injected faults are kept. \
                 A re-recording that gives the same exchanges leaves the file byte for byte as it was.
                 With CI=true, recording is refused unless ZIMAGE_ALLOW_RECORDING=1.
@@ -152,23 +152,13 @@ struct CassettesCommand: AsyncParsableCommand {
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let recipes = scenarios.isEmpty ? ScenarioCatalog.all : ScenarioCatalog.all.filter { scenarios.contains($0.scenario.name) }
-            do {
-                try RecordMode.refuseRecordingInCI(dir, mode: RecordMode.all.rawValue, environment: environment)
-            } catch {
-                printError("zimage: \(error)")
-                throw ExitCode(2)
-            }
+            try RecordMode.refuseRecordingInCI(dir, mode: RecordMode.all.rawValue, environment: environment)
             let target: ScenarioRecorder.Target
             if let against, let url = URL(string: against) {
                 let key = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-local")
                 target = .against(url, key)
             } else if live {
-                do {
-                    target = .live(try Credentials.resolve(environment: environment).apiKey)
-                } catch let error as ZImageError {
-                    printError("zimage: \(error)")
-                    throw ExitCode(error.exitCode)
-                }
+                target = .live(try Credentials.resolve(environment: environment).apiKey)
             } else {
                 target = .simulator
             }
@@ -211,18 +201,13 @@ struct CassettesCommand: AsyncParsableCommand {
         var output: String?
 
         func run() async throws {
-            do {
-                let loaded = try CassetteFile.load(URL(fileURLWithPath: cassette), rules: .dashScope)
-                let comment = ((try? Scenario(of: loaded)) ?? nil).map { "\($0.name): \($0.summary)" } ?? "zimage cassette"
-                let har = try HARExporter.export(loaded, comment: comment, creator: ("zimage", ZImageVersion.current))
-                if let output {
-                    try AtomicFile.write(har, to: URL(fileURLWithPath: output))
-                } else {
-                    writeOutput(har)
-                }
-            } catch let error as CassetteError {
-                printError("zimage: \(untrusted: error)")
-                throw ExitCode(2)
+            let loaded = try CassetteFile.load(URL(fileURLWithPath: cassette), rules: .dashScope)
+            let comment = ((try? Scenario(of: loaded)) ?? nil).map { "\($0.name): \($0.summary)" } ?? "zimage cassette"
+            let har = try HARExporter.export(loaded, comment: comment, creator: ("zimage", ZImageVersion.current))
+            if let output {
+                try AtomicFile.write(har, to: URL(fileURLWithPath: output))
+            } else {
+                writeOutput(har)
             }
         }
     }
