@@ -18,10 +18,12 @@ test: bootstrap
 	$(MAKE) --no-print-directory example
 
 # The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder), then
-# its failure fixtures: XCTest tests that must fail, each checked for the harness's report (scripts/example-fixtures.sh).
+# its failure fixtures: XCTest tests that must fail, each checked for the harness's report (scripts/example-fixtures.sh),
+# then the library tour: the public API as a server uses it, against the simulator on loopback.
 example: bootstrap
 	$(SWIFT) test --package-path Examples/PosterApp --skip PosterAppFailureFixtures
 	@bash scripts/example-fixtures.sh
+	$(SWIFT) run --package-path Examples/PosterApp LibraryTour
 
 # The main job: build, then run the validation suite (its compile check is an incremental no-op after the build above).
 # Offline by default; `make validate LIVE=1` probes both regions and compares a real generation with the cassettes.

@@ -52,10 +52,13 @@ let package = Package(
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
         // zlib: PNG verification (crc32) and the simulator's PNGs (compress2).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // OpenSSL's libcrypto, for SHA-256 at the speed of its assembly (an image is hashed as it downloads). libcurl's
+        // OpenSSL build already needs it; swift-crypto would build BoringSSL into every user's package.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // The seam under everything: `Transport`, `TransportError`, JSON, SHA-256, the file writers, untrusted text. Knows
         // HTTP and bytes, nothing of DashScope and nothing of cassettes.
-        .target(name: "ZImageHTTP", dependencies: [httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
+        .target(name: "ZImageHTTP", dependencies: ["CCrypto", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
         // The client core: DashScope's contract in code. Network I/O only through `Transport`.
         .target(
             name: "ZImage",

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs the system libraries the package links against, when pkg-config cannot find them: libcurl
-# (libcurl4-openssl-dev) and zlib (zlib1g-dev); with ZIMAGE_BROWSER_TESTS=1 also Debian's Chromium, for the test that
+# (libcurl4-openssl-dev), zlib (zlib1g-dev) and libcrypto (libssl-dev); with ZIMAGE_BROWSER_TESTS=1 also Debian's Chromium, for the test that
 # loads report.html in a real browser (without it, that test is skipped and says why). Idempotent and silent when
 # nothing is missing.
 set -euo pipefail
 
 missing=()
 if ! command -v pkg-config >/dev/null 2>&1; then
-  missing+=(pkg-config libcurl4-openssl-dev zlib1g-dev)
+  missing+=(pkg-config libcurl4-openssl-dev zlib1g-dev libssl-dev)
 else
   pkg-config --exists libcurl || missing+=(libcurl4-openssl-dev)
   pkg-config --exists zlib || missing+=(zlib1g-dev)
+  pkg-config --exists libcrypto || missing+=(libssl-dev)
 fi
 if [ "${ZIMAGE_BROWSER_TESTS:-}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)

@@ -23,8 +23,16 @@ final class CurlTransfer: @unchecked Sendable {
     private var responseBody = Data()
     private var responseFields = HTTPFields()
     private var exceededCap = false
+    /// Where the body goes as it arrives, instead of ``responseBody``; `nil` to keep it.
+    private let sink: (any ResponseBodySink)?
+    private var sinkStarted = false
+    private var receivedBytes = 0
+    /// What the sink threw, which ends the transfer and is what the caller gets.
+    private var sinkError: (any Error)?
 
-    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings) throws {
+    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings,
+         sink: (any ResponseBodySink)? = nil) throws {
+        self.sink = sink
         guard let url = request.url?.absoluteString else {
             throw TransportError(.invalidRequest, "the request has no complete URL")
         }
@@ -161,12 +169,41 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: - Callbacks (engine thread)
 
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard responseBody.count + bytes.count <= maxResponseBytes else {
+        guard receivedBytes + bytes.count <= maxResponseBytes else {
             exceededCap = true
             return false
         }
-        responseBody.append(contentsOf: bytes)
-        return true
+        receivedBytes += bytes.count
+        guard let sink else {
+            responseBody.append(contentsOf: bytes)
+            return true
+        }
+        do {
+            try startSink(sink)
+            try sink.receive(bytes)
+            return true
+        } catch {
+            sinkError = error
+            return false
+        }
+    }
+
+    /// Hands the sink the response head, once, when the first byte of the body (or the end of an empty one) arrives.
+    private func startSink(_ sink: any ResponseBodySink) throws {
+        guard !sinkStarted else { return }
+        sinkStarted = true
+        try sink.receive(HTTPResponse(status: .init(code: try validStatus()), headerFields: responseFields))
+    }
+
+    /// The final response's status, refused unless it is one HTTP can have.
+    private func validStatus() throws -> Int {
+        var status = 0
+        _ = zimage_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        // libcurl reads three digits, but a status outside HTTP's range must never reach HTTPResponse.Status's precondition.
+        guard (100...999).contains(status) else {
+            throw TransportError(.other, "\(url) answered without a valid HTTP status (\(status))")
+        }
+        return status
     }
 
     private func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
@@ -174,6 +211,7 @@ final class CurlTransfer: @unchecked Sendable {
         if line.hasPrefix("HTTP/") {
             responseFields = HTTPFields()  // a new response: after a redirect, or after 100 Continue
             responseBody.removeAll()
+            receivedBytes = 0
             return
         }
         guard let colon = line.firstIndex(of: ":"),
@@ -182,7 +220,7 @@ final class CurlTransfer: @unchecked Sendable {
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         responseFields.append(HTTPField(name: name, value: value))
         // Reserve the whole body once rather than regrowing it (within the cap: the length is the server's word).
-        if name == .contentLength, let length = Int(value), length > 0 {
+        if sink == nil, name == .contentLength, let length = Int(value), length > 0 {
             responseBody.reserveCapacity(min(length, maxResponseBytes))
         }
     }
@@ -191,15 +229,19 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Called by the engine when libcurl is done with this transfer.
     func complete(_ code: CURLcode) {
+        if let sinkError {
+            finish(.failure(sinkError))
+            return
+        }
         guard code == CURLE_OK else {
             finish(.failure(transportError(code)))
             return
         }
-        var status = 0
-        _ = zimage_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        // libcurl reads three digits, but a status outside HTTP's range must never reach HTTPResponse.Status's precondition.
-        guard (100...999).contains(status) else {
-            finish(.failure(TransportError(.other, "\(url) answered without a valid HTTP status (\(status))")))
+        let status: Int
+        do {
+            status = try validStatus()
+        } catch {
+            finish(.failure(error))
             return
         }
         if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
@@ -208,6 +250,14 @@ final class CurlTransfer: @unchecked Sendable {
                 "the server answered \(method.rawValue) \(url) with HTTP \(status), a redirect to \(location); redirects are "
                     + "followed only for GET: use the new URL directly")))
             return
+        }
+        if let sink {
+            do {
+                try startSink(sink)  // an empty body: the head still reaches the sink
+            } catch {
+                finish(.failure(error))
+                return
+            }
         }
         finish(.success(.init(response: HTTPResponse(status: .init(code: status), headerFields: responseFields),
                               body: responseBody, metrics: metrics())))

@@ -95,16 +95,27 @@ public final class CurlTransport: Transport {
     public struct Exchange: Sendable {
         /// The response head (of the last response, after any redirect).
         public var response: HTTPResponse
-        /// The response body.
+        /// The response body (empty when it was streamed to a sink).
         public var body: Data
         /// Where the time went.
         public var metrics: TransferMetrics
     }
 
+    /// Streams the response body to `sink` from libcurl's write callback as it arrives, keeping none of it; see
+    /// ``Transport/send(_:body:into:)``. The size cap (``Configuration/maxResponseBytes``) still applies.
+    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse {
+        try await exchange(request, body: body, sink: sink).response
+    }
+
     /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
     public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
+        try await exchange(request, body: body, sink: nil)
+    }
+
+    private func exchange(_ request: HTTPRequest, body: Data?, sink: (any ResponseBodySink)?) async throws -> Exchange {
         try Task.checkCancellation()
-        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies)
+        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies,
+                                        sink: sink)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation

@@ -152,6 +152,23 @@ struct FilesTests {
     ])
     func sha256(data: Data, hex: String) {
         #expect(SHA256.hexDigest(of: data) == hex)
+        // Fed in pieces of every size from 1 to 130 bytes, as a download arrives: the same digest.
+        for piece in [1, 3, 63, 64, 65, 130] {
+            var hasher = SHA256()
+            var offset = 0
+            while offset < data.count {
+                let end = min(offset + piece, data.count)
+                data[offset..<end].withUnsafeBytes { hasher.update($0) }
+                offset = end
+            }
+            #expect(hasher.hexDigest() == hex, "pieces of \(piece) bytes")
+        }
+        // A copy is a value: feeding one leaves the other as it was.
+        var first = SHA256()
+        data.withUnsafeBytes { first.update($0) }
+        var second = first
+        Data("more".utf8).withUnsafeBytes { second.update($0) }
+        #expect(first.hexDigest() == hex && second.hexDigest() == SHA256.hexDigest(of: data + Data("more".utf8)))
     }
 
     @Test("a PNG header gives width and height")

@@ -34,6 +34,31 @@ struct PngSuiteTests {
         }
     }
 
+    @Test("fed in pieces of 1, 7 and 4,096 bytes, as a download arrives, every file gets the same verdict and the same problem")
+    func streamed() throws {
+        for file in Self.files {
+            let data = try Data(contentsOf: file)
+            let whole = Result { () throws(PNGImage.Problem) in try PNGImage(verifying: data) }
+            for piece in [1, 7, 4096] {
+                var verifier = PNGImage.Verifier()
+                let streamed = Result { () throws(PNGImage.Problem) in
+                    var offset = 0
+                    while offset < data.count {
+                        let end = min(offset + piece, data.count)
+                        let problem: PNGImage.Problem? = data[offset..<end].withUnsafeBytes { bytes in
+                            do throws(PNGImage.Problem) { try verifier.feed(bytes) } catch { return error }
+                            return nil
+                        }
+                        if let problem { throw problem }
+                        offset = end
+                    }
+                    return try verifier.finish()
+                }
+                #expect(streamed == whole, "\(file.lastPathComponent) in pieces of \(piece)")
+            }
+        }
+    }
+
     @Test("the corpus is there: 175 files, 14 of them corrupt")
     func corpusSize() {
         #expect(Self.files.count == 175)

@@ -1,10 +1,14 @@
 import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
+import ZImage
 import ZImageCurl
 
-/// Image download: 1, 8 and 32 MiB bodies from the simulator, fetched by CurlTransport in a child process
-/// (`zimage-bench fetch-child URL`) and by the curl command line, each a whole process so peak memory is its own.
+/// Image download: 1, 8 and 32 MiB PNGs from the simulator, each client a whole process so peak memory is its own:
+/// - `ImageDownloader -> file`: what `zimage generate` does, streamed from libcurl's write callback to a part file,
+///   verified (PNG chunks and CRCs, the size), hashed (SHA-256) and renamed into place;
+/// - `CurlTransport (memory)`: the body kept in memory, as `ZImageClient.imageData(for:)` keeps it;
+/// - `curl -o FILE`, the fair peer of the first (it writes the file, and checks nothing), and `curl -o /dev/null`.
 enum DownloadBench {
     struct Result: Codable {
         var client: String
@@ -19,11 +23,16 @@ enum DownloadBench {
         var results: [Result] = []
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-rss-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
+        try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let file = scratch.deletingLastPathComponent().appendingPathComponent("zimage-bench-image-\(UUID().uuidString).png")
+        defer { try? FileManager.default.removeItem(at: file) }
         for size in sizes {
             let bytes = size == 0 ? 1024 : size << 20
-            let url = server.base.appendingPathComponent("_bench/bytes/\(bytes)").absoluteString
-            for (client, command) in [("CurlTransport", [CommandLine.arguments[0], "fetch-child", url]),
-                                      ("curl", ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", url])] {
+            let url = server.base.appendingPathComponent("_bench/png/\(bytes)").absoluteString
+            for (client, command) in [("ImageDownloader -> file", [CommandLine.arguments[0], "fetch-child", url, file.path]),
+                                      ("curl -o FILE", ["curl", "-s", "--noproxy", "*", "-o", file.path, url]),
+                                      ("CurlTransport (memory)", [CommandLine.arguments[0], "fetch-child", url]),
+                                      ("curl -o /dev/null", ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", url])] {
                 var runs: [(seconds: Double, peakKiB: Int)] = []
                 for _ in 0..<rounds {
                     // GNU time forks from its own small process, so ru_maxrss is the command's own. (posix_spawn from
@@ -42,10 +51,17 @@ enum DownloadBench {
         return results
     }
 
-    /// The child's side: one GET through CurlTransport, the body kept in memory as the client keeps an image.
-    static func fetch(_ url: String) async throws {
+    /// The child's side: one GET through CurlTransport, streamed to `file` by ImageDownloader when one is given, else
+    /// the body kept in memory.
+    static func fetch(_ url: String, to file: String?) async throws {
         guard let target = URL(string: url) else { throw BenchError("bad URL \(url)") }
         let transport = try CurlTransport(configuration: .init(maxResponseBytes: 64 << 20), environment: [:])
+        if let file {
+            let result = ImageResult(imageURL: url, width: 1024, height: 1024, prompt: "bench", requestID: "bench")
+            let image = try await ImageDownloader(transport: transport).download(result, to: URL(fileURLWithPath: file))
+            guard image.byteCount > 0 else { throw BenchError("nothing downloaded") }
+            return
+        }
         let (response, body) = try await transport.send(HTTPRequest(method: .get, url: target), body: nil)
         guard response.status == .ok, body.count > 0 else { throw BenchError("HTTP \(response.status.code)") }
     }

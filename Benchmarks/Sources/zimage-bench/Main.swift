@@ -51,7 +51,8 @@ struct Bench {
         do {
             switch arguments.first {
             case "serve-child": try await ChildServer.serve()
-            case "fetch-child": try await DownloadBench.fetch(arguments.count > 1 ? arguments[1] : "")
+            case "fetch-child": try await DownloadBench.fetch(arguments.count > 1 ? arguments[1] : "",
+                                                              to: arguments.count > 2 ? arguments[2] : nil)
             case "network":  // the loopback and download sections alone, for quick comparisons
                 let server = try ChildServer.start()
                 defer { server.stop() }
@@ -118,7 +119,7 @@ struct Bench {
         let server = try ChildServer.start()
         defer { server.stop() }
         let loopback = try await LoopbackBench.run(server: server, sequential: 500, workers: 16, perWorker: 100)
-        log("download: 1, 8, 32 MiB, CurlTransport and curl, whole processes")
+        log("download: 1, 8, 32 MiB PNGs, ImageDownloader to a file, CurlTransport in memory, curl -o FILE and -o /dev/null")
         let download = try DownloadBench.run(server: server)
         log("start-up: whole commands")
         let startup = try StartupBench.run(root: root)

@@ -113,11 +113,18 @@ public struct ZImageClient: Sendable {
 
     /// Downloads the generated PNG to `destination` (see ``ImageDownloader``), retrying as for generation.
     ///
-    /// The image URL is fetched without an Authorization header; the bytes must be a PNG of the result's size; they are
-    /// written to a `.part` file that is renamed into place, so `destination` is either the old file or the complete new one.
+    /// The image URL is fetched without an Authorization header; the bytes stream to a `.part` file as they arrive,
+    /// verified on the way as a PNG of the result's size, and the part file is renamed into place only when all of it is
+    /// verified, so `destination` is either the old file or the complete new one, and memory stays flat.
     public func downloadImage(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
-        let data = try await imageData(for: result)
-        return try ImageDownloader(transport: transport).write(data, of: result, to: destination)
+        let downloader = ImageDownloader(transport: transport)
+        return try await retrying { (_: Int) -> AttemptOutcome<DownloadedImage> in
+            do {
+                return .success(try await downloader.download(result, to: destination))
+            } catch let error as ZImageError {
+                return .failure(error, retryAfter: nil)
+            }
+        }.value
     }
 
     /// The generated PNG's bytes, in memory, retrying as for generation: for a server that passes the image on, or an

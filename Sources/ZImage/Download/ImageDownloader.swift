@@ -1,6 +1,7 @@
 public import Foundation
-import HTTPTypes
+public import HTTPTypes
 import HTTPTypesFoundation
+import Synchronization
 
 /// A downloaded image, as written to disk.
 public struct DownloadedImage: Sendable, Hashable {
@@ -19,8 +20,10 @@ public struct DownloadedImage: Sendable, Hashable {
 /// Fetches a generated image and writes it safely.
 ///
 /// The URL is an OSS presigned URL: it is fetched with a plain GET and no Authorization header (the API key never goes to
-/// the image host). The bytes must be a PNG whose IHDR size is the result's width and height. Nothing is written until
-/// they are checked, and the file appears under its final name only when complete.
+/// the image host). The bytes must be a PNG whose IHDR size is the result's width and height. ``download(_:to:)`` streams
+/// them to a part file as they arrive, verifying the PNG on the way (signature and IHDR from the first bytes, each chunk's
+/// CRC as it completes), so memory stays flat whatever the size; the file appears under its final name only when the
+/// whole PNG is verified. ``fetch(_:)`` keeps the bytes in memory instead, verified whole before they are returned.
 public struct ImageDownloader: Sendable {
     /// What moves the bytes.
     public var transport: any Transport
@@ -72,6 +75,64 @@ public struct ImageDownloader: Sendable {
         return data
     }
 
+    /// Streams the image of `result` to `destination` through a `.part` file renamed into place once the whole PNG is
+    /// verified: a PNG cut short, damaged, or of another size never reaches the destination, and a file already there
+    /// stays as it was.
+    ///
+    /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
+    public func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
+        let location = Self.locationWithoutQuery(result.imageURL)
+        func failure(_ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil) -> ZImageError {
+            .download(.init(location: location, reason: reason, status: status, isRetryable: retryable), underlying: underlying)
+        }
+        guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
+              scheme == "https" || scheme == "http"
+        else {
+            throw failure("the image URL is not an http(s) URL")
+        }
+        let writer: AtomicFile.Writer
+        do {
+            writer = try AtomicFile.Writer(to: destination)
+        } catch {
+            throw failure("writing \(destination.path) failed: \(error)")
+        }
+        let sink = ImageSink(writer: writer, expected: (result.width, result.height))
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(method: .get, url: url), body: nil, into: sink)
+        } catch let error as TransportError {
+            throw failure(error.description, retryable: error.isConnectionFailure, underlying: error)
+        } catch let error as CancellationError {
+            throw error
+        } catch let problem as PNGImage.Problem {
+            throw failure("\(problem)")
+        } catch let mismatch as ImageSink.SizeMismatch {
+            throw failure(mismatch.description)
+        } catch {
+            throw failure("writing \(destination.path) failed: \(error)", underlying: error)
+        }
+        guard response.status.code == 200 else {
+            let status = response.status.code
+            throw failure(Self.describeFailedStatus(status, body: sink.errorBody), status: status,
+                          retryable: RetryPolicy.retryableStatuses.contains(status))
+        }
+        let verified: (image: PNGImage, sha256: String, byteCount: Int)
+        do {
+            verified = try sink.finish()
+        } catch let mismatch as ImageSink.SizeMismatch {
+            throw failure(mismatch.description)
+        } catch {
+            throw failure("\(error)")
+        }
+        do {
+            try writer.commit()
+        } catch {
+            throw failure("writing \(destination.path) failed: \(error)")
+        }
+        return DownloadedImage(path: destination, sha256: verified.sha256, byteCount: verified.byteCount,
+                               width: verified.image.width, height: verified.image.height)
+    }
+
     /// Writes checked image bytes to `destination` through a `.part` file renamed into place.
     ///
     /// - Throws: ``ZImageError/download(_:)`` when the file cannot be written; an existing file at `destination` is then
@@ -93,6 +154,72 @@ public struct ImageDownloader: Sendable {
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
     public static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })
+    }
+
+    /// Where a streamed image goes: verified as a PNG of the expected size, hashed, and written to the part file, piece
+    /// by piece; an answer other than 200 keeps its first 4 KiB to say why, and writes nothing.
+    final class ImageSink: ResponseBodySink {
+        /// A PNG whose IHDR is not the size the API said.
+        struct SizeMismatch: Error, CustomStringConvertible {
+            let actual: (width: Int, height: Int)
+            let expected: (width: Int, height: Int)
+
+            var description: String {
+                "the PNG is \(actual.width)*\(actual.height), but the API said \(expected.width)*\(expected.height)"
+            }
+        }
+
+        private struct State {
+            var status = 0
+            var errorBody = Data()
+            var verifier = PNGImage.Verifier()
+            var hasher = SHA256()
+            var byteCount = 0
+        }
+
+        private let writer: AtomicFile.Writer
+        private let expected: (width: Int, height: Int)
+        private let state = Mutex(State())
+
+        init(writer: AtomicFile.Writer, expected: (width: Int, height: Int)) {
+            self.writer = writer
+            self.expected = expected
+        }
+
+        func receive(_ response: HTTPResponse) throws {
+            state.withLock { $0.status = response.status.code }
+        }
+
+        func receive(_ bytes: UnsafeRawBufferPointer) throws {
+            try state.withLock { state in
+                guard state.status == 200 else {
+                    state.errorBody.append(contentsOf: bytes.prefix(max(0, 4096 - state.errorBody.count)))
+                    return
+                }
+                let hadSize = state.verifier.size != nil
+                try state.verifier.feed(bytes)
+                if !hadSize, let size = state.verifier.size, size != expected {
+                    throw SizeMismatch(actual: size, expected: expected)
+                }
+                state.hasher.update(bytes)
+                state.byteCount += bytes.count
+                try writer.write(bytes)
+            }
+        }
+
+        /// The first 4 KiB of an answer other than 200.
+        var errorBody: Data { state.withLock { $0.errorBody } }
+
+        /// The verified image, its hash and size, once the whole body arrived.
+        func finish() throws -> (image: PNGImage, sha256: String, byteCount: Int) {
+            try state.withLock { state in
+                let image = try state.verifier.finish()
+                guard (image.width, image.height) == expected else {
+                    throw SizeMismatch(actual: (image.width, image.height), expected: expected)
+                }
+                return (image, state.hasher.hexDigest(), state.byteCount)
+            }
+        }
     }
 
     /// A sentence for a failed image fetch; OSS explains itself in an XML body (`<Code>`, `<Message>`).

@@ -41,63 +41,186 @@ public struct PNGImage: Sendable, Hashable {
     ///
     /// - Throws: ``Problem``.
     public init(verifying data: Data) throws(Problem) {
-        let bytes = [UInt8](data)
-        func problem(_ text: String, at offset: Int) -> Problem { Problem(description: text, offset: offset) }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == Self.signature else {
-            let start = bytes.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
-            throw problem("it is not a PNG (it starts with \(start.isEmpty ? "nothing" : start))", at: 0)
+        var verifier = Verifier()
+        let problem: Problem? = data.withUnsafeBytes { bytes in
+            do throws(Problem) {
+                try verifier.feed(bytes)
+                return nil
+            } catch {
+                return error
+            }
         }
-        func uint32(_ offset: Int) -> Int { bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) } }
+        if let problem { throw problem }
+        self = try verifier.finish()
+    }
 
-        var offset = 8
-        var header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int)?
-        var sawData = false, ended = false, lastType = ""
-        while offset < bytes.count {
-            guard !ended else { throw problem("\(bytes.count - offset) bytes follow the IEND chunk", at: offset) }
-            guard offset + 8 <= bytes.count else { throw problem("the PNG is cut short inside a chunk header", at: offset) }
-            let length = uint32(offset)
-            let typeBytes = Array(bytes[offset + 4..<offset + 8])
-            let type = String(decoding: typeBytes, as: UTF8.self)
+    /// The same verification as ``init(verifying:)``, fed the bytes as they arrive (a download streamed to disk): the
+    /// signature and `IHDR` are checked from the first 33 bytes, each chunk's CRC when its last byte arrives, and memory
+    /// stays a few bytes whatever the size. A problem is thrown as soon as the bytes show it.
+    public struct Verifier: Sendable {
+        private enum Phase {
+            case signature
+            case header
+            case data(remaining: Int)
+            case crc
+            case trailing
+        }
+
+        private var phase = Phase.signature
+        /// Bytes of the signature, a chunk header or a CRC collected so far; `IHDR`'s 13 bytes.
+        private var collected: [UInt8] = []
+        private var ihdr: [UInt8] = []
+        private var offset = 0
+        private var chunkStart = 0
+        private var chunkLength = 0
+        private var chunkType = ""
+        private var crc: UInt = 0
+        private var header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int)?
+        private var sawData = false, lastType = ""
+        private var trailing = 0
+
+        /// Starts verifying.
+        public init() {}
+
+        /// What the header said, once `IHDR` was verified.
+        public var size: (width: Int, height: Int)? { header.map { ($0.width, $0.height) } }
+
+        /// Checks the next bytes.
+        ///
+        /// - Throws: ``Problem`` as soon as the bytes are not a sound PNG.
+        public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(Problem) {
+            var index = 0
+            while index < bytes.count {
+                switch phase {
+                case .signature:
+                    let taken = min(8 - collected.count, bytes.count - index)
+                    collected += bytes[index..<index + taken]
+                    index += taken
+                    offset += taken
+                    if collected.count == 8 {
+                        guard collected == PNGImage.signature else { throw Self.notPNG(collected) }
+                        collected = []
+                        chunkStart = offset
+                        phase = .header
+                    }
+                case .header:
+                    let taken = min(8 - collected.count, bytes.count - index)
+                    collected += bytes[index..<index + taken]
+                    index += taken
+                    offset += taken
+                    if collected.count == 8 { try startChunk() }
+                case .data(let remaining):
+                    let taken = min(remaining, bytes.count - index)
+                    let piece = UnsafeRawBufferPointer(rebasing: bytes[index..<index + taken])
+                    crc = crc32(crc, piece.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(taken))
+                    if chunkType == "IHDR" { ihdr += piece }
+                    index += taken
+                    offset += taken
+                    phase = remaining == taken ? .crc : .data(remaining: remaining - taken)
+                case .crc:
+                    let taken = min(4 - collected.count, bytes.count - index)
+                    collected += bytes[index..<index + taken]
+                    index += taken
+                    offset += taken
+                    if collected.count == 4 { try endChunk() }
+                case .trailing:
+                    trailing += bytes.count - index
+                    index = bytes.count
+                }
+            }
+        }
+
+        /// Ends the verification: the bytes fed so far must be a whole PNG.
+        ///
+        /// - Throws: ``Problem`` for a PNG cut short, without `IHDR`, `IDAT` or `IEND`, or with bytes after `IEND`.
+        public func finish() throws(Problem) -> PNGImage {
+            switch phase {
+            case .signature:
+                throw Self.notPNG(collected)
+            case .header:
+                guard collected.isEmpty else {
+                    throw Problem(description: "the PNG is cut short inside a chunk header", offset: chunkStart)
+                }
+                guard let header else { throw Problem(description: "there is no IHDR chunk", offset: 8) }
+                _ = header
+                throw Problem(description: "the PNG has no IEND chunk: it is cut short", offset: offset)
+            case .data, .crc:
+                throw Problem(description: "chunk \(chunkType) claims \(chunkLength) bytes, but the PNG is cut short",
+                              offset: chunkStart)
+            case .trailing:
+                guard trailing == 0 else {
+                    throw Problem(description: "\(trailing) bytes follow the IEND chunk", offset: offset - trailing)
+                }
+            }
+            guard let header else { throw Problem(description: "there is no IHDR chunk", offset: 8) }
+            return PNGImage(width: header.width, height: header.height, bitDepth: header.depth, colorType: header.color,
+                            interlaced: header.interlace == 1)
+        }
+
+        /// Reads a chunk's length and type from ``collected``.
+        private mutating func startChunk() throws(Problem) {
+            let length = collected[0..<4].reduce(0) { $0 << 8 | Int($1) }
+            let typeBytes = Array(collected[4..<8])
+            chunkType = String(decoding: typeBytes, as: UTF8.self)
             guard typeBytes.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
-                throw problem("the chunk type \(typeBytes.map { String($0, radix: 16).leftPadded(2) }.joined()) is not four letters",
-                              at: offset)
+                throw Problem(description: "the chunk type \(typeBytes.map { String($0, radix: 16).leftPadded(2) }.joined()) is not "
+                              + "four letters", offset: chunkStart)
             }
-            guard length <= Self.maximum, offset + 12 + length <= bytes.count else {
-                throw problem("chunk \(type) claims \(length) bytes, but the PNG is cut short", at: offset)
+            guard length <= PNGImage.maximum else {
+                throw Problem(description: "chunk \(chunkType) claims \(length) bytes, but the PNG is cut short", offset: chunkStart)
             }
-            let stored = UInt32(uint32(offset + 8 + length))
-            let computed = bytes.withUnsafeBufferPointer { buffer in
-                UInt32(crc32(0, buffer.baseAddress.map { $0 + offset + 4 }, uInt(length + 4)))
-            }
-            guard stored == computed else {
-                throw problem("chunk \(type) has CRC \(stored.hex), but its bytes give \(computed.hex)", at: offset)
-            }
-            switch type {
+            chunkLength = length
+            crc = typeBytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, 4) }
+            collected = []
+            phase = length == 0 ? .crc : .data(remaining: length)
+        }
+
+        /// Checks a chunk's CRC and what its type means where it stands.
+        private mutating func endChunk() throws(Problem) {
+            let stored = UInt32(collected.reduce(0) { $0 << 8 | Int($1) })
+            let computed = UInt32(crc)
+            collected = []
+            func problem(_ text: String) -> Problem { Problem(description: text, offset: chunkStart) }
+            guard stored == computed else { throw problem("chunk \(chunkType) has CRC \(stored.hex), but its bytes give \(computed.hex)") }
+            switch chunkType {
             case "IHDR":
-                guard offset == 8 else { throw problem("a second IHDR chunk", at: offset) }
-                guard length == 13 else { throw problem("IHDR is \(length) bytes, not 13", at: offset) }
-                let read = (uint32(offset + 8), uint32(offset + 12), Int(bytes[offset + 16]), Int(bytes[offset + 17]),
-                            Int(bytes[offset + 20]))
+                guard chunkStart == 8 else { throw problem("a second IHDR chunk") }
+                guard chunkLength == 13 else { throw problem("IHDR is \(chunkLength) bytes, not 13") }
+                func uint32(_ at: Int) -> Int { ihdr[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+                let read = (uint32(0), uint32(4), Int(ihdr[8]), Int(ihdr[9]), Int(ihdr[12]))
+                try PNGImage.check(read, compression: Int(ihdr[10]), filter: Int(ihdr[11]), at: chunkStart)
                 header = read
-                try Self.check(read, compression: Int(bytes[offset + 18]), filter: Int(bytes[offset + 19]), at: offset)
             case _ where header == nil:
-                throw problem("the first chunk is \(type), not IHDR", at: offset)
+                throw problem("the first chunk is \(chunkType), not IHDR")
             case "IDAT":
-                guard !sawData || lastType == "IDAT" else { throw problem("IDAT chunks are not consecutive", at: offset) }
+                guard !sawData || lastType == "IDAT" else { throw problem("IDAT chunks are not consecutive") }
                 sawData = true
             case "IEND":
-                guard length == 0 else { throw problem("IEND has \(length) bytes of data", at: offset) }
-                guard sawData else { throw problem("there is no IDAT chunk before IEND", at: offset) }
-                ended = true
+                guard chunkLength == 0 else { throw problem("IEND has \(chunkLength) bytes of data") }
+                guard sawData else { throw problem("there is no IDAT chunk before IEND") }
+                phase = .trailing
+                lastType = chunkType
+                return
             default:
                 break
             }
-            lastType = type
-            offset += 12 + length
+            lastType = chunkType
+            chunkStart = offset
+            phase = .header
         }
-        guard let header else { throw problem("there is no IHDR chunk", at: 8) }
-        guard ended else { throw problem("the PNG has no IEND chunk: it is cut short", at: bytes.count) }
-        (width, height, bitDepth, colorType, interlaced) = (header.width, header.height, header.depth, header.color, header.interlace == 1)
+
+        private static func notPNG(_ start: [UInt8]) -> Problem {
+            let text = start.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
+            return Problem(description: "it is not a PNG (it starts with \(text.isEmpty ? "nothing" : text))", offset: 0)
+        }
+    }
+
+    private init(width: Int, height: Int, bitDepth: Int, colorType: Int, interlaced: Bool) {
+        self.width = width
+        self.height = height
+        self.bitDepth = bitDepth
+        self.colorType = colorType
+        self.interlaced = interlaced
     }
 
     private static func check(_ header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int), compression: Int,

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,7 @@ import Darwin
 /// file or nothing: a cassette from a pull request cannot make a recording write outside the repository.
 public enum AtomicFile {
     /// Why a destination was refused: what is there.
-    struct Failure: Error, Sendable, CustomStringConvertible {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
         /// The destination.
         public var path: String
         /// What is wrong with it, as a phrase (`is a folder`).
@@ -38,34 +39,109 @@ public enum AtomicFile {
     /// - Parameter root: when given, a folder above `destination` below which nothing may be a symbolic link.
     /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
     public static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
-        let path = destination.path
-        let directory = destination.deletingLastPathComponent()
-        if let root { try checkConfined(directory, under: root) }
-        switch FileKind.of(path) {
-        case .missing, .regular:
-            break
-        case .stream:
-            return try writeInPlace(data, to: path)
-        case .symbolicLink where root == nil:
-            if FileKind.resolving(path) == .stream { return try writeInPlace(data, to: path) }
-        case .symbolicLink:
-            throw Failure(path: path, reason: "is a symbolic link, which is not followed here")
-        case .directory:
-            throw Failure(path: path, reason: "is a folder")
-        case .other:
-            throw Failure(path: path, reason: "is neither a regular file nor a stream (a block device?)")
+        let writer = try Writer(to: destination, confinedTo: root)
+        try data.withUnsafeBytes { try writer.write($0) }
+        try writer.commit()
+    }
+
+    /// A file written in pieces (a download as it arrives) with the guarantees of ``write(_:to:confinedTo:)``: the
+    /// pieces go to the part file, and only ``commit()`` puts the whole under the destination's name. A writer dropped
+    /// or ``abandon()``ed without a commit removes its part file and leaves the destination as it was.
+    /// Safe to share: its calls take turns.
+    public final class Writer: Sendable {
+        private let destination: String
+        /// The part file, `nil` when writing in place (a device, a FIFO, a socket).
+        private let part: String?
+        private let descriptor: Int32
+        /// Whether it was committed or abandoned, after which it writes nothing.
+        private let finished = Mutex(false)
+
+        /// Opens the part file beside `destination` (or the stream in place), creating the parent folders.
+        ///
+        /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
+        public init(to destination: URL, confinedTo root: URL? = nil) throws {
+            let path = destination.path
+            self.destination = path
+            let directory = destination.deletingLastPathComponent()
+            if let root { try AtomicFile.checkConfined(directory, under: root) }
+            var inPlace = false
+            switch FileKind.of(path) {
+            case .missing, .regular:
+                break
+            case .stream:
+                inPlace = true
+            case .symbolicLink where root == nil:
+                inPlace = FileKind.resolving(path) == .stream
+            case .symbolicLink:
+                throw Failure(path: path, reason: "is a symbolic link, which is not followed here")
+            case .directory:
+                throw Failure(path: path, reason: "is a folder")
+            case .other:
+                throw Failure(path: path, reason: "is neither a regular file nor a stream (a block device?)")
+            }
+            if inPlace {
+                part = nil
+                let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+                guard descriptor >= 0 else { throw POSIXFailure("open \(path)") }
+                self.descriptor = descriptor
+                return
+            }
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            if let root { try AtomicFile.checkConfined(directory, under: root) }
+            AtomicFile.removeAbandonedParts(of: destination)
+            let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
+            let part = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid())-\(suffix).part").path
+            self.part = part
+            let descriptor = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw POSIXFailure("create \(part)") }
+            self.descriptor = descriptor
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        if let root { try checkConfined(directory, under: root) }
-        removeAbandonedParts(of: destination)
-        let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
-        let part = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid())-\(suffix).part")
-        do {
-            try writeAndSync(data, to: part.path)
-            guard rename(part.path, path) == 0 else { throw POSIXFailure("rename to \(path)") }
-        } catch {
-            unlink(part.path)
-            throw error
+
+        /// Appends `bytes`; on a failure the part file is removed.
+        public func write(_ bytes: UnsafeRawBufferPointer) throws {
+            let failure: (any Error)? = finished.withLock { finished in
+                guard !finished else { return Failure(path: destination, reason: "was already committed or abandoned") }
+                do {
+                    try AtomicFile.writeAll(bytes, to: descriptor, path: part ?? destination)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let failure {
+                abandon()
+                throw failure
+            }
+        }
+
+        /// Flushes the part file to disk and renames it over the destination (a stream is only closed).
+        public func commit() throws {
+            guard finished.withLock({ finished in defer { finished = true }; return !finished }) else {
+                throw Failure(path: destination, reason: "was already committed or abandoned")
+            }
+            defer { close(descriptor) }
+            guard let part else { return }
+            guard fsync(descriptor) == 0 else {
+                let failure = POSIXFailure("flush \(part)")
+                unlink(part)
+                throw failure
+            }
+            guard rename(part, destination) == 0 else {
+                let failure = POSIXFailure("rename to \(destination)")
+                unlink(part)
+                throw failure
+            }
+        }
+
+        /// Removes the part file; the destination is left as it was.
+        public func abandon() {
+            guard finished.withLock({ finished in defer { finished = true }; return !finished }) else { return }
+            close(descriptor)
+            if let part { unlink(part) }
+        }
+
+        deinit {
+            abandon()
         }
     }
 
@@ -102,35 +178,17 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes to an existing device, FIFO or socket without creating, truncating or replacing it.
-    private static func writeInPlace(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw POSIXFailure("open \(path)") }
-        defer { close(descriptor) }
-        try writeAll(data, to: descriptor, path: path)
-    }
-
-    private static func writeAndSync(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw POSIXFailure("create \(path)") }
-        defer { close(descriptor) }
-        try writeAll(data, to: descriptor, path: path)
-        guard fsync(descriptor) == 0 else { throw POSIXFailure("flush \(path)") }
-    }
-
-    /// Writes all of `data` to `descriptor`, retrying after a signal.
-    static func writeAll(_ data: Data, to descriptor: Int32, path: String) throws {
-        try data.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }  // empty data: nothing to write
-            var offset = 0
-            while offset < buffer.count {
-                let written = posixWrite(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXFailure("write \(path)")
-                }
-                offset += written
+    /// Writes all of `buffer` to `descriptor`, retrying after a signal.
+    static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+        guard let base = buffer.baseAddress else { return }  // empty: nothing to write
+        var offset = 0
+        while offset < buffer.count {
+            let written = posixWrite(descriptor, base + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure("write \(path)")
             }
+            offset += written
         }
     }
 }

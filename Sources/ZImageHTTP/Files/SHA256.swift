@@ -1,72 +1,79 @@
+import CCrypto
 package import Foundation
 
-/// SHA-256 (FIPS 180-4), for the hashes of images and cassette bodies. Foundation on Linux has no digest API, and one hash
-/// does not justify a cryptography package; the tests pin it to the standard's test vectors.
-package enum SHA256 {
+/// SHA-256 (FIPS 180-4), for the hashes of images and cassette bodies, whole or as the bytes arrive: OpenSSL's
+/// implementation (libcrypto's EVP interface), whose assembly hashes a downloading image faster than it arrives. The tests
+/// pin it to the standard's test vectors.
+package struct SHA256: @unchecked Sendable {
+    // @unchecked: the C context is copied before a shared one is changed (copy on write), so each value owns its own,
+    // and `update` and `finalize` are mutating: two threads never reach one context without the caller's own lock.
+    private final class Context {
+        let pointer: OpaquePointer
+
+        init() {
+            guard let pointer = EVP_MD_CTX_new(), EVP_DigestInit_ex(pointer, EVP_sha256(), nil) == 1 else {
+                fatalError("libcrypto could not start a SHA-256 digest (out of memory)")
+            }
+            self.pointer = pointer
+        }
+
+        init(copying other: Context) {
+            guard let pointer = EVP_MD_CTX_new(), EVP_MD_CTX_copy_ex(pointer, other.pointer) == 1 else {
+                fatalError("libcrypto could not copy a SHA-256 digest (out of memory)")
+            }
+            self.pointer = pointer
+        }
+
+        deinit {
+            EVP_MD_CTX_free(pointer)
+        }
+    }
+
+    private var context = Context()
+
+    /// Starts a digest, to be fed with ``update(_:)`` as the bytes arrive (a download streamed to disk).
+    package init() {}
+
     /// The digest of `data` as 64 lower-case hex characters.
     package static func hexDigest(of data: Data) -> String {
+        var hasher = SHA256()
+        data.withUnsafeBytes { hasher.update($0) }
+        return hasher.hexDigest()
+    }
+
+    /// The 32-byte digest of `data`.
+    package static func digest(of data: Data) -> [UInt8] {
+        var hasher = SHA256()
+        data.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize()
+    }
+
+    /// Hashes the next bytes.
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
+        EVP_DigestUpdate(context.pointer, base, bytes.count)
+    }
+
+    /// The digest as 64 lower-case hex characters; the hasher starts again afterwards.
+    package mutating func hexDigest() -> String {
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(64)
-        for byte in digest(of: data) {
+        for byte in finalize() {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: hex, as: UTF8.self)
     }
 
-    /// The 32-byte digest of `data`.
-    package static func digest(of data: Data) -> [UInt8] {
-        var state: [UInt32] = [
-            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-        ]
-        var message = [UInt8](data)
-        let bitLength = UInt64(message.count) * 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-
-        var words = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            for index in 0..<16 {
-                let base = chunk + index * 4
-                words[index] = UInt32(message[base]) << 24 | UInt32(message[base + 1]) << 16
-                    | UInt32(message[base + 2]) << 8 | UInt32(message[base + 3])
-            }
-            for index in 16..<64 {
-                let s0 = words[index - 15].rotatedRight(7) ^ words[index - 15].rotatedRight(18) ^ (words[index - 15] >> 3)
-                let s1 = words[index - 2].rotatedRight(17) ^ words[index - 2].rotatedRight(19) ^ (words[index - 2] >> 10)
-                words[index] = words[index - 16] &+ s0 &+ words[index - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-            for index in 0..<64 {
-                let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
-                let choice = (e & f) ^ (~e & g)
-                let temp1 = h &+ s1 &+ choice &+ roundConstants[index] &+ words[index]
-                let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let temp2 = s0 &+ majority
-                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ temp1, c, b, a, temp1 &+ temp2)
-            }
-            for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { state[index] = state[index] &+ value }
-        }
-        return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> UInt32(24 - $0 * 8)) } }
-    }
-
-    private static let roundConstants: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-}
-
-extension UInt32 {
-    fileprivate func rotatedRight(_ count: UInt32) -> UInt32 {
-        (self >> count) | (self << (32 - count))
+    /// The 32-byte digest; the hasher starts again afterwards.
+    package mutating func finalize() -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        if !isKnownUniquelyReferenced(&context) { context = Context(copying: context) }
+        EVP_DigestFinal_ex(context.pointer, &digest, &length)
+        context = Context()
+        return digest
     }
 }

@@ -32,6 +32,36 @@ public protocol Transport: Sendable {
     /// - Returns: the response head and the whole response body; any status, 4xx and 5xx included.
     /// - Throws: ``TransportError`` when no complete response arrived; `CancellationError` when the task was cancelled.
     func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data)
+
+    /// Sends one HTTP request and hands the response to `sink` as it arrives: the head, then the body piece by piece,
+    /// none of it kept, so that a large body (an image) goes to disk in flat memory.
+    ///
+    /// The default implementation receives the whole body with ``send(_:body:)`` and hands it over in one piece; a
+    /// transport that can stream (`CurlTransport`) implements it.
+    ///
+    /// - Returns: the response head.
+    /// - Throws: what ``send(_:body:)`` throws, and whatever the sink throws, as it threw it (the transfer is abandoned).
+    func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse
+}
+
+extension Transport {
+    /// Receives the whole body with ``send(_:body:)`` and hands it to `sink` in one piece.
+    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse {
+        let (response, data) = try await send(request, body: body)
+        try sink.receive(response)
+        try data.withUnsafeBytes { try sink.receive($0) }
+        return response
+    }
+}
+
+/// Where a streamed response goes (``Transport/send(_:body:into:)``): its head once, then each piece of its body in
+/// order, on whatever thread the transport receives them, one call at a time.
+public protocol ResponseBodySink: AnyObject, Sendable {
+    /// The response head, before any byte of its body. Throw to refuse the body: the transfer is abandoned and `send`
+    /// throws this error.
+    func receive(_ response: HTTPResponse) throws
+    /// The next piece of the body, valid only during the call. Throw to abandon the transfer: `send` throws this error.
+    func receive(_ bytes: UnsafeRawBufferPointer) throws
 }
 
 /// A transport backed by a closure: the test double of choice, and a quick adapter for any other HTTP stack.
