@@ -135,7 +135,8 @@ struct RedactionTests {
             _ = try await recorder?.flush()
 
             let files = try allBytes(under: folder)
-            #expect(files.map { URL(fileURLWithPath: $0.0).pathExtension }.sorted() == ["json", "png"])  // no lock or part file
+            // No lock file and no part file.
+            #expect(files.map { URL(fileURLWithPath: $0.0).pathExtension }.sorted() == ["json", "png"])
             for (path, bytes) in files {
                 #expect(bytes.range(of: Data(sentinelKey.value.utf8)) == nil, "\(path) holds the key")
             }

@@ -176,6 +176,7 @@ struct PNGEncoderTests {
         let header = try PNGImage(verifying: png)
         #expect(header.width == width && header.height == height)
         #expect(png.count < 64 * 1024)
-        #expect(png.suffix(12) == Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]))  // IEND and its CRC
+        // IEND and its CRC.
+        #expect(png.suffix(12) == Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]))
     }
 }

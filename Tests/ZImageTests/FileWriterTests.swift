@@ -134,7 +134,8 @@ struct EvidenceAppendTests {
                 withKnownIssue("mounting a tmpfs is not permitted here: \(mounted.stderr)") { Issue.record("skipped") }
                 return
             }
-            defer { _ = umount2(mountPoint.path, 2 /* MNT_DETACH */) }
+            let detach: Int32 = 2  // MNT_DETACH
+            defer { _ = umount2(mountPoint.path, detach) }
             let log = mountPoint.appendingPathComponent("generations.jsonl")
             // The log ends 100 bytes short of a page; a filler takes every other page, so the next line fits only in part.
             let first = Data((String(repeating: "a", count: 4096 - 101) + "\n").utf8)

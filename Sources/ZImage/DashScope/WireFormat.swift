@@ -133,13 +133,6 @@ package enum WireFormat {
         /// The error message.
         package var message: String?
 
-        /// Creates an error body.
-        init(requestID: String?, code: String?, message: String?) {
-            self.requestID = requestID
-            self.code = code
-            self.message = message
-        }
-
         private enum CodingKeys: String, CodingKey {
             case requestID = "request_id"
             case code, message

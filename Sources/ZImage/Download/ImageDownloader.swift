@@ -133,24 +133,6 @@ public struct ImageDownloader: Sendable {
                                width: verified.image.width, height: verified.image.height)
     }
 
-    /// Writes checked image bytes to `destination` through a `.part` file renamed into place.
-    ///
-    /// - Throws: ``ZImageError/download(_:)`` when the file cannot be written; an existing file at `destination` is then
-    ///   left as it was, and no `.part` file remains.
-    public func write(_ data: Data, of result: ImageResult, to destination: URL) throws -> DownloadedImage {
-        do {
-            try AtomicFile.write(data, to: destination)
-        } catch {
-            throw ZImageError.download(.init(
-                location: Self.locationWithoutQuery(result.imageURL),
-                reason: "writing \(destination.path) failed: \(error)"))
-        }
-        let header = try? PNGImage(verifying: data)
-        return DownloadedImage(
-            path: destination, sha256: SHA256.hexDigest(of: data), byteCount: data.count,
-            width: header?.width ?? result.width, height: header?.height ?? result.height)
-    }
-
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
     public static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })

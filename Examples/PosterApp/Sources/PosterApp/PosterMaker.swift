@@ -28,10 +28,12 @@ public enum PosterError: Error, Equatable {
 /// Makes portrait posters with z-image-turbo. It takes its `ZImageClient` from outside, so the same code runs live,
 /// against a cassette in tests, or against a simulator.
 public struct PosterMaker: Sendable {
+    /// The client posters are drawn with.
     public let client: ZImageClient
     /// Where posters are written.
     public let folder: URL
 
+    /// Creates a poster maker that draws with `client` into `folder`.
     public init(client: ZImageClient, folder: URL) {
         self.client = client
         self.folder = folder
