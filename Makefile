@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test example validate rehearse bench fuzz clean
+.PHONY: all bootstrap build test lint format example validate rehearse bench fuzz clean
 
 all: build
 
@@ -12,10 +12,19 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build --build-tests
 
-# All tests, the example package's included; none reaches the internet.
-test: bootstrap
+# All tests, the example package's included; none reaches the internet. The formatter's lint first: it takes seconds.
+test: bootstrap lint
 	$(SWIFT) test
 	$(MAKE) --no-print-directory example
+
+# The toolchain's swift-format, with .swift-format: `make lint` fails on any finding, `make format` rewrites in place.
+SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Benchmarks/Package.swift Benchmarks/Sources \
+	Examples/PosterApp/Package.swift Examples/PosterApp/Sources Examples/PosterApp/Tests
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
 # The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder), then
 # its failure fixtures: XCTest tests that must fail, each checked for the harness's report (scripts/example-fixtures.sh),

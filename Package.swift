@@ -58,7 +58,9 @@ let package = Package(
 
         // The seam under everything: `Transport`, `TransportError`, JSON, SHA-256, the file writers, untrusted text. Knows
         // HTTP and bytes, nothing of DashScope and nothing of cassettes.
-        .target(name: "ZImageHTTP", dependencies: ["CCrypto", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
+        .target(
+            name: "ZImageHTTP", dependencies: ["CCrypto", httpTypes, httpTypesFoundation],
+            swiftSettings: upcomingFeatures),
         // The client core: DashScope's contract in code. Network I/O only through `Transport`.
         .target(
             name: "ZImage",
@@ -66,11 +68,14 @@ let package = Package(
             swiftSettings: upcomingFeatures
         ),
         // The live transport on libcurl.
-        .target(name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
+        .target(
+            name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
         // Generic record/replay: cassette format, redaction, matching, recording and replaying transports, record modes.
         // Knows HTTP, not DashScope: it depends on the seam alone, and the provider's rules, the contract check, the body
         // check, the version stamp and the re-recording advice are given to it.
-        .target(name: "ZImageCassettes", dependencies: ["ZImageHTTP", httpTypes, httpTypesFoundation], swiftSettings: upcomingFeatures),
+        .target(
+            name: "ZImageCassettes", dependencies: ["ZImageHTTP", httpTypes, httpTypesFoundation],
+            swiftSettings: upcomingFeatures),
         // A DashScope look-alike HTTP server on loopback: simulate, serve cassettes, inject faults.
         .target(
             name: "ZImageSimulator",
@@ -181,13 +186,17 @@ let package = Package(
         ),
         .testTarget(
             name: "ZImageCurlTests",
-            dependencies: ["ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", "ZImageTestSupport", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", "ZImageTestSupport",
+                httpTypes,
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageCassettesTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract",
+                "ZImageTestSupport",
                 "cassette-stress-writer", httpTypes, httpTypesFoundation,
             ],
             swiftSettings: upcomingFeatures
@@ -200,14 +209,16 @@ let package = Package(
         .testTarget(
             name: "ZImageContractTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract",
+                "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(
             name: "ZImageTestingTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting", "ZImageTestSupport", httpTypes,
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageTesting",
+                "ZImageTestSupport", httpTypes,
             ],
             resources: [.copy("Cassettes")],
             swiftSettings: upcomingFeatures
@@ -215,7 +226,8 @@ let package = Package(
         .testTarget(
             name: "ZImageValidationTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageContract", "ZImageCurl", "ZImageValidation", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageContract", "ZImageCurl", "ZImageValidation",
+                "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -223,7 +235,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract", "ZImageTestSupport",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract",
+                "ZImageTestSupport",
                 "zimage", "validate",
             ],
             swiftSettings: upcomingFeatures

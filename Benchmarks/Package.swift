@@ -23,7 +23,7 @@ let package = Package(
                 .product(name: "ZImageSimulator", package: root),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
-        ),
+        )
     ],
     swiftLanguageModes: [.v6]
 )

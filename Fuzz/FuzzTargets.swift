@@ -55,8 +55,9 @@ enum FuzzTarget: String, CaseIterable {
         let done = DispatchSemaphore(value: 0)
         Task {
             let report = await ScenarioRunner.run(cassette, file: file.path)
-            _ = CassetteReportPage.render(title: "fuzz", generatedAt: Date(),
-                                          sections: [.init(region: "fuzz", entries: [CassetteReportPage.entry(report, cassette: cassette)])])
+            _ = CassetteReportPage.render(
+                title: "fuzz", generatedAt: Date(),
+                sections: [.init(region: "fuzz", entries: [CassetteReportPage.entry(report, cassette: cassette)])])
             done.signal()
         }
         done.wait()
@@ -66,7 +67,8 @@ enum FuzzTarget: String, CaseIterable {
     static var fromEnvironment: FuzzTarget {
         let name = ProcessInfo.processInfo.environment["ZIMAGE_FUZZ_TARGET"] ?? ""
         guard let target = FuzzTarget(rawValue: name) else {
-            FileHandle.standardError.write(Data("zimage-fuzz: set ZIMAGE_FUZZ_TARGET to one of \(allCases.map(\.rawValue))\n".utf8))
+            FileHandle.standardError.write(
+                Data("zimage-fuzz: set ZIMAGE_FUZZ_TARGET to one of \(allCases.map(\.rawValue))\n".utf8))
             exit(2)
         }
         return target
@@ -74,50 +76,52 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if FUZZING
-/// libFuzzer's driver: SwiftPM renames an executable's entry point, so libFuzzer's own `main` is not linked in, and the
-/// driver is called from ours.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
+    /// libFuzzer's driver: SwiftPM renames an executable's entry point, so libFuzzer's own `main` is not linked in, and the
+    /// driver is called from ours.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
 
-/// libFuzzer's callback, for when the linker keeps libFuzzer's own `main` rather than ours.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-    Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-    return 0
-}
-
-/// Built with `-sanitize=fuzzer,address -D FUZZING` (`make fuzz`): libFuzzer runs the target named by ZIMAGE_FUZZ_TARGET.
-@main
-enum Fuzz {
-    static let target = FuzzTarget.fromEnvironment
-
-    static func main() {
-        _ = target
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv) { bytes, count in
-            Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
-            return 0
-        })
+    /// libFuzzer's callback, for when the linker keeps libFuzzer's own `main` rather than ours.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+        Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+        return 0
     }
-}
+
+    /// Built with `-sanitize=fuzzer,address -D FUZZING` (`make fuzz`): libFuzzer runs the target named by ZIMAGE_FUZZ_TARGET.
+    @main
+    enum Fuzz {
+        static let target = FuzzTarget.fromEnvironment
+
+        static func main() {
+            _ = target
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(
+                runFuzzerDriver(&argc, &argv) { bytes, count in
+                    Fuzz.target.run(bytes.map { Data(bytes: $0, count: count) } ?? Data())
+                    return 0
+                })
+        }
+    }
 #else
-/// Without libFuzzer: `zimage-fuzz TARGET FILE…` runs the target over files (a corpus, or a crash to reproduce).
-@main
-enum ReplayCorpus {
-    static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            print("usage: zimage-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE…")
-            exit(2)
+    /// Without libFuzzer: `zimage-fuzz TARGET FILE…` runs the target over files (a corpus, or a crash to reproduce).
+    @main
+    enum ReplayCorpus {
+        static func main() {
+            let arguments = CommandLine.arguments.dropFirst()
+            guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+                print("usage: zimage-fuzz \(FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")) FILE…")
+                exit(2)
+            }
+            for file in arguments.dropFirst() {
+                target.run(FileManager.default.contents(atPath: file) ?? Data())
+            }
+            print("\(arguments.count - 1) inputs through \(name): no crash")
         }
-        for file in arguments.dropFirst() {
-            target.run(FileManager.default.contents(atPath: file) ?? Data())
-        }
-        print("\(arguments.count - 1) inputs through \(name): no crash")
     }
-}
 #endif

@@ -10,7 +10,8 @@ import ZImageValidation
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check that the package builds, that DashScope is reachable, and that the client honours the contract.",
+        abstract:
+            "Check that the package builds, that DashScope is reachable, and that the client honours the contract.",
         discussion: """
             Checks, in order:
               compile            swift build --build-tests (incremental after make's build); log in build.log
@@ -51,7 +52,9 @@ struct Validate: AsyncParsableCommand {
     @Option(name: .customLong("region"), help: "A region to check (repeatable) [default: both].")
     var regions: [Region] = []
 
-    @Option(name: .customLong("base-url"), help: ArgumentHelp("Use another host for a region: REGION=URL (repeatable).", valueName: "region=url"))
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp("Use another host for a region: REGION=URL (repeatable).", valueName: "region=url"))
     var baseURLs: [String] = []
 
     @Option(help: "Base output folder (default: $OUTPUT_DIR, else ./output).")
@@ -80,15 +83,17 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let mode: Validation.Mode = live ? .live : offline || environment["ZIMAGE_OFFLINE"] == "1" ? .offline : .standard
+        let mode: Validation.Mode =
+            live ? .live : offline || environment["ZIMAGE_OFFLINE"] == "1" ? .offline : .standard
         let options = Validation.Options(
             mode: mode, regions: chosenRegions(), hosts: try hosts(), packageDirectory: skipCompile ? nil : packageDir,
             cassettes: URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes")),
             locations: outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
                 ?? OutputLocations(environment: environment),
             junit: junit.map { URL(fileURLWithPath: $0) }, environment: environment)
-        let outcome = try await Validation.run(options, transport: try transportOptions.makeTransport(environment: environment),
-                                               output: Validation.Output(line: printOutput, workflowCommand: printWorkflowCommand))
+        let outcome = try await Validation.run(
+            options, transport: try transportOptions.makeTransport(environment: environment),
+            output: Validation.Output(line: printOutput, workflowCommand: printWorkflowCommand))
         throw outcome.passed ? ExitCode.success : ExitCode.failure
     }
 
@@ -104,9 +109,10 @@ struct Validate: AsyncParsableCommand {
         for entry in baseURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let region = Region(name: parts[0]), let url = URL(string: parts[1]),
-                  ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+                ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
             else {
-                throw ValidationError("--base-url is \"\(entry)\"; allowed: REGION=URL, e.g. beijing=http://127.0.0.1:8080")
+                throw ValidationError(
+                    "--base-url is \"\(entry)\"; allowed: REGION=URL, e.g. beijing=http://127.0.0.1:8080")
             }
             hosts[region] = url
         }

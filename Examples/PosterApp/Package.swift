@@ -6,19 +6,22 @@ let package = Package(
     name: "PosterApp",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "zimage", path: "../.."),
+        .package(name: "zimage", path: "../..")
     ],
     targets: [
         .target(
             name: "PosterApp",
-            dependencies: [.product(name: "ZImage", package: "zimage"), .product(name: "ZImageCurl", package: "zimage")]
+            dependencies: [
+                .product(name: "ZImage", package: "zimage"), .product(name: "ZImageCurl", package: "zimage"),
+            ]
         ),
         // The library as a server or an app uses it, public API only: `make test` runs it (swift run LibraryTour).
         .executableTarget(
             name: "LibraryTour",
             dependencies: [
                 .product(name: "ZImage", package: "zimage"), .product(name: "ZImageCurl", package: "zimage"),
-                .product(name: "ZImageCassettes", package: "zimage"), .product(name: "ZImageSimulator", package: "zimage"),
+                .product(name: "ZImageCassettes", package: "zimage"),
+                .product(name: "ZImageSimulator", package: "zimage"),
             ],
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility"), .enableUpcomingFeature("ExistentialAny")]
         ),

@@ -3,9 +3,9 @@ import Synchronization
 import ZImage
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes a line to stderr, unbuffered, each of its lines through ``UntrustedText/guardedLine(_:)``.
@@ -34,7 +34,8 @@ package func writeOutput(_ data: Data) {
 }
 
 private func guarded(_ text: String) -> String {
-    text.split(separator: "\n", omittingEmptySubsequences: false).map(UntrustedText.guardedLine).joined(separator: "\n") + "\n"
+    text.split(separator: "\n", omittingEmptySubsequences: false).map(UntrustedText.guardedLine).joined(separator: "\n")
+        + "\n"
 }
 
 /// stdout or stderr, written with `write(2)` so that a failure is seen (Foundation's `FileHandle.write` traps on one).

@@ -33,7 +33,9 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
         func readHost(_ part: String) throws(ParseError) -> String {
             let value: Substring
             if rest.hasPrefix("[") {
-                guard let close = rest.firstIndex(of: "]") else { throw ParseError(text, "\(part) opens [ without a closing ]") }
+                guard let close = rest.firstIndex(of: "]") else {
+                    throw ParseError(text, "\(part) opens [ without a closing ]")
+                }
                 value = rest[...close]
                 rest = rest[rest.index(after: close)...]
             } else {
@@ -50,7 +52,8 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
         func readPort(_ part: String, last: Bool) throws(ParseError) -> Int {
             let value = last ? rest : rest.prefix { $0 != ":" }
             rest = rest[value.endIndex...]
-            guard value.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(value), (1...65535).contains(number) else {
+            guard value.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(value), (1...65535).contains(number)
+            else {
                 throw ParseError(text, "\(part) \"\(value)\" is not a port number from 1 to 65535")
             }
             if !last { try colon(after: part) }

@@ -33,7 +33,9 @@ final class CurlEngine: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
 
     init() throws {
-        guard let multi = curl_multi_init() else { throw TransportError(.other, "libcurl could not create a multi handle") }
+        guard let multi = curl_multi_init() else {
+            throw TransportError(.other, "libcurl could not create a multi handle")
+        }
         self.multi = multi
         _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         // Keep enough idle connections for many concurrent callers: libcurl's default cache closes and reopens them.
@@ -90,7 +92,8 @@ final class CurlEngine: @unchecked Sendable {
         }
         for (easy, transfer) in running {
             curl_multi_remove_handle(multi, easy)
-            transfer.finish(.failure(TransportError(.other, "the transport was shut down while the request was in flight")))
+            transfer.finish(
+                .failure(TransportError(.other, "the transport was shut down while the request was in flight")))
         }
         running.removeAll()
         curl_multi_cleanup(multi)

@@ -30,8 +30,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// What the sink threw, which ends the transfer and is what the caller gets.
     private var sinkError: (any Error)?
 
-    init(request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings,
-         sink: (any ResponseBodySink)? = nil) throws {
+    init(
+        request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings,
+        sink: (any ResponseBodySink)? = nil
+    ) throws {
         self.sink = sink
         guard let url = request.url?.absoluteString else {
             throw TransportError(.invalidRequest, "the request has no complete URL")
@@ -76,7 +78,8 @@ final class CurlTransfer: @unchecked Sendable {
         }
         func check(_ code: CURLcode, _ option: CURLoption) throws {
             guard code == CURLE_OK else {
-                throw TransportError(.invalidRequest, "libcurl refused option \(option.rawValue)", detail: Self.describe(code))
+                throw TransportError(
+                    .invalidRequest, "libcurl refused option \(option.rawValue)", detail: Self.describe(code))
             }
         }
 
@@ -93,8 +96,9 @@ final class CurlTransfer: @unchecked Sendable {
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.totalTimeout))
         try set(CURLOPT_LOW_SPEED_LIMIT, configuration.lowSpeedLimit)
         try set(CURLOPT_LOW_SPEED_TIME, max(1, Int(configuration.lowSpeedTime / .seconds(1))))
-        try check(zimage_curl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxResponseBytes)),
-                  CURLOPT_MAXFILESIZE_LARGE)
+        try check(
+            zimage_curl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maxResponseBytes)),
+            CURLOPT_MAXFILESIZE_LARGE)
         try set(CURLOPT_SSL_VERIFYPEER, 1)
         try set(CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = configuration.caFile { try set(CURLOPT_CAINFO, caFile) }
@@ -105,7 +109,9 @@ final class CurlTransfer: @unchecked Sendable {
         }
         route = request.url.flatMap { url in
             url.host.flatMap { host in
-                configuration.connectTo.first { $0.matches(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80)) }
+                configuration.connectTo.first {
+                    $0.matches(host: host, port: url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))
+                }
             }
         }
         try set(CURLOPT_PROXY, route?.isLoopbackTarget == true ? "" : proxies.proxy(forScheme: request.scheme))
@@ -132,14 +138,18 @@ final class CurlTransfer: @unchecked Sendable {
             try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)
         }
         if let body {
-            try check(zimage_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), CURLOPT_POSTFIELDSIZE_LARGE)
+            try check(
+                zimage_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)),
+                CURLOPT_POSTFIELDSIZE_LARGE)
             // COPYPOSTFIELDS copies the bytes during the call, so a temporary pointer is enough.
             if body.isEmpty {
                 try set(CURLOPT_COPYPOSTFIELDS, "")
             } else {
                 try body.withUnsafeBytes { buffer in
-                    try check(zimage_curl_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress)),
-                              CURLOPT_COPYPOSTFIELDS)
+                    try check(
+                        zimage_curl_setopt_pointer(
+                            easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress)),
+                        CURLOPT_COPYPOSTFIELDS)
                 }
             }
         }
@@ -152,18 +162,20 @@ final class CurlTransfer: @unchecked Sendable {
 
         let context = Unmanaged.passUnretained(self).toOpaque()
         try check(zimage_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context), CURLOPT_WRITEDATA)
-        try check(zimage_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
-        }, CURLOPT_WRITEFUNCTION)
+        try check(
+            zimage_curl_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+            }, CURLOPT_WRITEFUNCTION)
         try check(zimage_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context), CURLOPT_HEADERDATA)
-        try check(zimage_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
-            guard let context else { return 0 }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
-        }, CURLOPT_HEADERFUNCTION)
+        try check(
+            zimage_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+                return size * count
+            }, CURLOPT_HEADERFUNCTION)
     }
 
     // MARK: - Callbacks (engine thread)
@@ -215,7 +227,7 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         guard let colon = line.firstIndex(of: ":"),
-              let name = HTTPField.Name(String(line[..<colon]).trimmingCharacters(in: .whitespaces))
+            let name = HTTPField.Name(String(line[..<colon]).trimmingCharacters(in: .whitespaces))
         else { return }
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         responseFields.append(HTTPField(name: name, value: value))
@@ -245,10 +257,12 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
-            finish(.failure(TransportError(
-                .redirectRefused,
-                "the server answered \(method.rawValue) \(url) with HTTP \(status), a redirect to \(location); redirects are "
-                    + "followed only for GET: use the new URL directly")))
+            finish(
+                .failure(
+                    TransportError(
+                        .redirectRefused,
+                        "the server answered \(method.rawValue) \(url) with HTTP \(status), a redirect to \(location); redirects are "
+                            + "followed only for GET: use the new URL directly")))
             return
         }
         if let sink {
@@ -259,8 +273,11 @@ final class CurlTransfer: @unchecked Sendable {
                 return
             }
         }
-        finish(.success(.init(response: HTTPResponse(status: .init(code: status), headerFields: responseFields),
-                              body: responseBody, metrics: metrics())))
+        finish(
+            .success(
+                .init(
+                    response: HTTPResponse(status: .init(code: status), headerFields: responseFields),
+                    body: responseBody, metrics: metrics())))
     }
 
     /// Resumes the caller once.
@@ -282,13 +299,14 @@ final class CurlTransfer: @unchecked Sendable {
         _ = zimage_curl_getinfo_long(easy, CURLINFO_NUM_CONNECTS, &connections)
         var version = 0
         _ = zimage_curl_getinfo_long(easy, CURLINFO_HTTP_VERSION, &version)
-        let httpVersion = switch version {
-        case CURL_HTTP_VERSION_1_0: "1.0"
-        case CURL_HTTP_VERSION_1_1: "1.1"
-        case CURL_HTTP_VERSION_2_0: "2"
-        case CURL_HTTP_VERSION_3: "3"
-        default: "unknown"
-        }
+        let httpVersion =
+            switch version {
+            case CURL_HTTP_VERSION_1_0: "1.0"
+            case CURL_HTTP_VERSION_1_1: "1.1"
+            case CURL_HTTP_VERSION_2_0: "2"
+            case CURL_HTTP_VERSION_3: "3"
+            default: "unknown"
+            }
         return TransferMetrics(
             nameLookup: time(CURLINFO_NAMELOOKUP_TIME_T), connect: time(CURLINFO_CONNECT_TIME_T),
             tlsHandshake: time(CURLINFO_APPCONNECT_TIME_T), firstByte: time(CURLINFO_STARTTRANSFER_TIME_T),
@@ -299,33 +317,42 @@ final class CurlTransfer: @unchecked Sendable {
     private func transportError(_ code: CURLcode) -> TransportError {
         let text = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
         let detail = "libcurl error \(code.rawValue): \(text)"
-        let target = Self.hostAndPort(url) + (route.map { " (connected to \($0.targetHost):\($0.targetPort) by a connect-to route)" } ?? "")
+        let target =
+            Self.hostAndPort(url)
+            + (route.map { " (connected to \($0.targetHost):\($0.targetPort) by a connect-to route)" } ?? "")
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return TransportError(.dnsFailure, "the host name of \(target) could not be resolved", detail: detail)
         case CURLE_COULDNT_CONNECT:
             var osError = 0
             _ = zimage_curl_getinfo_long(easy, CURLINFO_OS_ERRNO, &osError)
-            let reason = osError == Int(ECONNREFUSED) ? "was refused (nothing listens there?)"
+            let reason =
+                osError == Int(ECONNREFUSED)
+                ? "was refused (nothing listens there?)"
                 : osError != 0 ? "failed: \(String(cString: strerror(Int32(osError))))" : "could not be opened"
             return TransportError(.connectionRefused, "the connection to \(target) \(reason)", detail: detail)
         case CURLE_OPERATION_TIMEDOUT:
             return TransportError(.timeout, "\(target) did not answer in time", detail: detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS:
-            return TransportError(.tls, "the TLS connection to \(target) failed (certificate not trusted, or handshake refused)",
-                                  detail: detail)
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+            CURLE_SSL_INVALIDCERTSTATUS:
+            return TransportError(
+                .tls, "the TLS connection to \(target) failed (certificate not trusted, or handshake refused)",
+                detail: detail)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
-            return TransportError(.connectionReset, "the connection to \(target) was closed before the response was complete",
-                                  detail: detail)
+            return TransportError(
+                .connectionReset, "the connection to \(target) was closed before the response was complete",
+                detail: detail)
         case CURLE_WRITE_ERROR where exceededCap, CURLE_FILESIZE_EXCEEDED:
-            return TransportError(.responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
-                                  detail: detail)
+            return TransportError(
+                .responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
+                detail: detail)
         case CURLE_TOO_MANY_REDIRECTS:
             return TransportError(.redirectRefused, "\(target) redirected too many times", detail: detail)
         case CURLE_UNSUPPORTED_PROTOCOL where hasRedirect:
-            return TransportError(.redirectRefused, "\(target) redirected to a scheme that is refused (never from https to http)",
-                                  detail: detail)
+            return TransportError(
+                .redirectRefused, "\(target) redirected to a scheme that is refused (never from https to http)",
+                detail: detail)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return TransportError(.invalidRequest, "the URL cannot be used", detail: detail)
         default:

@@ -15,7 +15,8 @@ extension Probe.Report.Timings {
     /// libcurl's timings in milliseconds, to a tenth.
     init(_ metrics: TransferMetrics) {
         func ms(_ duration: Duration) -> Double { (Double(duration / .microseconds(1)) / 100).rounded() / 10 }
-        self.init(dns: ms(metrics.nameLookup), connect: ms(metrics.connect), tls: ms(metrics.tlsHandshake),
-                  firstByte: ms(metrics.firstByte), total: ms(metrics.total))
+        self.init(
+            dns: ms(metrics.nameLookup), connect: ms(metrics.connect), tls: ms(metrics.tlsHandshake),
+            firstByte: ms(metrics.firstByte), total: ms(metrics.total))
     }
 }

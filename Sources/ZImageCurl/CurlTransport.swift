@@ -74,7 +74,10 @@ public final class CurlTransport: Transport {
     ///   - configuration: timeouts, limits, TLS and User-Agent.
     ///   - environment: where the proxy variables are read (the process environment by default).
     /// - Throws: ``TransportError`` when libcurl cannot be initialised.
-    public init(configuration: Configuration = Configuration(), environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        configuration: Configuration = Configuration(),
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         guard LibCurl.isInitialized else { throw TransportError(.other, "libcurl could not be initialised") }
         self.configuration = configuration
         self.proxies = ProxySettings(environment: environment)
@@ -103,7 +106,8 @@ public final class CurlTransport: Transport {
 
     /// Streams the response body to `sink` from libcurl's write callback as it arrives, keeping none of it; see
     /// ``Transport/send(_:body:into:)``. The size cap (``Configuration/maxResponseBytes``) still applies.
-    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse
+    {
         try await exchange(request, body: body, sink: sink).response
     }
 
@@ -114,8 +118,9 @@ public final class CurlTransport: Transport {
 
     private func exchange(_ request: HTTPRequest, body: Data?, sink: (any ResponseBodySink)?) async throws -> Exchange {
         try Task.checkCancellation()
-        let transfer = try CurlTransfer(request: request, body: body, configuration: configuration, proxies: proxies,
-                                        sink: sink)
+        let transfer = try CurlTransfer(
+            request: request, body: body, configuration: configuration, proxies: proxies,
+            sink: sink)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation

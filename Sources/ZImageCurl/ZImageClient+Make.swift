@@ -16,8 +16,10 @@ extension ZImageClient {
     ///
     /// - Throws: ``ZImage/ZImageError`` with code `missingCredentials` when live and no key is found; a
     ///   `TransportError` when libcurl cannot be set up.
-    public static func make(region: Region = .beijing,
-                            environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ZImageClient {
+    public static func make(
+        region: Region = .beijing,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ZImageClient {
         if let scoped { return scoped }
         let key = try Credentials.resolve(environment: environment).apiKey
         return ZImageClient(transport: try CurlTransport(environment: environment), apiKey: key, region: region)

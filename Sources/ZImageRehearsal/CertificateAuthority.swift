@@ -1,6 +1,6 @@
 import Crypto
-import SwiftASN1
 package import Foundation
+import SwiftASN1
 import X509
 import ZImage
 
@@ -72,7 +72,9 @@ public struct CertificateAuthority: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: authorityKeyID)
             },
             issuerPrivateKey: key)
-        return Leaf(certificateChainPEM: [try leaf.serializeAsPEM().pemString, certificatePEM], privateKeyPEM: leafKey.pemRepresentation)
+        return Leaf(
+            certificateChainPEM: [try leaf.serializeAsPEM().pemString, certificatePEM],
+            privateKeyPEM: leafKey.pemRepresentation)
     }
 
     /// Writes the authority's certificate to `url` (atomically, replacing what was there): the file clients pass as

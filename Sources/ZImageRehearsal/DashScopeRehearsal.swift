@@ -31,14 +31,17 @@ package final class DashScopeRehearsal: Sendable {
     ///   - acceptedKeys: the keys the simulated API accepts.
     ///   - drift: changes to every success answer's shape, to play an API that has drifted from its contract.
     ///   - fault: a TLS fault played on every connection.
-    package static func start(host: String = "127.0.0.1", port: Int = 0, acceptedKeys: Set<String>,
-                              drift: DashScopeSimulation.Drift = .init(), fault: TLSFault? = nil) async throws -> DashScopeRehearsal {
+    package static func start(
+        host: String = "127.0.0.1", port: Int = 0, acceptedKeys: Set<String>,
+        drift: DashScopeSimulation.Drift = .init(), fault: TLSFault? = nil
+    ) async throws -> DashScopeRehearsal {
         let authority = try CertificateAuthority()
         let leaf = try authority.issue(dnsNames: fault == .wrongName ? [TLSFault.wrongHostName] : hostNames)
         var byHost: [String: DashScopeSimulation] = [:]
         for region in Region.allCases {
             guard let resultOrigin = URL(string: "https://\(region.exampleResultHost)") else { continue }
-            let simulation = DashScopeSimulation(region: region, acceptedKeys: acceptedKeys, drift: drift, resultOrigin: resultOrigin)
+            let simulation = DashScopeSimulation(
+                region: region, acceptedKeys: acceptedKeys, drift: drift, resultOrigin: resultOrigin)
             for name in hostNames(of: region) { byHost[name] = simulation }
         }
         let server = try await SimulatorServer.start(
@@ -68,7 +71,9 @@ struct HostRouter: SimulatorBackend {
         guard let name = request.hostName, let simulation = byHost[name] else {
             let served = byHost.keys.sorted().joined(separator: ", ")
             let body = DashScopeSimulation.errorBody(
-                code: "MisdirectedRequest", message: "This rehearsal server serves \(served), not \(authority.isEmpty ? "a request without Host" : authority).",
+                code: "MisdirectedRequest",
+                message:
+                    "This rehearsal server serves \(served), not \(authority.isEmpty ? "a request without Host" : authority).",
                 requestID: "00000000-0000-0000-0000-000000000421")
             return .json(421, body)
         }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOHTTP2
 import NIOSSL
 import ZImageSimulator
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A misbehaviour of the TLS layer, played on every connection of a server started with it.
 package enum TLSFault: String, Sendable, Hashable, CaseIterable {

@@ -33,8 +33,10 @@ struct CassetteSession: Sendable {
     /// Where reports point.
     var location: ReportLocation
 
-    init(name: String, mode: RecordMode?, region: Region, allowUnused: Bool, directory: URL, bundle: Bundle?,
-         environment: [String: String], location: ReportLocation) {
+    init(
+        name: String, mode: RecordMode?, region: Region, allowUnused: Bool, directory: URL, bundle: Bundle?,
+        environment: [String: String], location: ReportLocation
+    ) {
         (self.name, self.mode, self.region, self.allowUnused) = (name, mode, region, allowUnused)
         self.directory = directory
         bundleDirectory = bundle?.resourceURL?.appendingPathComponent("Cassettes")
@@ -59,8 +61,9 @@ struct CassetteSession: Sendable {
         if let given { return given }
         guard let value = environment[variable], !value.isEmpty else { return fallback }
         guard let choice = Choice(rawValue: value) else {
-            throw CassetteTestError("\(variable) is \"\(value)\"; allowed: "
-                + Choice.allCases.map(\.rawValue).joined(separator: ", ") + " (\(note))")
+            throw CassetteTestError(
+                "\(variable) is \"\(value)\"; allowed: "
+                    + Choice.allCases.map(\.rawValue).joined(separator: ", ") + " (\(note))")
         }
         return choice
     }
@@ -78,18 +81,29 @@ struct CassetteSession: Sendable {
 
     // MARK: - Replay
 
-    private func replay<Result: Sendable>(mode: RecordMode, _ body: (ZImageClient) async throws -> Result) async throws -> Result? {
+    private func replay<Result: Sendable>(
+        mode: RecordMode, _ body: (ZImageClient) async throws -> Result
+    ) async throws -> Result? {
         let bundled = bundleDirectory.map { $0.appendingPathComponent("\(name).json") }
-        guard let url = [file, bundled].compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            throw CassetteTestError("No cassette \(name).json in \(directory.path)\(bundleDirectory == nil ? "" : " or the test bundle"): "
-                + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
-                + "\(Self.againstVariable)=simulator, which records against an in-process simulator with no key)")
+        guard
+            let url = [file, bundled].compactMap({ $0 }).first(where: {
+                FileManager.default.fileExists(atPath: $0.path)
+            })
+        else {
+            throw CassetteTestError(
+                "No cassette \(name).json in \(directory.path)\(bundleDirectory == nil ? "" : " or the test bundle"): "
+                    + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
+                    + "\(Self.againstVariable)=simulator, which records against an in-process simulator with no key)")
         }
-        let prepared = try ClientMode.cassette(url, mode).prepare(region: region, baseURL: nil, environment: environment,
-                                                                  matching: matching) {
+        let prepared = try ClientMode.cassette(url, mode).prepare(
+            region: region, baseURL: nil, environment: environment,
+            matching: matching
+        ) {
             throw CassetteTestError("a replay tried to reach the network")
         }
-        if let replaying = prepared.transport as? ReplayingTransport, let warning = Self.staleWarning(replaying.cassette, file: url) {
+        if let replaying = prepared.transport as? ReplayingTransport,
+            let warning = Self.staleWarning(replaying.cassette, file: url)
+        {
             HarnessReport.report(warning, severity: .warning, at: location)
         }
         let observed = MissObserver(upstream: prepared.transport)
@@ -98,8 +112,9 @@ struct CassetteSession: Sendable {
         if case .success = outcome, !allowUnused, let replaying = prepared.transport as? ReplayingTransport {
             let unused = replaying.unusedInteractions
             if !unused.isEmpty {
-                HarnessReport.report(Self.unusedReport(unused, in: replaying, sent: observed.sent, file: url, name: name),
-                                     at: location)
+                HarnessReport.report(
+                    Self.unusedReport(unused, in: replaying, sent: observed.sent, file: url, name: name),
+                    at: location)
             }
         }
         return try outcome.value(ignoringMissesIn: observed)
@@ -109,12 +124,16 @@ struct CassetteSession: Sendable {
 
     /// What a recording goes to: the trait's, else ``againstVariable``, else DashScope.
     func resolvedTarget() throws -> RecordTarget {
-        try choice(recordAgainst, from: Self.againstVariable, default: .dashScope,
-                   note: "dashscope, the default, records the real API")
+        try choice(
+            recordAgainst, from: Self.againstVariable, default: .dashScope,
+            note: "dashscope, the default, records the real API")
     }
 
-    private func record<Result: Sendable>(mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result)
-        async throws -> Result? {
+    private func record<Result: Sendable>(
+        mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result
+    )
+        async throws -> Result?
+    {
         try RecordMode.refuseRecordingInCI(file.path, mode: mode.rawValue, environment: environment)
         switch try resolvedTarget() {
         case .dashScope:
@@ -123,7 +142,8 @@ struct CassetteSession: Sendable {
         case .simulator:
             // A simulator of the region for this test alone, with its faults: no key, no binary, `source: simulator`.
             let key = APIKey("sk-test-in-process-recording")
-            let server = try await SimulatorServer.start(simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
+            let server = try await SimulatorServer.start(
+                simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
             for failure in simulate { server.inject(failure) }
             var environment = environment
             environment["DASHSCOPE_API_KEY"] = key.value
@@ -139,11 +159,15 @@ struct CassetteSession: Sendable {
     /// once when the test ends, merged under a lock with what other tests recording into the same cassette wrote
     /// meanwhile, and only if it keeps the contract. Without `waits`, `Retry-After` and backoff are skipped (an
     /// in-process simulator gains nothing from real waits).
-    private func record<Result: Sendable>(mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,
-                                          _ body: (ZImageClient) async throws -> Result) async throws -> Result? {
+    private func record<Result: Sendable>(
+        mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,
+        _ body: (ZImageClient) async throws -> Result
+    ) async throws -> Result? {
         let region = region
-        var prepared = try ClientMode.cassette(file, mode).prepare(region: region, baseURL: baseURL, environment: environment,
-                                                                   matching: matching) {
+        var prepared = try ClientMode.cassette(file, mode).prepare(
+            region: region, baseURL: baseURL, environment: environment,
+            matching: matching
+        ) {
             let live = try CurlTransport(environment: environment)
             return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
         }
@@ -153,8 +177,9 @@ struct CassetteSession: Sendable {
             _ = try await recorder.flush(keepingContractBreaks: false)
             let violations = await recorder.violations
             if !violations.isEmpty {
-                HarnessReport.report("The recording of \(name) breaks the DashScope contract, so it was not written to "
-                    + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
+                HarnessReport.report(
+                    "The recording of \(name) breaks the DashScope contract, so it was not written to "
+                        + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
             }
         }
         return try outcome.get()
@@ -166,20 +191,26 @@ struct CassetteSession: Sendable {
     /// younger one: a warning, never a failure.
     static func staleWarning(_ cassette: Cassette, file: URL, now: Date = Date()) -> String? {
         guard let days = cassette.ageInDays(now: now), days > Cassette.staleAfterDays else { return nil }
-        return "The cassette \(file.path) was recorded \(days) days ago (more than \(Cassette.staleAfterDays)): the API may have "
+        return
+            "The cassette \(file.path) was recorded \(days) days ago (more than \(Cassette.staleAfterDays)): the API may have "
             + "drifted since; re-record it (\(modeVariable)=all with DASHSCOPE_API_KEY) to find out."
     }
 
     /// How to re-record from inside a test suite: environment variables, never the command line's flags.
-    static let reRecordingHint = "run this test with \(modeVariable)=update (replays what still matches, records what "
+    static let reRecordingHint =
+        "run this test with \(modeVariable)=update (replays what still matches, records what "
         + "changed, drops what the test no longer sends), with DASHSCOPE_API_KEY, or with \(againstVariable)=simulator "
         + "to record against an in-process simulator"
 
     /// Each unused interaction, and what tells it apart from the nearest request the test did send (two POSTs to one URL
     /// differ in their bodies).
-    static func unusedReport(_ unused: [Int], in replaying: ReplayingTransport, sent: [RecordedRequest], file: URL,
-                             name: String) -> String {
-        var lines = ["The test never requested \(unused.count) recorded interaction\(unused.count == 1 ? "" : "s") of \(file.path):"]
+    static func unusedReport(
+        _ unused: [Int], in replaying: ReplayingTransport, sent: [RecordedRequest], file: URL,
+        name: String
+    ) -> String {
+        var lines = [
+            "The test never requested \(unused.count) recorded interaction\(unused.count == 1 ? "" : "s") of \(file.path):"
+        ]
         for position in unused {
             let request = replaying.cassette.interactions[position].request
             lines.append("  #\(position) \(request.method) \(ImageDownloader.locationWithoutQuery(request.url))")
@@ -187,21 +218,25 @@ struct CassetteSession: Sendable {
                 .min { $0.mismatches < $1.mismatches }
             if let nearest {
                 let differing = nearest.parts.filter { !$0.matched }.map { "\($0.name): \($0.detail)" }
-                lines.append("    unlike the nearest request the test sent, it differs in " + differing.joined(separator: "; "))
+                lines.append(
+                    "    unlike the nearest request the test sent, it differs in " + differing.joined(separator: "; "))
             } else {
                 lines.append("    the test sent no request at all")
             }
         }
-        lines.append("The code under test changed, or the cassette holds more than it needs: to record what it sends now and "
-            + "drop the rest, \(reRecordingHint); or allow unused interactions (.cassette(\"\(name)\", allowUnused: true)).")
+        lines.append(
+            "The code under test changed, or the cassette holds more than it needs: to record what it sends now and "
+                + "drop the rest, \(reRecordingHint); or allow unused interactions (.cassette(\"\(name)\", allowUnused: true))."
+        )
         return lines.joined(separator: "\n")
     }
 
     private func reportMisses(_ misses: [CassetteMiss]) {
         let hint = Self.reRecordingHint
         for miss in misses {
-            HarnessReport.report("The cassette has no answer for a request the test made.\n" + miss.report(reRecording: hint),
-                                 at: location)
+            HarnessReport.report(
+                "The cassette has no answer for a request the test made.\n" + miss.report(reRecording: hint),
+                at: location)
         }
     }
 }

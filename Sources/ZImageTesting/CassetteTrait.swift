@@ -40,8 +40,11 @@ public struct CassetteTrait: TestTrait, SuiteTrait, TestScoping {
     }
 
     /// Runs the test case with its client on the cassette, then reports what the cassette saw.
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
-        async throws {
+    public func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    )
+        async throws
+    {
         var session = template
         session.environment = ProcessInfo.processInfo.environment
         session.location = .test(test.sourceLocation)
@@ -83,8 +86,10 @@ extension Trait where Self == CassetteTrait {
         simulate: [SimulatedFailure] = [], bundle: Bundle? = nil
     ) -> Self {
         var session = CassetteSession(
-            name: name ?? "", mode: mode, region: region, allowUnused: allowUnused, directory: URL(fileURLWithPath: "/"),
-            bundle: bundle, environment: [:], location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1)))
+            name: name ?? "", mode: mode, region: region, allowUnused: allowUnused,
+            directory: URL(fileURLWithPath: "/"),
+            bundle: bundle, environment: [:],
+            location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1)))
         session.matching = matching
         session.recordAgainst = recordAgainst
         session.simulate = simulate
@@ -95,8 +100,10 @@ extension Trait where Self == CassetteTrait {
     public static var cassettes: Self { cassette() }
 
     /// For a suite: every test in it gets its own cassette named after it, with these options.
-    public static func cassettes(mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-                                 matching: RequestMatching = .default, bundle: Bundle? = nil) -> Self {
+    public static func cassettes(
+        mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
+        matching: RequestMatching = .default, bundle: Bundle? = nil
+    ) -> Self {
         cassette(nil, mode: mode, region: region, allowUnused: allowUnused, matching: matching, bundle: bundle)
     }
 }
@@ -108,8 +115,9 @@ extension ZImageClient {
     public static var cassette: ZImageClient {
         get throws {
             guard let client = CassetteScope.client else {
-                throw CassetteTestError("ZImageClient.cassette is available only inside a test marked @Test(.cassette(\"name\")); "
-                    + "elsewhere use withCassette(\"name\") { client in … }")
+                throw CassetteTestError(
+                    "ZImageClient.cassette is available only inside a test marked @Test(.cassette(\"name\")); "
+                        + "elsewhere use withCassette(\"name\") { client in … }")
             }
             return client
         }

@@ -31,18 +31,20 @@ enum HarnessReport {
     }
 
     static func report(_ message: String, severity: Severity = .failure, at location: ReportLocation) {
-        let sourceLocation = switch location {
-        case .test(let sourceLocation): sourceLocation
-        case .call(let fileID, let filePath, let line, let column):
-            SourceLocation(fileID: "\(fileID)", filePath: "\(filePath)", line: Int(line), column: Int(column))
-        }
+        let sourceLocation =
+            switch location {
+            case .test(let sourceLocation): sourceLocation
+            case .call(let fileID, let filePath, let line, let column):
+                SourceLocation(fileID: "\(fileID)", filePath: "\(filePath)", line: Int(line), column: Int(column))
+            }
         if Test.current != nil {
-            Issue.record(Comment(rawValue: message), severity: severity == .failure ? .error : .warning,
-                         sourceLocation: sourceLocation)
+            Issue.record(
+                Comment(rawValue: message), severity: severity == .failure ? .error : .warning,
+                sourceLocation: sourceLocation)
             return
         }
         guard severity == .failure, case .call(_, let filePath, let line, _) = location,
-              let fail = _XCTFail() as? @Sendable (String, StaticString, UInt) -> Void
+            let fail = _XCTFail() as? @Sendable (String, StaticString, UInt) -> Void
         else {
             // A failed write to stderr has nowhere left to be reported; FileHandle.write(_:) would trap on it.
             let line = "\(sourceLocation.filePath):\(sourceLocation.line): warning: \(message)\n"

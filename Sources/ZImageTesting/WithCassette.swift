@@ -38,10 +38,14 @@ public func withCassette<Result: Sendable>(
     session.matching = matching
     session.recordAgainst = recordAgainst
     session.simulate = simulate
-    guard let result = try await session.run({ client in try await ZImageClient.$scoped.withValue(client) { try await body(client) } })
+    guard
+        let result = try await session.run({ client in
+            try await ZImageClient.$scoped.withValue(client) { try await body(client) }
+        })
     else {
-        throw CassetteTestError("the cassette \(name) had no answer for a request (reported as a failure at this call, with the "
-            + "nearest recorded requests)")
+        throw CassetteTestError(
+            "the cassette \(name) had no answer for a request (reported as a failure at this call, with the "
+                + "nearest recorded requests)")
     }
     return result
 }

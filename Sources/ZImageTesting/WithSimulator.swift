@@ -17,7 +17,8 @@ public func withSimulator<Result: Sendable>(
     region: Region = .beijing, faults: [SimulatedFailure] = [], _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
     let key = APIKey("sk-test-simulator-6a1f0c")
-    let server = try await SimulatorServer.start(simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
+    let server = try await SimulatorServer.start(
+        simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
     for failure in faults { server.inject(failure) }
     let result: Result
     do {

@@ -39,8 +39,10 @@ public struct Check: Sendable, Codable {
     public var cases: [CaseResult] = []
 
     /// Creates a check result.
-    public init(_ kind: Kind, region: Region? = nil, status: Status, detail: String, required: Bool = true,
-                durationMilliseconds: Int = 0, requestIDs: [String] = [], cases: [CaseResult] = []) {
+    public init(
+        _ kind: Kind, region: Region? = nil, status: Status, detail: String, required: Bool = true,
+        durationMilliseconds: Int = 0, requestIDs: [String] = [], cases: [CaseResult] = []
+    ) {
         self.kind = kind
         self.region = region
         self.status = status
@@ -72,8 +74,10 @@ public struct Check: Sendable, Codable {
         public var warning: String?
 
         /// Creates a case result.
-        public init(name: String, passed: Bool, detail: String, file: String? = nil, line: Int? = nil,
-                    durationMilliseconds: Int? = nil, warning: String? = nil) {
+        public init(
+            name: String, passed: Bool, detail: String, file: String? = nil, line: Int? = nil,
+            durationMilliseconds: Int? = nil, warning: String? = nil
+        ) {
             self.name = name
             self.passed = passed
             self.detail = detail

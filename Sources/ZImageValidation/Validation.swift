@@ -1,7 +1,7 @@
 public import Foundation
 public import ZImage
-public import ZImageCurl
 import ZImageContract
+public import ZImageCurl
 
 /// The validation run as a library: the checks `validate` runs, in order, with their evidence, JUnit report, GitHub
 /// annotations and step summary, and the verdict file written only when every required check passed.
@@ -36,9 +36,11 @@ public enum Validation {
         public var environment: [String: String]
 
         /// Creates options.
-        public init(mode: Mode, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:], packageDirectory: String?,
-                    cassettes: URL, locations: OutputLocations, junit: URL? = nil,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) {
+        public init(
+            mode: Mode, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:], packageDirectory: String?,
+            cassettes: URL, locations: OutputLocations, junit: URL? = nil,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
             self.mode = mode
             self.regions = regions
             self.hosts = hosts
@@ -80,20 +82,26 @@ public enum Validation {
     /// - Parameter transport: the live transport the probes and drift checks use (nothing is sent offline).
     /// - Throws: when evidence cannot be written; a failed check is not an error, it is in the outcome.
     public static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
-        var run = ValidationRun(locations: options.locations, mode: options.mode.rawValue, regions: options.regions,
-                                hosts: options.hosts, output: output)
+        var run = ValidationRun(
+            locations: options.locations, mode: options.mode.rawValue, regions: options.regions,
+            hosts: options.hosts, output: output)
         try run.start()
         if let packageDirectory = options.packageDirectory {
             run.record(CompileCheck(packageDirectory: packageDirectory, log: run.evidence("build.log")).run())
         } else {
-            run.record(Check(.compile, status: .skipped, detail: "--skip-compile: the caller built the package", required: false))
+            run.record(
+                Check(
+                    .compile, status: .skipped, detail: "--skip-compile: the caller built the package", required: false)
+            )
         }
 
         let key = try? Credentials.resolve(environment: options.environment).apiKey
         let live = options.mode == .live
         for region in options.regions {
-            let probe = await ProbeCheck(region: region, host: options.hosts[region], key: key,
-                                         offline: options.mode == .offline, required: live, transport: transport).run()
+            let probe = await ProbeCheck(
+                region: region, host: options.hosts[region], key: key,
+                offline: options.mode == .offline, required: live, transport: transport
+            ).run()
             run.record(probe.check)
             try run.writeEvidence("probe-\(region).json", probe.report)
         }
@@ -107,15 +115,18 @@ public enum Validation {
         }
         if live {
             for (position, region) in options.regions.enumerated() {
-                let drift = await DriftCheck(region: region, host: options.hosts[region], key: key, transport: transport,
-                                             cassettes: options.cassettes.appendingPathComponent(region.rawValue)).run()
+                let drift = await DriftCheck(
+                    region: region, host: options.hosts[region], key: key, transport: transport,
+                    cassettes: options.cassettes.appendingPathComponent(region.rawValue)
+                ).run()
                 run.record(drift.check)
                 try run.writeEvidence("drift-\(region).json", drift.evidence)
                 sections[position].drift = "Live drift check: \(drift.evidence.message)"
             }
         }
-        let page = CassetteReportPage.render(title: "z-image-turbo validation (\(options.mode.rawValue))", generatedAt: Date(),
-                                             sections: sections)
+        let page = CassetteReportPage.render(
+            title: "z-image-turbo validation (\(options.mode.rawValue))", generatedAt: Date(),
+            sections: sections)
         try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
         return try run.finish(junit: options.junit, environment: options.environment)
     }

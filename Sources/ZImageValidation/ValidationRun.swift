@@ -35,14 +35,17 @@ struct ValidationRun {
 
     mutating func record(_ check: Check) {
         checks.append(check)
-        let mark = switch check.status {
-        case .passed: "PASS"
-        case .failed: "FAIL"
-        case .skipped: "SKIP"
-        }
+        let mark =
+            switch check.status {
+            case .passed: "PASS"
+            case .failed: "FAIL"
+            case .skipped: "SKIP"
+            }
         let note = check.required || check.status == .passed ? "" : " (not required)"
         // A detail and a case quote cassettes (scenario names, problems found in them): escaped, never printed raw.
-        output.line("\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(untrusted: check.detail)\(note)")
+        output.line(
+            "\(mark)  \(check.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(untrusted: check.detail)\(note)"
+        )
         for failed in check.cases where !failed.passed {
             output.line("      - \(untrusted: failed.name): \(untrusted: failed.detail)")
         }
@@ -65,36 +68,45 @@ struct ValidationRun {
     /// Writes summary.json, the JUnit report when asked, GitHub's annotations and step summary under Actions, and, when
     /// every required check passed, validate.txt.
     func finish(junit: URL?, environment: [String: String]) throws -> Validation.Outcome {
-        let passed = checks.allSatisfy { !$0.required || $0.status == .passed }
+        let passed =
+            checks.allSatisfy { !$0.required || $0.status == .passed }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
             startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),
             toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: DashScopeAPI.model, mode: mode,
             regions: regions.map { region in
-                .init(name: region.rawValue, regionID: region.regionID,
-                      endpoint: hosts[region].map { DriftCheck.generationURL(for: $0).absoluteString } ?? region.generationURL.absoluteString)
+                .init(
+                    name: region.rawValue, regionID: region.regionID,
+                    endpoint: hosts[region].map { DriftCheck.generationURL(for: $0).absoluteString }
+                        ?? region.generationURL.absoluteString)
             },
             passed: passed, checks: checks)
         try writeEvidence("summary.json", summary)
         if passed {
-            let lines = ["z-image-turbo validation passed at \(summary.endedAt) (zimage \(ZImageVersion.current))"]
+            let lines =
+                ["z-image-turbo validation passed at \(summary.endedAt) (zimage \(ZImageVersion.current))"]
                 + checks.map { "\($0.status.rawValue): \($0.name): \($0.detail)" }
             try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: verdictFile)
         }
         if let junit {
-            try AtomicFile.write(JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
+            try AtomicFile.write(
+                JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
         }
         if environment["GITHUB_ACTIONS"] == "true" {
             for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) {
                 output.workflowCommand(line)
             }
             if let path = environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
-                try Self.append(GitHubReport.summary(checks, passed: passed, closingLine: closingLine,
-                                                     evidence: locations.evidenceDirectory), to: URL(fileURLWithPath: path))
+                try Self.append(
+                    GitHubReport.summary(
+                        checks, passed: passed, closingLine: closingLine,
+                        evidence: locations.evidenceDirectory), to: URL(fileURLWithPath: path))
             }
         }
-        output.line(passed ? "validate: passed; wrote \(verdictFile.path)"
-                    : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
+        output.line(
+            passed
+                ? "validate: passed; wrote \(verdictFile.path)"
+                : "validate: FAILED (no validate.txt); see \(evidence("summary.json").path)")
         output.line(closingLine)
         return Validation.Outcome(passed: passed, checks: checks, closingLine: closingLine)
     }

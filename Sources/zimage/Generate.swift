@@ -51,8 +51,10 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "What to draw: 1 to \(GenerationParameters.maxPromptLength) characters.")
     var prompt: String?
 
-    @Option(help: ArgumentHelp("Image size W*H (or WxH), W·H from 512*512 to 2048*2048 pixels [default: 1024*1024].",
-                               valueName: "W*H"))
+    @Option(
+        help: ArgumentHelp(
+            "Image size W*H (or WxH), W·H from 512*512 to 2048*2048 pixels [default: 1024*1024].",
+            valueName: "W*H"))
     var size: String?
 
     @Option(help: "Random seed, \(GenerationParameters.allowed(.seed)) [default: none].")
@@ -64,7 +66,9 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "Region of the API key.")
     var region: Region = .beijing
 
-    @Option(help: ArgumentHelp("Full endpoint URL to use instead of the region's (also DASHSCOPE_BASE_URL).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Full endpoint URL to use instead of the region's (also DASHSCOPE_BASE_URL).", valueName: "url"))
     var baseURL: String?
 
     @Option(help: ArgumentHelp("Where to save the PNG (a file, replaced whole, or a folder).", valueName: "path"))
@@ -76,7 +80,8 @@ struct Generate: AsyncParsableCommand {
     @Option(help: "live (the default), record or replay.")
     var mode: Mode = .live
 
-    @Option(help: ArgumentHelp("The cassette to record to or replay from (with --mode record|replay).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The cassette to record to or replay from (with --mode record|replay).", valueName: "path"))
     var cassette: String?
 
     @Option(help: "once (the default), new-episodes, update or all (with --mode record).")
@@ -100,20 +105,29 @@ struct Generate: AsyncParsableCommand {
     func validate() throws {
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts is \(maxAttempts); allowed: 1 or more") }
         if request != nil && file != nil {
-            throw ValidationError("--request and --file were both given; allowed: one of --request JSON and --file PATH")
+            throw ValidationError(
+                "--request and --file were both given; allowed: one of --request JSON and --file PATH")
         }
         switch mode {
         case .live:
             guard cassette == nil, recordMode == nil else {
-                throw ValidationError("--cassette and --record-mode apply only to --mode record or replay; allowed: none with --mode live")
+                throw ValidationError(
+                    "--cassette and --record-mode apply only to --mode record or replay; allowed: none with --mode live"
+                )
             }
         case .replay:
-            guard cassette != nil else { throw ValidationError("--cassette is missing; allowed: the cassette file to replay, with --mode replay") }
+            guard cassette != nil else {
+                throw ValidationError("--cassette is missing; allowed: the cassette file to replay, with --mode replay")
+            }
             guard recordMode == nil || recordMode == RecordMode.none else {
-                throw ValidationError("--record-mode is \(recordMode?.rawValue ?? ""); allowed: none (or leave it out) with --mode replay")
+                throw ValidationError(
+                    "--record-mode is \(recordMode?.rawValue ?? ""); allowed: none (or leave it out) with --mode replay"
+                )
             }
         case .record:
-            guard cassette != nil else { throw ValidationError("--cassette is missing; allowed: the cassette file to record, with --mode record") }
+            guard cassette != nil else {
+                throw ValidationError("--cassette is missing; allowed: the cassette file to record, with --mode record")
+            }
         }
     }
 
@@ -129,8 +143,12 @@ struct Generate: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var request = try readFields()
-            .overridden(by: RequestFields(prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
-                                          baseURL: baseURL))
+            .overridden(
+                by: RequestFields(
+                    prompt: prompt,
+                    parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
+                    baseURL: baseURL)
+            )
             .withDefaultBaseURL(environment["DASHSCOPE_BASE_URL"])
             .request()
         let locations = OutputLocations(environment: environment)
@@ -151,11 +169,12 @@ struct Generate: AsyncParsableCommand {
         progress.show("Generating \(request.size) in \(region.displayName)…")
         let generation = try await client.generateReporting(request)
         progress.show("Downloading the image…")
-        let destination = switch explicitOutput {
-        case .file(let file): file
-        case .folder(let folder): Self.freshImagePath(in: folder, for: generation.result)
-        case nil: Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
-        }
+        let destination =
+            switch explicitOutput {
+            case .file(let file): file
+            case .folder(let folder): Self.freshImagePath(in: folder, for: generation.result)
+            case nil: Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+            }
         let image = try await client.downloadImage(generation.result, to: destination)
         progress.finish()
         if let recorder = prepared.recorder {
@@ -165,12 +184,14 @@ struct Generate: AsyncParsableCommand {
             }
         }
 
-        let evidence = GenerationEvidence(startedAt: started, region: region, request: request, generation: generation,
-                                          image: image, duration: clock.duration(to: .now))
+        let evidence = GenerationEvidence(
+            startedAt: started, region: region, request: request, generation: generation,
+            image: image, duration: clock.duration(to: .now))
         do {
             try evidence.append(to: locations.generationsLog)
         } catch {
-            printError("zimage: warning: the evidence line could not be written to \(locations.generationsLog.path): \(error)")
+            printError(
+                "zimage: warning: the evidence line could not be written to \(locations.generationsLog.path): \(error)")
         }
         if printResponse {
             let encoder = WireFormat.canonicalEncoder
@@ -190,9 +211,13 @@ struct Generate: AsyncParsableCommand {
         case (nil, let path?):
             let data: Data
             do {
-                data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+                data =
+                    path == "-"
+                    ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
             } catch {
-                throw invalid("file", "\(path) cannot be read (\((error as NSError).localizedDescription))", "a readable JSON file, or - for stdin")
+                throw invalid(
+                    "file", "\(path) cannot be read (\((error as NSError).localizedDescription))",
+                    "a readable JSON file, or - for stdin")
             }
             return try RequestFields(json: data, source: path)
         case (nil, nil):
@@ -219,7 +244,9 @@ struct Generate: AsyncParsableCommand {
         case .missing where output.hasSuffix("/"): return .folder(url)
         case .missing, .regular, .stream: return .file(url)
         case .symbolicLink, .other:
-            throw invalid("output", "is \(output), which is neither a file, a folder nor a stream", "a file path, a folder, or a device such as /dev/stdout")
+            throw invalid(
+                "output", "is \(output), which is neither a file, a folder nor a stream",
+                "a file path, a folder, or a device such as /dev/stdout")
         }
     }
 
@@ -262,4 +289,3 @@ extension RequestFields {
         return overridden(by: RequestFields(baseURL: value))
     }
 }
-

@@ -46,7 +46,8 @@ struct ProbeCommand: AsyncParsableCommand {
     }
 
     private static func url(_ text: String) -> URL? {
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
+        else { return nil }
         return url
     }
 
@@ -62,8 +63,9 @@ struct ProbeCommand: AsyncParsableCommand {
         var reports: [Probe.Report] = []
         if isOffline {
             reports = chosen.map { region in
-                Probe.Report(region: region.rawValue, url: (target ?? region.probeURL).absoluteString, outcome: .skipped,
-                             message: "offline: nothing was sent", httpStatus: nil, keyChecked: false, timings: nil)
+                Probe.Report(
+                    region: region.rawValue, url: (target ?? region.probeURL).absoluteString, outcome: .skipped,
+                    message: "offline: nothing was sent", httpStatus: nil, keyChecked: false, timings: nil)
             }
         } else {
             let probe = Probe(transport: try transportOptions.makeTransport())
@@ -93,11 +95,13 @@ struct ProbeCommand: AsyncParsableCommand {
         }
         var lines = [row(["REGION", "OUTCOME", "HTTP", "DNS ms", "CONNECT ms", "TLS ms", "FIRST BYTE ms"], "MESSAGE")]
         for report in reports {
-            lines.append(row([
-                report.region, report.outcome.rawValue, report.httpStatus.map(String.init) ?? "-",
-                ms(report.timings?.dnsMilliseconds), ms(report.timings?.connectMilliseconds),
-                ms(report.timings?.tlsMilliseconds), ms(report.timings?.firstByteMilliseconds),
-            ], report.message))
+            lines.append(
+                row(
+                    [
+                        report.region, report.outcome.rawValue, report.httpStatus.map(String.init) ?? "-",
+                        ms(report.timings?.dnsMilliseconds), ms(report.timings?.connectMilliseconds),
+                        ms(report.timings?.tlsMilliseconds), ms(report.timings?.firstByteMilliseconds),
+                    ], report.message))
         }
         return lines.joined(separator: "\n")
     }

@@ -37,14 +37,16 @@ struct Serve: AsyncParsableCommand {
     ///
     /// - Throws: `ValidationError` for flags that never went together.
     static func translatingDeprecatedFlags(_ arguments: [String]) throws -> (arguments: [String], notice: String?) {
-        guard let serve = arguments.firstIndex(of: "serve"), arguments[..<serve].allSatisfy({ !$0.hasPrefix("-") }) else {
+        guard let serve = arguments.firstIndex(of: "serve"), arguments[..<serve].allSatisfy({ !$0.hasPrefix("-") })
+        else {
             return (arguments, nil)
         }
         var rest = Array(arguments[(serve + 1)...])
         if let first = rest.first, ["simulate", "cassettes", "tls", "help", "--help", "-h"].contains(first) {
             return (arguments, nil)
         }
-        let simulate = rest.contains("--simulate"), tls = rest.contains("--tls")
+        let simulate = rest.contains("--simulate")
+        let tls = rest.contains("--tls")
         let cassettes = rest.firstIndex { $0 == "--cassettes" || $0.hasPrefix("--cassettes=") }
         if cassettes != nil && simulate {
             throw ValidationError("--simulate and --cassettes were both given; allowed: one of them")
@@ -67,10 +69,12 @@ struct Serve: AsyncParsableCommand {
             }
             rest.remove(at: at)
             replacement = ["cassettes"] + folder
-            notice = "`serve --cassettes DIR` is deprecated and goes in the next release; use `zimage serve cassettes DIR`"
+            notice =
+                "`serve --cassettes DIR` is deprecated and goes in the next release; use `zimage serve cassettes DIR`"
         } else {
             replacement = ["simulate"]
-            notice = simulate
+            notice =
+                simulate
                 ? "`serve --simulate` is deprecated and goes in the next release; use `zimage serve simulate`"
                 : "`serve` without a subcommand is deprecated and goes in the next release; use `zimage serve simulate`"
         }
@@ -97,7 +101,9 @@ struct Serve: AsyncParsableCommand {
 
         /// How many keys are accepted, and which when all are test keys (another key is never printed).
         var shown: String {
-            let shown = acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") } ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"
+            let shown =
+                acceptedKeys.allSatisfy { $0.hasPrefix("sk-test-") }
+                ? acceptedKeys.joined(separator: ", ") : "given with --accept-key"
             return "\(acceptedKeys.count) (\(shown))"
         }
     }
@@ -137,7 +143,9 @@ struct Serve: AsyncParsableCommand {
             printOutput("  accepted keys:       \(keys.shown)")
             printOutput("Press Ctrl-C to stop.")
             let signal = await Serve.nextTerminationSignal()
-            printOutput("Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections.")
+            printOutput(
+                "Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections."
+            )
             await server.shutdown()
         }
     }
@@ -170,7 +178,9 @@ struct Serve: AsyncParsableCommand {
                 printError("zimage serve: \(untrusted: line)")
             }
             let server = try await Serve.listen(listener, backend: backend)
-            printOutput("Replaying \(backend.interactionCount) recorded exchanges from \(folder) at \(server.baseURL.absoluteString)")
+            printOutput(
+                "Replaying \(backend.interactionCount) recorded exchanges from \(folder) at \(server.baseURL.absoluteString)"
+            )
             printOutput("  generation endpoint: \(server.generationURL.absoluteString)")
             printOutput("Press Ctrl-C to stop.")
             let signal = await Serve.nextTerminationSignal()
@@ -199,8 +209,10 @@ struct Serve: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Where to write the throwaway CA certificate clients trust.", valueName: "file"))
         var caOut: String
 
-        @Option(help: ArgumentHelp("A TLS fault on every connection (\(TLSFault.allCases.map(\.rawValue).joined(separator: ", "))).",
-                                   valueName: "fault"))
+        @Option(
+            help: ArgumentHelp(
+                "A TLS fault on every connection (\(TLSFault.allCases.map(\.rawValue).joined(separator: ", "))).",
+                valueName: "fault"))
         var tlsFault: TLSFault?
 
         @OptionGroup var listener: Listener
@@ -214,8 +226,9 @@ struct Serve: AsyncParsableCommand {
         static func rehearse(caOut: URL, fault: TLSFault?, listener: Listener, keys: AcceptedKeys) async throws {
             let rehearsal: DashScopeRehearsal
             do {
-                rehearsal = try await DashScopeRehearsal.start(host: listener.host, port: listener.port,
-                                                               acceptedKeys: Set(keys.acceptedKeys), fault: fault)
+                rehearsal = try await DashScopeRehearsal.start(
+                    host: listener.host, port: listener.port,
+                    acceptedKeys: Set(keys.acceptedKeys), fault: fault)
             } catch {
                 printError("zimage: cannot listen on \(listener.host):\(listener.port) with TLS: \(error)")
                 throw ExitCode(1)
@@ -229,7 +242,8 @@ struct Serve: AsyncParsableCommand {
             }
             let server = rehearsal.server
             let expires = ISO8601DateFormatter().string(from: rehearsal.authority.expires)
-            printOutput("Rehearsing DashScope over TLS (HTTP/2 or HTTP/1.1) at \(server.host):\(server.port), both regions")
+            printOutput(
+                "Rehearsing DashScope over TLS (HTTP/2 or HTTP/1.1) at \(server.host):\(server.port), both regions")
             printOutput("  hosts:           \(DashScopeRehearsal.hostNames.joined(separator: ", "))")
             printOutput("  CA certificate:  \(caOut.path) (throwaway, valid until \(expires)); trust it with --ca-file")
             if let fault { printOutput("  TLS fault:       \(fault.rawValue), on every connection") }
@@ -238,11 +252,14 @@ struct Serve: AsyncParsableCommand {
             printOutput("Press Ctrl-C to stop.")
             let signal = await Serve.nextTerminationSignal()
             let requests = server.requests
-            printOutput("Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections.")
+            printOutput(
+                "Received \(signal), stopping after \(server.requestCount) requests on \(server.acceptedConnections) connections."
+            )
             // Per host: how many requests, and how many carried Authorization (an image host must never see one).
             for name in DashScopeRehearsal.hostNames {
                 let sent = requests.filter { $0.hostName == name }
-                printOutput("  \(name): \(sent.count) requests, \(sent.filter(\.hadAuthorization).count) with Authorization")
+                printOutput(
+                    "  \(name): \(sent.count) requests, \(sent.filter(\.hadAuthorization).count) with Authorization")
             }
             await rehearsal.shutdown()
         }

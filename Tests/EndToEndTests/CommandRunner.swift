@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -26,9 +27,12 @@ let productsFolder: URL = {
 }()
 
 /// Runs a built executable with exactly `environment` (plus PATH).
-func run(_ executable: String, _ arguments: [String], environment: [String: String], in folder: URL? = nil) async throws -> RunResult {
-    let result = try await runChild(productsFolder.appendingPathComponent(executable).path, arguments, environment: environment,
-                                    in: folder)
+func run(
+    _ executable: String, _ arguments: [String], environment: [String: String], in folder: URL? = nil
+) async throws -> RunResult {
+    let result = try await runChild(
+        productsFolder.appendingPathComponent(executable).path, arguments, environment: environment,
+        in: folder)
     return RunResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
@@ -39,8 +43,10 @@ struct Workspace: Stoppable {
 
     static func start(region: Region = .beijing) async throws -> Workspace {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
-        let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [endToEndKey]))
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
+        let server = try await SimulatorServer.start(
+            backend: DashScopeSimulation(region: region, acceptedKeys: [endToEndKey]))
         return Workspace(server: server, folder: folder)
     }
 
@@ -57,15 +63,19 @@ struct Workspace: Stoppable {
     }
 
     /// Runs `zimage` and checks that the key reached neither stdout nor stderr.
-    func zimage(_ arguments: [String], key: String? = endToEndKey, extra: [String: String] = [:]) async throws -> RunResult {
+    func zimage(
+        _ arguments: [String], key: String? = endToEndKey, extra: [String: String] = [:]
+    ) async throws -> RunResult {
         let result = try await run("zimage", arguments, environment: environment(key: key, extra: extra), in: folder)
-        #expect(!result.stdout.contains(endToEndKey) && !result.stderr.contains(endToEndKey), "the key reached the output")
+        #expect(
+            !result.stdout.contains(endToEndKey) && !result.stderr.contains(endToEndKey), "the key reached the output")
         return result
     }
 
     /// Every file written under the output folder holds no key.
     func expectNoKeyInFiles() throws {
-        let files = FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        let files =
+            FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         for file in files where !file.hasDirectoryPath {
             let data = try Data(contentsOf: file)
             #expect(data.range(of: Data(endToEndKey.utf8)) == nil, "\(file.path) holds the key")

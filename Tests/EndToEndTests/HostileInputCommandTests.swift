@@ -1,13 +1,14 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCassettes
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The executables under hostile input, an unlucky CI and a full disk: exit codes from the README's table, never a crash
@@ -24,7 +25,9 @@ struct HostileInputCommandTests {
         return cassettes
     }
 
-    @Test("a cassette with status 1000: check, export-har, replay and serve exit 2 naming it; validate and report fail with every report written")
+    @Test(
+        "a cassette with status 1000: check, export-har, replay and serve exit 2 naming it; validate and report fail with every report written"
+    )
     func crashingStatus() async throws {
         try await withTemporaryDirectory("e2e-hostile") { folder in
             let cassettes = try Self.hostileFolder(folder)
@@ -33,29 +36,38 @@ struct HostileInputCommandTests {
             let reason = "interactions[0].response.status is 1000; allowed: 100 to 599"
             let environment = ["HOME": folder.path]
 
-            let check = try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: environment)
+            let check = try await run(
+                "zimage", ["cassettes", "check", "--dir", cassettes.path], environment: environment)
             #expect(check.status == 2 && check.stdout.contains(reason), "\(check)")
             let har = try await run("zimage", ["cassettes", "export-har", file.path], environment: environment)
             #expect(har.status == 2 && har.stderr.contains(reason), "\(har)")
-            let replay = try await run("zimage", ["generate", "--prompt", "p", "--mode", "replay", "--cassette", file.path],
-                                       environment: environment.merging(["DASHSCOPE_API_KEY": endToEndKey]) { $1 }, in: folder)
+            let replay = try await run(
+                "zimage", ["generate", "--prompt", "p", "--mode", "replay", "--cassette", file.path],
+                environment: environment.merging(["DASHSCOPE_API_KEY": endToEndKey]) { $1 }, in: folder)
             #expect(replay.status == 2 && replay.stderr.contains(reason), "\(replay)")
-            let serve = try await run("zimage", ["serve", "cassettes", beijing.path, "--port", "0"], environment: environment)
+            let serve = try await run(
+                "zimage", ["serve", "cassettes", beijing.path, "--port", "0"], environment: environment)
             #expect(serve.status == 2 && serve.stderr.contains(reason), "\(serve)")
-            let list = try await run("zimage", ["cassettes", "list", "--dir", cassettes.path], environment: environment)
+            let list = try await run(
+                "zimage", ["cassettes", "list", "--dir", cassettes.path], environment: environment)
             #expect(list.status == 0 && list.stdout.contains("basic-generation.json  (unreadable"), "\(list)")
 
             let report = folder.appendingPathComponent("report.html")
-            let page = try await run("zimage", ["cassettes", "report", "--dir", cassettes.path, "--out", report.path],
-                                     environment: environment)
+            let page = try await run(
+                "zimage", ["cassettes", "report", "--dir", cassettes.path, "--out", report.path],
+                environment: environment)
             #expect(page.status == 1, "\(page)")
             #expect(try String(contentsOf: report, encoding: .utf8).contains("1000; allowed: 100 to 599"))
 
             let junit = folder.appendingPathComponent("junit.xml")
             let output = folder.appendingPathComponent("output")
-            let validate = try await run("validate", ["--skip-compile", "--offline", "--cassettes", cassettes.path,
-                                                      "--output-dir", output.path, "--junit", junit.path],
-                                         environment: environment, in: folder)
+            let validate = try await run(
+                "validate",
+                [
+                    "--skip-compile", "--offline", "--cassettes", cassettes.path,
+                    "--output-dir", output.path, "--junit", junit.path,
+                ],
+                environment: environment, in: folder)
             #expect(validate.status == 1 && validate.stdout.contains(reason), "\(validate)")
             #expect(try String(contentsOf: junit, encoding: .utf8).contains("basic-generation"))
             let evidence = output.appendingPathComponent("alicloud-ai-image-zimage-turbo")
@@ -67,22 +79,29 @@ struct HostileInputCommandTests {
         }
     }
 
-    @Test("text from a cassette never forges an annotation or reaches the terminal raw: no line starts with a command it did not write")
+    @Test(
+        "text from a cassette never forges an annotation or reaches the terminal raw: no line starts with a command it did not write"
+    )
     func injectedText() async throws {
         try await withTemporaryDirectory("e2e-hostile") { folder in
             let cassettes = folder.appendingPathComponent("cassettes")
             try FileManager.default.copyItem(at: committedCassettes, to: cassettes)
             let source = cassettes.appendingPathComponent("beijing/basic-generation.json")
             var text = try String(contentsOf: source, encoding: .utf8)
-            text = text.replacingOccurrences(of: #""name" : "basic-generation""#,
-                                             with: #""name" : "x\n::error file=README.md::INJECTED\u001b]0;owned\u0007""#)
+            text = text.replacingOccurrences(
+                of: #""name" : "basic-generation""#,
+                with: #""name" : "x\n::error file=README.md::INJECTED\u001b]0;owned\u0007""#)
             let evil = cassettes.appendingPathComponent("beijing/evil\n::add-mask::all\u{1B}[2J.json")
             try Data(text.utf8).write(to: evil)
             let environment = ["HOME": folder.path, "GITHUB_ACTIONS": "true"]
             let results = [
-                try await run("validate", ["--skip-compile", "--offline", "--cassettes", cassettes.path,
-                                           "--output-dir", folder.appendingPathComponent("output").path],
-                              environment: environment, in: folder),
+                try await run(
+                    "validate",
+                    [
+                        "--skip-compile", "--offline", "--cassettes", cassettes.path,
+                        "--output-dir", folder.appendingPathComponent("output").path,
+                    ],
+                    environment: environment, in: folder),
                 try await run("zimage", ["cassettes", "list", "--dir", cassettes.path], environment: environment),
                 try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: environment),
             ]
@@ -92,8 +111,9 @@ struct HostileInputCommandTests {
                     let trimmed = line.drop { $0 == " " || $0 == "\t" }
                     if trimmed.hasPrefix("::") {
                         // Only the tool's own annotations, with their data encoded as Actions expects.
-                        #expect(trimmed.hasPrefix("::error file=cassettes/beijing/") || trimmed.hasPrefix("::error title="),
-                                "forged: \(line)")
+                        #expect(
+                            trimmed.hasPrefix("::error file=cassettes/beijing/") || trimmed.hasPrefix("::error title="),
+                            "forged: \(line)")
                     }
                     #expect(!line.contains("\u{1B}") && !line.contains("\u{07}"), "raw control character: \(line)")
                 }
@@ -105,17 +125,20 @@ struct HostileInputCommandTests {
     func checkAppCassettes() async throws {
         try await withTemporaryDirectory("e2e-check") { folder in
             let cassettes = folder.appendingPathComponent("Cassettes")
-            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes"),
-                                             to: cassettes)
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes"),
+                to: cassettes)
             try? FileManager.default.removeItem(at: cassettes.appendingPathComponent(".gitkeep"))
-            let good = try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
+            let good = try await run(
+                "zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
             #expect(good.status == 0 && good.stdout.contains("10 cassettes checked: 0 errors"), "\(good)")
             let file = cassettes.appendingPathComponent("harbour.json")
             let text = try String(contentsOf: file, encoding: .utf8)
             // A key-shaped value made at run time, so that no key-like literal is ever committed.
             let fakeKey = "sk-" + String(repeating: "0123456789abcdef", count: 2)
             try Data(text.replacingOccurrences(of: "Bearer <redacted>", with: "Bearer \(fakeKey)").utf8).write(to: file)
-            let leaked = try await run("zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
+            let leaked = try await run(
+                "zimage", ["cassettes", "check", "--dir", cassettes.path], environment: ["HOME": folder.path])
             #expect(leaked.status == 2 && leaked.stdout.contains("harbour.json: it holds"), "\(leaked)")
         }
     }
@@ -127,37 +150,52 @@ struct HostileInputCommandTests {
             let commands: [(String, [String])] = [
                 ("zimage", ["cassettes", "list", "--dir", committedCassettes.path]),
                 ("zimage", ["cassettes", "export-har", cassette]),
-                ("validate", ["--skip-compile", "--offline", "--cassettes", committedCassettes.path,
-                              "--output-dir", folder.appendingPathComponent("output").path]),
+                (
+                    "validate",
+                    [
+                        "--skip-compile", "--offline", "--cassettes", committedCassettes.path,
+                        "--output-dir", folder.appendingPathComponent("output").path,
+                    ]
+                ),
             ]
             for (executable, arguments) in commands {
                 let path = productsFolder.appendingPathComponent(executable).path
-                let result = try await runChild("/bin/sh", ["-c", #""$0" "$@" > /dev/full"#, path] + arguments,
-                                                environment: ["HOME": folder.path], in: folder)
+                let result = try await runChild(
+                    "/bin/sh", ["-c", #""$0" "$@" > /dev/full"#, path] + arguments,
+                    environment: ["HOME": folder.path], in: folder)
                 #expect(result.status == 1, "\(executable) \(arguments): \(result.status) \(result.stderr)")
-                #expect(result.stderr.contains("could not write to standard output: No space left on device"), "\(result.stderr)")
+                #expect(
+                    result.stderr.contains("could not write to standard output: No space left on device"),
+                    "\(result.stderr)")
             }
         }
     }
 
-    @Test("--output: a device is written in place, an existing folder or a path ending in / gets the image inside, a FIFO gets every byte")
+    @Test(
+        "--output: a device is written in place, an existing folder or a path ending in / gets the image inside, a FIFO gets every byte"
+    )
     func outputTargets() async throws {
         try await using(try await Workspace.start()) { workspace in
             func generate(_ output: String) async throws -> RunResult {
-                try await workspace.zimage(["generate", "--prompt", "a lake", "--size", "512*512", "--base-url", workspace.endpoint,
-                                            "--output", output])
+                try await workspace.zimage([
+                    "generate", "--prompt", "a lake", "--size", "512*512", "--base-url", workspace.endpoint,
+                    "--output", output,
+                ])
             }
             let existing = workspace.folder.appendingPathComponent("existing")
             try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: true)
             let inside = try await generate(existing.path)
             #expect(inside.status == 0, "\(inside)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: existing.path).count == 1)
-            #expect(!FileManager.default.fileExists(atPath: workspace.images.path), "the image went to the default folder")
+            #expect(
+                !FileManager.default.fileExists(atPath: workspace.images.path), "the image went to the default folder")
 
             let fresh = workspace.folder.appendingPathComponent("fresh").path + "/"
             let created = try await generate(fresh)
             #expect(created.status == 0, "\(created)")
-            #expect(try FileKind.of(fresh) == .directory && FileManager.default.contentsOfDirectory(atPath: fresh).count == 1)
+            #expect(
+                try FileKind.of(fresh) == .directory
+                    && FileManager.default.contentsOfDirectory(atPath: fresh).count == 1)
 
             let node = workspace.folder.appendingPathComponent("null")
             if mknod(node.path, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 {  // our own /dev/null
@@ -175,33 +213,43 @@ struct HostileInputCommandTests {
         }
     }
 
-    @Test("killed at any moment (SIGTERM, SIGINT, SIGKILL), cassettes record leaves each cassette its old bytes or its complete new bytes; the next run leaves no part file")
+    @Test(
+        "killed at any moment (SIGTERM, SIGINT, SIGKILL), cassettes record leaves each cassette its old bytes or its complete new bytes; the next run leaves no part file"
+    )
     func killedRecording() async throws {
         try await withTemporaryDirectory("e2e-killed") { folder in
             // The committed cassettes, each changed so that re-recording rewrites it: request ids differ.
             let old = folder.appendingPathComponent("old/beijing")
-            try FileManager.default.createDirectory(at: old.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: old.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: committedCassettes.appendingPathComponent("beijing"), to: old)
             for file in CassetteLinter.cassetteFiles(in: old) {
                 let text = try String(contentsOf: file, encoding: .utf8)
-                try Data(text.replacingOccurrences(of: #""request_id" : ""#, with: #""request_id" : "old-"#).utf8).write(to: file)
+                try Data(text.replacingOccurrences(of: #""request_id" : ""#, with: #""request_id" : "old-"#).utf8)
+                    .write(to: file)
             }
             // Each cassette's text, its recording time aside (a rewrite in another second stamps another one).
             let stamp = try NSRegularExpression(pattern: #""recorded_at" : "[^"]*""#)
             let snapshot = { (folder: URL) throws -> [String: String] in
-                Dictionary(uniqueKeysWithValues: try CassetteLinter.cassetteFiles(in: folder).map { file in
-                    let text = try String(contentsOf: file, encoding: .utf8)
-                    return (file.lastPathComponent, stamp.stringByReplacingMatches(
-                        in: text, range: NSRange(text.startIndex..., in: text), withTemplate: #""recorded_at" : "-""#))
-                })
+                Dictionary(
+                    uniqueKeysWithValues: try CassetteLinter.cassetteFiles(in: folder).map { file in
+                        let text = try String(contentsOf: file, encoding: .utf8)
+                        return (
+                            file.lastPathComponent,
+                            stamp.stringByReplacingMatches(
+                                in: text, range: NSRange(text.startIndex..., in: text),
+                                withTemplate: #""recorded_at" : "-""#)
+                        )
+                    })
             }
             let before = try snapshot(old)
             // What a complete re-recording writes.
             let complete = folder.appendingPathComponent("complete")
             try FileManager.default.copyItem(at: old.deletingLastPathComponent(), to: complete)
             let zimage = productsFolder.appendingPathComponent("zimage").path
-            let full = try await runChild(zimage, ["cassettes", "record", "--region", "beijing", "--dir", complete.path],
-                                          environment: ["HOME": folder.path])
+            let full = try await runChild(
+                zimage, ["cassettes", "record", "--region", "beijing", "--dir", complete.path],
+                environment: ["HOME": folder.path])
             #expect(full.status == 0, "\(full.stderr)")
             let after = try snapshot(complete.appendingPathComponent("beijing"))
             #expect(after.keys == before.keys && after != before)
@@ -212,7 +260,8 @@ struct HostileInputCommandTests {
                 let victim = folder.appendingPathComponent("round\(round)")
                 try FileManager.default.copyItem(at: old.deletingLastPathComponent(), to: victim)
                 let (_, status) = try await withChild(
-                    zimage, ["cassettes", "record", "--region", "beijing", "--dir", victim.path], environment: ["HOME": folder.path]
+                    zimage, ["cassettes", "record", "--region", "beijing", "--dir", victim.path],
+                    environment: ["HOME": folder.path]
                 ) { child in
                     _ = try await child.read(until: "written")  // at least one scenario is done
                     try await Task.sleep(for: .milliseconds(15 * round))
@@ -221,10 +270,12 @@ struct HostileInputCommandTests {
                 if status != 0 { interrupted += 1 }
                 let left = try snapshot(victim.appendingPathComponent("beijing"))
                 for (name, bytes) in left {
-                    #expect(bytes == before[name] || bytes == after[name], "round \(round): \(name) is neither old nor new")
+                    #expect(
+                        bytes == before[name] || bytes == after[name], "round \(round): \(name) is neither old nor new")
                 }
-                let rerun = try await runChild(zimage, ["cassettes", "record", "--region", "beijing", "--dir", victim.path],
-                                               environment: ["HOME": folder.path])
+                let rerun = try await runChild(
+                    zimage, ["cassettes", "record", "--region", "beijing", "--dir", victim.path],
+                    environment: ["HOME": folder.path])
                 #expect(rerun.status == 0, "\(rerun.stderr)")
                 let litter = try FileManager.default.subpathsOfDirectory(atPath: victim.path).filter {
                     $0.hasSuffix(".part") || $0.hasSuffix(".lock")

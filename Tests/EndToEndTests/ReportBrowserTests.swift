@@ -1,16 +1,20 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCassettes
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 /// Debian's Chromium, when installed (scripts/bootstrap.sh installs it when ZIMAGE_BROWSER_TESTS=1, as .ci/run sets).
-let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
 
-@Suite("report.html in a real browser: every scenario there, every image loaded, failures first",
-       .enabled(if: chromium != nil, "no Chromium here: run ZIMAGE_BROWSER_TESTS=1 bash scripts/bootstrap.sh (CI does)"),
-       .timeLimit(.minutes(2)))
+@Suite(
+    "report.html in a real browser: every scenario there, every image loaded, failures first",
+    .enabled(if: chromium != nil, "no Chromium here: run ZIMAGE_BROWSER_TESTS=1 bash scripts/bootstrap.sh (CI does)"),
+    .timeLimit(.minutes(2)))
 struct ReportBrowserTests {
     /// What the browser saw once the page loaded: articles per region, each article's class, each image's width.
     struct Seen {
@@ -30,27 +34,35 @@ struct ReportBrowserTests {
             });</script>
             """#
         let copy = page.deletingLastPathComponent().appendingPathComponent("probed.html")
-        try Data(String(contentsOf: page, encoding: .utf8).replacingOccurrences(of: "</body>", with: probe + "</body>").utf8).write(to: copy)
-        let result = try await runChild(try #require(chromium), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--virtual-time-budget=5000", "--dump-dom", copy.absoluteString,
-        ], environment: ["HOME": page.deletingLastPathComponent().path])
+        try Data(
+            String(contentsOf: page, encoding: .utf8).replacingOccurrences(of: "</body>", with: probe + "</body>").utf8
+        ).write(to: copy)
+        let result = try await runChild(
+            try #require(chromium),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--virtual-time-budget=5000", "--dump-dom", copy.absoluteString,
+            ], environment: ["HOME": page.deletingLastPathComponent().path])
         func attribute(_ name: String) -> String {
             guard let start = result.stdout.range(of: "\(name)=\"") else { return "" }
             return String(result.stdout[start.upperBound...].prefix { $0 != "\"" })
         }
-        let regions = Dictionary(uniqueKeysWithValues: attribute("data-regions").split(separator: ",").compactMap { pair in
-            let parts = pair.split(separator: "=")
-            return parts.count == 2 ? (String(parts[0]), Int(parts[1]) ?? -1) : nil
-        })
-        return Seen(regions: regions, classes: attribute("data-classes").split(separator: ",").map(String.init),
-                    widths: attribute("data-widths").split(separator: ",").compactMap { Int($0) })
+        let regions = Dictionary(
+            uniqueKeysWithValues: attribute("data-regions").split(separator: ",").compactMap { pair in
+                let parts = pair.split(separator: "=")
+                return parts.count == 2 ? (String(parts[0]), Int(parts[1]) ?? -1) : nil
+            })
+        return Seen(
+            regions: regions, classes: attribute("data-classes").split(separator: ",").map(String.init),
+            widths: attribute("data-widths").split(separator: ",").compactMap { Int($0) })
     }
 
     /// How many committed cassettes of `region` carry an image.
     func imagesIn(_ region: String) throws -> Int {
         try CassetteLinter.cassetteFiles(in: repositoryCassettes.appendingPathComponent(region)).filter { file in
-            try CassetteFile.load(file).interactions.contains { $0.response.headers["content-type"] == "image/png" && $0.response.status == 200 }
+            try CassetteFile.load(file).interactions.contains {
+                $0.response.headers["content-type"] == "image/png" && $0.response.status == 200
+            }
         }.count
     }
 
@@ -73,9 +85,11 @@ struct ReportBrowserTests {
         defer { sandbox.remove() }
         try sandbox.editAnswer("singapore/seed-non-square.json") { $0["request_id"] = nil }
         let page = sandbox.folder.appendingPathComponent("cassettes.html")
-        let result = try await run("zimage", ["cassettes", "report", "--dir", sandbox.cassettes.path, "--out", page.path],
-                                   environment: ["HOME": sandbox.folder.path], in: sandbox.folder)
-        #expect(result.status == 1 && result.stdout.contains("26 scenarios, 1 failed"), "\(result.stdout)\(result.stderr)")
+        let result = try await run(
+            "zimage", ["cassettes", "report", "--dir", sandbox.cassettes.path, "--out", page.path],
+            environment: ["HOME": sandbox.folder.path], in: sandbox.folder)
+        #expect(
+            result.status == 1 && result.stdout.contains("26 scenarios, 1 failed"), "\(result.stdout)\(result.stderr)")
         let seen = try await load(page)
         #expect(seen.regions == ["beijing": 13, "singapore": 13])
         #expect(seen.classes.filter { $0 == "scenario failed" }.count == 1)

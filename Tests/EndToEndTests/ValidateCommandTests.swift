@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -18,17 +19,24 @@ struct ValidateCommandTests {
         var evidence: URL { folder.appendingPathComponent("output/alicloud-ai-image-zimage-turbo") }
 
         init() throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-validate-\(UUID().uuidString)")
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "zimage-validate-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: repositoryCassettes, to: cassettes)
         }
 
-        func validate(_ arguments: [String], key: String? = nil, extra: [String: String] = [:]) async throws -> RunResult {
+        func validate(
+            _ arguments: [String], key: String? = nil, extra: [String: String] = [:]
+        ) async throws -> RunResult {
             var environment = ["HOME": folder.path].merging(extra) { $1 }
             if let key { environment["DASHSCOPE_API_KEY"] = key }
-            return try await run("validate", ["--skip-compile", "--cassettes", cassettes.path,
-                                              "--output-dir", folder.appendingPathComponent("output").path] + arguments,
-                                 environment: environment, in: folder)
+            return try await run(
+                "validate",
+                [
+                    "--skip-compile", "--cassettes", cassettes.path,
+                    "--output-dir", folder.appendingPathComponent("output").path,
+                ] + arguments,
+                environment: environment, in: folder)
         }
 
         func json(_ name: String) throws -> [String: Any] {
@@ -39,7 +47,8 @@ struct ValidateCommandTests {
         /// Edits the first response body of a cassette.
         func editAnswer(_ cassette: String, _ edit: (inout [String: Any]) -> Void) throws {
             let file = cassettes.appendingPathComponent(cassette)
-            var document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+            var document = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
             var interactions = try #require(document["interactions"] as? [[String: Any]])
             var response = try #require(interactions[0]["response"] as? [String: Any])
             var body = try #require(response["body"] as? [String: Any])
@@ -68,8 +77,11 @@ struct ValidateCommandTests {
         }
         #expect(summary["mode"] as? String == "offline" && summary["model"] as? String == "z-image-turbo")
         let checks = try #require(summary["checks"] as? [[String: Any]])
-        #expect(Set(checks.compactMap { $0["name"] as? String }) == ["compile", "probe-beijing", "probe-singapore",
-                                                                     "contract-beijing", "contract-singapore"])
+        #expect(
+            Set(checks.compactMap { $0["name"] as? String }) == [
+                "compile", "probe-beijing", "probe-singapore",
+                "contract-beijing", "contract-singapore",
+            ])
         #expect(checks.allSatisfy { $0["status"] != nil && $0["duration_ms"] != nil && $0["request_ids"] != nil })
         for region in ["beijing", "singapore"] {
             let contract = try sandbox.json("contract-\(region).json")
@@ -83,8 +95,9 @@ struct ValidateCommandTests {
         case missingRequestID, wrongImageSize, otherShape
     }
 
-    @Test("a cassette edited to break the contract fails the run, names the scenario and the reason, and leaves no validate.txt",
-          arguments: Breakage.allCases)
+    @Test(
+        "a cassette edited to break the contract fails the run, names the scenario and the reason, and leaves no validate.txt",
+        arguments: Breakage.allCases)
     func brokenCassette(_ breakage: Breakage) async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -109,7 +122,8 @@ struct ValidateCommandTests {
             let hash = SHA256.hexDigest(of: png)
             try png.write(to: sandbox.cassettes.appendingPathComponent("singapore/bodies/\(hash).png"))
             let text = try String(contentsOf: file, encoding: .utf8)
-            let old = try #require(text.range(of: #"bodies/[0-9a-f]{64}\.png"#, options: .regularExpression).map { String(text[$0]) })
+            let old = try #require(
+                text.range(of: #"bodies/[0-9a-f]{64}\.png"#, options: .regularExpression).map { String(text[$0]) })
             let oldHash = String(old.dropFirst("bodies/".count).dropLast(".png".count))
             try Data(text.replacingOccurrences(of: oldHash, with: hash).utf8).write(to: file)
             try FileManager.default.removeItem(at: sandbox.cassettes.appendingPathComponent("singapore/\(old)"))
@@ -123,11 +137,15 @@ struct ValidateCommandTests {
         let scenarios = try #require(contract["scenarios"] as? [[String: Any]])
         let failed = scenarios.filter { $0["passed"] as? Bool == false }
         #expect(failed.map { $0["scenario"] as? String } == [scenario])
-        #expect((failed.first?["problems"] as? [[String: Any]])?.contains { ($0["problem"] as? String)?.contains(reason) == true } == true)
+        #expect(
+            (failed.first?["problems"] as? [[String: Any]])?.contains {
+                ($0["problem"] as? String)?.contains(reason) == true
+            } == true)
         #expect(try sandbox.json("summary.json")["passed"] as? Bool == false)
     }
 
-    @Test("--live against simulators playing both regions: probes ok and no drift; a simulator that drifted is reported")
+    @Test(
+        "--live against simulators playing both regions: probes ok and no drift; a simulator that drifted is reported")
     func live() async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -135,22 +153,35 @@ struct ValidateCommandTests {
         try await withSimulator(region: .beijing, accepting: [endToEndKey]) { beijing in
             try await withSimulator(region: .singapore, accepting: [endToEndKey], drift: drift) { singapore in
                 let result = try await sandbox.validate(
-                    ["--live", "--base-url", "beijing=\(beijing.baseURL.absoluteString)", "--base-url", "singapore=\(singapore.baseURL.absoluteString)"],
+                    [
+                        "--live", "--base-url", "beijing=\(beijing.baseURL.absoluteString)", "--base-url",
+                        "singapore=\(singapore.baseURL.absoluteString)",
+                    ],
                     key: endToEndKey)
                 #expect(result.status == 1, "\(result.stdout)")
-                #expect(result.stdout.contains("PASS  probe-beijing") && result.stdout.contains("PASS  probe-singapore"))
-                #expect(result.stdout.contains("PASS  drift-beijing") && result.stdout.contains("FAIL  drift-singapore"))
+                #expect(
+                    result.stdout.contains("PASS  probe-beijing") && result.stdout.contains("PASS  probe-singapore"))
+                #expect(
+                    result.stdout.contains("PASS  drift-beijing") && result.stdout.contains("FAIL  drift-singapore"))
                 let clean = try sandbox.json("drift-beijing.json")
                 #expect(clean["drifted"] as? Bool == false)
                 let drifted = try sandbox.json("drift-singapore.json")
                 let shape = try #require(drifted["shape"] as? [String: Any])
-                #expect(shape["added"] as? [String] == ["output_format"] && shape["missing"] as? [String] == ["usage.image_count"])
+                #expect(
+                    shape["added"] as? [String] == ["output_format"]
+                        && shape["missing"] as? [String] == ["usage.image_count"])
                 #expect(try sandbox.json("probe-beijing.json")["outcome"] as? String == "ok")
-                #expect(!FileManager.default.fileExists(atPath: sandbox.evidence.appendingPathComponent("validate.txt").path))
+                #expect(
+                    !FileManager.default.fileExists(
+                        atPath: sandbox.evidence.appendingPathComponent("validate.txt").path))
 
                 // No evidence file holds the key.
-                for file in try FileManager.default.contentsOfDirectory(at: sandbox.evidence, includingPropertiesForKeys: nil) {
-                    #expect(try Data(contentsOf: file).range(of: Data(endToEndKey.utf8)) == nil, "\(file.lastPathComponent) holds the key")
+                for file in try FileManager.default.contentsOfDirectory(
+                    at: sandbox.evidence, includingPropertiesForKeys: nil)
+                {
+                    #expect(
+                        try Data(contentsOf: file).range(of: Data(endToEndKey.utf8)) == nil,
+                        "\(file.lastPathComponent) holds the key")
                 }
                 #expect(!result.stdout.contains(endToEndKey) && !result.stderr.contains(endToEndKey))
             }
@@ -167,12 +198,17 @@ struct ValidateCommandTests {
         #expect(try sandbox.json("summary.json")["mode"] as? String == "default")
     }
 
-    @Test("invalid flags exit 2 naming the flag, as the README's exit codes say, and write nothing", arguments: [
-        (["--live", "--offline"], "--live and --offline were both given"),
-        (["--region", "mars"], "'mars' is invalid for '--region <region>'"),
-        (["--connect-to", "dashscope.aliyuncs.com:443:127.0.0.1"], "--connect-to: \"dashscope.aliyuncs.com:443:127.0.0.1\" is not a connect-to route"),
-        (["--ca-file", "/nonexistent/ca.pem"], "--ca-file /nonexistent/ca.pem cannot be read"),
-    ])
+    @Test(
+        "invalid flags exit 2 naming the flag, as the README's exit codes say, and write nothing",
+        arguments: [
+            (["--live", "--offline"], "--live and --offline were both given"),
+            (["--region", "mars"], "'mars' is invalid for '--region <region>'"),
+            (
+                ["--connect-to", "dashscope.aliyuncs.com:443:127.0.0.1"],
+                "--connect-to: \"dashscope.aliyuncs.com:443:127.0.0.1\" is not a connect-to route"
+            ),
+            (["--ca-file", "/nonexistent/ca.pem"], "--ca-file /nonexistent/ca.pem cannot be read"),
+        ])
     func invalidFlags(arguments: [String], mentions: String) async throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }

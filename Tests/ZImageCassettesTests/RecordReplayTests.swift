@@ -1,11 +1,12 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -19,12 +20,17 @@ struct RecordReplayTests {
         // Recorded with a server running; replayed below after its shutdown was awaited.
         let recorded = try await withSimulator(accepting: [sentinelKey.value]) { server in
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .beijing)
-            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, options: CassetteOptions(
-                rules: .dashScope, secrets: [sentinelKey.value], region: "beijing", rewrite: rewrite, environment: [:])).pair
+            let (transport, recorder) = try RecordMode.all.open(
+                file, upstream: { try loopbackTransport() },
+                options: CassetteOptions(
+                    rules: .dashScope, secrets: [sentinelKey.value], region: "beijing", rewrite: rewrite,
+                    environment: [:])
+            ).pair
             let live = ZImageClient(transport: transport, apiKey: sentinelKey)
             var recorded: [(ImageResult, Data)] = []
             for (prompt, seed) in [("A calm lake", 1), ("A quiet harbour", 2)] {
-                let request = try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: server.generationURL.absoluteString)
+                let request = try ImageRequest(
+                    prompt: prompt, size: "1024*768", seed: seed, baseURL: server.generationURL.absoluteString)
                 let result = try await live.generate(request)
                 recorded.append((result, try await ImageDownloader(transport: transport).fetch(result)))
             }
@@ -35,7 +41,8 @@ struct RecordReplayTests {
         let replay = try ReplayingTransport(contentsOf: file, options: CassetteOptions(rules: .dashScope))
         let offline = ZImageClient(transport: replay, apiKey: APIKey("sk-test-other-key-000"))
         for (index, (prompt, seed)) in [("A calm lake", 1), ("A quiet harbour", 2)].enumerated() {
-            let result = try await offline.generate(try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: nil))
+            let result = try await offline.generate(
+                try ImageRequest(prompt: prompt, size: "1024*768", seed: seed, baseURL: nil))
             // The recorded URL was moved to the region's OSS host; everything else is as the live call saw it.
             #expect(result.requestID == recorded[index].0.requestID)
             #expect(result.width == 1024 && result.height == 768 && result.prompt == prompt)
@@ -50,26 +57,40 @@ struct RecordReplayTests {
 
     @Test("one differing JSON field fails with its path, both values, the cassette and the record mode")
     func missNamesTheField() async throws {
-        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
-            #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#)])
+        let cassette = Cassette(
+            region: "beijing", source: .simulator,
+            interactions: [
+                generationInteraction(
+                    #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#
+                )
+            ])
         let replay = ReplayingTransport(cassette: cassette, path: "/tmp/lake.json", rules: .dashScope)
         let client = ZImageClient(transport: replay, apiKey: sentinelKey, retryPolicy: .never)
         let error = try await #require(throws: ZImageError.self) {
             try await client.generate(ImageRequest(prompt: "a lake", seed: 43))
         }
         let text = error.description
-        for part in ["/tmp/lake.json", "record mode none", "parameters.seed: recorded 42, sent 43", "matches: method, scheme, host, path, query",
-                     "--record-mode update"] {
+        for part in [
+            "/tmp/lake.json", "record mode none", "parameters.seed: recorded 42, sent 43",
+            "matches: method, scheme, host, path, query",
+            "--record-mode update",
+        ] {
             #expect(text.contains(part), "\(text)")
         }
     }
 
     @Test("the miss survives as a value through the client's error: nearest interaction, JSON path, both values, file")
     func missIsAValue() async throws {
-        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
-            #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#)])
-        let client = ZImageClient(transport: ReplayingTransport(cassette: cassette, path: "/tmp/lake.json", rules: .dashScope),
-                                  apiKey: sentinelKey, retryPolicy: .never)
+        let cassette = Cassette(
+            region: "beijing", source: .simulator,
+            interactions: [
+                generationInteraction(
+                    #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"1024*1024","seed":42,"prompt_extend":false}}"#
+                )
+            ])
+        let client = ZImageClient(
+            transport: ReplayingTransport(cassette: cassette, path: "/tmp/lake.json", rules: .dashScope),
+            apiKey: sentinelKey, retryPolicy: .never)
         let error = try await #require(throws: ZImageError.self) {
             try await client.generate(ImageRequest(prompt: "a lake", seed: 43))
         }
@@ -87,10 +108,19 @@ struct RecordReplayTests {
 
     @Test("key order and white space in the body never matter")
     func canonicalBodies() async throws {
-        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [generationInteraction(
-            "{ \"parameters\" : {\"seed\":42, \"size\":\"1024*1024\", \"prompt_extend\":false},\n\"model\":\"z-image-turbo\",  \"input\":{\"messages\":[{\"content\":[{\"text\":\"a lake\"}],\"role\":\"user\"}]} }")])
-        let client = ZImageClient(transport: ReplayingTransport(cassette: cassette, rules: .dashScope), apiKey: sentinelKey, retryPolicy: .never)
-        let error = try await #require(throws: ZImageError.self) { try await client.generate(ImageRequest(prompt: "a lake", seed: 42)) }
+        let cassette = Cassette(
+            region: "beijing", source: .simulator,
+            interactions: [
+                generationInteraction(
+                    "{ \"parameters\" : {\"seed\":42, \"size\":\"1024*1024\", \"prompt_extend\":false},\n\"model\":\"z-image-turbo\",  \"input\":{\"messages\":[{\"content\":[{\"text\":\"a lake\"}],\"role\":\"user\"}]} }"
+                )
+            ])
+        let client = ZImageClient(
+            transport: ReplayingTransport(cassette: cassette, rules: .dashScope), apiKey: sentinelKey,
+            retryPolicy: .never)
+        let error = try await #require(throws: ZImageError.self) {
+            try await client.generate(ImageRequest(prompt: "a lake", seed: 42))
+        }
         guard let failure = error.apiFailure else {
             Issue.record("the request should have matched and got the recorded 400, got \(error)")
             return
@@ -101,14 +131,19 @@ struct RecordReplayTests {
     @Test("identical requests get their answers in recorded order, each once, unless repeats are allowed")
     func orderAndRepeats() async throws {
         let body = #"{"a":1}"#
-        let cassette = Cassette(region: "beijing", source: .simulator, interactions: [
-            generationInteraction(body, answer: #"{"n":1}"#, status: 200), generationInteraction(body, answer: #"{"n":2}"#, status: 200),
-        ])
+        let cassette = Cassette(
+            region: "beijing", source: .simulator,
+            interactions: [
+                generationInteraction(body, answer: #"{"n":1}"#, status: 200),
+                generationInteraction(body, answer: #"{"n":2}"#, status: 200),
+            ])
         let request = HTTPRequest(method: .post, url: Region.beijing.generationURL)
         let once = ReplayingTransport(cassette: cassette, rules: .dashScope)
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":1}"#.utf8))
         #expect(try await once.send(request, body: Data(body.utf8)).1 == Data(#"{"n":2}"#.utf8))
-        let error = try await #require(throws: TransportError.self) { try await once.send(request, body: Data(body.utf8)) }
+        let error = try await #require(throws: TransportError.self) {
+            try await once.send(request, body: Data(body.utf8))
+        }
         #expect(error.kind == .unanswered && error.message.contains("answers were all used already"))
 
         let repeating = ReplayingTransport(cassette: cassette, rules: .dashScope, allowRepeats: true)
@@ -120,17 +155,23 @@ struct RecordReplayTests {
 
 @Suite("Redaction: nothing secret reaches a cassette", .timeLimit(.minutes(1)))
 struct RedactionTests {
-    @Test("after recording with a sentinel key, no byte of the cassette or its bodies holds it; signatures are redacted")
+    @Test(
+        "after recording with a sentinel key, no byte of the cassette or its bodies holds it; signatures are redacted")
     func noSentinelKeyAnywhere() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("sentinel.json")
         try await withSimulator(region: .singapore, accepting: [sentinelKey.value]) { server in
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .singapore)
-            let (transport, recorder) = try RecordMode.all.open(file, upstream: { try loopbackTransport() }, options: CassetteOptions(
-                rules: .dashScope, secrets: [sentinelKey.value], region: "singapore", rewrite: rewrite, environment: [:])).pair
+            let (transport, recorder) = try RecordMode.all.open(
+                file, upstream: { try loopbackTransport() },
+                options: CassetteOptions(
+                    rules: .dashScope, secrets: [sentinelKey.value], region: "singapore", rewrite: rewrite,
+                    environment: [:])
+            ).pair
             let client = ZImageClient(transport: transport, apiKey: sentinelKey, region: .singapore)
-            let result = try await client.generate(try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: server.generationURL.absoluteString))
+            let result = try await client.generate(
+                try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: server.generationURL.absoluteString))
             _ = try await ImageDownloader(transport: transport).fetch(result)
             _ = try await recorder?.flush()
 
@@ -150,11 +191,16 @@ struct RedactionTests {
     @Test("a response that echoes the key is redacted there too")
     func echoedKey() throws {
         let interaction = Interaction(
-            request: RecordedRequest(method: "GET", url: "https://dashscope.aliyuncs.com/x?token=\(sentinelKey.value)",
-                                     headers: ["Authorization": sentinelKey.bearer, "X-DashScope-ApiKey": sentinelKey.value,
-                                               "User-Agent": "zimage"]),
-            response: RecordedResponse(status: 401, headers: ["Content-Type": "application/json", "Set-Cookie": "s=1"],
-                                       body: Data(#"{"code":"InvalidApiKey","message":"bad key \#(sentinelKey.value)","request_id":"r"}"#.utf8)))
+            request: RecordedRequest(
+                method: "GET", url: "https://dashscope.aliyuncs.com/x?token=\(sentinelKey.value)",
+                headers: [
+                    "Authorization": sentinelKey.bearer, "X-DashScope-ApiKey": sentinelKey.value,
+                    "User-Agent": "zimage",
+                ]),
+            response: RecordedResponse(
+                status: 401, headers: ["Content-Type": "application/json", "Set-Cookie": "s=1"],
+                body: Data(#"{"code":"InvalidApiKey","message":"bad key \#(sentinelKey.value)","request_id":"r"}"#.utf8)
+            ))
         let clean = Redactor(secrets: [sentinelKey.value], rules: .dashScope).redact(interaction)
         #expect(clean.request.headers == ["Authorization": "Bearer <redacted>", "X-DashScope-ApiKey": "<redacted>"])
         #expect(clean.request.url == "https://dashscope.aliyuncs.com/x?token=<redacted>")
@@ -168,9 +214,13 @@ struct RedactionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("leak.json")
         let png = Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0]) + Data(sentinelKey.value.utf8)
-        let cassette = Cassette(region: "beijing", source: .live, interactions: [Interaction(
-            request: RecordedRequest(method: "GET", url: "https://h/x.png"),
-            response: RecordedResponse(status: 200, headers: ["content-type": "image/png"], body: png))])
+        let cassette = Cassette(
+            region: "beijing", source: .live,
+            interactions: [
+                Interaction(
+                    request: RecordedRequest(method: "GET", url: "https://h/x.png"),
+                    response: RecordedResponse(status: 200, headers: ["content-type": "image/png"], body: png))
+            ])
         let error = try #require(throws: CassetteError.self) {
             try CassetteFile.write(cassette, to: file, secrets: [sentinelKey.value])
         }

@@ -2,11 +2,12 @@ import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -17,16 +18,19 @@ struct CommittedCassetteTests {
     @Test("both regions have every scenario of the catalog")
     func complete() {
         for region in Region.allCases {
-            let names = Set(Self.files.filter { $0.deletingLastPathComponent().lastPathComponent == region.rawValue }
-                .map { $0.deletingPathExtension().lastPathComponent })
+            let names = Set(
+                Self.files.filter { $0.deletingLastPathComponent().lastPathComponent == region.rawValue }
+                    .map { $0.deletingPathExtension().lastPathComponent })
             #expect(names == Set(ScenarioCatalog.all.map(\.scenario.name)), "\(region)")
         }
     }
 
     @Test("every committed cassette, the harness's and the example's too, is written back byte for byte")
     func rendersToItsOwnBytes() async throws {
-        let folders = [committedCassettes, repositoryRoot.appendingPathComponent("Tests/ZImageTestingTests/Cassettes"),
-                       repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes")]
+        let folders = [
+            committedCassettes, repositoryRoot.appendingPathComponent("Tests/ZImageTestingTests/Cassettes"),
+            repositoryRoot.appendingPathComponent("Examples/PosterApp/Tests/PosterAppTests/Cassettes"),
+        ]
         let files = folders.flatMap { CassetteLinter.cassetteFiles(in: $0) }
         #expect(files.count == 39)
         try await withTemporaryDirectory { scratch in
@@ -40,7 +44,8 @@ struct CommittedCassetteTests {
 
     @Test("every committed cassette passes check")
     func lint() {
-        let findings = CassetteLinter.lint(committedCassettes, rules: .dashScope, contract: ContractChecker.contractCassette)
+        let findings = CassetteLinter.lint(
+            committedCassettes, rules: .dashScope, contract: ContractChecker.contractCassette)
         #expect(findings.isEmpty, "\(findings)")
     }
 
@@ -53,28 +58,40 @@ struct CommittedCassetteTests {
 
     @Test("a cassette without a scenario, or with a broken expectation, fails its replay")
     func expectationsCanFail() async throws {
-        var cassette = try CassetteFile.load(committedCassettes.appendingPathComponent("beijing/throttled-then-success.json"))
+        var cassette = try CassetteFile.load(
+            committedCassettes.appendingPathComponent("beijing/throttled-then-success.json"))
         var scenario = try #require(try Scenario(of: cassette))
         scenario.expect.attempts = 1
         cassette.scenario = scenario.metadata
         let wrongAttempts = await ScenarioRunner.run(cassette, file: "edited.json")
-        #expect(!wrongAttempts.passed && wrongAttempts.problems.contains { $0.problem.contains("2 attempts, expected 1") })
+        #expect(
+            !wrongAttempts.passed && wrongAttempts.problems.contains { $0.problem.contains("2 attempts, expected 1") })
         cassette.scenario = nil
         let noScenario = await ScenarioRunner.run(cassette, file: "edited.json")
-        #expect(!noScenario.passed && noScenario.problems.contains { $0.problem.contains("no expected outcome") || $0.problem.contains("no scenario") })
+        #expect(
+            !noScenario.passed
+                && noScenario.problems.contains {
+                    $0.problem.contains("no expected outcome") || $0.problem.contains("no scenario")
+                })
     }
 
     @Test("the replay server answers docs/CONTRACT.md's curl request with the recorded answer, and serves the image")
     func replayServer() async throws {
-        try await using(try await SimulatorServer.start(backend: try CassetteBackend(folder: committedCassettes.appendingPathComponent("beijing"), rules: .dashScope))) { server in
+        try await using(
+            try await SimulatorServer.start(
+                backend: try CassetteBackend(
+                    folder: committedCassettes.appendingPathComponent("beijing"), rules: .dashScope))
+        ) { server in
             let transport = try loopbackTransport()
             var request = HTTPRequest(method: .post, url: server.generationURL)
             request.headerFields[.contentType] = "application/json"
             request.headerFields[.authorization] = "Bearer sk-test-anything-0000"
             let (response, body) = try await transport.send(request, body: Data(DocumentedExamples.requestBody.utf8))
             #expect(response.status == .ok)
-            let result = try WireFormat.decodeSuccess(body, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
-            let recorded = try CassetteFile.load(committedCassettes.appendingPathComponent("beijing/basic-generation.json"))
+            let result = try WireFormat.decodeSuccess(
+                body, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
+            let recorded = try CassetteFile.load(
+                committedCassettes.appendingPathComponent("beijing/basic-generation.json"))
             #expect(result.requestID == WireFormat.decodeError(recorded.interactions[0].response.body).requestID)
             #expect(result.imageURL.hasPrefix(server.baseURL.absoluteString + "/"))
             let image = try await ImageDownloader(transport: transport).fetch(result)
@@ -90,8 +107,13 @@ struct CommittedCassetteTests {
 
     @Test("export-har writes HAR 1.2 with one entry per exchange")
     func har() throws {
-        let cassette = try CassetteFile.load(committedCassettes.appendingPathComponent("singapore/basic-generation.json"))
-        let har = try #require(try JSONSerialization.jsonObject(with: HARExporter.export(cassette, comment: "zimage cassette", creator: ("zimage", ZImageVersion.current))) as? [String: Any])
+        let cassette = try CassetteFile.load(
+            committedCassettes.appendingPathComponent("singapore/basic-generation.json"))
+        let har = try #require(
+            try JSONSerialization.jsonObject(
+                with: HARExporter.export(
+                    cassette, comment: "zimage cassette", creator: ("zimage", ZImageVersion.current))) as? [String: Any]
+        )
         let log = try #require(har["log"] as? [String: Any])
         #expect(log["version"] as? String == "1.2")
         let entries = try #require(log["entries"] as? [[String: Any]])

@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -105,13 +106,21 @@ struct CurlTransportTests {
         }
     }
 
-    @Test("a response larger than the cap is an error, not a crash or an unbounded allocation (length known or not)",
-          arguments: [false, true])
+    @Test(
+        "a response larger than the cap is an error, not a crash or an unbounded allocation (length known or not)",
+        arguments: [false, true])
     func responseCap(chunked: Bool) async throws {
-        try await using(try await SimulatorFixture.start(configuration: .init(totalTimeout: .seconds(10), maxResponseBytes: 64 * 1024))) { fixture in
-            fixture.server.inject(.raw(status: 200, contentType: "application/json", body: Data(repeating: 0x20, count: 4 << 20),
-                                       chunked: chunked))
-            let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
+        try await using(
+            try await SimulatorFixture.start(
+                configuration: .init(totalTimeout: .seconds(10), maxResponseBytes: 64 * 1024))
+        ) { fixture in
+            fixture.server.inject(
+                .raw(
+                    status: 200, contentType: "application/json", body: Data(repeating: 0x20, count: 4 << 20),
+                    chunked: chunked))
+            let error = try await #require(throws: ZImageError.self) {
+                try await fixture.client().generate(try fixture.request())
+            }
             guard let failure = error.transportFailure else {
                 Issue.record("expected .transport, got \(error)")
                 return
@@ -140,7 +149,9 @@ struct CurlTransportTests {
     @Test("a dead proxy in http_proxy and HTTPS_PROXY does not affect loopback calls")
     func deadProxyBypassedForLoopback() async throws {
         let dead = "http://127.0.0.1:\(closedPort())"
-        try await using(try await SimulatorFixture.start(environment: ["http_proxy": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead])) { fixture in
+        try await using(
+            try await SimulatorFixture.start(environment: ["http_proxy": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead])
+        ) { fixture in
             let result = try await fixture.client().generate(try fixture.request())
             #expect(!result.imageURL.isEmpty)
         }
@@ -150,7 +161,8 @@ struct CurlTransportTests {
     func proxyUsedForOtherHosts() async throws {
         try await using(try await SimulatorServer.start(backend: DashScopeSimulation(acceptedKeys: []))) { proxy in
             let transport = try CurlTransport(environment: ["http_proxy": proxy.baseURL.absoluteString])
-            let request = HTTPRequest(method: .get, url: try #require(URL(string: "http://models.example.invalid/v1/models")))
+            let request = HTTPRequest(
+                method: .get, url: try #require(URL(string: "http://models.example.invalid/v1/models")))
             let (response, _) = try await transport.send(request, body: nil)
             #expect(response.status == .notFound)  // the simulator, asked as a proxy, knows no such path
             #expect(proxy.requests.first?.target == "http://models.example.invalid/v1/models")
@@ -169,7 +181,9 @@ struct CurlTransportTests {
             #expect(String(decoding: body, as: UTF8.self).contains("z-image-turbo"))
 
             fixture.server.inject(.redirect(to: "http://127.0.0.1:1/elsewhere"), path: DashScopeAPI.generationPath)
-            let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
+            let error = try await #require(throws: ZImageError.self) {
+                try await fixture.client().generate(try fixture.request())
+            }
             guard let failure = error.transportFailure else {
                 Issue.record("expected .transport, got \(error)")
                 return

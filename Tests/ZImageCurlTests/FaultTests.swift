@@ -1,13 +1,16 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
-@Suite("Each simulator fault ends as the right ZImageError, in time, retried only where the policy says", .timeLimit(.minutes(1)))
+@Suite(
+    "Each simulator fault ends as the right ZImageError, in time, retried only where the policy says",
+    .timeLimit(.minutes(1)))
 struct FaultTests {
     /// A transport with short timeouts, for the faults that are about timeouts: one that would hang shows up as a
     /// timeout within seconds.
@@ -47,10 +50,13 @@ struct FaultTests {
     @Test("one fault, no retry", arguments: cases)
     func fault(_ fault: SimulatorFault, expected: Expected) async throws {
         let isTimeout = if case .transport(let kind) = expected { kind == .timeout } else { false }
-        try await using(try await SimulatorFixture.start(configuration: isTimeout ? Self.quick : Self.patient)) { fixture in
+        try await using(try await SimulatorFixture.start(configuration: isTimeout ? Self.quick : Self.patient)) {
+            fixture in
             fixture.server.inject(fault)
             let started = ContinuousClock.now
-            let error = try await #require(throws: ZImageError.self) { try await fixture.client().generate(try fixture.request()) }
+            let error = try await #require(throws: ZImageError.self) {
+                try await fixture.client().generate(try fixture.request())
+            }
             // A timeout fault would hold the call 30 s; the 4 s limit ends it (a generous bound: no hang, not a speed claim).
             if isTimeout { #expect(started.duration(to: .now) < .seconds(25)) }
             switch (error.code, expected) {
@@ -78,18 +84,22 @@ struct FaultTests {
             fixture.server.inject(.status(429, code: "Throttling", retryAfter: "2"))
             let sleeps = Mutex<[Duration]>([])
             let timekeeper = Timekeeper(now: { .now }, sleep: { duration in sleeps.withLock { $0.append(duration) } })
-            let generation = try await fixture.client(retryPolicy: .standard, timekeeper: timekeeper).generateReporting(try fixture.request())
+            let generation = try await fixture.client(retryPolicy: .standard, timekeeper: timekeeper).generateReporting(
+                try fixture.request())
             #expect(generation.attempts == 2)
             #expect(sleeps.withLock { $0 } == [.seconds(2)])
             #expect(fixture.server.requests.map(\.status) == [429, 200])
         }
     }
 
-    @Test("a reset connection is retried and succeeds; a timeout is not retried", arguments: [
-        (SimulatorFault.connectionReset, 2, true), (.delayBeforeHeaders(.seconds(30)), 1, false),
-    ])
+    @Test(
+        "a reset connection is retried and succeeds; a timeout is not retried",
+        arguments: [
+            (SimulatorFault.connectionReset, 2, true), (.delayBeforeHeaders(.seconds(30)), 1, false),
+        ])
     func retryByKind(fault: SimulatorFault, requests: Int, succeeds: Bool) async throws {
-        try await using(try await SimulatorFixture.start(configuration: succeeds ? Self.patient : Self.quick)) { fixture in
+        try await using(try await SimulatorFixture.start(configuration: succeeds ? Self.patient : Self.quick)) {
+            fixture in
             fixture.server.inject(fault)
             let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
             let outcome = await Result(catching: { try await client.generate(try fixture.request()) })
@@ -104,12 +114,16 @@ struct FaultTests {
         try await using(try await SimulatorFixture.start()) { fixture in
             fixture.server.inject(.status(500, code: "InternalError.Algo", message: "algorithm failed"), times: 3)
             let client = fixture.client(retryPolicy: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10)))
-            let error = try await #require(throws: ZImageError.self) { try await client.generate(try fixture.request()) }
+            let error = try await #require(throws: ZImageError.self) {
+                try await client.generate(try fixture.request())
+            }
             guard let failure = error.apiFailure else {
                 Issue.record("expected .api, got \(error)")
                 return
             }
-            #expect(failure.code == "InternalError.Algo" && failure.message == "algorithm failed" && failure.requestID != nil)
+            #expect(
+                failure.code == "InternalError.Algo" && failure.message == "algorithm failed"
+                    && failure.requestID != nil)
             #expect(failure.attempts == 3)
             #expect(fixture.server.requests.count == 3)
         }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
@@ -21,17 +22,24 @@ struct SimulatorFixture: Stoppable {
     ) async throws -> SimulatorFixture {
         let server = try await SimulatorServer.start(
             backend: DashScopeSimulation(region: region, acceptedKeys: [simulatorKey.value]))
-        return SimulatorFixture(server: server, transport: try CurlTransport(configuration: configuration, environment: environment))
+        return SimulatorFixture(
+            server: server, transport: try CurlTransport(configuration: configuration, environment: environment))
     }
 
     /// A client for the simulator; retries off unless a policy is given.
-    func client(retryPolicy: RetryPolicy = .never, timekeeper: Timekeeper = .system, key: APIKey = simulatorKey) -> ZImageClient {
+    func client(
+        retryPolicy: RetryPolicy = .never, timekeeper: Timekeeper = .system, key: APIKey = simulatorKey
+    ) -> ZImageClient {
         ZImageClient(transport: transport, apiKey: key, retryPolicy: retryPolicy, timekeeper: timekeeper)
     }
 
     /// A request to the simulator's generation endpoint.
-    func request(_ prompt: String = "A calm lake at dawn", size: String? = nil, seed: Int? = nil, promptExtend: Bool = false) throws -> ImageRequest {
-        try ImageRequest(prompt: prompt, size: size, seed: seed, promptExtend: promptExtend, baseURL: server.generationURL.absoluteString)
+    func request(
+        _ prompt: String = "A calm lake at dawn", size: String? = nil, seed: Int? = nil, promptExtend: Bool = false
+    ) throws -> ImageRequest {
+        try ImageRequest(
+            prompt: prompt, size: size, seed: seed, promptExtend: promptExtend,
+            baseURL: server.generationURL.absoluteString)
     }
 
     func stop() async {

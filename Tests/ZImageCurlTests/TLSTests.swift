@@ -1,25 +1,34 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 /// Runs `body` against `openssl s_server` on 127.0.0.1 (answering GETs with a status page), with a self-signed
 /// certificate made for the test (for `name`, else for 127.0.0.1 and localhost); `body` gets the port and the
 /// certificate's path. The server is killed and awaited afterwards, and its folder removed.
-func withOpenSSLServer(for name: String? = nil, _ body: (_ port: Int, _ certificate: String) async throws -> Void) async throws {
+func withOpenSSLServer(
+    for name: String? = nil, _ body: (_ port: Int, _ certificate: String) async throws -> Void
+) async throws {
     try await withTemporaryDirectory("tls") { folder in
         let key = folder.appendingPathComponent("key.pem").path
         let certificate = folder.appendingPathComponent("cert.pem").path
-        let made = try await runChild("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                                  "-subj", "/CN=\(name ?? "127.0.0.1")",
-                                                  "-addext", name.map { "subjectAltName=DNS:\($0)" } ?? "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                                                  "-keyout", key, "-out", certificate])
+        let made = try await runChild(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=\(name ?? "127.0.0.1")",
+                "-addext", name.map { "subjectAltName=DNS:\($0)" } ?? "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-keyout", key, "-out", certificate,
+            ])
         guard made.status == 0 else { throw TLSTestError("openssl req could not make a certificate: \(made.stderr)") }
         let port = closedPort()
-        _ = try await withChild("openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-www", "-cert", certificate, "-key", key]) { child in
+        _ = try await withChild(
+            "openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-www", "-cert", certificate, "-key", key]
+        ) { child in
             // Wait for the port itself, at most 20 s (a loaded machine is slow to start it).
             let deadline = ContinuousClock.now + .seconds(20)
             while !accepts(port: port) {
@@ -64,8 +73,9 @@ struct TLSTestError: Error, CustomStringConvertible {
 @Suite("TLS: verification always on, an extra CA file accepted", .timeLimit(.minutes(1)))
 struct TLSTests {
     func get(port: Int, caFile: String?) async throws -> (HTTPResponse, Data) {
-        let transport = try CurlTransport(configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(10), caFile: caFile),
-                                          environment: [:])
+        let transport = try CurlTransport(
+            configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(10), caFile: caFile),
+            environment: [:])
         let url = try #require(URL(string: "https://127.0.0.1:\(port)/"))
         return try await transport.send(HTTPRequest(method: .get, url: url), body: nil)
     }

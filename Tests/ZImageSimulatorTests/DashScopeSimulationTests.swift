@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 
 @Suite("The simulated API: validation, answers and images, called without sockets")
@@ -13,14 +14,17 @@ struct DashScopeSimulationTests {
     func post(_ body: String, key: String = key, region: Region = .beijing) async -> (Int, [String: Any]) {
         var fields = HTTPFields()
         fields[.authorization] = "Bearer \(key)"
-        let request = SimulatorRequest(method: .post, path: DashScopeAPI.generationPath, query: nil,
-                                       headerFields: fields, body: Data(body.utf8), serverBaseURL: base)
+        let request = SimulatorRequest(
+            method: .post, path: DashScopeAPI.generationPath, query: nil,
+            headerFields: fields, body: Data(body.utf8), serverBaseURL: base)
         let response = await DashScopeSimulation(region: region, acceptedKeys: [Self.key]).respond(to: request)
         let json = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any] ?? [:]
         return (response.status, json)
     }
 
-    static func body(prompt: String = "a lake", parameters: String = #""size":"1024*1024""#, model: String = "z-image-turbo") -> String {
+    static func body(
+        prompt: String = "a lake", parameters: String = #""size":"1024*1024""#, model: String = "z-image-turbo"
+    ) -> String {
         #"{"model":"\#(model)","input":{"messages":[{"role":"user","content":[{"text":"\#(prompt)"}]}]},"parameters":{\#(parameters)}}"#
     }
 
@@ -32,20 +36,26 @@ struct DashScopeSimulationTests {
         #expect(usage["width"] as? Int == 1024 && usage["height"] as? Int == 1024 && usage["image_count"] as? Int == 1)
         #expect(json["request_id"] as? String != nil)
         let data = try JSONSerialization.data(withJSONObject: json)
-        let result = try WireFormat.decodeSuccess(data, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
+        let result = try WireFormat.decodeSuccess(
+            data, for: ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234))
         #expect(result.imageURL.contains("/results/beijing/1024x1024/"))
-        #expect(result.imageURL.contains("Expires=") && result.imageURL.contains("OSSAccessKeyId=") && result.imageURL.contains("Signature="))
+        #expect(
+            result.imageURL.contains("Expires=") && result.imageURL.contains("OSSAccessKeyId=")
+                && result.imageURL.contains("Signature="))
     }
 
     @Test("each region answers with its documented key order of message and usage")
     func regionKeyOrder() async throws {
-        for (region, messageStart, usageStart) in [(Region.singapore, #"{"role""#, #""usage":{"width""#),
-                                                  (.beijing, #"{"content""#, #""usage":{"height""#)] {
+        for (region, messageStart, usageStart) in [
+            (Region.singapore, #"{"role""#, #""usage":{"width""#),
+            (.beijing, #"{"content""#, #""usage":{"height""#),
+        ] {
             var fields = HTTPFields()
             fields[.authorization] = "Bearer \(Self.key)"
-            let response = await DashScopeSimulation(region: region, acceptedKeys: [Self.key]).respond(to: SimulatorRequest(
-                method: .post, path: DashScopeAPI.generationPath, query: nil, headerFields: fields,
-                body: Data(Self.body().utf8), serverBaseURL: base))
+            let response = await DashScopeSimulation(region: region, acceptedKeys: [Self.key]).respond(
+                to: SimulatorRequest(
+                    method: .post, path: DashScopeAPI.generationPath, query: nil, headerFields: fields,
+                    body: Data(Self.body().utf8), serverBaseURL: base))
             let text = String(decoding: response.body, as: UTF8.self)
             #expect(text.contains(#""message":"# + messageStart), "\(region): \(text)")
             #expect(text.contains(usageStart), "\(region): \(text)")
@@ -60,24 +70,44 @@ struct DashScopeSimulationTests {
         var testDescription: String { "\(status) \(code): \(message)" }
     }
 
-    @Test("requests the real API refuses are refused with its codes", arguments: [
-        Refusal(body: "not json", status: 400, code: "InvalidParameter", message: "not valid JSON"),
-        Refusal(body: body(model: "wanx-v1"), status: 404, code: "ModelNotFound", message: "wanx-v1"),
-        Refusal(body: body(prompt: "  "), status: 400, code: "InvalidParameter", message: "must not be empty"),
-        Refusal(body: body(parameters: #""size":"4096*1025""#), status: 400, code: "InvalidParameter", message: "4096*1025"),
-        Refusal(body: body(parameters: #""size":"2048*127""#), status: 400, code: "InvalidParameter", message: "between 512*512 and 2048*2048"),
-        Refusal(body: body(parameters: #""size":"1024""#), status: 400, code: "InvalidParameter", message: "not supported"),
-        Refusal(body: body(parameters: #""seed":-1"#), status: 400, code: "InvalidParameter", message: "seed"),
-        Refusal(body: body(parameters: #""seed":2147483648"#), status: 400, code: "InvalidParameter", message: "seed"),
-        Refusal(body: body(parameters: #""seed":1.5"#), status: 400, code: "InvalidParameter", message: "seed must be an integer"),
-        Refusal(body: #"{"input":{"messages":[]}}"#, status: 400, code: "InvalidParameter", message: "Model not specified"),
-        Refusal(body: body(parameters: #""prompt_extend":"yes""#), status: 400, code: "InvalidParameter", message: "prompt_extend"),
-        Refusal(body: body(parameters: #""n":2"#), status: 400, code: "InvalidParameter", message: "num_images_per_prompt must be 1"),
-        Refusal(body: body(prompt: "a \(DashScopeSimulation.inappropriateMarker)"), status: 400, code: "DataInspectionFailed",
+    @Test(
+        "requests the real API refuses are refused with its codes",
+        arguments: [
+            Refusal(body: "not json", status: 400, code: "InvalidParameter", message: "not valid JSON"),
+            Refusal(body: body(model: "wanx-v1"), status: 404, code: "ModelNotFound", message: "wanx-v1"),
+            Refusal(body: body(prompt: "  "), status: 400, code: "InvalidParameter", message: "must not be empty"),
+            Refusal(
+                body: body(parameters: #""size":"4096*1025""#), status: 400, code: "InvalidParameter",
+                message: "4096*1025"),
+            Refusal(
+                body: body(parameters: #""size":"2048*127""#), status: 400, code: "InvalidParameter",
+                message: "between 512*512 and 2048*2048"),
+            Refusal(
+                body: body(parameters: #""size":"1024""#), status: 400, code: "InvalidParameter",
+                message: "not supported"),
+            Refusal(body: body(parameters: #""seed":-1"#), status: 400, code: "InvalidParameter", message: "seed"),
+            Refusal(
+                body: body(parameters: #""seed":2147483648"#), status: 400, code: "InvalidParameter", message: "seed"),
+            Refusal(
+                body: body(parameters: #""seed":1.5"#), status: 400, code: "InvalidParameter",
+                message: "seed must be an integer"),
+            Refusal(
+                body: #"{"input":{"messages":[]}}"#, status: 400, code: "InvalidParameter",
+                message: "Model not specified"),
+            Refusal(
+                body: body(parameters: #""prompt_extend":"yes""#), status: 400, code: "InvalidParameter",
+                message: "prompt_extend"),
+            Refusal(
+                body: body(parameters: #""n":2"#), status: 400, code: "InvalidParameter",
+                message: "num_images_per_prompt must be 1"),
+            Refusal(
+                body: body(prompt: "a \(DashScopeSimulation.inappropriateMarker)"), status: 400,
+                code: "DataInspectionFailed",
                 message: "inappropriate"),
-        Refusal(body: #"{"model":"z-image-turbo","input":{"messages":[]}}"#, status: 400, code: "InvalidParameter",
+            Refusal(
+                body: #"{"model":"z-image-turbo","input":{"messages":[]}}"#, status: 400, code: "InvalidParameter",
                 message: "exactly one user message"),
-    ])
+        ])
     func refusals(_ refusal: Refusal) async {
         let (status, json) = await post(refusal.body)
         #expect(status == refusal.status)
@@ -86,12 +116,12 @@ struct DashScopeSimulationTests {
         #expect(json["request_id"] as? String != nil)
     }
 
-
-    @Test("what the live API was seen to accept is accepted: the total-pixel rule, and n = 1, watermark, negative_prompt",
-          arguments: [
-              #""size":"600*500""#, #""size":"4096*1024""#, #""size":"1024*256""#,
-              #""size":"1024*1024","n":1,"watermark":false,"negative_prompt":"blurry","result_format":"message""#,
-          ])
+    @Test(
+        "what the live API was seen to accept is accepted: the total-pixel rule, and n = 1, watermark, negative_prompt",
+        arguments: [
+            #""size":"600*500""#, #""size":"4096*1024""#, #""size":"1024*256""#,
+            #""size":"1024*1024","n":1,"watermark":false,"negative_prompt":"blurry","result_format":"message""#,
+        ])
     func tolerated(_ parameters: String) async throws {
         let (status, json) = await post(Self.body(parameters: parameters))
         #expect(status == 200, "\(json)")
@@ -110,7 +140,8 @@ struct DashScopeSimulationTests {
     func silentCutAndDefaultSize() async throws {
         let (status, json) = await post(Self.body(prompt: String(repeating: "a", count: 900), parameters: ""))
         #expect(status == 200)
-        let message = try #require(((json["output"] as? [String: Any])?["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])
+        let message = try #require(
+            ((json["output"] as? [String: Any])?["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])
         let text = try #require((message["content"] as? [[String: Any]])?.compactMap { $0["text"] as? String }.first)
         #expect(text.count == 800)
         let usage = try #require(json["usage"] as? [String: Any])
@@ -123,8 +154,9 @@ struct DashScopeSimulationTests {
         #expect(status == 200)
         let usage = try #require(json["usage"] as? [String: Any])
         #expect((usage["output_tokens_details"] as? [String: Any])?["reasoning_tokens"] as? Int == 40)
-        let result = try WireFormat.decodeSuccess(try JSONSerialization.data(withJSONObject: json),
-                                                  for: ImageRequest(prompt: "a lake", promptExtend: true))
+        let result = try WireFormat.decodeSuccess(
+            try JSONSerialization.data(withJSONObject: json),
+            for: ImageRequest(prompt: "a lake", promptExtend: true))
         #expect(result.rewrittenPrompt?.hasPrefix("a lake, ") == true && result.reasoning?.isEmpty == false)
     }
 
@@ -132,12 +164,15 @@ struct DashScopeSimulationTests {
     func images() async throws {
         let (_, json) = await post(Self.body(parameters: #""size":"832*1248","seed":7"#))
         let data = try JSONSerialization.data(withJSONObject: json)
-        let result = try WireFormat.decodeSuccess(data, for: ImageRequest(prompt: "a lake", size: try ImageSize(width: 832, height: 1248)))
+        let result = try WireFormat.decodeSuccess(
+            data, for: ImageRequest(prompt: "a lake", size: try ImageSize(width: 832, height: 1248)))
         let url = try #require(URLComponents(string: result.imageURL))
         let simulation = DashScopeSimulation(acceptedKeys: [])
         func get(_ query: String?) async -> SimulatorResponse {
-            await simulation.respond(to: SimulatorRequest(method: .get, path: url.path, query: query, headerFields: HTTPFields(),
-                                                          body: Data(), serverBaseURL: base))
+            await simulation.respond(
+                to: SimulatorRequest(
+                    method: .get, path: url.path, query: query, headerFields: HTTPFields(),
+                    body: Data(), serverBaseURL: base))
         }
         let first = await get(url.query)
         let second = await get(url.query)
@@ -157,20 +192,26 @@ struct DashScopeSimulationTests {
         var fields = HTTPFields()
         fields[.authorization] = "Bearer \(Self.key)"
         let simulation = DashScopeSimulation(acceptedKeys: [Self.key])
-        let ok = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeAPI.modelsPath, query: nil,
-                                                               headerFields: fields, body: Data(), serverBaseURL: base))
+        let ok = await simulation.respond(
+            to: SimulatorRequest(
+                method: .get, path: DashScopeAPI.modelsPath, query: nil,
+                headerFields: fields, body: Data(), serverBaseURL: base))
         #expect(ok.status == 200 && String(decoding: ok.body, as: UTF8.self).contains("z-image-turbo"))
-        let refused = await simulation.respond(to: SimulatorRequest(method: .get, path: DashScopeAPI.modelsPath, query: nil,
-                                                                    headerFields: HTTPFields(), body: Data(), serverBaseURL: base))
+        let refused = await simulation.respond(
+            to: SimulatorRequest(
+                method: .get, path: DashScopeAPI.modelsPath, query: nil,
+                headerFields: HTTPFields(), body: Data(), serverBaseURL: base))
         #expect(refused.status == 401)
     }
 }
 
 @Suite("PNG encoder")
 struct PNGEncoderTests {
-    @Test("every side length at the edges gives a readable PNG of that size, small even at 2048*2048", arguments: [
-        (512, 512), (2048, 2048), (513, 2047), (1, 1),
-    ])
+    @Test(
+        "every side length at the edges gives a readable PNG of that size, small even at 2048*2048",
+        arguments: [
+            (512, 512), (2048, 2048), (513, 2047), (1, 1),
+        ])
     func sizes(width: Int, height: Int) throws {
         let png = PNGEncoder.gradient(width: width, height: height, seed: [1, 2, 3, 4, 5, 6])
         let header = try PNGImage(verifying: png)

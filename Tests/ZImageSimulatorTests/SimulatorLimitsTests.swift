@@ -1,15 +1,16 @@
 import Foundation
-import Synchronization
 import HTTPTypes
+import Synchronization
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCurl
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client that cannot hold the simulator down: slow clients are closed while others are served, the connections held
@@ -17,8 +18,9 @@ import Glibc
 @Suite("The simulator's limits against slow, idle and numerous clients", .serialized, .timeLimit(.minutes(2)))
 struct SimulatorLimitsTests {
     static func start(_ limits: SimulatorLimits) async throws -> SimulatorServer {
-        try await SimulatorServer.start(backend: DashScopeSimulation(region: .beijing, acceptedKeys: ["sk-test-limits-0001"]),
-                                        limits: limits)
+        try await SimulatorServer.start(
+            backend: DashScopeSimulation(region: .beijing, acceptedKeys: ["sk-test-limits-0001"]),
+            limits: limits)
     }
 
     /// One GET of the models list through the live transport: what a well-behaved client gets meanwhile.
@@ -29,7 +31,9 @@ struct SimulatorLimitsTests {
         return try await loopbackTransport().send(request, body: nil).0.status.code
     }
 
-    @Test("a client trickling its headers (slowloris) is closed at the header timeout, and a normal client is served meanwhile")
+    @Test(
+        "a client trickling its headers (slowloris) is closed at the header timeout, and a normal client is served meanwhile"
+    )
     func slowloris() async throws {
         // Timeouts with room for a loaded machine: a normal client must be served within them, in CI too.
         try await using(try await Self.start(SimulatorLimits(headerTimeout: .seconds(2)))) { server in
@@ -45,13 +49,16 @@ struct SimulatorLimitsTests {
         }
     }
 
-    @Test("a kept-alive connection idle past the idle timeout is closed; one that keeps asking, past the header timeout too, is not")
+    @Test(
+        "a kept-alive connection idle past the idle timeout is closed; one that keeps asking, past the header timeout too, is not"
+    )
     func idle() async throws {
         // Ten requests take 2.5 s, well past the header timeout; the idle timeout leaves room for a loaded machine.
         let limits = SimulatorLimits(headerTimeout: .seconds(1), idleTimeout: .seconds(3))
         try await using(try await Self.start(limits)) { server in
             let client = try RawClient(port: server.port)
-            let request = "GET /compatible-mode/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-test-limits-0001\r\n\r\n"
+            let request =
+                "GET /compatible-mode/v1/models HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer sk-test-limits-0001\r\n\r\n"
             for _ in 0..<10 {
                 try client.send(request)
                 #expect(await client.awaitResponse(waiting: .seconds(2)).hasPrefix("HTTP/1.1 200"))
@@ -76,12 +83,16 @@ struct SimulatorLimitsTests {
         }
     }
 
-    @Test("when every connection is in the middle of a request, a new one is refused at once; when they time out, clients are served")
+    @Test(
+        "when every connection is in the middle of a request, a new one is refused at once; when they time out, clients are served"
+    )
     func connectionLimitRefusesWhenBusy() async throws {
-        try await using(try await Self.start(SimulatorLimits(bodyTimeout: .milliseconds(500), maxConnections: 3))) { server in
+        try await using(try await Self.start(SimulatorLimits(bodyTimeout: .milliseconds(500), maxConnections: 3))) {
+            server in
             let busy = try (0..<3).map { _ in try RawClient(port: server.port) }
             for client in busy {  // a body announced and withheld: busy until the body timeout
-                try client.send("POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n")
+                try client.send(
+                    "POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n")
             }
             try await Task.sleep(for: .milliseconds(100))
             let excess = try RawClient(port: server.port)
@@ -99,9 +110,10 @@ struct SimulatorLimitsTests {
         try await using(try await Self.start(SimulatorLimits())) { server in
             let client = try RawClient(port: server.port)
             let body = DocumentedExamples.requestBody
-            try client.send("POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + "Authorization: Bearer sk-test-limits-0001\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
+            try client.send(
+                "POST \(DashScopeAPI.generationPath) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer sk-test-limits-0001\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\n\r\n")
             #expect(await client.awaitResponse(waiting: .seconds(1)).hasPrefix("HTTP/1.1 100 Continue"))
             try client.send(body)
             #expect(await client.awaitResponse(waiting: .seconds(5)).hasPrefix("HTTP/1.1 200 OK"))
@@ -124,7 +136,9 @@ struct SimulatorLimitsTests {
                             try? client.send("GET \(path)?w=\(worker)&i=\(index) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                             let answer = client.response(waiting: .seconds(5))
                             guard answer.hasPrefix("HTTP/1.1 404") else {
-                                return failures.withLock { $0.append("request \(index) of worker \(worker): \(answer.prefix(80))") }
+                                return failures.withLock {
+                                    $0.append("request \(index) of worker \(worker): \(answer.prefix(80))")
+                                }
                             }
                         }
                     }

@@ -53,12 +53,16 @@ private func code(_ status: TerminationStatus) -> Int32 {
 }
 
 /// Runs a child to completion with exactly `variables` in its environment (plus PATH) and collects its output.
-package func runChild(_ name: String, _ arguments: [String], environment variables: [String: String] = [:],
-                      in folder: URL? = nil) async throws -> ChildResult {
+package func runChild(
+    _ name: String, _ arguments: [String], environment variables: [String: String] = [:],
+    in folder: URL? = nil
+) async throws -> ChildResult {
     let result = try await Subprocess.run(
         executable(name), arguments: Arguments(arguments), environment: environment(variables),
-        workingDirectory: folder.map { FilePath($0.path) }, output: .string(limit: 32 << 20), error: .string(limit: 32 << 20))
-    return ChildResult(status: code(result.terminationStatus), stdout: result.standardOutput, stderr: result.standardError)
+        workingDirectory: folder.map { FilePath($0.path) }, output: .string(limit: 32 << 20),
+        error: .string(limit: 32 << 20))
+    return ChildResult(
+        status: code(result.terminationStatus), stdout: result.standardOutput, stderr: result.standardError)
 }
 
 /// Starts a child with its stdout readable line by line, runs `body` while it lives, and returns what `body` returned
@@ -69,7 +73,8 @@ package func withChild<Result: Sendable>(
     _ body: (inout RunningChild) async throws -> Result
 ) async throws -> (result: Result, status: Int32) {
     let outcome = try await Subprocess.run(
-        Configuration(executable: executable(name), arguments: Arguments(arguments), environment: environment(variables)),
+        Configuration(
+            executable: executable(name), arguments: Arguments(arguments), environment: environment(variables)),
         input: .none, output: .sequence, error: .discarded
     ) { execution in
         var child = RunningChild(

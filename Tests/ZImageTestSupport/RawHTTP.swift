@@ -1,11 +1,12 @@
 import Foundation
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 
 #if canImport(Glibc)
-package import Glibc
+    package import Glibc
 #elseif canImport(Darwin)
-package import Darwin
+    package import Darwin
 #endif
 
 /// Sends `request` as raw bytes to 127.0.0.1:`port` and returns everything the server writes until it closes the
@@ -51,7 +52,9 @@ package final class RawClient: Sendable {
     /// Connects to 127.0.0.1:`port`.
     package init(port: Int) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard withLoopbackAddress(port: port, { connect(descriptor, $0, $1) }) == 0 else { throw POSIXFailure("connect") }
+        guard withLoopbackAddress(port: port, { connect(descriptor, $0, $1) }) == 0 else {
+            throw POSIXFailure("connect")
+        }
     }
 
     deinit { close(descriptor) }
@@ -65,12 +68,16 @@ package final class RawClient: Sendable {
 
     /// ``response(waiting:)`` on a thread of its own, off Swift's cooperative pool (which the server's tasks need).
     package func awaitResponse(waiting: Duration) async -> String {
-        await withCheckedContinuation { done in DispatchQueue.global().async { done.resume(returning: self.response(waiting: waiting)) } }
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: self.response(waiting: waiting)) }
+        }
     }
 
     /// ``isOpen(waiting:)`` on a thread of its own.
     package func awaitIsOpen(waiting: Duration) async -> Bool {
-        await withCheckedContinuation { done in DispatchQueue.global().async { done.resume(returning: self.isOpen(waiting: waiting)) } }
+        await withCheckedContinuation { done in
+            DispatchQueue.global().async { done.resume(returning: self.isOpen(waiting: waiting)) }
+        }
     }
 
     /// One whole HTTP/1.1 response with a Content-Length (or the interim 100 Continue), or what came within `waiting`.
@@ -83,7 +90,8 @@ package final class RawClient: Sendable {
             guard let end = text.range(of: "\r\n\r\n") else { continue }
             let head = text[..<end.lowerBound].lowercased()
             if head.hasPrefix("http/1.1 100") { return text }
-            let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            let length =
+                head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
                 .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
             if text.utf8.count - text[..<end.upperBound].utf8.count >= length { return text }
         }

@@ -1,7 +1,7 @@
 import Foundation
-package import ZImageSimulator
-package import ZImageRehearsal
 package import ZImage
+package import ZImageRehearsal
+package import ZImageSimulator
 
 /// Something a test starts and must stop before it ends: a server, a workspace.
 package protocol Stoppable: Sendable {

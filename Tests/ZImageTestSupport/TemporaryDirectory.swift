@@ -8,7 +8,9 @@ package func makeTemporaryDirectory(_ label: String = "tests") throws -> URL {
 }
 
 /// Runs `body` in a fresh temporary folder and removes the folder afterwards.
-package func withTemporaryDirectory<Result>(_ label: String = "tests", _ body: (URL) async throws -> Result) async throws -> Result {
+package func withTemporaryDirectory<Result>(
+    _ label: String = "tests", _ body: (URL) async throws -> Result
+) async throws -> Result {
     let folder = try makeTemporaryDirectory(label)
     defer { try? FileManager.default.removeItem(at: folder) }
     return try await body(folder)
@@ -16,6 +18,7 @@ package func withTemporaryDirectory<Result>(_ label: String = "tests", _ body: (
 
 /// Every file under `folder` with its bytes.
 package func allBytes(under folder: URL) throws -> [(String, Data)] {
-    let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+    let files =
+        FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
     return try files.filter { !$0.hasDirectoryPath }.map { ($0.path, try Data(contentsOf: $0)) }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageTestSupport
+
 @testable import ZImageCurl
+@testable import ZImageTestSupport
 @testable import ZImageTesting
 
 /// Code that makes its own client (`ZImageClient.make`) gets the test's client inside a scope, a live one outside.
@@ -24,7 +25,9 @@ struct ClientFactoryTests {
     func insideAndOutside() async throws {
         let simulated = try await withSimulator { _ in try await SelfSufficient().lake() }
         #expect(simulated.width == 1024)
-        let error = try #require(throws: ZImageError.self) { try ZImageClient.make(environment: ["HOME": "/nonexistent"]) }
+        let error = try #require(throws: ZImageError.self) {
+            try ZImageClient.make(environment: ["HOME": "/nonexistent"])
+        }
         #expect(error.code == .missingCredentials)
     }
 }

@@ -1,14 +1,20 @@
 import Foundation
 import Testing
-@testable import ZImageTestSupport
+
 @testable import ZImageCurl
+@testable import ZImageTestSupport
 @testable import ZImageTesting
 
-@Suite("Messages that lead somewhere: the unused report tells interactions apart; update leads to a green run in one step")
+@Suite(
+    "Messages that lead somewhere: the unused report tells interactions apart; update leads to a green run in one step")
 struct HarnessAdviceTests {
-    static func generate(_ seeds: [Int], name: String, mode: RecordMode?, allowUnused: Bool = false, in folder: URL) async throws {
-        try await withCassette(name, mode: mode, allowUnused: allowUnused, recordAgainst: .simulator, in: folder,
-                               environment: [:]) { client in
+    static func generate(
+        _ seeds: [Int], name: String, mode: RecordMode?, allowUnused: Bool = false, in folder: URL
+    ) async throws {
+        try await withCassette(
+            name, mode: mode, allowUnused: allowUnused, recordAgainst: .simulator, in: folder,
+            environment: [:]
+        ) { client in
             for seed in seeds { _ = try await client.generate(ImageRequest(prompt: "A lighthouse", seed: seed)) }
         }
     }
@@ -21,14 +27,17 @@ struct HarnessAdviceTests {
                 try await Self.generate([1], name: "two", mode: nil, in: folder)
             } matching: { issue in
                 let text = issue.comments.map(\.rawValue).joined()
-                return text.contains("never requested 1 recorded interaction") && text.contains("#1 POST https://dashscope.aliyuncs.com/")
+                return text.contains("never requested 1 recorded interaction")
+                    && text.contains("#1 POST https://dashscope.aliyuncs.com/")
                     && text.contains("differs in body: parameters.seed: recorded 2, sent 1")
                     && text.contains("ZIMAGE_RECORD_MODE=update")
             }
         }
     }
 
-    @Test("after the code changes (seed 1 becomes 3), one run in update mode leaves exactly what it sends, and replay is green")
+    @Test(
+        "after the code changes (seed 1 becomes 3), one run in update mode leaves exactly what it sends, and replay is green"
+    )
     func updateInOneStep() async throws {
         try await withTemporaryDirectory("advice") { folder in
             try await Self.generate([1, 2], name: "changed", mode: .once, in: folder)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageTestSupport
+
 @testable import ZImageCurl
+@testable import ZImageTestSupport
 @testable import ZImageTesting
 
 @Suite("Matching a test can shape")
@@ -9,8 +10,10 @@ struct HarnessMatchingTests {
     @Test("a request with a random seed replays when the test ignores parameters.seed, and misses when it does not")
     func randomSeed() async throws {
         let seed = Int.random(in: 100...1_000_000)
-        let result = try await withCassette("calm-lake", allowUnused: true,
-                                            matching: .default.ignoringJSONPaths("parameters.seed"), environment: [:]) { client in
+        let result = try await withCassette(
+            "calm-lake", allowUnused: true,
+            matching: .default.ignoringJSONPaths("parameters.seed"), environment: [:]
+        ) { client in
             try await client.generate(ImageRequest(prompt: "A calm lake at dawn", seed: seed))
         }
         #expect(result.width == 1024)

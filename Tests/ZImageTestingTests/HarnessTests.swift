@@ -1,9 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
 @testable import ZImageCassettes
+@testable import ZImageHTTP
 @testable import ZImageSimulator
 @testable import ZImageTestSupport
 @testable import ZImageTesting
@@ -27,7 +28,9 @@ struct ReplayHarnessTests {
             }
             return result
         }
-        #expect(result.width == 1024 && result.imageURL.hasPrefix("https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/"))
+        #expect(
+            result.width == 1024
+                && result.imageURL.hasPrefix("https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/"))
     }
 
     @Test("a miss is an issue at the caller naming the JSON path, both values, the file and how to re-record")
@@ -42,7 +45,10 @@ struct ReplayHarnessTests {
             return mentions(issue, "parameters.seed: recorded 7, sent 8") || issue.error is CassetteTestError
         }
         let report = try #require(seen.withLock { $0 }.first { $0.contains("parameters.seed") })
-        for part in ["Cassettes/calm-lake.json", "record mode none", "ZIMAGE_RECORD_MODE=update", "ZIMAGE_RECORD_AGAINST=simulator"] {
+        for part in [
+            "Cassettes/calm-lake.json", "record mode none", "ZIMAGE_RECORD_MODE=update",
+            "ZIMAGE_RECORD_AGAINST=simulator",
+        ] {
             #expect(report.contains(part), "\(report)")
         }
     }
@@ -65,7 +71,8 @@ struct ReplayHarnessTests {
                 _ = try await client.generate(calmLake)  // the image download is never requested
             }
         } matching: { issue in
-            mentions(issue, "never requested 1 recorded interaction") && mentions(issue, "#1 GET https://dashscope-result-bj")
+            mentions(issue, "never requested 1 recorded interaction")
+                && mentions(issue, "#1 GET https://dashscope-result-bj")
                 && !mentions(issue, "Signature")
         }
         try await withCassette("calm-lake", allowUnused: true) { client in
@@ -81,8 +88,9 @@ struct ReplayHarnessTests {
             #expect(text.contains(#""retry-after" : "1""#))
             text = text.replacingOccurrences(of: #""retry-after" : "1""#, with: #""retry-after" : "30""#)
             try Data(text.utf8).write(to: folder.appendingPathComponent("throttled.json"))
-            try FileManager.default.copyItem(at: source.deletingLastPathComponent().appendingPathComponent("bodies"),
-                                             to: folder.appendingPathComponent("bodies"))
+            try FileManager.default.copyItem(
+                at: source.deletingLastPathComponent().appendingPathComponent("bodies"),
+                to: folder.appendingPathComponent("bodies"))
             let started = ContinuousClock.now
             try await withCassette("throttled", in: folder) { client in
                 let result = try await client.generate(ImageRequest(prompt: "A lake after a throttled first try"))
@@ -109,11 +117,16 @@ struct ReplayHarnessTests {
             let missing = try await #require(throws: CassetteTestError.self) {
                 try await withCassette("nothing", in: empty, environment: [:]) { _ in }
             }
-            #expect(missing.description.contains("No cassette nothing.json") && missing.description.contains("ZIMAGE_RECORD_MODE=once"))
+            #expect(
+                missing.description.contains("No cassette nothing.json")
+                    && missing.description.contains("ZIMAGE_RECORD_MODE=once"))
             let mode = try await #require(throws: CassetteTestError.self) {
                 try await withCassette("calm-lake", environment: ["ZIMAGE_RECORD_MODE": "sometimes"]) { _ in }
             }
-            #expect(mode.description == #"ZIMAGE_RECORD_MODE is "sometimes"; allowed: none, once, new-episodes, update, all (none, the default, only replays)"#)
+            #expect(
+                mode.description
+                    == #"ZIMAGE_RECORD_MODE is "sometimes"; allowed: none, once, new-episodes, update, all (none, the default, only replays)"#
+            )
         }
     }
 }
@@ -137,7 +150,9 @@ struct RecordHarnessTests {
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(text.contains("Bearer <redacted>") && text.contains("https://dashscope.aliyuncs.com/"))
             #expect(!text.contains("127.0.0.1") && text.contains("Signature=<redacted>"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("bodies").path).count == 1)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("bodies").path).count
+                    == 1)
             for (path, bytes) in try allBytes(under: folder) {
                 #expect(bytes.range(of: Data(Self.key.utf8)) == nil, "\(path) holds the key")
             }
@@ -161,7 +176,8 @@ struct RecordHarnessTests {
                         _ = try await client.generate(ImageRequest(prompt: "A lighthouse"))
                     }
                 } matching: { issue in
-                    mentions(issue, "breaks the DashScope contract, so it was not written") && mentions(issue, "no request_id")
+                    mentions(issue, "breaks the DashScope contract, so it was not written")
+                        && mentions(issue, "no request_id")
                 }
             }
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("drifted.json").path))
@@ -172,10 +188,13 @@ struct RecordHarnessTests {
     func ciGuard() async throws {
         try await withTemporaryDirectory("harness") { folder in
             let error = try await #require(throws: CassetteError.self) {
-                try await withCassette("ci", mode: .once, in: folder, environment: ["CI": "true", "DASHSCOPE_API_KEY": Self.key]) { _ in }
+                try await withCassette(
+                    "ci", mode: .once, in: folder, environment: ["CI": "true", "DASHSCOPE_API_KEY": Self.key]
+                ) { _ in }
             }
             #expect(error.code == .recordingRefused)
-            #expect(error.description.contains("CI=true is set") && error.description.contains("ZIMAGE_ALLOW_RECORDING=1"))
+            #expect(
+                error.description.contains("CI=true is set") && error.description.contains("ZIMAGE_ALLOW_RECORDING=1"))
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
         }
     }

@@ -1,17 +1,21 @@
 import Foundation
 import Testing
-@testable import ZImageTestSupport
+
 @testable import ZImageCurl
+@testable import ZImageTestSupport
 @testable import ZImageTesting
 
 @Suite("Recording without the command line: an in-process simulator, faults per test")
 struct InProcessRecordingTests {
-    @Test("a throttled-then-successful generation recorded in-process (no key, no server, no wait) replays with its 429")
+    @Test(
+        "a throttled-then-successful generation recorded in-process (no key, no server, no wait) replays with its 429")
     func throttledPath() async throws {
         try await withTemporaryDirectory("in-process") { folder in
             let started = ContinuousClock.now
-            let recorded = try await withCassette("throttled", mode: .once, recordAgainst: .simulator,
-                                                  simulate: [.throttled(retryAfter: 30)], in: folder, environment: [:]) { client in
+            let recorded = try await withCassette(
+                "throttled", mode: .once, recordAgainst: .simulator,
+                simulate: [.throttled(retryAfter: 30)], in: folder, environment: [:]
+            ) { client in
                 try await client.generateReporting(ImageRequest(prompt: "A lighthouse", seed: 4))
             }
             #expect(recorded.attempts == 2 && started.duration(to: .now) < .seconds(10))
@@ -34,23 +38,34 @@ struct InProcessRecordingTests {
             }
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plain.json").path))
             let error = try await #require(throws: CassetteTestError.self) {
-                try await withCassette("other", in: folder, environment: ["ZIMAGE_RECORD_MODE": "once", "ZIMAGE_RECORD_AGAINST": "mars"]) { _ in }
+                try await withCassette(
+                    "other", in: folder, environment: ["ZIMAGE_RECORD_MODE": "once", "ZIMAGE_RECORD_AGAINST": "mars"]
+                ) { _ in }
             }
-            #expect(error.description == #"ZIMAGE_RECORD_AGAINST is "mars"; allowed: dashscope, simulator (dashscope, the default, records the real API)"#)
+            #expect(
+                error.description
+                    == #"ZIMAGE_RECORD_AGAINST is "mars"; allowed: dashscope, simulator (dashscope, the default, records the real API)"#
+            )
         }
     }
 }
 
 @Suite("Re-recording unchanged code changes no byte")
 struct NoChurnTests {
-    @Test("recorded in-process, then again with mode all a second later: the cassette and its images are byte for byte the same")
+    @Test(
+        "recorded in-process, then again with mode all a second later: the cassette and its images are byte for byte the same"
+    )
     func sameBytes() async throws {
         try await withTemporaryDirectory("churn") { folder in
             func record(_ mode: RecordMode) async throws {
-                _ = try await withCassette("same", mode: mode, recordAgainst: .simulator, in: folder, environment: [:]) { client in
+                _ = try await withCassette("same", mode: mode, recordAgainst: .simulator, in: folder, environment: [:])
+                { client in
                     let result = try await client.generate(ImageRequest(prompt: "A lighthouse", seed: 9))
-                    return try await client.downloadImage(result, to: FileManager.default.temporaryDirectory
-                        .appendingPathComponent("churn-\(UUID().uuidString).png")).sha256
+                    return try await client.downloadImage(
+                        result,
+                        to: FileManager.default.temporaryDirectory
+                            .appendingPathComponent("churn-\(UUID().uuidString).png")
+                    ).sha256
                 }
             }
             try await record(.once)

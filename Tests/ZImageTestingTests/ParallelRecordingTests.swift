@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageTestSupport
+
 @testable import ZImageCurl
+@testable import ZImageTestSupport
 @testable import ZImageTesting
 
 @Suite("Recording in parallel: tests recording into one cassette at once lose nothing")
@@ -17,17 +18,19 @@ struct ParallelRecordingTests {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for seed in 1...8 {
                             group.addTask {
-                                try await withCassette("shared", mode: mode, in: folder, environment: environment) { client in
+                                try await withCassette("shared", mode: mode, in: folder, environment: environment) {
+                                    client in
                                     _ = try await client.generate(ImageRequest(prompt: "A lighthouse", seed: seed))
                                 }
                             }
                         }
                         try await group.waitForAll()
                     }
-                    let seeds = try CassetteFile.load(folder.appendingPathComponent("shared.json")).interactions.compactMap {
-                        $0.request.body.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-                            .flatMap { ($0["parameters"] as? [String: Any])?["seed"] as? Int }
-                    }
+                    let seeds = try CassetteFile.load(folder.appendingPathComponent("shared.json")).interactions
+                        .compactMap {
+                            $0.request.body.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                                .flatMap { ($0["parameters"] as? [String: Any])?["seed"] as? Int }
+                        }
                     #expect(seeds.sorted() == Array(1...8), "\(mode): \(seeds)")
                 }
             }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTesting
 
 /// The one line a user writes: `@Test(.cassette("name"))`, then `try ZImageClient.cassette`. These two tests replay
@@ -23,8 +24,10 @@ struct TraitTests {
     @Test(.cassette("red-fox", region: .singapore))
     func redFox() async throws {
         let client = try ZImageClient.cassette
-        let result = try await client.generate(try ImageRequest(prompt: "A red fox in fresh snow", size: "1024*1536", seed: 42,
-                                                                baseURL: nil))
+        let result = try await client.generate(
+            try ImageRequest(
+                prompt: "A red fox in fresh snow", size: "1024*1536", seed: 42,
+                baseURL: nil))
         #expect(result.width == 1024 && result.height == 1536)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-trait-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -55,7 +58,10 @@ struct TraitReportTests {
                 _ = try await ZImageClient.cassette.generate(ImageRequest(prompt: "A calm lake at dusk", seed: 7))
             }
         } matching: { issue in
-            issue.comments.contains { $0.rawValue.contains(#"input.messages[0].content[0].text: recorded "A calm lake at dawn", sent "A calm lake at dusk""#) }
+            issue.comments.contains {
+                $0.rawValue.contains(
+                    #"input.messages[0].content[0].text: recorded "A calm lake at dawn", sent "A calm lake at dusk""#)
+            }
         }
     }
 
@@ -74,7 +80,8 @@ struct TraitReportTests {
     func concurrentCassettes() async throws {
         async let lake = withCassette("calm-lake", allowUnused: true) { client in try await client.generate(calmLake) }
         async let fox = withCassette("red-fox", region: .singapore, allowUnused: true) { client in
-            try await client.generate(try ImageRequest(prompt: "A red fox in fresh snow", size: "1024*1536", seed: 42, baseURL: nil))
+            try await client.generate(
+                try ImageRequest(prompt: "A red fox in fresh snow", size: "1024*1536", seed: 42, baseURL: nil))
         }
         let (first, second) = try await (lake, fox)
         #expect(first.height == 1024 && second.height == 1536 && first.requestID != second.requestID)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 @Suite("Credentials: the environment, then ~/.alibabacloud/credentials")
@@ -35,7 +36,9 @@ struct CredentialsTests {
     func environmentWins() throws {
         let home = try home(Self.profiles)
         defer { try? FileManager.default.removeItem(at: home) }
-        let credentials = try Credentials.resolve(environment: ["DASHSCOPE_API_KEY": "sk-test-env-999999", "HOME": home.path])
+        let credentials = try Credentials.resolve(environment: [
+            "DASHSCOPE_API_KEY": "sk-test-env-999999", "HOME": home.path,
+        ])
         #expect(credentials.apiKey.value == "sk-test-env-999999")
         #expect(credentials.source == .environment("DASHSCOPE_API_KEY"))
     }
@@ -48,13 +51,14 @@ struct CredentialsTests {
         #expect(credentials.apiKey.value == "sk-test-default-000000")
     }
 
-    @Test("the profile comes from ALIBABA_CLOUD_PROFILE, then ALICLOUD_PROFILE, then default; option names in any case",
-          arguments: [
-              ([String: String](), "sk-test-default-000000"),
-              (["ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
-              (["ALIBABA_CLOUD_PROFILE": "other", "ALICLOUD_PROFILE": "work"], "sk-test-other-222222"),
-              (["ALIBABA_CLOUD_PROFILE": "", "ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
-          ])
+    @Test(
+        "the profile comes from ALIBABA_CLOUD_PROFILE, then ALICLOUD_PROFILE, then default; option names in any case",
+        arguments: [
+            ([String: String](), "sk-test-default-000000"),
+            (["ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
+            (["ALIBABA_CLOUD_PROFILE": "other", "ALICLOUD_PROFILE": "work"], "sk-test-other-222222"),
+            (["ALIBABA_CLOUD_PROFILE": "", "ALICLOUD_PROFILE": "work"], "sk-test-work-111111"),
+        ])
     func profileOrder(variables: [String: String], expected: String) throws {
         let home = try home(Self.profiles)
         defer { try? FileManager.default.removeItem(at: home) }
@@ -83,15 +87,21 @@ struct CredentialsTests {
         #expect(try Credentials.resolve(environment: ["HOME": home.path]).apiKey.value == "sk-test-good-444444")
     }
 
-    @Test("a file written on Windows or an old Mac reads the same: CRLF, CR or LF line endings, with or without a BOM",
-          arguments: ["\r\n", "\r", "\n"], [false, true])
+    @Test(
+        "a file written on Windows or an old Mac reads the same: CRLF, CR or LF line endings, with or without a BOM",
+        arguments: ["\r\n", "\r", "\n"], [false, true])
     func lineEndings(_ ending: String, bom: Bool) throws {
-        let text = (bom ? "\u{FEFF}" : "") + ["# keys", "[default]", "type = access_key", "dashscope_api_key = sk-test-crlf-777777",
-                                            "", "[work]", "dashscope_api_key = sk-test-work-888888", ""].joined(separator: ending)
+        let text =
+            (bom ? "\u{FEFF}" : "")
+            + [
+                "# keys", "[default]", "type = access_key", "dashscope_api_key = sk-test-crlf-777777",
+                "", "[work]", "dashscope_api_key = sk-test-work-888888", "",
+            ].joined(separator: ending)
         let home = try home(text)
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try Credentials.resolve(environment: ["HOME": home.path]).apiKey.value == "sk-test-crlf-777777")
-        #expect(try Credentials.resolve(environment: ["HOME": home.path, "ALICLOUD_PROFILE": "work"]).apiKey.value
+        #expect(
+            try Credentials.resolve(environment: ["HOME": home.path, "ALICLOUD_PROFILE": "work"]).apiKey.value
                 == "sk-test-work-888888")
     }
 
@@ -101,11 +111,15 @@ struct CredentialsTests {
         defer { try? FileManager.default.removeItem(at: home) }
         let path = home.appendingPathComponent(".alibabacloud/credentials")
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
-        let folderError = try #require(throws: ZImageError.self) { try Credentials.resolve(environment: ["HOME": home.path]) }
+        let folderError = try #require(throws: ZImageError.self) {
+            try Credentials.resolve(environment: ["HOME": home.path])
+        }
         #expect(folderError.description.contains("it is a folder, not a file"), "\(folderError)")
         try FileManager.default.removeItem(at: path)
         try Data([0x5B, 0x64, 0x65, 0x66, 0x5D, 0x0A, 0xFF, 0xFE, 0x00]).write(to: path)
-        let encodingError = try #require(throws: ZImageError.self) { try Credentials.resolve(environment: ["HOME": home.path]) }
+        let encodingError = try #require(throws: ZImageError.self) {
+            try Credentials.resolve(environment: ["HOME": home.path])
+        }
         #expect(encodingError.description.contains("it is not UTF-8 text"), "\(encodingError)")
     }
 
@@ -116,14 +130,18 @@ struct CredentialsTests {
         var testDescription: String { mentions.joined(separator: ", ") }
     }
 
-    @Test("no key is an error naming both places to put one and why the file gave none", arguments: [
-        Missing(file: nil, mentions: ["file not found"]),
-        Missing(file: "[default]\ntype = access_key\n", mentions: ["profile [default] has no dashscope_api_key"]),
-        Missing(file: "[work]\ndashscope_api_key = sk-test-work-555555\n", environment: ["ALICLOUD_PROFILE": "prod"],
+    @Test(
+        "no key is an error naming both places to put one and why the file gave none",
+        arguments: [
+            Missing(file: nil, mentions: ["file not found"]),
+            Missing(file: "[default]\ntype = access_key\n", mentions: ["profile [default] has no dashscope_api_key"]),
+            Missing(
+                file: "[work]\ndashscope_api_key = sk-test-work-555555\n", environment: ["ALICLOUD_PROFILE": "prod"],
                 mentions: ["no [prod] profile", "under [prod]"]),
-        Missing(file: "[default]\ndashscope_api_key sk-test-malformed-666666\n", mentions: ["line 2 could not be read"]),
-        Missing(file: "[default]\ndashscope_api_key =\n", mentions: ["has no dashscope_api_key"]),
-    ])
+            Missing(
+                file: "[default]\ndashscope_api_key sk-test-malformed-666666\n", mentions: ["line 2 could not be read"]),
+            Missing(file: "[default]\ndashscope_api_key =\n", mentions: ["has no dashscope_api_key"]),
+        ])
     func missing(_ input: Missing) throws {
         let home = try home(input.file)
         defer { try? FileManager.default.removeItem(at: home) }

@@ -1,19 +1,22 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 @Suite("Download: no key to the image host, PNG checked, written whole or not at all")
 struct DownloadTests {
     let result = ImageResult(
-        imageURL: "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/a.png?Expires=1790000000&OSSAccessKeyId=LTAIxx&Signature=abc%3D",
+        imageURL:
+            "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/1d/a.png?Expires=1790000000&OSSAccessKeyId=LTAIxx&Signature=abc%3D",
         width: 1024, height: 768, prompt: "p", requestID: "r")
 
     func client(_ transport: ScriptedTransport) -> ZImageClient {
-        ZImageClient(transport: transport.transport, apiKey: testKey, retryPolicy: RetryPolicy(jitter: { 0 }),
-                     timekeeper: VirtualTime().timekeeper)
+        ZImageClient(
+            transport: transport.transport, apiKey: testKey, retryPolicy: RetryPolicy(jitter: { 0 }),
+            timekeeper: VirtualTime().timekeeper)
     }
 
     func partFiles(in folder: URL) throws -> [String] {
@@ -41,21 +44,25 @@ struct DownloadTests {
         #expect(try partFiles(in: destination.deletingLastPathComponent()).isEmpty)
     }
 
-    @Test("a body that is not a PNG, or a PNG of another size, is refused and nothing is written", arguments: [
-        (Data("<Error>nope</Error>".utf8), "not a PNG"),
-        (Data(PNGImage.signature) + Data([0, 0, 0, 13]), "cut short"),
-        (png(width: 512, height: 512), "512*512, but the API said 1024*768"),
-        (png(width: 1024, height: 768).prefix(png(width: 1024, height: 768).count / 2), "cut short"),
-        (flipping(png(width: 1024, height: 768), at: 50), "chunk IDAT has CRC"),
-        (png(width: 1024, height: 768).dropLast(12), "no IEND chunk"),
-        (png(width: 1024, height: 768) + Data(repeating: 7, count: 100), "100 bytes follow the IEND chunk"),
-    ])
+    @Test(
+        "a body that is not a PNG, or a PNG of another size, is refused and nothing is written",
+        arguments: [
+            (Data("<Error>nope</Error>".utf8), "not a PNG"),
+            (Data(PNGImage.signature) + Data([0, 0, 0, 13]), "cut short"),
+            (png(width: 512, height: 512), "512*512, but the API said 1024*768"),
+            (png(width: 1024, height: 768).prefix(png(width: 1024, height: 768).count / 2), "cut short"),
+            (flipping(png(width: 1024, height: 768), at: 50), "chunk IDAT has CRC"),
+            (png(width: 1024, height: 768).dropLast(12), "no IEND chunk"),
+            (png(width: 1024, height: 768) + Data(repeating: 7, count: 100), "100 bytes follow the IEND chunk"),
+        ])
     func badBytes(body: Data, reason: String) async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let destination = folder.appendingPathComponent("out.png")
         let transport = ScriptedTransport([.respond(status: 200, body: body)])
-        let error = try await #require(throws: ZImageError.self) { try await client(transport).downloadImage(result, to: destination) }
+        let error = try await #require(throws: ZImageError.self) {
+            try await client(transport).downloadImage(result, to: destination)
+        }
         #expect(error.description.contains(reason), "\(error)")
         #expect(!FileManager.default.fileExists(atPath: destination.path))
         #expect(try partFiles(in: folder).isEmpty)
@@ -67,7 +74,9 @@ struct DownloadTests {
             <?xml version="1.0" encoding="UTF-8"?>
             <Error><Code>AccessDenied</Code><Message>Request has expired.</Message><RequestId>6F1D</RequestId></Error>
             """
-        let transport = ScriptedTransport([.respond(status: 403, headers: ["Content-Type": "application/xml"], body: Data(xml.utf8))])
+        let transport = ScriptedTransport([
+            .respond(status: 403, headers: ["Content-Type": "application/xml"], body: Data(xml.utf8))
+        ])
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
         let error = try await #require(throws: ZImageError.self) {
@@ -114,7 +123,8 @@ struct DownloadTests {
         let destination = folder.appendingPathComponent("out.png")
         try Data("the earlier image".utf8).write(to: destination)
         let png = png(width: 1024, height: 768)
-        _ = try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(result, to: destination)
+        _ = try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(
+            result, to: destination)
         #expect(try Data(contentsOf: destination) == png)
     }
 
@@ -128,7 +138,8 @@ struct DownloadTests {
         try Data("keep".utf8).write(to: destination.appendingPathComponent("inside"))
         let png = png(width: 1024, height: 768)
         let error = try await #require(throws: ZImageError.self) {
-            try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(result, to: destination)
+            try await client(ScriptedTransport([.respond(status: 200, body: png)])).downloadImage(
+                result, to: destination)
         }
         #expect(error.description.contains("writing \(destination.path) failed"))
         #expect(try Data(contentsOf: destination.appendingPathComponent("inside")) == Data("keep".utf8))
@@ -138,18 +149,24 @@ struct DownloadTests {
 
 @Suite("Files: SHA-256, PNG headers, evidence lines, output locations")
 struct FilesTests {
-    @Test("SHA-256 matches FIPS 180-4's vectors and block-boundary lengths", arguments: [
-        (Data(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        (Data("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        (Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
-         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-        (Data(repeating: 0x61, count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
-        (Data(repeating: 0x61, count: 56), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
-        (Data(repeating: 0x61, count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
-        (Data(repeating: 0x61, count: 1000), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"),
-        (Data((0..<40).flatMap { _ in (0...255).map { UInt8($0) } }),
-         "e96760a87768717bcebcfd25ddc7d46b4dbc95a4b0014def080c08539f7d90d0"),
-    ])
+    @Test(
+        "SHA-256 matches FIPS 180-4's vectors and block-boundary lengths",
+        arguments: [
+            (Data(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            (Data("abc".utf8), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (
+                Data("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8),
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+            (Data(repeating: 0x61, count: 55), "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+            (Data(repeating: 0x61, count: 56), "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+            (Data(repeating: 0x61, count: 64), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+            (Data(repeating: 0x61, count: 1000), "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"),
+            (
+                Data((0..<40).flatMap { _ in (0...255).map { UInt8($0) } }),
+                "e96760a87768717bcebcfd25ddc7d46b4dbc95a4b0014def080c08539f7d90d0"
+            ),
+        ])
     func sha256(data: Data, hex: String) {
         #expect(SHA256.hexDigest(of: data) == hex)
         // Fed in pieces of every size from 1 to 130 bytes, as a download arrives: the same digest.
@@ -183,7 +200,9 @@ struct FilesTests {
         #expect(moved.imagesDirectory.path == "/tmp/elsewhere/ai-image-zimage-turbo/images")
         #expect(moved.generationsLog.path == "/tmp/elsewhere/alicloud-ai-image-zimage-turbo/generations.jsonl")
         let plain = OutputLocations(environment: [:])
-        #expect(plain.evidenceDirectory.path == FileManager.default.currentDirectoryPath + "/output/alicloud-ai-image-zimage-turbo")
+        #expect(
+            plain.evidenceDirectory.path == FileManager.default.currentDirectoryPath
+                + "/output/alicloud-ai-image-zimage-turbo")
     }
 
     @Test("each generation appends one JSON line of evidence, with no key and no signed query")
@@ -201,16 +220,22 @@ struct FilesTests {
         for name in ["a.png", "b.png"] {
             let started = Date()
             let generation = try await client.generateReporting(request)
-            let image = try await client.downloadImage(generation.result, to: locations.imagesDirectory.appendingPathComponent(name))
-            try GenerationEvidence(startedAt: started, region: .beijing, request: request, generation: generation,
-                                   image: image, duration: .milliseconds(1500)).append(to: locations.generationsLog)
+            let image = try await client.downloadImage(
+                generation.result, to: locations.imagesDirectory.appendingPathComponent(name))
+            try GenerationEvidence(
+                startedAt: started, region: .beijing, request: request, generation: generation,
+                image: image, duration: .milliseconds(1500)
+            ).append(to: locations.generationsLog)
         }
         let text = try String(contentsOf: locations.generationsLog, encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
-        #expect(Set(first.keys) == ["time", "region", "endpoint", "model", "size", "seed", "prompt_extend", "request_id",
-                                    "image_path", "sha256", "duration_ms", "attempts"])
+        #expect(
+            Set(first.keys) == [
+                "time", "region", "endpoint", "model", "size", "seed", "prompt_extend", "request_id",
+                "image_path", "sha256", "duration_ms", "attempts",
+            ])
         #expect(first["request_id"] as? String == "r-1")
         #expect(first["model"] as? String == "z-image-turbo")
         #expect(first["seed"] as? Int == 42 && first["duration_ms"] as? Int == 1500)

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+
 @testable import ZImage
 @testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The one writer every output goes through: what is at the destination decides what it does, and nothing is ever
@@ -30,7 +31,9 @@ struct FileWriterTests {
             // makedev(1, 3), the null device, is (1 << 8) | 3 in glibc's encoding of small numbers.
             guard mknod(node.path, S_IFCHR | 0o666, dev_t((1 << 8) | 3)) == 0 else {
                 // mknod needs CAP_MKNOD (root, outside a restricted container): without it there is no device to write.
-                withKnownIssue("mknod is not permitted here (\(String(cString: strerror(errno)))), so no device can be made") {
+                withKnownIssue(
+                    "mknod is not permitted here (\(String(cString: strerror(errno)))), so no device can be made"
+                ) {
                     Issue.record("skipped")
                 }
                 return
@@ -74,7 +77,9 @@ struct FileWriterTests {
         }
     }
 
-    @Test("a folder is refused, naming it; under a confined root, a linked folder or file is refused and nothing is written")
+    @Test(
+        "a folder is refused, naming it; under a confined root, a linked folder or file is refused and nothing is written"
+    )
     func refusals() async throws {
         try await withTemporaryDirectory("writer") { folder in
             let error = try #require(throws: AtomicFile.Failure.self) { try AtomicFile.write(Data(), to: folder) }
@@ -84,7 +89,8 @@ struct FileWriterTests {
             let root = folder.appendingPathComponent("cassettes")
             try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("bodies"), withDestinationURL: outside)
+            try FileManager.default.createSymbolicLink(
+                at: root.appendingPathComponent("bodies"), withDestinationURL: outside)
             let linked = try #require(throws: AtomicFile.Failure.self) {
                 try AtomicFile.write(Data("x".utf8), to: root.appendingPathComponent("bodies/a.png"), confinedTo: root)
             }
@@ -96,7 +102,8 @@ struct FileWriterTests {
     @Test("a part file left by a killed writer is removed by the next write; a live writer's is left alone")
     func abandonedParts() async throws {
         try await withTemporaryDirectory("writer") { folder in
-            let dead = try await runChild("/bin/sh", ["-c", "echo $$"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let dead = try await runChild("/bin/sh", ["-c", "echo $$"]).stdout.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             let abandoned = folder.appendingPathComponent(".out.json.\(dead)-1a2b.part")
             let live = folder.appendingPathComponent(".out.json.\(getpid())-3c4d.part")
             try Data("half".utf8).write(to: abandoned)
@@ -117,13 +124,17 @@ struct EvidenceAppendTests {
             try Data().write(to: target)
             let log = folder.appendingPathComponent("generations.jsonl")
             try FileManager.default.createSymbolicLink(at: log, withDestinationURL: target)
-            let error = try #require(throws: POSIXFailure.self) { try AppendOnlyFile.append(Data("{}\n".utf8), to: log.path) }
+            let error = try #require(throws: POSIXFailure.self) {
+                try AppendOnlyFile.append(Data("{}\n".utf8), to: log.path)
+            }
             #expect(error.description.contains("symbolic link"))
             #expect(try Data(contentsOf: target).isEmpty)
         }
     }
 
-    @Test("on a full disk (a 64 KiB tmpfs) a line is not torn: the file is cut back, the error says ENOSPC, the next line is whole")
+    @Test(
+        "on a full disk (a 64 KiB tmpfs) a line is not torn: the file is cut back, the error says ENOSPC, the next line is whole"
+    )
     func fullDisk() async throws {
         try await withTemporaryDirectory("evidence") { folder in
             let mountPoint = folder.appendingPathComponent("small")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ZImage
 @testable import ZImageHTTP
 @testable import ZImageTestSupport
@@ -23,10 +24,13 @@ struct SplitMix64: RandomNumberGenerator {
 struct JSONDifferentialTests {
     /// The documents mutated: the documented payloads, and JSONTestSuite's `y_` files when ../shared is there.
     static var seeds: [Data] {
-        var documents = [DocumentedExamples.requestBody, DocumentedExamples.singaporeSuccess, DocumentedExamples.beijingSuccess,
-                         DocumentedExamples.errorBody, #"{"a":[1,-2.5e3,true,false,null,"\u00e9\n"],"b":{"c":{}}}"#]
-            .map { Data($0.utf8) }
-        if let folder = SharedCorpus.json, let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+        var documents = [
+            DocumentedExamples.requestBody, DocumentedExamples.singaporeSuccess, DocumentedExamples.beijingSuccess,
+            DocumentedExamples.errorBody, #"{"a":[1,-2.5e3,true,false,null,"\u00e9\n"],"b":{"c":{}}}"#,
+        ]
+        .map { Data($0.utf8) }
+        if let folder = SharedCorpus.json, let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        {
             documents += names.sorted().filter { $0.hasPrefix("y_") }
                 .compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path) }
         }
@@ -82,7 +86,10 @@ struct JSONDifferentialTests {
     func sameVerdictAndValue() throws {
         var random = SplitMix64(state: 20_261_125)
         let seeds = Self.seeds
-        var compared = 0, accepted = 0, skipped = 0, trailingCommas = 0
+        var compared = 0
+        var accepted = 0
+        var skipped = 0
+        var trailingCommas = 0
         for round in 0..<4_000 {
             let document = Self.mutate(seeds[round % seeds.count], &random)
             if Self.foundationSniffsAnotherEncoding(document) {
@@ -100,13 +107,16 @@ struct JSONDifferentialTests {
             guard let ours, let theirs, !Self.hasLongNumber(document) else { continue }
             accepted += 1
             let respelt = try JSONSerialization.data(withJSONObject: theirs, options: [.fragmentsAllowed, .sortedKeys])
-            #expect(try CanonicalJSON.normalize(respelt) == ours.data,
-                    "values differ on \(String(decoding: document, as: UTF8.self))")
+            #expect(
+                try CanonicalJSON.normalize(respelt) == ours.data,
+                "values differ on \(String(decoding: document, as: UTF8.self))")
         }
         // The run must exercise both verdicts, or it proves little.
-        #expect(compared > 3_500 && accepted > 200 && compared - accepted > 500,
-                "compared \(compared), accepted \(accepted), other encodings \(skipped), trailing commas \(trailingCommas)")
-        print("differential: compared \(compared), both accepted and equal \(accepted), other encodings \(skipped), "
-              + "trailing commas Foundation tolerates \(trailingCommas)")
+        #expect(
+            compared > 3_500 && accepted > 200 && compared - accepted > 500,
+            "compared \(compared), accepted \(accepted), other encodings \(skipped), trailing commas \(trailingCommas)")
+        print(
+            "differential: compared \(compared), both accepted and equal \(accepted), other encodings \(skipped), "
+                + "trailing commas Foundation tolerates \(trailingCommas)")
     }
 }

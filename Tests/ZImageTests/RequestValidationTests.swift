@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 @Suite("Request validation: every rule of docs/CONTRACT.md, checked before anything is sent")
@@ -14,7 +15,9 @@ struct RequestValidationTests {
         var field: String
         var mentions: [String]
 
-        var testDescription: String { "\(field): \(size ?? baseURL ?? seed.map(String.init) ?? "prompt of \(prompt.count)")" }
+        var testDescription: String {
+            "\(field): \(size ?? baseURL ?? seed.map(String.init) ?? "prompt of \(prompt.count)")"
+        }
     }
 
     static let badInputs: [BadInput] = [
@@ -33,7 +36,9 @@ struct RequestValidationTests {
         .init(size: "1024*", field: "size", mentions: ["\"1024*\""]),
         .init(seed: -1, field: "seed", mentions: ["is -1", "0 to 2147483647"]),
         .init(seed: 2_147_483_648, field: "seed", mentions: ["is 2147483648", "0 to 2147483647"]),
-        .init(baseURL: "ftp://example.test/x", field: "base_url", mentions: ["\"ftp://example.test/x\"", "http:// or https://"]),
+        .init(
+            baseURL: "ftp://example.test/x", field: "base_url",
+            mentions: ["\"ftp://example.test/x\"", "http:// or https://"]),
         .init(baseURL: "dashscope.aliyuncs.com/api", field: "base_url", mentions: ["http:// or https://"]),
         .init(baseURL: "", field: "base_url", mentions: ["http:// or https://"]),
     ]
@@ -55,13 +60,15 @@ struct RequestValidationTests {
         #expect(error.exitCode == 2)
     }
 
-    @Test("a bad request never reaches the transport", arguments: [
-        ImageRequest(prompt: ""),
-        ImageRequest(prompt: String(repeating: "字", count: 801)),
-        ImageRequest(prompt: "p", seed: -1),
-        ImageRequest(prompt: "p", seed: 2_147_483_648),
-        ImageRequest(prompt: "p", baseURL: URL(string: "file:///etc/passwd")),
-    ])
+    @Test(
+        "a bad request never reaches the transport",
+        arguments: [
+            ImageRequest(prompt: ""),
+            ImageRequest(prompt: String(repeating: "字", count: 801)),
+            ImageRequest(prompt: "p", seed: -1),
+            ImageRequest(prompt: "p", seed: 2_147_483_648),
+            ImageRequest(prompt: "p", baseURL: URL(string: "file:///etc/passwd")),
+        ])
     func noTransportCall(_ request: ImageRequest) async {
         let transport = ScriptedTransport([])
         let client = ZImageClient(transport: transport.transport, apiKey: testKey)
@@ -76,20 +83,22 @@ struct RequestValidationTests {
         var expectedSize: String
     }
 
-    @Test("the good edges are accepted: the rule is on total pixels, not on a side", arguments: [
-        GoodInput(size: "512*512", expectedSize: "512*512"),
-        GoodInput(size: "2048*2048", expectedSize: "2048*2048"),
-        GoodInput(size: "600*500", expectedSize: "600*500"),
-        GoodInput(size: "1024*256", expectedSize: "1024*256"),
-        GoodInput(size: "4096*1024", expectedSize: "4096*1024"),
-        GoodInput(size: "1*262144", expectedSize: "1*262144"),
-        GoodInput(size: "1024x768", expectedSize: "1024*768"),
-        GoodInput(size: " 1024X768 ", expectedSize: "1024*768"),
-        GoodInput(seed: 0, expectedSize: "1024*1024"),
-        GoodInput(seed: 2_147_483_647, expectedSize: "1024*1024"),
-        GoodInput(prompt: String(repeating: "a", count: 800), expectedSize: "1024*1024"),
-        GoodInput(prompt: String(repeating: "湖", count: 800), expectedSize: "1024*1024"),
-    ])
+    @Test(
+        "the good edges are accepted: the rule is on total pixels, not on a side",
+        arguments: [
+            GoodInput(size: "512*512", expectedSize: "512*512"),
+            GoodInput(size: "2048*2048", expectedSize: "2048*2048"),
+            GoodInput(size: "600*500", expectedSize: "600*500"),
+            GoodInput(size: "1024*256", expectedSize: "1024*256"),
+            GoodInput(size: "4096*1024", expectedSize: "4096*1024"),
+            GoodInput(size: "1*262144", expectedSize: "1*262144"),
+            GoodInput(size: "1024x768", expectedSize: "1024*768"),
+            GoodInput(size: " 1024X768 ", expectedSize: "1024*768"),
+            GoodInput(seed: 0, expectedSize: "1024*1024"),
+            GoodInput(seed: 2_147_483_647, expectedSize: "1024*1024"),
+            GoodInput(prompt: String(repeating: "a", count: 800), expectedSize: "1024*1024"),
+            GoodInput(prompt: String(repeating: "湖", count: 800), expectedSize: "1024*1024"),
+        ])
     func goodRequest(_ input: GoodInput) throws {
         let request = try ImageRequest(prompt: input.prompt, size: input.size, seed: input.seed, baseURL: nil)
         #expect(request.size.description == input.expectedSize)
@@ -112,16 +121,21 @@ struct RequestValidationTests {
         let custom = try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: "http://127.0.0.1:8080/api/v1/gen")
         #expect(custom.endpoint(in: .singapore).absoluteString == "http://127.0.0.1:8080/api/v1/gen")
         let plain = ImageRequest(prompt: "p")
-        #expect(plain.endpoint(in: .beijing).absoluteString
-            == "https://dashscope.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
-        #expect(plain.endpoint(in: .singapore).absoluteString
-            == "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
+        #expect(
+            plain.endpoint(in: .beijing).absoluteString
+                == "https://dashscope.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
+        #expect(
+            plain.endpoint(in: .singapore).absoluteString
+                == "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation")
     }
 
-    @Test("regions are found by name, id or alias, and nothing else", arguments: [
-        ("beijing", Region.beijing), ("cn-beijing", .beijing), ("Singapore", .singapore), ("ap-southeast-1", .singapore),
-        ("intl", .singapore),
-    ])
+    @Test(
+        "regions are found by name, id or alias, and nothing else",
+        arguments: [
+            ("beijing", Region.beijing), ("cn-beijing", .beijing), ("Singapore", .singapore),
+            ("ap-southeast-1", .singapore),
+            ("intl", .singapore),
+        ])
     func regionNames(name: String, region: Region) {
         #expect(Region(name: name) == region)
     }
@@ -129,7 +143,8 @@ struct RequestValidationTests {
     @Test("an unknown region name is refused")
     func unknownRegion() {
         #expect(Region(name: "hangzhou") == nil)
-        #expect(Region.singapore.probeURL.absoluteString == "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/models")
+        #expect(
+            Region.singapore.probeURL.absoluteString == "https://dashscope-intl.aliyuncs.com/compatible-mode/v1/models")
     }
 }
 
@@ -137,26 +152,38 @@ struct RequestValidationTests {
 struct RequestFieldsTests {
     @Test("every field is read, and flags override the document")
     func readAndOverride() throws {
-        let json = #"{"prompt":"a lake","size":"1024x768","seed":7,"prompt_extend":true,"base_url":"http://127.0.0.1:1/x"}"#
+        let json =
+            #"{"prompt":"a lake","size":"1024x768","seed":7,"prompt_extend":true,"base_url":"http://127.0.0.1:1/x"}"#
         let fields = try RequestFields(json: Data(json.utf8), source: "--request")
-        #expect(fields == RequestFields(prompt: "a lake", parameters: GenerationParameters(size: "1024x768", seed: 7, promptExtend: true),
-                                        baseURL: "http://127.0.0.1:1/x"))
-        let request = try fields.overridden(by: RequestFields(parameters: GenerationParameters(size: "512*512", promptExtend: false)))
-            .request()
-        #expect(request.size.description == "512*512" && request.seed == 7 && !request.promptExtend && request.prompt == "a lake")
+        #expect(
+            fields
+                == RequestFields(
+                    prompt: "a lake", parameters: GenerationParameters(size: "1024x768", seed: 7, promptExtend: true),
+                    baseURL: "http://127.0.0.1:1/x"))
+        let request = try fields.overridden(
+            by: RequestFields(parameters: GenerationParameters(size: "512*512", promptExtend: false))
+        )
+        .request()
+        #expect(
+            request.size.description == "512*512" && request.seed == 7 && !request.promptExtend
+                && request.prompt == "a lake")
     }
 
-    @Test("bad documents name the field", arguments: [
-        ("{not json", "request", "not valid JSON"),
-        ("[1,2]", "request", "not a JSON object"),
-        (#"{"prompt":"p","n":2}"#, "n", "not a known field"),
-        (#"{"prompt":"p","seed":"7"}"#, "seed", "whole number"),
-        (#"{"prompt":"p","seed":1.5}"#, "seed", "whole number"),
-        (#"{"prompt":"p","prompt_extend":1}"#, "prompt_extend", "true or false"),
-        (#"{"prompt":42}"#, "prompt", "a string"),
-    ])
+    @Test(
+        "bad documents name the field",
+        arguments: [
+            ("{not json", "request", "not valid JSON"),
+            ("[1,2]", "request", "not a JSON object"),
+            (#"{"prompt":"p","n":2}"#, "n", "not a known field"),
+            (#"{"prompt":"p","seed":"7"}"#, "seed", "whole number"),
+            (#"{"prompt":"p","seed":1.5}"#, "seed", "whole number"),
+            (#"{"prompt":"p","prompt_extend":1}"#, "prompt_extend", "true or false"),
+            (#"{"prompt":42}"#, "prompt", "a string"),
+        ])
     func badDocument(json: String, field: String, mentions: String) throws {
-        let error = try #require(throws: ZImageError.self) { try RequestFields(json: Data(json.utf8), source: "--request") }
+        let error = try #require(throws: ZImageError.self) {
+            try RequestFields(json: Data(json.utf8), source: "--request")
+        }
         guard let failure = error.invalidRequest else {
             Issue.record("expected invalidRequest, got \(error)")
             return
@@ -167,7 +194,9 @@ struct RequestFieldsTests {
 
     @Test("a missing prompt is an error naming it")
     func missingPrompt() throws {
-        let error = try #require(throws: ZImageError.self) { try RequestFields(parameters: GenerationParameters(size: "512*512")).request() }
+        let error = try #require(throws: ZImageError.self) {
+            try RequestFields(parameters: GenerationParameters(size: "512*512")).request()
+        }
         #expect(error.description.contains("prompt is missing"))
     }
 }

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 @Suite("Retries on a virtual clock: no test waits for real")
 struct RetryTests {
     let request = ImageRequest(prompt: "A calm lake")
 
-    func client(_ transport: ScriptedTransport, _ time: VirtualTime, policy: RetryPolicy = RetryPolicy(jitter: { 1 })) -> ZImageClient {
+    func client(
+        _ transport: ScriptedTransport, _ time: VirtualTime, policy: RetryPolicy = RetryPolicy(jitter: { 1 })
+    ) -> ZImageClient {
         ZImageClient(transport: transport.transport, apiKey: testKey, retryPolicy: policy, timekeeper: time.timekeeper)
     }
 
@@ -31,7 +34,8 @@ struct RetryTests {
     @Test("500, 500, 200: two backoffs in doubling windows, then success")
     func twoServerErrors() async throws {
         let transport = ScriptedTransport([
-            .error(500, code: "InternalError"), .error(500, code: "InternalError.Algo"), .json(200, successBody(request)),
+            .error(500, code: "InternalError"), .error(500, code: "InternalError.Algo"),
+            .json(200, successBody(request)),
         ])
         let time = VirtualTime()
         let generation = try await client(transport, time).generateReporting(request)
@@ -60,7 +64,8 @@ struct RetryTests {
     func attemptsBounded() async throws {
         let transport = ScriptedTransport(Array(repeating: .error(500, code: "SystemError"), count: 4))
         let error = try await #require(throws: ZImageError.self) {
-            try await client(transport, VirtualTime(), policy: RetryPolicy(maxAttempts: 4, jitter: { 0.5 })).generate(request)
+            try await client(transport, VirtualTime(), policy: RetryPolicy(maxAttempts: 4, jitter: { 0.5 })).generate(
+                request)
         }
         #expect(transport.requestCount == 4)
         #expect(error.description.contains("after 4 attempts"))
@@ -68,7 +73,8 @@ struct RetryTests {
 
     @Test("the overall deadline: no wait is begun that would end past it")
     func deadlineRespected() async throws {
-        let transport = ScriptedTransport(Array(repeating: .error(429, code: "Throttling", headers: ["Retry-After": "30"]), count: 10))
+        let transport = ScriptedTransport(
+            Array(repeating: .error(429, code: "Throttling", headers: ["Retry-After": "30"]), count: 10))
         let time = VirtualTime()
         let policy = RetryPolicy(maxAttempts: 10, deadline: .seconds(60))
         await #expect(throws: ZImageError.self) { try await client(transport, time, policy: policy).generate(request) }
@@ -79,8 +85,9 @@ struct RetryTests {
     @Test("the deadline counts the attempts' own time too")
     func slowAttemptsCountAgainstTheDeadline() async throws {
         let time = VirtualTime()
-        let transport = ScriptedTransport(Array(repeating: .error(503, code: "ModelServingError"), count: 10),
-                                          onSend: { time.advance(by: .seconds(25)) })
+        let transport = ScriptedTransport(
+            Array(repeating: .error(503, code: "ModelServingError"), count: 10),
+            onSend: { time.advance(by: .seconds(25)) })
         let policy = RetryPolicy(maxAttempts: 10, baseDelay: .seconds(1), deadline: .seconds(60), jitter: { 1 })
         await #expect(throws: ZImageError.self) { try await client(transport, time, policy: policy).generate(request) }
         // 25 s, wait 1 s, 25 s (51 s), wait 2 s, 25 s (78 s): the next wait would end past 60 s.
@@ -90,12 +97,16 @@ struct RetryTests {
 
     @Test("a refused connection is retried; a timeout is not (the generation may still be running, and billed)")
     func transportFailures() async throws {
-        let refused = ScriptedTransport([.fail(TransportError(.connectionRefused, "connection refused")), .json(200, successBody(request))])
+        let refused = ScriptedTransport([
+            .fail(TransportError(.connectionRefused, "connection refused")), .json(200, successBody(request)),
+        ])
         _ = try await client(refused, VirtualTime()).generate(request)
         #expect(refused.requestCount == 2)
 
         let timedOut = ScriptedTransport([.fail(TransportError(.timeout, "no answer within 300 s"))])
-        let error = try await #require(throws: ZImageError.self) { try await client(timedOut, VirtualTime()).generate(request) }
+        let error = try await #require(throws: ZImageError.self) {
+            try await client(timedOut, VirtualTime()).generate(request)
+        }
         guard let failure = error.transportFailure else {
             Issue.record("expected .transport, got \(error)")
             return
@@ -115,9 +126,11 @@ struct RetryTests {
         #expect(policy.delay(beforeAttempt: 2, retryAfter: .seconds(9)) == .seconds(9))
     }
 
-    @Test("Retry-After is read as seconds or as an HTTP date", arguments: [
-        ("7", Duration.seconds(7)), (" 0 ", .zero), ("Tue, 24 Nov 2026 12:00:30 GMT", .seconds(30)),
-    ])
+    @Test(
+        "Retry-After is read as seconds or as an HTTP date",
+        arguments: [
+            ("7", Duration.seconds(7)), (" 0 ", .zero), ("Tue, 24 Nov 2026 12:00:30 GMT", .seconds(30)),
+        ])
     func retryAfterParsing(value: String, expected: Duration) {
         let now = Date(timeIntervalSince1970: 1_795_521_600)  // Tue, 24 Nov 2026 12:00:00 GMT
         #expect(RetryPolicy.parseRetryAfter(value, now: now) == expected)
@@ -131,7 +144,8 @@ struct RetryTests {
     @Test("cancelling the task during a backoff ends it with CancellationError, no further attempt")
     func cancellationDuringBackoff() async throws {
         let transport = ScriptedTransport([.error(429, code: "Throttling", headers: ["Retry-After": "3600"])])
-        let client = ZImageClient(transport: transport.transport, apiKey: testKey, retryPolicy: RetryPolicy(deadline: .seconds(7200)))
+        let client = ZImageClient(
+            transport: transport.transport, apiKey: testKey, retryPolicy: RetryPolicy(deadline: .seconds(7200)))
         let task = Task { try await client.generate(request) }
         while transport.requestCount == 0 { await Task.yield() }
         task.cancel()

@@ -1,25 +1,33 @@
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 
 @Suite("Untrusted text: no control character, escape sequence or workflow command reaches a terminal or a CI log")
 struct UntrustedTextTests {
-    @Test("control characters, bidirectional overrides and line separators become visible escapes", arguments: [
-        ("a\nb", #"a\nb"#), ("a\r\nb", #"a\r\nb"#), ("tab\there", #"tab\there"#), ("\u{1B}[31mred", #"\u{1B}[31mred"#),
-        ("bell\u{07}", #"bell\u{07}"#), ("del\u{7F}", #"del\u{7F}"#), ("c1\u{9B}31m", #"c1\u{9B}31m"#),
-        ("rtl\u{202E}txt.exe", #"rtl\u{202E}txt.exe"#), ("line\u{2028}sep", #"line\u{2028}sep"#),
-        ("plain: ok, ünïcödé 🎨", "plain: ok, ünïcödé 🎨"),
-    ])
+    @Test(
+        "control characters, bidirectional overrides and line separators become visible escapes",
+        arguments: [
+            ("a\nb", #"a\nb"#), ("a\r\nb", #"a\r\nb"#), ("tab\there", #"tab\there"#),
+            ("\u{1B}[31mred", #"\u{1B}[31mred"#),
+            ("bell\u{07}", #"bell\u{07}"#), ("del\u{7F}", #"del\u{7F}"#), ("c1\u{9B}31m", #"c1\u{9B}31m"#),
+            ("rtl\u{202E}txt.exe", #"rtl\u{202E}txt.exe"#), ("line\u{2028}sep", #"line\u{2028}sep"#),
+            ("plain: ok, ünïcödé 🎨", "plain: ok, ünïcödé 🎨"),
+        ])
     func escapes(_ input: String, _ expected: String) {
         #expect(UntrustedText.escaped(input) == expected)
         #expect("[\(untrusted: input)]" == "[\(expected)]")
     }
 
-    @Test("a workflow command can never start a line: a leading ::, or ##[, after any white space, is defused", arguments: [
-        ("::error file=README.md::INJECTED", #"\u{3A}:error file=README.md::INJECTED"#),
-        ("  ::add-mask::secret", #"  \u{3A}:add-mask::secret"#), ("\t::stop-commands::x", "\t\\u{3A}:stop-commands::x"),
-        ("##[error]old syntax", #"\u{23}#[error]old syntax"#), ("a ::error:: in the middle", "a ::error:: in the middle"),
-    ])
+    @Test(
+        "a workflow command can never start a line: a leading ::, or ##[, after any white space, is defused",
+        arguments: [
+            ("::error file=README.md::INJECTED", #"\u{3A}:error file=README.md::INJECTED"#),
+            ("  ::add-mask::secret", #"  \u{3A}:add-mask::secret"#),
+            ("\t::stop-commands::x", "\t\\u{3A}:stop-commands::x"),
+            ("##[error]old syntax", #"\u{23}#[error]old syntax"#),
+            ("a ::error:: in the middle", "a ::error:: in the middle"),
+        ])
     func workflowCommands(_ line: String, _ expected: String) {
         #expect(UntrustedText.guardedLine(line) == expected)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ZImage
 @testable import ZImageHTTP
 @testable import ZImageTestSupport
@@ -28,10 +29,12 @@ struct WireFormatTests {
     func singaporeSuccess() throws {
         let request = ImageRequest(prompt: "Photo of a stylish young woman...")
         let result = try WireFormat.decodeSuccess(Data(DocumentedExamples.singaporeSuccess.utf8), for: request)
-        #expect(result == ImageResult(
-            imageURL: "https://dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com/xxx.png?Expires=xxx",
-            width: 1024, height: 1024, prompt: "Photo of a stylish young woman...",
-            rewrittenPrompt: nil, reasoning: nil, requestID: "abf1645b-b630-433a-92f6-xxxxxx"))
+        #expect(
+            result
+                == ImageResult(
+                    imageURL: "https://dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com/xxx.png?Expires=xxx",
+                    width: 1024, height: 1024, prompt: "Photo of a stylish young woman...",
+                    rewrittenPrompt: nil, reasoning: nil, requestID: "abf1645b-b630-433a-92f6-xxxxxx"))
     }
 
     @Test("the documented Beijing answer (other key order, 1120*1440) decodes with width and height from usage")
@@ -91,24 +94,27 @@ struct WireFormatTests {
         var extended = result
         extended.rewrittenPrompt = "q"
         extended.reasoning = "why"
-        let full = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(extended)) as? [String: Any])
+        let full = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(extended)) as? [String: Any])
         #expect(full["rewritten_prompt"] as? String == "q" && full["reasoning"] as? String == "why")
         #expect(try JSONDecoder().decode(ImageResult.self, from: JSONEncoder().encode(extended)) == extended)
     }
 
-    @Test("a body without an image item, without choices, or not JSON is an undecodable response with an excerpt",
-          arguments: [
-              (#"{"output":{"choices":[{"message":{"content":[{"text":"t"}]}}]},"request_id":"r"}"#, "\"image\" key"),
-              (#"{"output":{"choices":[]},"request_id":"r"}"#, "choices[0].message is missing"),
-              ("<html>Bad gateway</html>", "not the documented JSON"),
-              (#"{"output":{"choices":"nope"}}"#, "at output.choices"),
-          ])
+    @Test(
+        "a body without an image item, without choices, or not JSON is an undecodable response with an excerpt",
+        arguments: [
+            (#"{"output":{"choices":[{"message":{"content":[{"text":"t"}]}}]},"request_id":"r"}"#, "\"image\" key"),
+            (#"{"output":{"choices":[]},"request_id":"r"}"#, "choices[0].message is missing"),
+            ("<html>Bad gateway</html>", "not the documented JSON"),
+            (#"{"output":{"choices":"nope"}}"#, "at output.choices"),
+        ])
     func undecodable(body: String, reason: String) throws {
         #expect {
             try WireFormat.decodeSuccess(Data(body.utf8), for: ImageRequest(prompt: "p"))
         } throws: { error in
             guard let failure = (error as? ZImageError)?.undecodableResponse else { return false }
-            return failure.reason.contains(reason) && failure.bodyExcerpt == String(body.prefix(200)) && failure.status == 200
+            return failure.reason.contains(reason) && failure.bodyExcerpt == String(body.prefix(200))
+                && failure.status == 200
         }
     }
 
@@ -123,7 +129,9 @@ struct WireFormatTests {
 
     @Test("canonical JSON ignores key order and white space, and sees a changed value")
     func canonicalJSON() {
-        #expect(CanonicalJSON.equal(Data(#"{"a":1,"b":{"c":[1,2]}}"#.utf8), Data("{ \"b\" : {\"c\":[1, 2]},\n \"a\":1 }".utf8)))
+        #expect(
+            CanonicalJSON.equal(
+                Data(#"{"a":1,"b":{"c":[1,2]}}"#.utf8), Data("{ \"b\" : {\"c\":[1, 2]},\n \"a\":1 }".utf8)))
         #expect(!CanonicalJSON.equal(Data(#"{"a":1}"#.utf8), Data(#"{"a":2}"#.utf8)))
         #expect(!CanonicalJSON.equal(Data("not json".utf8), Data("not json".utf8)))
     }
@@ -136,27 +144,40 @@ struct SentRequestTests {
         let sent = try WireFormat.decodeRequest(Data(DocumentedExamples.requestBody.utf8))
         #expect(sent.model == "z-image-turbo" && sent.prompt == DocumentedExamples.prompt)
         #expect(sent.parameters == GenerationParameters(size: "1024*1024", seed: 1234, promptExtend: false))
-        #expect(try ImageRequest(prompt: sent.prompt, parameters: sent.parameters).parameters == sent.parameters,
-                "what the client encodes is what the simulator decodes")
+        #expect(
+            try ImageRequest(prompt: sent.prompt, parameters: sent.parameters).parameters == sent.parameters,
+            "what the client encodes is what the simulator decodes")
     }
 
     @Test("undocumented parameters are reported by name")
     func undocumented() throws {
-        let body = #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"n":1,"watermark":false,"negative_prompt":"x"}}"#
+        let body =
+            #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"n":1,"watermark":false,"negative_prompt":"x"}}"#
         let parameters = try WireFormat.decodeRequest(Data(body.utf8)).parameters
         #expect(parameters.undocumented == ["n", "negative_prompt", "watermark"])
         let error = try #require(throws: ZImageError.self) { try ImageRequest(prompt: "p", parameters: parameters) }
         #expect(error.invalidRequest?.field == "n" && error.description.contains("does not document"), "\(error)")
     }
 
-    @Test("a body that is not a generation request names the field", arguments: [
-        ("[]", "body"),
-        (#"{"input":{"messages":[{"role":"user","content":[{"text":"p"}]}]}}"#, "model"),
-        (#"{"model":"m","input":{"messages":[{"role":"system","content":[{"text":"p"}]}]}}"#, "input.messages"),
-        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"},{"text":"q"}]}]}}"#, "input.messages"),
-        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"seed":1.5}}"#, "seed"),
-        (#"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"prompt_extend":"yes"}}"#, "prompt_extend"),
-    ])
+    @Test(
+        "a body that is not a generation request names the field",
+        arguments: [
+            ("[]", "body"),
+            (#"{"input":{"messages":[{"role":"user","content":[{"text":"p"}]}]}}"#, "model"),
+            (#"{"model":"m","input":{"messages":[{"role":"system","content":[{"text":"p"}]}]}}"#, "input.messages"),
+            (
+                #"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"},{"text":"q"}]}]}}"#,
+                "input.messages"
+            ),
+            (
+                #"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"seed":1.5}}"#,
+                "seed"
+            ),
+            (
+                #"{"model":"m","input":{"messages":[{"role":"user","content":[{"text":"p"}]}]},"parameters":{"prompt_extend":"yes"}}"#,
+                "prompt_extend"
+            ),
+        ])
     func badShape(body: String, field: String) {
         #expect(throws: WireFormat.RequestShapeError.self) { try WireFormat.decodeRequest(Data(body.utf8)) }
         do {
@@ -171,13 +192,15 @@ struct SentRequestTests {
 
 @Suite("Canonical JSON: one spelling per document")
 struct CanonicalJSONTests {
-    @Test("equal documents in other spellings normalize to the same bytes", arguments: [
-        (#"{"b":1,"a":[true,null,"x"]}"#, " {\n \"a\" : [ true , null , \"x\" ] , \"b\" : 1 } "),
-        (#"{"s":"\u00e9\n\"q\"\/"}"#, #"{"s":"é\n\"q\"/"}"#),
-        (#"{"n":1.0,"m":-0.5,"e":1e2}"#, #"{"e":100,"m":-5e-1,"n":1}"#),
-        (#"{"emoji":"\ud83d\ude00"}"#, #"{"emoji":"😀"}"#),
-        (#"[{"z":{"y":1,"x":2}}]"#, #"[{"z":{"x":2,"y":1}}]"#),
-    ])
+    @Test(
+        "equal documents in other spellings normalize to the same bytes",
+        arguments: [
+            (#"{"b":1,"a":[true,null,"x"]}"#, " {\n \"a\" : [ true , null , \"x\" ] , \"b\" : 1 } "),
+            (#"{"s":"\u00e9\n\"q\"\/"}"#, #"{"s":"é\n\"q\"/"}"#),
+            (#"{"n":1.0,"m":-0.5,"e":1e2}"#, #"{"e":100,"m":-5e-1,"n":1}"#),
+            (#"{"emoji":"\ud83d\ude00"}"#, #"{"emoji":"😀"}"#),
+            (#"[{"z":{"y":1,"x":2}}]"#, #"[{"z":{"x":2,"y":1}}]"#),
+        ])
     func sameDocument(left: String, right: String) throws {
         #expect(try CanonicalJSON.normalize(Data(left.utf8)) == CanonicalJSON.normalize(Data(right.utf8)))
     }
@@ -188,16 +211,21 @@ struct CanonicalJSONTests {
         #expect(String(decoding: canonical, as: UTF8.self) == #"{"a":{},"b":[1,2.5,"t\tab"]}"#)
     }
 
-    @Test("different documents stay different", arguments: [
-        (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":"1"}"#, #"{"a":1}"#), (#"[1,2]"#, #"[2,1]"#), (#"{"a":null}"#, #"{}"#),
-    ])
+    @Test(
+        "different documents stay different",
+        arguments: [
+            (#"{"a":1}"#, #"{"a":2}"#), (#"{"a":"1"}"#, #"{"a":1}"#), (#"[1,2]"#, #"[2,1]"#), (#"{"a":null}"#, #"{}"#),
+        ])
     func differentDocuments(left: String, right: String) throws {
         #expect(try CanonicalJSON.normalize(Data(left.utf8)) != CanonicalJSON.normalize(Data(right.utf8)))
     }
 
-    @Test("what is not JSON is refused", arguments: [
-        "", "{", #"{"a":}"#, #"{"a":1,}"#, "[1 2]", "tru", #""\x""#, "01x", "{\"a\":\"\u{01}\"}", #"{"a":1} extra"#, "nan",
-    ])
+    @Test(
+        "what is not JSON is refused",
+        arguments: [
+            "", "{", #"{"a":}"#, #"{"a":1,}"#, "[1 2]", "tru", #""\x""#, "01x", "{\"a\":\"\u{01}\"}", #"{"a":1} extra"#,
+            "nan",
+        ])
     func invalid(text: String) {
         #expect(throws: CanonicalJSON.InvalidJSON.self) { try CanonicalJSON.normalize(Data(text.utf8)) }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
@@ -19,7 +20,9 @@ struct InteractionLineTests {
         #expect(interactions >= 2)
         for index in 0..<interactions {
             let line = try #require(CassetteFile.line(ofInteraction: index, in: data))
-            #expect(lines[line - 1].trimmingCharacters(in: .whitespaces).hasPrefix("{"), "interaction \(index) at line \(line)")
+            #expect(
+                lines[line - 1].trimmingCharacters(in: .whitespaces).hasPrefix("{"),
+                "interaction \(index) at line \(line)")
         }
         #expect(CassetteFile.line(ofInteraction: interactions, in: data) == nil)
     }
@@ -51,8 +54,10 @@ struct ValidationRunTests {
         let check = Check(.contract, region: .singapore, status: .passed, detail: "ok")
         #expect(check.name == "contract-singapore")
         #expect(Check(.compile, status: .skipped, detail: "").name == "compile")
-        let json = try #require(try JSONSerialization.jsonObject(with: try JSONEncoder().encode(check)) as? [String: Any])
-        #expect(json["name"] as? String == "contract-singapore" && json["kind"] as? String == "contract"
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: try JSONEncoder().encode(check)) as? [String: Any])
+        #expect(
+            json["name"] as? String == "contract-singapore" && json["kind"] as? String == "contract"
                 && json["region"] as? String == "singapore")
         let decoded = try JSONDecoder().decode(Check.self, from: try JSONEncoder().encode(check))
         #expect(decoded.kind == .contract && decoded.region == .singapore)
@@ -84,21 +89,30 @@ struct ValidationRunTests {
     @Test("an offline run: checks in order, the verdict file, JUnit, and annotations only under GitHub Actions")
     func offlineRun() async throws {
         try await withTemporaryDirectory("validation") { folder in
-            let lines = Mutex<[String]>([]), commands = Mutex<[String]>([])
-            let output = Validation.Output(line: { line in lines.withLock { $0.append(line) } },
-                                           workflowCommand: { line in commands.withLock { $0.append(line) } })
+            let lines = Mutex<[String]>([])
+            let commands = Mutex<[String]>([])
+            let output = Validation.Output(
+                line: { line in lines.withLock { $0.append(line) } },
+                workflowCommand: { line in commands.withLock { $0.append(line) } })
             let locations = OutputLocations(base: folder)
             let junit = folder.appendingPathComponent("junit.xml")
-            let options = Validation.Options(mode: .offline, packageDirectory: nil, cassettes: committedCassettes,
-                                             locations: locations, junit: junit, environment: ["GITHUB_ACTIONS": "true"])
-            let outcome = try await Validation.run(options, transport: try CurlTransport(environment: [:]), output: output)
+            let options = Validation.Options(
+                mode: .offline, packageDirectory: nil, cassettes: committedCassettes,
+                locations: locations, junit: junit, environment: ["GITHUB_ACTIONS": "true"])
+            let outcome = try await Validation.run(
+                options, transport: try CurlTransport(environment: [:]), output: output)
             #expect(outcome.passed)
-            #expect(outcome.checks.map(\.name) == ["compile", "probe-beijing", "probe-singapore", "contract-beijing",
-                                                   "contract-singapore"])
+            #expect(
+                outcome.checks.map(\.name) == [
+                    "compile", "probe-beijing", "probe-singapore", "contract-beijing",
+                    "contract-singapore",
+                ])
             #expect(outcome.checks.map(\.status) == [.skipped, .skipped, .skipped, .passed, .passed])
             #expect(lines.withLock { $0.last } == outcome.closingLine)
             #expect(outcome.closingLine.hasPrefix("validate: ") && outcome.closingLine.hasSuffix("0 failed, 3 skipped"))
-            #expect(FileManager.default.fileExists(atPath: locations.evidenceDirectory.appendingPathComponent("validate.txt").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: locations.evidenceDirectory.appendingPathComponent("validate.txt").path))
             #expect(try String(contentsOf: junit, encoding: .utf8).contains("<testsuite name=\"contract (beijing)\""))
             #expect(commands.withLock { $0.isEmpty }, "nothing failed and nothing is old, so no annotation")
         }

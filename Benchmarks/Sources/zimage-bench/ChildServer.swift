@@ -37,7 +37,8 @@ struct ChildServer {
     }
 
     func connections() async throws -> Int {
-        let (_, body) = try await stats.send(HTTPRequest(method: .get, url: base.appendingPathComponent("_bench/connections")), body: nil)
+        let (_, body) = try await stats.send(
+            HTTPRequest(method: .get, url: base.appendingPathComponent("_bench/connections")), body: nil)
         // The stats request opens a connection of its own on first use; it is not counted against a client.
         return Int(String(decoding: body, as: UTF8.self)) ?? -1
     }
@@ -50,7 +51,8 @@ struct ChildServer {
     /// The child's side: serve until stdin closes.
     static func serve() async throws {
         let box = Mutex<SimulatorServer?>(nil)
-        let backend = BenchBackend(simulation: DashScopeSimulation(acceptedKeys: [key]), server: { box.withLock { $0 } })
+        let backend = BenchBackend(
+            simulation: DashScopeSimulation(acceptedKeys: [key]), server: { box.withLock { $0 } })
         let server = try await SimulatorServer.start(backend: backend)
         box.withLock { $0 = server }
         FileHandle.standardOutput.write(Data("\(server.baseURL.absoluteString)\n".utf8))
@@ -97,7 +99,8 @@ struct BenchBackend: SimulatorBackend {
         }
         let header = bigEndian(1024) + bigEndian(1024) + [8, 2, 0, 0, 0]
         let fixed = 8 + 25 + 12 + 12
-        let png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
+        let png =
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header)
             + chunk("IDAT", [UInt8](repeating: 0x5a, count: max(0, bytes - fixed))) + chunk("IEND", [])
         return Data(png)
     }

@@ -21,31 +21,41 @@ enum DownloadBench {
     /// Sizes in MiB; 0 is a 1 KiB body, the baseline of each client's memory.
     static func run(server: ChildServer, sizes: [Int] = [0, 1, 8, 32], rounds: Int = 7) throws -> [Result] {
         var results: [Result] = []
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-rss-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "zimage-bench-rss-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        try FileManager.default.createDirectory(at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let file = scratch.deletingLastPathComponent().appendingPathComponent("zimage-bench-image-\(UUID().uuidString).png")
+        try FileManager.default.createDirectory(
+            at: scratch.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let file = scratch.deletingLastPathComponent().appendingPathComponent(
+            "zimage-bench-image-\(UUID().uuidString).png")
         defer { try? FileManager.default.removeItem(at: file) }
         for size in sizes {
             let bytes = size == 0 ? 1024 : size << 20
             let url = server.base.appendingPathComponent("_bench/png/\(bytes)").absoluteString
-            for (client, command) in [("ImageDownloader -> file", [CommandLine.arguments[0], "fetch-child", url, file.path]),
-                                      ("curl -o FILE", ["curl", "-s", "--noproxy", "*", "-o", file.path, url]),
-                                      ("CurlTransport (memory)", [CommandLine.arguments[0], "fetch-child", url]),
-                                      ("curl -o /dev/null", ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", url])] {
+            for (client, command) in [
+                ("ImageDownloader -> file", [CommandLine.arguments[0], "fetch-child", url, file.path]),
+                ("curl -o FILE", ["curl", "-s", "--noproxy", "*", "-o", file.path, url]),
+                ("CurlTransport (memory)", [CommandLine.arguments[0], "fetch-child", url]),
+                ("curl -o /dev/null", ["curl", "-s", "--noproxy", "*", "-o", "/dev/null", url]),
+            ] {
                 var runs: [(seconds: Double, peakKiB: Int)] = []
                 for _ in 0..<rounds {
                     // GNU time forks from its own small process, so ru_maxrss is the command's own. (posix_spawn from
                     // here is a vfork, and exec carries this process's high-water mark into the child's ru_maxrss.)
                     let run = try spawnAndWait(["/usr/bin/time", "-f", "%M", "-o", scratch.path] + command)
                     guard run.status == 0 else { throw BenchError("\(client) failed to download \(bytes) bytes") }
-                    let peak = Int((try String(contentsOf: scratch, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+                    let peak =
+                        Int(
+                            (try String(contentsOf: scratch, encoding: .utf8)).trimmingCharacters(
+                                in: .whitespacesAndNewlines)) ?? -1
                     runs.append((run.seconds, peak))
                 }
                 let seconds = Stats.median(runs.map(\.seconds))
-                results.append(Result(client: client, mebibytes: size, medianSeconds: seconds,
-                                      mebibytesPerSecond: size == 0 ? 0 : Double(size) / seconds,
-                                      peakMemoryMiB: Stats.median(runs.map { Double($0.peakKiB) / 1024 })))
+                results.append(
+                    Result(
+                        client: client, mebibytes: size, medianSeconds: seconds,
+                        mebibytesPerSecond: size == 0 ? 0 : Double(size) / seconds,
+                        peakMemoryMiB: Stats.median(runs.map { Double($0.peakKiB) / 1024 })))
             }
         }
         return results
@@ -80,15 +90,28 @@ enum StartupBench {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let environment = ["HOME": scratch.path, "OUTPUT_DIR": scratch.appendingPathComponent("output").path, "PATH": "/usr/bin:/bin"]
+        let environment = [
+            "HOME": scratch.path, "OUTPUT_DIR": scratch.appendingPathComponent("output").path, "PATH": "/usr/bin:/bin",
+        ]
         let cassettes = root.appendingPathComponent("cassettes")
         let commands: [(String, [String])] = [
-            ("zimage generate --mode replay", [bin.appendingPathComponent("zimage").path, "generate", "--mode", "replay",
-              "--cassette", cassettes.appendingPathComponent("beijing/basic-generation.json").path,
-              "--prompt", "A calm lake at dawn, a lone angler casting a line, cinematic lighting", "--seed", "1234",
-              "--output", scratch.appendingPathComponent("lake.png").path, "--quiet"]),
-            ("validate --skip-compile --offline", [bin.appendingPathComponent("validate").path, "--skip-compile", "--offline",
-              "--cassettes", cassettes.path, "--output-dir", scratch.appendingPathComponent("output").path]),
+            (
+                "zimage generate --mode replay",
+                [
+                    bin.appendingPathComponent("zimage").path, "generate", "--mode", "replay",
+                    "--cassette", cassettes.appendingPathComponent("beijing/basic-generation.json").path,
+                    "--prompt", "A calm lake at dawn, a lone angler casting a line, cinematic lighting", "--seed",
+                    "1234",
+                    "--output", scratch.appendingPathComponent("lake.png").path, "--quiet",
+                ]
+            ),
+            (
+                "validate --skip-compile --offline",
+                [
+                    bin.appendingPathComponent("validate").path, "--skip-compile", "--offline",
+                    "--cassettes", cassettes.path, "--output-dir", scratch.appendingPathComponent("output").path,
+                ]
+            ),
         ]
         return try commands.map { name, command in
             var samples: [Double] = []

@@ -1,13 +1,14 @@
 import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import HTTPTypesFoundation
 import NIOCore
 import ZImage
 import ZImageCurl
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Loopback: small POSTs to the simulator (a child process, so this process's CPU time is the client's alone), sequential
 /// and 16-way concurrent, through CurlTransport, URLSession (FoundationNetworking) and AsyncHTTPClient in the same run.
@@ -31,37 +32,48 @@ enum LoopbackBench {
         let session = URLSession(configuration: .ephemeral)
         let http = HTTPClient.shared
         return [
-            ("CurlTransport", { url, body in
-                var head = HTTPRequest(method: .post, url: url)
-                head.headerFields[.contentType] = "application/json"
-                head.headerFields[.authorization] = "Bearer \(ChildServer.key)"
-                return try await curl.send(head, body: body).0.status.code
-            }),
-            ("URLSession", { url, body in
-                var request = URLRequest(url: url)
-                request.httpMethod = "POST"
-                request.httpBody = body
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                request.setValue("Bearer \(ChildServer.key)", forHTTPHeaderField: "Authorization")
-                let (_, response) = try await session.data(for: request)
-                return (response as? HTTPURLResponse)?.statusCode ?? 0
-            }),
-            ("AsyncHTTPClient", { url, body in
-                var request = HTTPClientRequest(url: url.absoluteString)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "Authorization", value: "Bearer \(ChildServer.key)")
-                request.body = .bytes(ByteBuffer(bytes: body))
-                let response = try await http.execute(request, timeout: .seconds(30))
-                _ = try await response.body.collect(upTo: 1 << 20)
-                return Int(response.status.code)
-            }),
+            (
+                "CurlTransport",
+                { url, body in
+                    var head = HTTPRequest(method: .post, url: url)
+                    head.headerFields[.contentType] = "application/json"
+                    head.headerFields[.authorization] = "Bearer \(ChildServer.key)"
+                    return try await curl.send(head, body: body).0.status.code
+                }
+            ),
+            (
+                "URLSession",
+                { url, body in
+                    var request = URLRequest(url: url)
+                    request.httpMethod = "POST"
+                    request.httpBody = body
+                    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                    request.setValue("Bearer \(ChildServer.key)", forHTTPHeaderField: "Authorization")
+                    let (_, response) = try await session.data(for: request)
+                    return (response as? HTTPURLResponse)?.statusCode ?? 0
+                }
+            ),
+            (
+                "AsyncHTTPClient",
+                { url, body in
+                    var request = HTTPClientRequest(url: url.absoluteString)
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.headers.add(name: "Authorization", value: "Bearer \(ChildServer.key)")
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                    let response = try await http.execute(request, timeout: .seconds(30))
+                    _ = try await response.body.collect(upTo: 1 << 20)
+                    return Int(response.status.code)
+                }
+            ),
         ]
     }
 
     static func run(server: ChildServer, sequential: Int, workers: Int, perWorker: Int) async throws -> [Result] {
         let url = server.base.appendingPathComponent("api/v1/services/aigc/multimodal-generation/generation")
-        let body = Data(#"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"512*512"}}"#.utf8)
+        let body = Data(
+            #"{"model":"z-image-turbo","input":{"messages":[{"role":"user","content":[{"text":"a lake"}]}]},"parameters":{"size":"512*512"}}"#
+                .utf8)
         var results: [Result] = []
         for (name, client) in try clients() {
             for _ in 0..<20 { _ = try await client(url, body) }  // warm up: connections, caches
@@ -83,7 +95,9 @@ enum LoopbackBench {
                                 var mine: [Double] = []
                                 for _ in 0..<perWorker {
                                     let t = now()
-                                    guard try await client(url, body) == 200 else { throw BenchError("\(name): a request failed") }
+                                    guard try await client(url, body) == 200 else {
+                                        throw BenchError("\(name): a request failed")
+                                    }
                                     mine.append((now() - t) * 1000)
                                 }
                                 return mine
@@ -94,11 +108,13 @@ enum LoopbackBench {
                 }
                 let wall = now() - started
                 let cpu = cpuSeconds() - cpuBefore
-                results.append(Result(
-                    client: name, mode: mode, requests: total, requestsPerSecond: Double(total) / wall,
-                    p50Milliseconds: Stats.percentile(latencies, 50), p99Milliseconds: Stats.percentile(latencies, 99),
-                    cpuMicrosecondsPerRequest: cpu / Double(total) * 1e6,
-                    connectionsOpened: try await server.connections() - connectionsBefore))
+                results.append(
+                    Result(
+                        client: name, mode: mode, requests: total, requestsPerSecond: Double(total) / wall,
+                        p50Milliseconds: Stats.percentile(latencies, 50),
+                        p99Milliseconds: Stats.percentile(latencies, 99),
+                        cpuMicrosecondsPerRequest: cpu / Double(total) * 1e6,
+                        connectionsOpened: try await server.connections() - connectionsBefore))
             }
         }
         return results

@@ -23,20 +23,31 @@ enum ReplayBench {
     static func write(_ count: Int, to file: URL) throws {
         func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
         let interactions: [[String: Any]] = try (0..<count).map { index in
-            ["request": ["method": "POST", "url": endpoint, "headers": ["content-type": "application/json"],
-                         "body": ["json": try json(body(index))]],
-             "response": ["status": 200, "headers": ["content-type": "application/json"], "body": ["json": try json(answer(index))]]]
+            [
+                "request": [
+                    "method": "POST", "url": endpoint, "headers": ["content-type": "application/json"],
+                    "body": ["json": try json(body(index))],
+                ],
+                "response": [
+                    "status": 200, "headers": ["content-type": "application/json"],
+                    "body": ["json": try json(answer(index))],
+                ],
+            ]
         }
-        let document: [String: Any] = ["format": 1, "region": "beijing", "source": "simulator",
-                                       "recorded_at": "2026-11-24T00:00:00Z", "recorded_with": "zimage-bench",
-                                       "interactions": interactions]
+        let document: [String: Any] = [
+            "format": 1, "region": "beijing", "source": "simulator",
+            "recorded_at": "2026-11-24T00:00:00Z", "recorded_with": "zimage-bench",
+            "interactions": interactions,
+        ]
         try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted]).write(to: file)
     }
 
     /// The interactions the peers replay: the same cassettes, exported for vcrpy as JSON lines of (body, answer).
     static func export(_ count: Int, to url: URL) throws {
         let lines = (0..<count).map { index in
-            String(decoding: (try? JSONSerialization.data(withJSONObject: ["body": body(index), "answer": answer(index)])) ?? Data(), as: UTF8.self)
+            String(
+                decoding: (try? JSONSerialization.data(withJSONObject: ["body": body(index), "answer": answer(index)]))
+                    ?? Data(), as: UTF8.self)
         }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
     }

@@ -87,28 +87,34 @@ public struct ZImageClient: Sendable {
 
         let started = timekeeper.now()
         let (result, attempts, failedIDs) = try await retrying { (attempt: Int) -> AttemptOutcome<ImageResult> in
-            logger.debug("POST generation", metadata: [
-                "endpoint": "\(endpoint.absoluteString)", "attempt": "\(attempt)", "size": "\(request.size)",
-                "seed": "\(request.seed.map(String.init) ?? "none")", "prompt_extend": "\(request.promptExtend)",
-            ])
+            logger.debug(
+                "POST generation",
+                metadata: [
+                    "endpoint": "\(endpoint.absoluteString)", "attempt": "\(attempt)", "size": "\(request.size)",
+                    "seed": "\(request.seed.map(String.init) ?? "none")", "prompt_extend": "\(request.promptExtend)",
+                ])
             let (response, data) = try await send(head, body: body)
-            logger.debug("generation answered", metadata: ["status": "\(response.status.code)", "bytes": "\(data.count)"])
+            logger.debug(
+                "generation answered", metadata: ["status": "\(response.status.code)", "bytes": "\(data.count)"])
             // An error status, or (seen by an independent client) a 200 whose body is an error: the API error it names,
             // retried or not by its HTTP status alone.
             let embedded = response.status.kind == .successful ? WireFormat.embeddedError(data) : nil
             guard response.status.kind == .successful, embedded == nil else {
                 let error = embedded ?? WireFormat.decodeError(data)
                 return .failure(
-                    .api(.init(status: response.status.code, code: error.code, message: error.message,
-                               requestID: error.requestID, host: host, attempts: attempt)),
+                    .api(
+                        .init(
+                            status: response.status.code, code: error.code, message: error.message,
+                            requestID: error.requestID, host: host, attempts: attempt)),
                     retryAfter: response.headerFields[.retryAfter].flatMap { RetryPolicy.parseRetryAfter($0) })
             }
             return .success(try WireFormat.decodeSuccess(data, for: request, status: response.status.code))
         }
         logger.info("image generated", metadata: ["request_id": "\(result.requestID)", "attempts": "\(attempts)"])
         let requestIDs = failedIDs + (result.requestID.isEmpty ? [] : [result.requestID])
-        return Generation(result: result, endpoint: endpoint, attempts: attempts, duration: started.duration(to: timekeeper.now()),
-                          requestIDs: requestIDs)
+        return Generation(
+            result: result, endpoint: endpoint, attempts: attempts, duration: started.duration(to: timekeeper.now()),
+            requestIDs: requestIDs)
     }
 
     /// Downloads the generated PNG to `destination` (see ``ImageDownloader``), retrying as for generation.
@@ -179,9 +185,11 @@ public struct ZImageClient: Sendable {
                 let wait = retryPolicy.delay(beforeAttempt: number + 1, retryAfter: retryAfter)
                 let elapsed = started.duration(to: timekeeper.now())
                 guard elapsed + wait <= retryPolicy.deadline else {
-                    logger.notice("not retrying: the wait would pass the deadline", metadata: [
-                        "error": "\(error)", "wait": "\(wait)", "deadline": "\(retryPolicy.deadline)",
-                    ])
+                    logger.notice(
+                        "not retrying: the wait would pass the deadline",
+                        metadata: [
+                            "error": "\(error)", "wait": "\(wait)", "deadline": "\(retryPolicy.deadline)",
+                        ])
                     throw error
                 }
                 logger.info("retrying", metadata: ["attempt": "\(number)", "error": "\(error)", "wait": "\(wait)"])

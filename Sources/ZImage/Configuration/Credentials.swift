@@ -1,9 +1,9 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Where the API key comes from (docs/CONTRACT.md "Credentials"): `DASHSCOPE_API_KEY` in the environment wins; else option
@@ -57,16 +57,18 @@ public struct Credentials: Sendable, Hashable {
         if let key = environment[environmentVariable]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
             return Credentials(apiKey: APIKey(key), source: .environment(environmentVariable))
         }
-        let profile = [environment["ALIBABA_CLOUD_PROFILE"], environment["ALICLOUD_PROFILE"]]
+        let profile =
+            [environment["ALIBABA_CLOUD_PROFILE"], environment["ALICLOUD_PROFILE"]]
             .compactMap { $0?.trimmingCharacters(in: .whitespaces) }
             .first { !$0.isEmpty } ?? "default"
         let home = homeDirectory ?? environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
         let path = URL(fileURLWithPath: home).appendingPathComponent(relativeFilePath).path
 
         func missing(_ problem: String, malformed: [Int] = []) -> ZImageError {
-            .missingCredentials(.init(
-                environmentVariable: environmentVariable, filePath: path, profile: profile,
-                fileProblem: problem, malformedLines: malformed))
+            .missingCredentials(
+                .init(
+                    environmentVariable: environmentVariable, filePath: path, profile: profile,
+                    fileProblem: problem, malformedLines: malformed))
         }
 
         let bytes: Data
@@ -136,13 +138,14 @@ package struct INIFile {
                 continue
             }
             guard let profile = current,
-                  let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
-                  case let name = line[..<separator].trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty
+                let separator = line.firstIndex(where: { $0 == "=" || $0 == ":" }),
+                case let name = line[..<separator].trimmingCharacters(in: .whitespaces).lowercased(), !name.isEmpty
             else {
                 malformedLines.append(index + 1)
                 continue
             }
-            sections[profile]?[name] = Self.unquote(line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces))
+            sections[profile]?[name] = Self.unquote(
+                line[line.index(after: separator)...].trimmingCharacters(in: .whitespaces))
         }
     }
 

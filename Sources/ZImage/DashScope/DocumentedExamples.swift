@@ -49,11 +49,15 @@ public enum DocumentedExamples {
         """
 
     /// The documented success answer of `region`, with the size it was generated at.
-    public static func success(for region: Region) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
+    public static func success(
+        for region: Region
+    ) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
         switch region {
         case .beijing:
-            (beijingSuccess, (try? ImageSize(width: 1120, height: 1440)) ?? .default,
-             "8a0809b4-a796-47f4-a095-394b02b62xxx", region.exampleResultHost)
+            (
+                beijingSuccess, (try? ImageSize(width: 1120, height: 1440)) ?? .default,
+                "8a0809b4-a796-47f4-a095-394b02b62xxx", region.exampleResultHost
+            )
         case .singapore:
             (singaporeSuccess, .default, "abf1645b-b630-433a-92f6-xxxxxx", region.exampleResultHost)
         }

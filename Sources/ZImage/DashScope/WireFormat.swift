@@ -19,7 +19,8 @@ package enum WireFormat {
     /// The image is the `content` item with an `image` key, wherever it stands; `reasoning` comes from
     /// `message.reasoning_content` (a sibling of `content`); `rewritten_prompt` is the `text` item, only when
     /// `prompt_extend` was asked for; width and height come from `usage`, falling back to the requested size.
-    package static func decodeSuccess(_ data: Data, for request: ImageRequest, status: Int = 200) throws -> ImageResult {
+    package static func decodeSuccess(_ data: Data, for request: ImageRequest, status: Int = 200) throws -> ImageResult
+    {
         let body: ResponseBody
         do {
             body = try JSONDecoder().decode(ResponseBody.self, from: data)
@@ -81,9 +82,10 @@ package enum WireFormat {
         }
         guard let model = body.model else { throw RequestShapeError(field: "model", problem: "is missing") }
         guard let messages = body.input?.messages, messages.count == 1, messages[0].role == "user",
-              let content = messages[0].content, content.count == 1, let prompt = content[0].text
+            let content = messages[0].content, content.count == 1, let prompt = content[0].text
         else {
-            throw RequestShapeError(field: "input.messages", problem: "is not exactly one user message with exactly one text item")
+            throw RequestShapeError(
+                field: "input.messages", problem: "is not exactly one user message with exactly one text item")
         }
         return SentRequest(model: model, prompt: prompt, parameters: body.parameters ?? GenerationParameters())
     }
@@ -111,7 +113,7 @@ package enum WireFormat {
     /// The error a 2xx body carries instead of a result (`code`, and no `output`), or `nil` for any other body.
     static func embeddedError(_ data: Data) -> ErrorBody? {
         guard case .object(let body)? = try? CanonicalJSON.parse(data), body["output"] == nil,
-              case .string(let code)? = body["code"], !code.isEmpty
+            case .string(let code)? = body["code"], !code.isEmpty
         else { return nil }
         func text(_ key: String) -> String? { if case .string(let value)? = body[key] { value } else { nil } }
         return ErrorBody(requestID: text("request_id"), code: code, message: text("message"))
@@ -217,7 +219,7 @@ package enum WireFormat {
     private static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
+            DecodingError.keyNotFound(_, let context), DecodingError.dataCorrupted(let context):
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
             return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
         default:

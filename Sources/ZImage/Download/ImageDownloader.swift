@@ -38,11 +38,15 @@ public struct ImageDownloader: Sendable {
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func fetch(_ result: ImageResult) async throws -> Data {
         let location = Self.locationWithoutQuery(result.imageURL)
-        func failure(_ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil) -> ZImageError {
-            .download(.init(location: location, reason: reason, status: status, isRetryable: retryable), underlying: underlying)
+        func failure(
+            _ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil
+        ) -> ZImageError {
+            .download(
+                .init(location: location, reason: reason, status: status, isRetryable: retryable),
+                underlying: underlying)
         }
         guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http"
+            scheme == "https" || scheme == "http"
         else {
             throw failure("the image URL is not an http(s) URL")
         }
@@ -60,8 +64,9 @@ public struct ImageDownloader: Sendable {
         }
         guard response.status.code == 200 else {
             let status = response.status.code
-            throw failure(Self.describeFailedStatus(status, body: data), status: status,
-                          retryable: RetryPolicy.retryableStatuses.contains(status))
+            throw failure(
+                Self.describeFailedStatus(status, body: data), status: status,
+                retryable: RetryPolicy.retryableStatuses.contains(status))
         }
         let header: PNGImage
         do {
@@ -70,7 +75,8 @@ public struct ImageDownloader: Sendable {
             throw failure("\(error)")
         }
         guard header.width == result.width, header.height == result.height else {
-            throw failure("the PNG is \(header.width)*\(header.height), but the API said \(result.width)*\(result.height)")
+            throw failure(
+                "the PNG is \(header.width)*\(header.height), but the API said \(result.width)*\(result.height)")
         }
         return data
     }
@@ -82,11 +88,15 @@ public struct ImageDownloader: Sendable {
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
         let location = Self.locationWithoutQuery(result.imageURL)
-        func failure(_ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil) -> ZImageError {
-            .download(.init(location: location, reason: reason, status: status, isRetryable: retryable), underlying: underlying)
+        func failure(
+            _ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil
+        ) -> ZImageError {
+            .download(
+                .init(location: location, reason: reason, status: status, isRetryable: retryable),
+                underlying: underlying)
         }
         guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http"
+            scheme == "https" || scheme == "http"
         else {
             throw failure("the image URL is not an http(s) URL")
         }
@@ -113,8 +123,9 @@ public struct ImageDownloader: Sendable {
         }
         guard response.status.code == 200 else {
             let status = response.status.code
-            throw failure(Self.describeFailedStatus(status, body: sink.errorBody), status: status,
-                          retryable: RetryPolicy.retryableStatuses.contains(status))
+            throw failure(
+                Self.describeFailedStatus(status, body: sink.errorBody), status: status,
+                retryable: RetryPolicy.retryableStatuses.contains(status))
         }
         let verified: (image: PNGImage, sha256: String, byteCount: Int)
         do {
@@ -129,8 +140,9 @@ public struct ImageDownloader: Sendable {
         } catch {
             throw failure("writing \(destination.path) failed: \(error)")
         }
-        return DownloadedImage(path: destination, sha256: verified.sha256, byteCount: verified.byteCount,
-                               width: verified.image.width, height: verified.image.height)
+        return DownloadedImage(
+            path: destination, sha256: verified.sha256, byteCount: verified.byteCount,
+            width: verified.image.width, height: verified.image.height)
     }
 
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
@@ -208,7 +220,8 @@ public struct ImageDownloader: Sendable {
     static func describeFailedStatus(_ status: Int, body: Data) -> String {
         let xml = String(decoding: body.prefix(4096), as: UTF8.self)
         func element(_ name: String) -> String? {
-            guard let start = xml.range(of: "<\(name)>"), let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
+            guard let start = xml.range(of: "<\(name)>"),
+                let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex)
             else { return nil }
             return String(xml[start.upperBound..<end.lowerBound])
         }

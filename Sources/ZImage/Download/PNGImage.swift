@@ -16,7 +16,9 @@ public struct PNGImage: Sendable, Hashable {
     /// The largest chunk length and image side the specification allows.
     static let maximum = 0x7FFF_FFFF
     /// The bit depths each colour type allows.
-    static let bitDepths: [Int: Set<Int>] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
+    static let bitDepths: [Int: Set<Int>] = [
+        0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16],
+    ]
 
     /// Width in pixels.
     public var width: Int
@@ -145,16 +147,18 @@ public struct PNGImage: Sendable, Hashable {
                 _ = header
                 throw Problem(description: "the PNG has no IEND chunk: it is cut short", offset: offset)
             case .data, .crc:
-                throw Problem(description: "chunk \(chunkType) claims \(chunkLength) bytes, but the PNG is cut short",
-                              offset: chunkStart)
+                throw Problem(
+                    description: "chunk \(chunkType) claims \(chunkLength) bytes, but the PNG is cut short",
+                    offset: chunkStart)
             case .trailing:
                 guard trailing == 0 else {
                     throw Problem(description: "\(trailing) bytes follow the IEND chunk", offset: offset - trailing)
                 }
             }
             guard let header else { throw Problem(description: "there is no IHDR chunk", offset: 8) }
-            return PNGImage(width: header.width, height: header.height, bitDepth: header.depth, colorType: header.color,
-                            interlaced: header.interlace == 1)
+            return PNGImage(
+                width: header.width, height: header.height, bitDepth: header.depth, colorType: header.color,
+                interlaced: header.interlace == 1)
         }
 
         /// Reads a chunk's length and type from ``collected``.
@@ -163,11 +167,15 @@ public struct PNGImage: Sendable, Hashable {
             let typeBytes = Array(collected[4..<8])
             chunkType = String(decoding: typeBytes, as: UTF8.self)
             guard typeBytes.allSatisfy({ (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) else {
-                throw Problem(description: "the chunk type \(typeBytes.map { String($0, radix: 16).leftPadded(2) }.joined()) is not "
-                              + "four letters", offset: chunkStart)
+                throw Problem(
+                    description:
+                        "the chunk type \(typeBytes.map { String($0, radix: 16).leftPadded(2) }.joined()) is not "
+                        + "four letters", offset: chunkStart)
             }
             guard length <= PNGImage.maximum else {
-                throw Problem(description: "chunk \(chunkType) claims \(length) bytes, but the PNG is cut short", offset: chunkStart)
+                throw Problem(
+                    description: "chunk \(chunkType) claims \(length) bytes, but the PNG is cut short",
+                    offset: chunkStart)
             }
             chunkLength = length
             crc = typeBytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, 4) }
@@ -181,7 +189,9 @@ public struct PNGImage: Sendable, Hashable {
             let computed = UInt32(crc)
             collected = []
             func problem(_ text: String) -> Problem { Problem(description: text, offset: chunkStart) }
-            guard stored == computed else { throw problem("chunk \(chunkType) has CRC \(stored.hex), but its bytes give \(computed.hex)") }
+            guard stored == computed else {
+                throw problem("chunk \(chunkType) has CRC \(stored.hex), but its bytes give \(computed.hex)")
+            }
             switch chunkType {
             case "IHDR":
                 guard chunkStart == 8 else { throw problem("a second IHDR chunk") }
@@ -211,7 +221,8 @@ public struct PNGImage: Sendable, Hashable {
 
         private static func notPNG(_ start: [UInt8]) -> Problem {
             let text = start.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined(separator: " ")
-            return Problem(description: "it is not a PNG (it starts with \(text.isEmpty ? "nothing" : text))", offset: 0)
+            return Problem(
+                description: "it is not a PNG (it starts with \(text.isEmpty ? "nothing" : text))", offset: 0)
         }
     }
 
@@ -223,16 +234,19 @@ public struct PNGImage: Sendable, Hashable {
         self.interlaced = interlaced
     }
 
-    private static func check(_ header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int), compression: Int,
-                              filter: Int, at offset: Int) throws(Problem) {
+    private static func check(
+        _ header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int), compression: Int,
+        filter: Int, at offset: Int
+    ) throws(Problem) {
         func problem(_ text: String) -> Problem { Problem(description: "IHDR: \(text)", offset: offset) }
         for (name, value) in [("width", header.width), ("height", header.height)] where !(1...maximum).contains(value) {
             throw problem("\(name) is \(value), not 1 to \(maximum)")
         }
         guard let depths = bitDepths[header.color] else { throw problem("colour type \(header.color) does not exist") }
         guard depths.contains(header.depth) else {
-            throw problem("bit depth \(header.depth) is not allowed with colour type \(header.color) (allowed: "
-                + depths.sorted().map(String.init).joined(separator: ", ") + ")")
+            throw problem(
+                "bit depth \(header.depth) is not allowed with colour type \(header.color) (allowed: "
+                    + depths.sorted().map(String.init).joined(separator: ", ") + ")")
         }
         guard compression == 0 else { throw problem("compression method \(compression), not 0") }
         guard filter == 0 else { throw problem("filter method \(filter), not 0") }

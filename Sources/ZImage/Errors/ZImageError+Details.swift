@@ -38,11 +38,13 @@ extension ZImageError {
 
         /// Where to put a key, and why the credentials file gave none.
         public var description: String {
-            var text = "No DashScope API key found: set \(environmentVariable), or add `dashscope_api_key = sk-...` under "
+            var text =
+                "No DashScope API key found: set \(environmentVariable), or add `dashscope_api_key = sk-...` under "
                 + "[\(profile)] in ~/.alibabacloud/credentials (\(filePath): \(fileProblem)"
             if !malformedLines.isEmpty {
                 let lines = malformedLines.map(String.init).joined(separator: ", ")
-                text += "; line\(malformedLines.count == 1 ? "" : "s") \(lines) could not be read as `[profile]` or `name = value`"
+                text +=
+                    "; line\(malformedLines.count == 1 ? "" : "s") \(lines) could not be read as `[profile]` or `name = value`"
             }
             return text + ")."
         }
@@ -70,7 +72,9 @@ extension ZImageError {
         public var description: String {
             var text = "DashScope answered HTTP \(status)\((200..<300).contains(status) ? " with an error" : "")"
             if let code { text += " \(code)" }
-            if let message, !message.isEmpty { text += ": \(message.hasSuffix(".") ? String(message.dropLast()) : message)" }
+            if let message, !message.isEmpty {
+                text += ": \(message.hasSuffix(".") ? String(message.dropLast()) : message)"
+            }
             if let requestID { text += " (request id \(requestID))" }
             if attempts > 1 { text += " after \(attempts) attempts" }
             text += "."
@@ -84,17 +88,21 @@ extension ZImageError {
             case 401:
                 let region = Region(host: host)
                 let other = region?.counterpart
-                var hint = "Check the key: API keys are issued per region, and a key from one region is refused by the other"
+                var hint =
+                    "Check the key: API keys are issued per region, and a key from one region is refused by the other"
                 if let region, let other {
-                    hint += " (this request went to \(region.displayName), \(host); a \(other.displayName) key needs "
+                    hint +=
+                        " (this request went to \(region.displayName), \(host); a \(other.displayName) key needs "
                         + "--region \(other.rawValue))"
                 }
                 return hint + "."
             case 403:
-                return "The account or workspace has no access to z-image-turbo in this region: activate the model in the "
+                return
+                    "The account or workspace has no access to z-image-turbo in this region: activate the model in the "
                     + "Model Studio console, or check the workspace's permissions and quota."
             case 404:
-                return "The model was not found here: check that the region offers z-image-turbo and that the endpoint is right."
+                return
+                    "The model was not found here: check that the region offers z-image-turbo and that the endpoint is right."
             case 429:
                 return "Too many requests: wait and try again, or ask for a higher rate limit."
             case 400 where code.contains("datainspection"):
@@ -102,7 +110,8 @@ extension ZImageError {
             case 400 where code == "arrearage":
                 return "The account has an overdue payment: settle it in the Alibaba Cloud console."
             case 500...599:
-                return "This is a server-side failure; failed calls are not billed, so trying again later costs nothing."
+                return
+                    "This is a server-side failure; failed calls are not billed, so trying again later costs nothing."
             default:
                 return nil
             }

@@ -77,13 +77,19 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
     }
 
     /// The request breaks a rule of the contract.
-    package static func invalidRequest(_ failure: InvalidRequest) -> ZImageError { ZImageError(.invalidRequest(failure)) }
+    package static func invalidRequest(_ failure: InvalidRequest) -> ZImageError {
+        ZImageError(.invalidRequest(failure))
+    }
     /// No API key was found.
-    static func missingCredentials(_ failure: MissingCredentials) -> ZImageError { ZImageError(.missingCredentials(failure)) }
+    static func missingCredentials(_ failure: MissingCredentials) -> ZImageError {
+        ZImageError(.missingCredentials(failure))
+    }
     /// DashScope answered with an error.
     package static func api(_ failure: APIFailure) -> ZImageError { ZImageError(.api(failure)) }
     /// No complete HTTP response arrived; `failure` is also the ``underlying`` error.
-    package static func transport(_ failure: TransportError) -> ZImageError { ZImageError(.transport(failure), underlying: failure) }
+    package static func transport(_ failure: TransportError) -> ZImageError {
+        ZImageError(.transport(failure), underlying: failure)
+    }
     /// A response without the contract's shape.
     static func undecodableResponse(_ failure: UndecodableResponse) -> ZImageError {
         ZImageError(.undecodableResponse(failure))

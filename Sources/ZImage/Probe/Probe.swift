@@ -48,7 +48,10 @@ public struct Probe: Sendable {
         public var timings: Timings?
 
         /// Creates a report.
-        public init(region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool, timings: Timings?) {
+        public init(
+            region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool,
+            timings: Timings?
+        ) {
             self.region = region
             self.url = url
             self.outcome = outcome
@@ -138,9 +141,11 @@ public struct Probe: Sendable {
     /// is an outcome.
     public func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
         let target = url ?? region.probeURL
-        func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report {
-            Report(region: region.rawValue, url: target.absoluteString, outcome: outcome, message: message,
-                   httpStatus: status, keyChecked: key != nil, timings: timings)
+        func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report
+        {
+            Report(
+                region: region.rawValue, url: target.absoluteString, outcome: outcome, message: message,
+                httpStatus: status, keyChecked: key != nil, timings: timings)
         }
         let answer: Exchange
         do {
@@ -158,15 +163,21 @@ public struct Probe: Sendable {
         let unchecked = "reachable (DNS, TCP and TLS answered); no key, so the key was not checked"
         switch status {
         case 200..<300:
-            return key == nil ? report(.reachable, unchecked, status: status, timings: answer.timings)
+            return key == nil
+                ? report(.reachable, unchecked, status: status, timings: answer.timings)
                 : report(.ok, "the key is accepted", status: status, timings: answer.timings)
         case 401:
             guard key != nil else { return report(.reachable, unchecked, status: status, timings: answer.timings) }
             let other = region.counterpart
-            return report(.unauthorized, "the key was refused (HTTP 401\(quoted)); API keys are issued per region: a "
-                          + "\(other.displayName) key needs --region \(other.rawValue)", status: status, timings: answer.timings)
+            return report(
+                .unauthorized,
+                "the key was refused (HTTP 401\(quoted)); API keys are issued per region: a "
+                    + "\(other.displayName) key needs --region \(other.rawValue)", status: status,
+                timings: answer.timings)
         case 403:
-            return report(.forbidden, "the key may not list models here (HTTP 403\(quoted))", status: status, timings: answer.timings)
+            return report(
+                .forbidden, "the key may not list models here (HTTP 403\(quoted))", status: status,
+                timings: answer.timings)
         default:
             return report(.serverError, "unexpected HTTP \(status)\(quoted)", status: status, timings: answer.timings)
         }

@@ -64,8 +64,9 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
 
     /// Each non-nil parameter of `overrides` put over these.
     public func overridden(by overrides: GenerationParameters) -> GenerationParameters {
-        var merged = GenerationParameters(size: overrides.size ?? size, seed: overrides.seed ?? seed,
-                                          promptExtend: overrides.promptExtend ?? promptExtend, n: overrides.n ?? n)
+        var merged = GenerationParameters(
+            size: overrides.size ?? size, seed: overrides.seed ?? seed,
+            promptExtend: overrides.promptExtend ?? promptExtend, n: overrides.n ?? n)
         merged.undocumented = undocumented
         return merged
     }

@@ -17,7 +17,9 @@ public struct ImageRequest: Sendable, Hashable {
     public var baseURL: URL?
 
     /// Creates a request from typed values. Call ``validate()`` (or let the client do it) before use.
-    public init(prompt: String, size: ImageSize = .default, seed: Int? = nil, promptExtend: Bool = false, baseURL: URL? = nil) {
+    public init(
+        prompt: String, size: ImageSize = .default, seed: Int? = nil, promptExtend: Bool = false, baseURL: URL? = nil
+    ) {
         self.prompt = prompt
         self.size = size
         self.seed = seed
@@ -29,8 +31,9 @@ public struct ImageRequest: Sendable, Hashable {
     ///
     /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the first field that breaks a rule.
     public init(prompt: String, size: String?, seed: Int?, promptExtend: Bool = false, baseURL: String?) throws {
-        try self.init(prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
-                      baseURL: baseURL)
+        try self.init(
+            prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
+            baseURL: baseURL)
     }
 
     /// Creates and validates a request from parameters as written (a request body, the skill's JSON, flags): a size as
@@ -43,8 +46,9 @@ public struct ImageRequest: Sendable, Hashable {
             throw Self.invalid(name, "is sent, which this model does not document", GenerationParameters.allowed(key))
         }
         let size = try parameters.size.map(ImageSize.init(parsing:)) ?? .default
-        self.init(prompt: prompt, size: size, seed: parameters.seed, promptExtend: parameters.promptExtend ?? false,
-                  baseURL: try baseURL.map(Self.parseBaseURL))
+        self.init(
+            prompt: prompt, size: size, seed: parameters.seed, promptExtend: parameters.promptExtend ?? false,
+            baseURL: try baseURL.map(Self.parseBaseURL))
         try validate()
     }
 
@@ -82,8 +86,8 @@ public struct ImageRequest: Sendable, Hashable {
     private static func parseBaseURL(_ text: String) throws -> URL {
         let allowed = "an http:// or https:// URL of the full generation endpoint, e.g. \(Region.beijing.generationURL)"
         guard let url = URL(string: text.trimmingCharacters(in: .whitespaces)),
-              let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = url.host, !host.isEmpty
+            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty
         else {
             throw invalid("base_url", "is \"\(text)\"", allowed)
         }

@@ -10,7 +10,8 @@ public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
     /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
     public static let `default` = ImageSize(checkedWidth: 1024, height: 1024)
     /// What the size field accepts, for error messages and help.
-    static let allowedDescription = "\"W*H\" (or WxH) with W·H from 262,144 (512*512) to 4,194,304 (2048*2048) "
+    static let allowedDescription =
+        "\"W*H\" (or WxH) with W·H from 262,144 (512*512) to 4,194,304 (2048*2048) "
         + "pixels, e.g. 1024*1024, 1024*1536 or 600*500"
 
     /// Width in pixels.
@@ -36,8 +37,8 @@ public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let parts = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { "*xX×".contains($0) })
         guard parts.count == 2,
-              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
-              let width = Int(parts[0]), let height = Int(parts[1])
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }),
+            let width = Int(parts[0]), let height = Int(parts[1])
         else {
             throw Self.invalid("is \"\(text)\", not two whole numbers written W*H")
         }

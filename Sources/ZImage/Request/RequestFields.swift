@@ -17,7 +17,9 @@ package struct RequestFields: Sendable, Hashable {
     package var baseURL: String?
 
     /// Creates fields.
-    package init(prompt: String? = nil, parameters: GenerationParameters = GenerationParameters(), baseURL: String? = nil) {
+    package init(
+        prompt: String? = nil, parameters: GenerationParameters = GenerationParameters(), baseURL: String? = nil
+    ) {
         self.prompt = prompt
         self.parameters = parameters
         self.baseURL = baseURL
@@ -39,21 +41,24 @@ package struct RequestFields: Sendable, Hashable {
             throw Self.invalid("request", "from \(source) is not a JSON object", allowed)
         }
         if let unknown = fields.keys.sorted().first(where: { !Self.names.contains($0) }) {
-            throw Self.invalid(unknown, "is not a known field (in \(source))", "only \(Self.names.joined(separator: ", "))")
+            throw Self.invalid(
+                unknown, "is not a known field (in \(source))", "only \(Self.names.joined(separator: ", "))")
         }
         do {
             self = try JSONDecoder().decode(Document.self, from: data).fields
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
             let field = context.codingPath.last?.stringValue ?? "request"
-            let expected = GenerationParameters.CodingKeys(rawValue: field).map(GenerationParameters.allowed) ?? "a string"
+            let expected =
+                GenerationParameters.CodingKeys(rawValue: field).map(GenerationParameters.allowed) ?? "a string"
             throw Self.invalid(field, "has the wrong type (in \(source))", expected)
         }
     }
 
     /// These fields with every non-nil field of `overrides` put over them.
     package func overridden(by overrides: RequestFields) -> RequestFields {
-        RequestFields(prompt: overrides.prompt ?? prompt, parameters: parameters.overridden(by: overrides.parameters),
-                      baseURL: overrides.baseURL ?? baseURL)
+        RequestFields(
+            prompt: overrides.prompt ?? prompt, parameters: parameters.overridden(by: overrides.parameters),
+            baseURL: overrides.baseURL ?? baseURL)
     }
 
     /// The validated request.
@@ -61,7 +66,10 @@ package struct RequestFields: Sendable, Hashable {
     /// - Throws: ``ZImageError/invalidRequest(_:)``; a missing prompt is one.
     package func request() throws -> ImageRequest {
         guard let prompt else {
-            throw Self.invalid("prompt", "is missing", "1 to \(GenerationParameters.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)")
+            throw Self.invalid(
+                "prompt", "is missing",
+                "1 to \(GenerationParameters.maxPromptLength) characters of text (--prompt, or \"prompt\" in the request JSON)"
+            )
         }
         return try ImageRequest(prompt: prompt, parameters: parameters, baseURL: baseURL)
     }

@@ -33,8 +33,11 @@ public struct Cassette: Sendable, Hashable {
     public var interactions: [Interaction]
 
     /// Creates a cassette.
-    public init(region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
-                recordedWith: String = CassetteRules.standard.recorder, scenario: JSONValue? = nil, interactions: [Interaction] = []) {
+    public init(
+        region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
+        recordedWith: String = CassetteRules.standard.recorder, scenario: JSONValue? = nil,
+        interactions: [Interaction] = []
+    ) {
         self.region = region
         self.source = source
         self.recordedAt = recordedAt

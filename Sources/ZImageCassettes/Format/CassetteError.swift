@@ -102,7 +102,9 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// No cassette at `path`, and record mode `mode` only replays.
-    static func notFound(path: String, mode: String, hint: String) -> Self { Self(path, .notFound(mode: mode, hint: hint)) }
+    static func notFound(path: String, mode: String, hint: String) -> Self {
+        Self(path, .notFound(mode: mode, hint: hint))
+    }
     /// The file at `path` is not a cassette this package can read, for `reason`.
     public static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.

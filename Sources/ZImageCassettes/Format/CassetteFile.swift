@@ -51,13 +51,22 @@ public enum CassetteFile {
     /// from the JSON's structure (strings skipped, nesting tracked), so it holds for any layout, not only the one this
     /// package writes. Reports use it to point at the interaction a problem concerns.
     public static func line(ofInteraction index: Int, in data: Data) -> Int? {
-        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ",")
-        let open: Set<UInt8> = [UInt8(ascii: "{"), UInt8(ascii: "[")], close: Set<UInt8> = [UInt8(ascii: "}"), UInt8(ascii: "]")]
+        let quote = UInt8(ascii: "\"")
+        let backslash = UInt8(ascii: "\\")
+        let comma = UInt8(ascii: ",")
+        let open: Set<UInt8> = [UInt8(ascii: "{"), UInt8(ascii: "[")]
+        let close: Set<UInt8> = [UInt8(ascii: "}"), UInt8(ascii: "]")]
         let whiteSpace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
         let interactionsKey = Array("interactions".utf8)
-        var line = 1, depth = 0, element = -1
-        var inString = false, escaped = false, inInteractions = false, expectingElement = false
-        var text: [UInt8] = [], lastString: [UInt8] = []
+        var line = 1
+        var depth = 0
+        var element = -1
+        var inString = false
+        var escaped = false
+        var inInteractions = false
+        var expectingElement = false
+        var text: [UInt8] = []
+        var lastString: [UInt8] = []
         for byte in data {
             if byte == 0x0A { line += 1 }
             if inString {
@@ -115,37 +124,47 @@ public enum CassetteFile {
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.
     @discardableResult
-    public static func write(_ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile)
-        throws -> WriteOutcome {
+    public static func write(
+        _ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile
+    )
+        throws -> WriteOutcome
+    {
         let prepared = cassette.interactions.map(prepare)
-        return try write(document(cassette, prepared.map(\.stored)), sidecars: prepared.flatMap(\.sidecars), to: url,
-                         secrets: secrets, baseline: baseline)
+        return try write(
+            document(cassette, prepared.map(\.stored)), sidecars: prepared.flatMap(\.sidecars), to: url,
+            secrets: secrets, baseline: baseline)
     }
 
     /// Writes an already prepared cassette (see ``prepare(_:)`` and ``document(_:_:)``).
-    static func write(_ document: [String: JSONValue], sidecars: [(String, Data)], to url: URL, secrets: [String],
-                      baseline: Baseline) throws -> WriteOutcome {
+    static func write(
+        _ document: [String: JSONValue], sidecars: [(String, Data)], to url: URL, secrets: [String],
+        baseline: Baseline
+    ) throws -> WriteOutcome {
         var bytes = render(document)
         // A key this short cannot be told apart from ordinary text, so it can be neither redacted nor searched for: a
         // recording with one is refused rather than written with the key possibly in it.
         if let short = secrets.first(where: { (1..<Redactor.shortestSecret).contains($0.count) }) {
             throw CassetteError.secretFound(
-                path: url.path, place: "whatever was recorded, unnoticed: the key is only \(short.count) characters, too short "
+                path: url.path,
+                place: "whatever was recorded, unnoticed: the key is only \(short.count) characters, too short "
                     + "to find and redact reliably (DashScope keys are sk- and 32 more); check the key you gave")
         }
         for secret in secrets where secret.count >= Redactor.shortestSecret {
             let needle = Data(secret.utf8)
-            if bytes.range(of: needle) != nil { throw CassetteError.secretFound(path: url.path, place: "the cassette's JSON") }
+            if bytes.range(of: needle) != nil {
+                throw CassetteError.secretFound(path: url.path, place: "the cassette's JSON")
+            }
             for (file, data) in sidecars where data.range(of: needle) != nil {
                 throw CassetteError.secretFound(path: url.path, place: "the body file \(file)")
             }
         }
         let current = try? Data(contentsOf: url)
-        let old: Data? = switch baseline {
-        case .currentFile: current
-        case .bytes(let bytes): bytes
-        case .none: nil
-        }
+        let old: Data? =
+            switch baseline {
+            case .currentFile: current
+            case .bytes(let bytes): bytes
+            case .none: nil
+            }
         // The same exchanges as before: keep the old file, its recording time included.
         if let old, case .object(let stored)? = try? CanonicalJSON.parse(old) {
             var same = document
@@ -169,13 +188,15 @@ public enum CassetteFile {
 
     /// The body files a cassette refers to, relative to its folder.
     static func bodyFiles(of url: URL) throws -> [String] {
-        guard case .object(let root) = try CanonicalJSON.parse(Data(contentsOf: url)), case .array(let items)? = root["interactions"]
+        guard case .object(let root) = try CanonicalJSON.parse(Data(contentsOf: url)),
+            case .array(let items)? = root["interactions"]
         else { return [] }
         return items.flatMap { item -> [String] in
             guard case .object(let interaction) = item else { return [] }
             return ["request", "response"].compactMap { side in
                 guard case .object(let part)? = interaction[side], case .object(let body)? = part["body"],
-                      case .string(let file)? = body["file"] else { return nil }
+                    case .string(let file)? = body["file"]
+                else { return nil }
                 return file
             }
         }
@@ -204,8 +225,10 @@ public enum CassetteFile {
                 if case .object = json { return .object(["json": json]) }
                 if case .array = json { return .object(["json": json]) }
             }
-            if !type.hasPrefix("image/"), !type.contains("octet-stream"), let text = String(data: data, encoding: .utf8),
-               !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
+            if !type.hasPrefix("image/"), !type.contains("octet-stream"),
+                let text = String(data: data, encoding: .utf8),
+                !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t" })
+            {
                 return .object(["text": .string(text)])
             }
             let hash = SHA256.hexDigest(of: data)
@@ -222,10 +245,12 @@ public enum CassetteFile {
         let request = interaction.request
         let response = interaction.response
         let stored = JSONValue.object([
-            "request": part(["method": .string(request.method), "url": .string(request.url)], headers: request.headers,
-                            body: store(request.body, headers: request.headers)),
-            "response": part(["status": .int(response.status)], headers: response.headers,
-                             body: store(response.body, headers: response.headers)),
+            "request": part(
+                ["method": .string(request.method), "url": .string(request.url)], headers: request.headers,
+                body: store(request.body, headers: request.headers)),
+            "response": part(
+                ["status": .int(response.status)], headers: response.headers,
+                body: store(response.body, headers: response.headers)),
         ])
         return PreparedInteraction(stored: stored, sidecars: sidecars)
     }

@@ -3,9 +3,9 @@ import HTTPTypes
 import ZImageHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one definition of what a cassette file may hold, applied whole before any part of it is used.
@@ -36,7 +36,9 @@ enum CassetteSchema {
     /// Decodes and validates a cassette read from `url`.
     ///
     /// - Throws: ``CassetteError`` naming the field and what is allowed there.
-    static func decode(_ data: Data, from url: URL, verifyingImages verifyImage: (@Sendable (Data) throws -> Void)?) throws
+    static func decode(
+        _ data: Data, from url: URL, verifyingImages verifyImage: (@Sendable (Data) throws -> Void)?
+    ) throws
         -> Cassette
     {
         let path = url.path
@@ -48,7 +50,9 @@ enum CassetteSchema {
             throw unreadable("it is not JSON as a cassette must be (\(error))")
         }
         guard case .object(let root) = parsed else { throw unreadable("it is not a JSON object") }
-        guard case .int(let format)? = root["format"] else { throw unreadable("format is missing or not a whole number") }
+        guard case .int(let format)? = root["format"] else {
+            throw unreadable("format is missing or not a whole number")
+        }
         guard format == Cassette.currentFormat else { throw CassetteError.unsupportedFormat(path: path, found: format) }
         try fields(of: root, at: "the cassette", allowed: topLevelFields, path: path)
 
@@ -65,7 +69,9 @@ enum CassetteSchema {
         if let scenario = root["scenario"] {
             guard case .object = scenario else { throw unreadable("scenario is not an object") }
         }
-        guard case .array(let items)? = root["interactions"] else { throw unreadable("interactions is missing or not a list") }
+        guard case .array(let items)? = root["interactions"] else {
+            throw unreadable("interactions is missing or not a list")
+        }
 
         let bodies = BodyFolder(cassette: url, verifyImage: verifyImage)
         var interactions: [Interaction] = []
@@ -74,7 +80,9 @@ enum CassetteSchema {
             let at = "interactions[\(index)]"
             guard case .object(let interaction) = item else { throw unreadable("\(at) is not an object") }
             try fields(of: interaction, at: at, allowed: interactionFields, path: path)
-            guard case .object(let request)? = interaction["request"] else { throw unreadable("\(at).request is missing or not an object") }
+            guard case .object(let request)? = interaction["request"] else {
+                throw unreadable("\(at).request is missing or not an object")
+            }
             guard case .object(let response)? = interaction["response"] else {
                 throw unreadable("\(at).response is missing or not an object")
             }
@@ -87,26 +95,31 @@ enum CassetteSchema {
             }
             let requestURL = try name(request["url"], at: "\(at).request.url", path: path)
             guard isAbsoluteHTTPURL(requestURL) else {
-                throw unreadable("\(at).request.url is \"\(requestURL)\"; allowed: an absolute http or https URL with a host and "
-                                 + "no white space")
+                throw unreadable(
+                    "\(at).request.url is \"\(requestURL)\"; allowed: an absolute http or https URL with a host and "
+                        + "no white space")
             }
             guard case .int(let status)? = response["status"] else {
                 throw unreadable("\(at).response.status is missing or not a whole number")
             }
             guard statuses.contains(status) else {
-                throw unreadable("\(at).response.status is \(status); allowed: \(statuses.lowerBound) to \(statuses.upperBound)")
+                throw unreadable(
+                    "\(at).response.status is \(status); allowed: \(statuses.lowerBound) to \(statuses.upperBound)")
             }
-            interactions.append(Interaction(
-                request: RecordedRequest(
-                    method: method, url: requestURL,
-                    headers: try headers(request["headers"], at: "\(at).request.headers", path: path),
-                    body: try bodies.body(request["body"], at: "\(at).request.body", path: path)),
-                response: RecordedResponse(
-                    status: status, headers: try headers(response["headers"], at: "\(at).response.headers", path: path),
-                    body: try bodies.body(response["body"], at: "\(at).response.body", path: path) ?? Data())))
+            interactions.append(
+                Interaction(
+                    request: RecordedRequest(
+                        method: method, url: requestURL,
+                        headers: try headers(request["headers"], at: "\(at).request.headers", path: path),
+                        body: try bodies.body(request["body"], at: "\(at).request.body", path: path)),
+                    response: RecordedResponse(
+                        status: status,
+                        headers: try headers(response["headers"], at: "\(at).response.headers", path: path),
+                        body: try bodies.body(response["body"], at: "\(at).response.body", path: path) ?? Data())))
         }
-        return Cassette(region: region, source: source, recordedAt: recordedAt, recordedWith: recordedWith,
-                        scenario: root["scenario"], interactions: interactions)
+        return Cassette(
+            region: region, source: source, recordedAt: recordedAt, recordedWith: recordedWith,
+            scenario: root["scenario"], interactions: interactions)
     }
 
     /// Whether `text` is an RFC 3339 date-time (`2026-11-24T12:00:00Z`, a fraction and an offset allowed), checked by
@@ -126,8 +139,8 @@ enum CassetteSchema {
             index < bytes.count && bytes[index] == character.asciiValue
         }
         guard number(0..<4, 0...9999), at(4, "-"), number(5..<7, 1...12), at(7, "-"), number(8..<10, 1...31),
-              at(10, "T") || at(10, "t"), number(11..<13, 0...23), at(13, ":"), number(14..<16, 0...59), at(16, ":"),
-              number(17..<19, 0...60)
+            at(10, "T") || at(10, "t"), number(11..<13, 0...23), at(13, ":"), number(14..<16, 0...59), at(16, ":"),
+            number(17..<19, 0...60)
         else { return false }
         var position = 19
         if at(position, ".") {
@@ -143,11 +156,14 @@ enum CassetteSchema {
     }
 
     /// Refuses a field `object` has that `allowed` does not name.
-    private static func fields(of object: [String: JSONValue], at place: String, allowed: Set<String>, path: String) throws {
+    private static func fields(
+        of object: [String: JSONValue], at place: String, allowed: Set<String>, path: String
+    ) throws {
         guard object.keys.contains(where: { !allowed.contains($0) }) else { return }
         if let unknown = object.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw CassetteError.unreadable(
-                path: path, reason: "\(place) has the field \"\(untrusted: unknown)\", which this format does not define; allowed: "
+                path: path,
+                reason: "\(place) has the field \"\(untrusted: unknown)\", which this format does not define; allowed: "
                     + allowed.sorted().joined(separator: ", "))
         }
     }
@@ -172,11 +188,14 @@ enum CassetteSchema {
         var headers: [String: String] = [:]
         for (name, value) in members {
             guard HTTPField.Name(name) != nil else {
-                throw CassetteError.unreadable(path: path, reason: "\(place) has the header name \"\(untrusted: name)\", which is not an "
-                                               + "HTTP token")
+                throw CassetteError.unreadable(
+                    path: path,
+                    reason: "\(place) has the header name \"\(untrusted: name)\", which is not an "
+                        + "HTTP token")
             }
             guard case .string(let text) = value, HTTPField.isValidValue(text) else {
-                throw CassetteError.unreadable(path: path, reason: "\(place).\(untrusted: name) is not a string valid as an HTTP field value")
+                throw CassetteError.unreadable(
+                    path: path, reason: "\(place).\(untrusted: name) is not a string valid as an HTTP field value")
             }
             headers[name] = text
         }
@@ -221,7 +240,9 @@ enum CassetteSchema {
                 guard let json = stored["json"] else { break }
                 return json.data
             case ["text"]:
-                guard case .string(let text)? = stored["text"] else { throw unreadable("\(place).text is not a string") }
+                guard case .string(let text)? = stored["text"] else {
+                    throw unreadable("\(place).text is not a string")
+                }
                 return Data(text.utf8)
             case ["file", "sha256"]:
                 guard case .string(let file)? = stored["file"], case .string(let expected)? = stored["sha256"] else {
@@ -231,7 +252,9 @@ enum CassetteSchema {
             default:
                 break
             }
-            throw unreadable("\(place) has the fields \(untrusted: kinds.joined(separator: ", ")); allowed: json, or text, or file with sha256")
+            throw unreadable(
+                "\(place) has the fields \(untrusted: kinds.joined(separator: ", ")); allowed: json, or text, or file with sha256"
+            )
         }
 
         /// The bytes of `bodies/<sha256>.<ext>`, refused unless the name is that form, the hash is the one stated, and
@@ -241,14 +264,16 @@ enum CassetteSchema {
             let parts = file.split(separator: "/", omittingEmptySubsequences: false)
             let stem = parts.count == 2 ? parts[1].split(separator: ".", omittingEmptySubsequences: false) : []
             guard parts.count == 2, parts[0] == "bodies", stem.count == 2, stem[0].count == 64,
-                  stem[0].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
-                  bodyExtensions.contains(String(stem[1]))
+                stem[0].utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+                bodyExtensions.contains(String(stem[1]))
             else {
-                throw unreadable("\(place).file is \"\(untrusted: file)\"; allowed: bodies/<sha256>.png or bodies/<sha256>.bin, the "
-                                 + "body's sha256 in lower-case hex, inside the cassette's folder")
+                throw unreadable(
+                    "\(place).file is \"\(untrusted: file)\"; allowed: bodies/<sha256>.png or bodies/<sha256>.bin, the "
+                        + "body's sha256 in lower-case hex, inside the cassette's folder")
             }
             guard stem[0] == expected else {
-                throw unreadable("\(place).file is named for sha256 \(stem[0]), but \(place).sha256 is \"\(untrusted: expected)\"")
+                throw unreadable(
+                    "\(place).file is named for sha256 \(stem[0]), but \(place).sha256 is \"\(untrusted: expected)\"")
             }
             let bodies = folder.appendingPathComponent("bodies")
             switch FileKind.of(bodies.path) {
@@ -267,7 +292,8 @@ enum CassetteSchema {
                     throw unreadable("the body file \(file) cannot be read (\(error))")
                 }
             case .missing: throw CassetteError.missingBody(path: path, file: file)
-            case .symbolicLink: throw unreadable("the body file \(file) is a symbolic link, which a cassette may not use")
+            case .symbolicLink:
+                throw unreadable("the body file \(file) is a symbolic link, which a cassette may not use")
             default: throw unreadable("the body file \(file) is not a regular file")
             }
             let actual = SHA256.hexDigest(of: bytes)

@@ -18,8 +18,10 @@ struct CassetteIndex {
     let ignoringHost: Bool
     let allowRepeats: Bool
 
-    init(_ interactions: [Interaction], rules: CassetteRules, matching: RequestMatching = .default, ignoringHost: Bool,
-         allowRepeats: Bool) {
+    init(
+        _ interactions: [Interaction], rules: CassetteRules, matching: RequestMatching = .default, ignoringHost: Bool,
+        allowRepeats: Bool
+    ) {
         self.matchers = matching.matchers(rules: rules, ignoringHost: ignoringHost)
         self.ignoringHost = ignoringHost
         self.allowRepeats = allowRepeats

@@ -57,8 +57,11 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
 
     /// Compares `request` with every recorded interaction, matcher by matcher, and keeps the `limit` nearest: first
     /// those with the same method and host (plausible neighbours), the rest only counted (``elsewhere``).
-    init(request: RecordedRequest, interactions: [Interaction], index: CassetteIndex, cassettePath: String, recordMode: String,
-         reRecordingHint: String, limit: Int = 3) {
+    init(
+        request: RecordedRequest, interactions: [Interaction], index: CassetteIndex, cassettePath: String,
+        recordMode: String,
+        reRecordingHint: String, limit: Int = 3
+    ) {
         self.request = request
         self.reRecordingHint = reRecordingHint
         self.cassettePath = cassettePath
@@ -87,8 +90,9 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
                     parts.append(Part(name: matcher.name, matched: false, detail: detail, differences: []))
                 }
             }
-            let comparison = Comparison(index: position, summary: "\(interaction.request.method) \(interaction.request.url)",
-                                        parts: parts)
+            let comparison = Comparison(
+                index: position, summary: "\(interaction.request.method) \(interaction.request.url)",
+                parts: parts)
             let plausible = parts.allSatisfy { $0.matched || ($0.name != "method" && $0.name != "host") }
             comparisons.append((comparison, comparison.mismatches * 100 + bodyDifferences, plausible))
         }
@@ -106,10 +110,13 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
 
     /// The report with `hint` as the way to re-record (a test suite re-records differently from the command line).
     public func report(reRecording hint: String) -> String {
-        var lines = ["no recorded interaction in \(cassettePath) (record mode \(recordMode)) matches \(request.method) \(request.url)"]
+        var lines = [
+            "no recorded interaction in \(cassettePath) (record mode \(recordMode)) matches \(request.method) \(request.url)"
+        ]
         if exhausted {
-            lines.append("  an identical request was recorded, but its answers were all used already (each is replayed once, "
-                + "in order; allow repeats to replay the last again)")
+            lines.append(
+                "  an identical request was recorded, but its answers were all used already (each is replayed once, "
+                    + "in order; allow repeats to replay the last again)")
         }
         if nearest.isEmpty {
             lines.append("  the cassette has no interactions")

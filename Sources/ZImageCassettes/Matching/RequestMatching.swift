@@ -70,18 +70,28 @@ public struct RequestMatching: Sendable {
         var matchers = [Matcher(name: "method", key: { $0.request.method.uppercased() }, explain: nil)]
         if !ignoringHost {
             matchers.append(Matcher(name: "scheme", key: { ($0.components?.scheme ?? "").lowercased() }, explain: nil))
-            matchers.append(Matcher(name: "host", key: { request in
-                (request.components?.host ?? "").lowercased() + (request.components?.port.map { ":\($0)" } ?? "")
-            }, explain: nil))
+            matchers.append(
+                Matcher(
+                    name: "host",
+                    key: { request in
+                        (request.components?.host ?? "").lowercased()
+                            + (request.components?.port.map { ":\($0)" } ?? "")
+                    }, explain: nil))
         }
         matchers.append(Matcher(name: "path", key: { $0.components?.percentEncodedPath ?? "" }, explain: nil))
-        matchers.append(Matcher(name: "query", key: { request in
-            (request.components?.queryItems ?? []).filter { !ignoredQuery.contains($0.name.lowercased()) }
-                .map { "\($0.name)=\($0.value ?? "")" }.sorted().joined(separator: "&")
-        }, explain: nil))
-        matchers.append(Matcher(name: "body", key: { Self.bodyKey($0, ignoring: paths) }, explain: { recorded, sent in
-            Self.explainBody(recorded, sent, ignoring: paths)
-        }))
+        matchers.append(
+            Matcher(
+                name: "query",
+                key: { request in
+                    (request.components?.queryItems ?? []).filter { !ignoredQuery.contains($0.name.lowercased()) }
+                        .map { "\($0.name)=\($0.value ?? "")" }.sorted().joined(separator: "&")
+                }, explain: nil))
+        matchers.append(
+            Matcher(
+                name: "body", key: { Self.bodyKey($0, ignoring: paths) },
+                explain: { recorded, sent in
+                    Self.explainBody(recorded, sent, ignoring: paths)
+                }))
         return matchers + custom
     }
 
@@ -94,8 +104,11 @@ public struct RequestMatching: Sendable {
         return "json:" + SHA256.hexDigest(of: json.data)
     }
 
-    private static func explainBody(_ recorded: ParsedRequest, _ sent: ParsedRequest, ignoring paths: [JSONPath])
-        -> (String, [JSONValue.Difference]) {
+    private static func explainBody(
+        _ recorded: ParsedRequest, _ sent: ParsedRequest, ignoring paths: [JSONPath]
+    )
+        -> (String, [JSONValue.Difference])
+    {
         let old = recorded.request.body.flatMap(JSONValue.init(parsing:))
         let new = sent.request.body.flatMap(JSONValue.init(parsing:))
         guard var old, var new else {
@@ -107,7 +120,9 @@ public struct RequestMatching: Sendable {
             new = path.removing(from: new)
         }
         let differences = old.differences(from: new)
-        return (differences.map { "\($0.path): recorded \($0.left), sent \($0.right)" }.joined(separator: "; "), differences)
+        return (
+            differences.map { "\($0.path): recorded \($0.left), sent \($0.right)" }.joined(separator: "; "), differences
+        )
     }
 }
 

@@ -37,7 +37,8 @@ public struct CassetteRules: Sendable {
         keyPatterns: [String] = [],
         verifyImage: (@Sendable (Data) throws -> Void)? = nil,
         recorder: String = "ZImageCassettes",
-        reRecordingHint: String = "record it again with record mode update (records what changed, drops what is no longer "
+        reRecordingHint: String =
+            "record it again with record mode update (records what changed, drops what is no longer "
             + "sent), new-episodes (only adds what is missing) or all (records everything again)"
     ) {
         self.credentialHeaders = Set(credentialHeaders.map { $0.lowercased() })

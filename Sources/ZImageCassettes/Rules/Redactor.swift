@@ -28,7 +28,9 @@ struct Redactor: Sendable {
         self.secrets = secrets.filter { !$0.isEmpty }
         self.rules = rules
         let names = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:))
-        signedQuery = names.isEmpty ? nil
+        signedQuery =
+            names.isEmpty
+            ? nil
             : try? NSRegularExpression(pattern: #"(?i)([?&](?:"# + names.joined(separator: "|") + #")=)[^&"'\s<>\\]*"#)
     }
 
@@ -40,14 +42,17 @@ struct Redactor: Sendable {
         for (name, value) in interaction.request.headers {
             let lower = name.lowercased()
             if rules.credentialHeaders.contains(lower) {
-                result.request.headers[name] = lower == "authorization" ? Self.redactedCredentials(value) : Self.placeholder
+                result.request.headers[name] =
+                    lower == "authorization" ? Self.redactedCredentials(value) : Self.placeholder
             } else if rules.keptRequestHeaders.contains(lower) {
                 result.request.headers[name] = clean(value)
             }
         }
         result.request.body = interaction.request.body.map(cleanBody)
-        result.response.headers = interaction.response.headers.filter { rules.keptResponseHeaders.contains($0.key.lowercased()) }
-            .mapValues(clean)
+        result.response.headers = interaction.response.headers.filter {
+            rules.keptResponseHeaders.contains($0.key.lowercased())
+        }
+        .mapValues(clean)
         result.response.body = cleanBody(interaction.response.body)
         return result
     }

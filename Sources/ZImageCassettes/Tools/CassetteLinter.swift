@@ -23,27 +23,37 @@ public enum CassetteLinter {
 
     /// What a leak looks like under `rules`: a key-shaped value, an Authorization value, a signed query value.
     private static func leakPatterns(_ rules: CassetteRules) -> [(String, NSRegularExpression?)] {
-        let signed = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        let signed = rules.signedQueryParameters.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(
+            separator: "|")
         var patterns = rules.keyPatterns.map { ("a key-like value", try? NSRegularExpression(pattern: $0)) }
-        patterns.append(("an unredacted Authorization value",
-                         try? NSRegularExpression(pattern: #"(?i)bearer\s+(?!<redacted>)[A-Za-z0-9._\-]{8,}"#)))
+        patterns.append(
+            (
+                "an unredacted Authorization value",
+                try? NSRegularExpression(pattern: #"(?i)bearer\s+(?!<redacted>)[A-Za-z0-9._\-]{8,}"#)
+            ))
         if !signed.isEmpty {
-            patterns.append(("an unredacted signed query value",
-                             try? NSRegularExpression(pattern: #"(?i)[?&]("# + signed + #")=(?!<redacted>)[^&"\s]+"#)))
+            patterns.append(
+                (
+                    "an unredacted signed query value",
+                    try? NSRegularExpression(pattern: #"(?i)[?&]("# + signed + #")=(?!<redacted>)[^&"\s]+"#)
+                ))
         }
         return patterns
     }
 
     /// The cassette files under `folder` (any depth, body folders excluded), sorted.
     public static func cassetteFiles(in folder: URL) -> [URL] {
-        let items = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        let items =
+            FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         return items.filter { $0.pathExtension == "json" && !$0.pathComponents.contains("bodies") }
             .sorted { $0.path < $1.path }
     }
 
     /// Checks every cassette under `folder` against `contract` and for leaks under `rules`.
-    public static func lint(_ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
-                            maximumAgeDays: Int = Cassette.staleAfterDays, now: Date = Date()) -> [Finding] {
+    public static func lint(
+        _ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
+        maximumAgeDays: Int = Cassette.staleAfterDays, now: Date = Date()
+    ) -> [Finding] {
         let leakPatterns = leakPatterns(rules)
         var findings: [Finding] = []
         var referenced: [URL: Set<String>] = [:]
@@ -61,13 +71,15 @@ public enum CassetteLinter {
             let cassette: Cassette
             do {
                 cassette = try CassetteFile.load(file, rules: rules)
-                referenced[file.deletingLastPathComponent(), default: []].formUnion(try CassetteFile.bodyFiles(of: file))
+                referenced[file.deletingLastPathComponent(), default: []].formUnion(
+                    try CassetteFile.bodyFiles(of: file))
             } catch {
                 add("\(error)")
                 continue
             }
             for interaction in cassette.interactions {
-                for secret in secrets where secret.count >= 8 && interaction.response.body.range(of: Data(secret.utf8)) != nil {
+                for secret in secrets
+                where secret.count >= 8 && interaction.response.body.range(of: Data(secret.utf8)) != nil {
                     add("a body holds the API key")
                 }
             }
@@ -80,8 +92,10 @@ public enum CassetteLinter {
             let bodies = cassetteFolder.appendingPathComponent("bodies")
             let present = (try? FileManager.default.contentsOfDirectory(atPath: bodies.path)) ?? []
             for name in present.sorted() where !names.contains("bodies/\(name)") {
-                findings.append(Finding(file: bodies.appendingPathComponent(name).path,
-                                        problem: "no cassette refers to this body file (orphaned): delete it", isError: true))
+                findings.append(
+                    Finding(
+                        file: bodies.appendingPathComponent(name).path,
+                        problem: "no cassette refers to this body file (orphaned): delete it", isError: true))
             }
         }
         return findings

@@ -51,9 +51,11 @@ public actor CassetteRecorder {
     ///   - lockTimeout: how long a write waits for another process's write to the same cassette.
     ///   - baseline: the file's bytes when recording began, read once with `cassette` when it came from the file (so
     ///     that no other process's write falls between the two); read here when not given.
-    public init(url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
-                 rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),
-                 baseline: Data?? = nil, droppingUnused: Bool = false) {
+    public init(
+        url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
+        rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),
+        baseline: Data?? = nil, droppingUnused: Bool = false
+    ) {
         self.droppingUnused = droppingUnused
         self.originalCount = cassette.interactions.count
         self.url = url
@@ -66,12 +68,18 @@ public actor CassetteRecorder {
         } else {
             self.baseline = try? Data(contentsOf: url)
         }
-        self.index = CassetteIndex(cassette.interactions, rules: rules, matching: matching, ignoringHost: false, allowRepeats: false)
+        self.index = CassetteIndex(
+            cassette.interactions, rules: rules, matching: matching, ignoringHost: false, allowRepeats: false)
         self.prepared = cassette.interactions.map(CassetteFile.prepare)
         self.persisted = cassette.interactions.count
-        var replaced = (try? CanonicalJSON.parse(self.baseline ?? Data())).flatMap { root -> [JSONValue]? in
-            if case .object(let members) = root, case .array(let items)? = members["interactions"] { items } else { nil }
-        } ?? []
+        var replaced =
+            (try? CanonicalJSON.parse(self.baseline ?? Data())).flatMap { root -> [JSONValue]? in
+                if case .object(let members) = root, case .array(let items)? = members["interactions"] {
+                    items
+                } else {
+                    nil
+                }
+            } ?? []
         for kept in prepared.map(\.stored) {
             if let position = replaced.firstIndex(of: kept) { replaced.remove(at: position) }
         }
@@ -90,8 +98,12 @@ public actor CassetteRecorder {
     /// An earlier interaction (of the cassette this recorder started from) that answers `request`, consumed; for the
     /// new-episodes mode, which replays what it has and records only what it lacks.
     func replay(_ request: RecordedRequest) -> RecordedResponse? {
-        let moved = rewrite.map { RecordedRequest(method: request.method, url: $0.apply(request.url), headers: request.headers,
-                                                  body: request.body) } ?? request
+        let moved =
+            rewrite.map {
+                RecordedRequest(
+                    method: request.method, url: $0.apply(request.url), headers: request.headers,
+                    body: request.body)
+            } ?? request
         return index.take(moved).map { cassette.interactions[$0].response }
     }
 
@@ -99,7 +111,9 @@ public actor CassetteRecorder {
     @discardableResult
     public func record(_ interaction: Interaction) -> Int {
         var interaction = interaction
-        if let declared = interaction.response.headers.first(where: { $0.key.lowercased() == Cassette.sourceHeader.lowercased() }) {
+        if let declared = interaction.response.headers.first(where: {
+            $0.key.lowercased() == Cassette.sourceHeader.lowercased()
+        }) {
             interaction.response.headers.removeValue(forKey: declared.key)
             if declared.value == Cassette.Source.simulator.rawValue { cassette.source = .simulator }
         }
@@ -151,10 +165,12 @@ public actor CassetteRecorder {
         // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
         let (_, written) = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .utility).async {
-                continuation.resume(with: Result {
-                    try shared.write(metadata, replacing: replaced, started: started, added: added, sidecars: sidecars,
-                                     secrets: secrets, baseline: baseline, last: last)
-                })
+                continuation.resume(
+                    with: Result {
+                        try shared.write(
+                            metadata, replacing: replaced, started: started, added: added, sidecars: sidecars,
+                            secrets: secrets, baseline: baseline, last: last)
+                    })
             }
         }
         lastWrite = written

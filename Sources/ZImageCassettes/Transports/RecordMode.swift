@@ -41,16 +41,21 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
     ///   - options: rules, matching, secrets, region, rewrite, contract, repeats, and the environment read for `CI`.
     /// - Returns: the transport, and the recorder when the mode records.
     /// - Throws: ``CassetteError``: no cassette to replay, an unreadable one, or recording refused in CI.
-    public func open(_ url: URL, upstream: () throws -> any Transport, options: CassetteOptions = CassetteOptions()) throws
+    public func open(
+        _ url: URL, upstream: () throws -> any Transport, options: CassetteOptions = CassetteOptions()
+    ) throws
         -> OpenedCassette
     {
         let rules = options.rules
         let exists = FileManager.default.fileExists(atPath: url.path)
         if self == .none || (self == .once && exists) {
-            guard exists else { throw CassetteError.notFound(path: url.path, mode: rawValue, hint: rules.reRecordingHint) }
+            guard exists else {
+                throw CassetteError.notFound(path: url.path, mode: rawValue, hint: rules.reRecordingHint)
+            }
             let cassette = try CassetteFile.load(url, rules: rules)
-            let replay = ReplayingTransport(cassette: cassette, path: url.path, rules: rules, matching: options.matching,
-                                            allowRepeats: options.allowRepeats, recordMode: rawValue)
+            let replay = ReplayingTransport(
+                cassette: cassette, path: url.path, rules: rules, matching: options.matching,
+                allowRepeats: options.allowRepeats, recordMode: rawValue)
             return OpenedCassette(transport: replay, recorder: nil)
         }
         let recording = try recording(url, upstream: upstream, options: options)
@@ -59,11 +64,14 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
 
     /// The recording transport of a mode that records, after the CI guard: starting afresh (all, once) or from the
     /// cassette's interactions (new-episodes, update).
-    func recording(_ url: URL, upstream: () throws -> any Transport, options: CassetteOptions) throws -> RecordingTransport {
+    func recording(
+        _ url: URL, upstream: () throws -> any Transport, options: CassetteOptions
+    ) throws -> RecordingTransport {
         let rules = options.rules
         try Self.refuseRecordingInCI(url.path, mode: rawValue, environment: options.environment)
-        var start = Cassette(region: options.region, source: options.rewrite == nil ? .live : .simulator,
-                             recordedWith: rules.recorder)
+        var start = Cassette(
+            region: options.region, source: options.rewrite == nil ? .live : .simulator,
+            recordedWith: rules.recorder)
         // One read serves as the cassette to start from and as the baseline: another process may write in between.
         let baseline = try? Data(contentsOf: url)
         if let baseline {
@@ -73,9 +81,10 @@ public enum RecordMode: String, Sendable, Hashable, CaseIterable {
                 start = existing
             }
         }
-        let recorder = CassetteRecorder(url: url, cassette: start, secrets: options.secrets, rules: rules,
-                                        matching: options.matching, rewrite: options.rewrite, contract: options.contract,
-                                        baseline: .some(baseline), droppingUnused: self == .update)
+        let recorder = CassetteRecorder(
+            url: url, cassette: start, secrets: options.secrets, rules: rules,
+            matching: options.matching, rewrite: options.rewrite, contract: options.contract,
+            baseline: .some(baseline), droppingUnused: self == .update)
         let replayingFirst = self == .newEpisodes || self == .update
         return RecordingTransport(wrapping: try upstream(), recorder: recorder, replayingFirst: replayingFirst)
     }

@@ -35,7 +35,9 @@ public final class RecordingTransport: Transport {
     ///
     /// - Throws: ``CassetteError`` when recording is refused in CI (see ``CassetteOptions/environment``) or the file
     ///   there is not a cassette.
-    public convenience init(recordingTo url: URL, upstream: any Transport, options: CassetteOptions = CassetteOptions()) throws {
+    public convenience init(
+        recordingTo url: URL, upstream: any Transport, options: CassetteOptions = CassetteOptions()
+    ) throws {
         let recording = try RecordMode.all.recording(url, upstream: { upstream }, options: options)
         self.init(wrapping: upstream, recorder: recording.recorder)
     }

@@ -26,14 +26,18 @@ public final class ReplayingTransport: Transport {
     ///   - matching: what a recorded request must share with a sent one (strict by default).
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
-    public init(cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
-                allowRepeats: Bool = false, ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue) {
+    public init(
+        cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
+        allowRepeats: Bool = false, ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue
+    ) {
         self.cassette = cassette
         self.path = path
         self.recordMode = recordMode
         reRecordingHint = rules.reRecordingHint
-        state = Mutex(CassetteIndex(cassette.interactions, rules: rules, matching: matching, ignoringHost: ignoringHost,
-                                    allowRepeats: allowRepeats))
+        state = Mutex(
+            CassetteIndex(
+                cassette.interactions, rules: rules, matching: matching, ignoringHost: ignoringHost,
+                allowRepeats: allowRepeats))
     }
 
     /// Loads the cassette at `url` (validated whole, its image bodies checked by the rules) and replays it under the
@@ -41,8 +45,9 @@ public final class ReplayingTransport: Transport {
     ///
     /// - Throws: ``CassetteError`` when the file is missing or is not a sound cassette.
     public convenience init(contentsOf url: URL, options: CassetteOptions = CassetteOptions()) throws {
-        self.init(cassette: try CassetteFile.load(url, rules: options.rules), path: url.path, rules: options.rules,
-                  matching: options.matching, allowRepeats: options.allowRepeats)
+        self.init(
+            cassette: try CassetteFile.load(url, rules: options.rules), path: url.path, rules: options.rules,
+            matching: options.matching, allowRepeats: options.allowRepeats)
     }
 
     /// The recorded answer; throws ``TransportError`` of kind `unanswered`, the miss in `underlying`, when none matches.
@@ -63,8 +68,10 @@ public final class ReplayingTransport: Transport {
     /// Why `request` found no answer.
     public func miss(_ request: RecordedRequest) -> CassetteMiss {
         state.withLock { index in
-            CassetteMiss(request: request, interactions: cassette.interactions, index: index, cassettePath: path, recordMode: recordMode,
-                         reRecordingHint: reRecordingHint)
+            CassetteMiss(
+                request: request, interactions: cassette.interactions, index: index, cassettePath: path,
+                recordMode: recordMode,
+                reRecordingHint: reRecordingHint)
         }
     }
 
@@ -73,8 +80,10 @@ public final class ReplayingTransport: Transport {
     public func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
         guard cassette.interactions.indices.contains(position) else { return nil }
         return state.withLock { index in
-            CassetteMiss(request: request, interactions: [cassette.interactions[position]], index: index, cassettePath: path,
-                         recordMode: recordMode, reRecordingHint: reRecordingHint, limit: 1).nearest.first
+            CassetteMiss(
+                request: request, interactions: [cassette.interactions[position]], index: index, cassettePath: path,
+                recordMode: recordMode, reRecordingHint: reRecordingHint, limit: 1
+            ).nearest.first
         }
     }
 
@@ -93,8 +102,9 @@ extension RecordedRequest {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
-        self.init(method: request.method.rawValue, url: request.url?.absoluteString ?? "", headers: headers,
-                  body: body.flatMap { $0.isEmpty ? nil : $0 })
+        self.init(
+            method: request.method.rawValue, url: request.url?.absoluteString ?? "", headers: headers,
+            body: body.flatMap { $0.isEmpty ? nil : $0 })
     }
 }
 

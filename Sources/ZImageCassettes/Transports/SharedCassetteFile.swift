@@ -2,9 +2,9 @@ import Foundation
 import ZImageHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A cassette file that several recorders may write at once (parallel tests in one process, parallel test runners, CI
@@ -43,9 +43,12 @@ struct SharedCassetteFile: Sendable {
     /// - Returns: what the write did, and what this process now knows the file to hold.
     /// - Throws: ``CassetteError``: the lock could not be had in time, the file on disk is not a cassette, a secret
     ///   would be written.
-    func write(_ metadata: Cassette, replacing replaced: [JSONValue], started: Data?, added: [JSONValue],
-               sidecars: [(String, Data)], secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?) throws
-        -> (CassetteFile.WriteOutcome, LastWrite?) {
+    func write(
+        _ metadata: Cassette, replacing replaced: [JSONValue], started: Data?, added: [JSONValue],
+        sidecars: [(String, Data)], secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?
+    ) throws
+        -> (CassetteFile.WriteOutcome, LastWrite?)
+    {
         try withLock {
             var interactions: [JSONValue]
             if let last, Self.stamp(of: url) == last.stamp {
@@ -59,8 +62,9 @@ struct SharedCassetteFile: Sendable {
                 }
             }
             interactions += added
-            let outcome = try CassetteFile.write(CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
-                                                 secrets: secrets, baseline: baseline)
+            let outcome = try CassetteFile.write(
+                CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
+                secrets: secrets, baseline: baseline)
             return (outcome, Self.stamp(of: url).map { LastWrite(stamp: $0, interactions: interactions) })
         }
     }
@@ -68,8 +72,11 @@ struct SharedCassetteFile: Sendable {
     /// The stored interactions of the file now; none when there is no file.
     private func onDisk() throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: url.path) else { return [] }
-        guard case .object(let root)? = try? CanonicalJSON.parse(data), case .array(let interactions)? = root["interactions"] else {
-            throw CassetteError.unreadable(path: url.path, reason: "another process left something that is not a cassette")
+        guard case .object(let root)? = try? CanonicalJSON.parse(data),
+            case .array(let interactions)? = root["interactions"]
+        else {
+            throw CassetteError.unreadable(
+                path: url.path, reason: "another process left something that is not a cassette")
         }
         return interactions
     }
@@ -80,7 +87,8 @@ struct SharedCassetteFile: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw CassetteError.unreadable(path: url.path, reason: "its folder cannot be opened to lock it (\(POSIXFailure("open").description))")
+            throw CassetteError.unreadable(
+                path: url.path, reason: "its folder cannot be opened to lock it (\(POSIXFailure("open").description))")
         }
         defer { close(descriptor) }  // closing releases the lock
         let deadline = ContinuousClock.now + lockTimeout
@@ -98,11 +106,12 @@ struct SharedCassetteFile: Sendable {
         var info = stat()
         guard stat(url.path, &info) == 0 else { return nil }
         #if canImport(Darwin)
-        let time = info.st_mtimespec
+            let time = info.st_mtimespec
         #else
-        let time = info.st_mtim
+            let time = info.st_mtim
         #endif
-        return Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                     seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec))
+        return Stamp(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            seconds: Int(time.tv_sec), nanoseconds: Int(time.tv_nsec))
     }
 }

@@ -28,9 +28,12 @@ public enum ContractChecker {
 
     /// Every violation in the cassette: of each interaction, and a region this package does not know.
     public static func check(_ cassette: Cassette) -> [ContractViolation] {
-        var violations = cassette.interactions.indices.flatMap { check(interaction: cassette.interactions[$0], at: $0, in: cassette) }
+        var violations = cassette.interactions.indices.flatMap {
+            check(interaction: cassette.interactions[$0], at: $0, in: cassette)
+        }
         if let region = cassette.region, Region(name: region) == nil {
-            violations.append(ContractViolation(interaction: nil, problem: "region \(region) is not one of \(Region.allowedNames)"))
+            violations.append(
+                ContractViolation(interaction: nil, problem: "region \(region) is not one of \(Region.allowedNames)"))
         }
         return violations
     }
@@ -54,7 +57,9 @@ public enum ContractChecker {
                         do {
                             let header = try PNGImage(verifying: image.response.body)
                             if header.width != result.width || header.height != result.height {
-                                problems.append("the image is \(header.width)*\(header.height), but usage says \(result.width)*\(result.height)")
+                                problems.append(
+                                    "the image is \(header.width)*\(header.height), but usage says \(result.width)*\(result.height)"
+                                )
                             }
                         } catch {
                             problems.append("the downloaded image: \(error)")
@@ -67,7 +72,8 @@ public enum ContractChecker {
                 break
             }
         } else if path.hasSuffix("/models"), response.status == 200 {
-            if case .object(let object)? = JSONValue(parsing: response.body), object["data"] != nil {} else {
+            if case .object(let object)? = JSONValue(parsing: response.body), object["data"] != nil {
+            } else {
                 problems.append("the models list has no \"data\"")
             }
         }
@@ -75,7 +81,9 @@ public enum ContractChecker {
             let error = WireFormat.decodeError(response.body)
             let missing = [("code", error.code), ("message", error.message), ("request_id", error.requestID)]
                 .filter { $0.1?.isEmpty ?? true }.map(\.0)
-            if !missing.isEmpty { problems.append("the HTTP \(response.status) error body lacks \(missing.joined(separator: ", "))") }
+            if !missing.isEmpty {
+                problems.append("the HTTP \(response.status) error body lacks \(missing.joined(separator: ", "))")
+            }
         }
         return problems.map { ContractViolation(interaction: position, problem: $0) }
     }
@@ -90,7 +98,9 @@ public enum ContractChecker {
     static func generationRequest(_ body: Data?) -> Result<ImageRequest, Problem> {
         do {
             let sent = try WireFormat.decodeRequest(body ?? Data())
-            guard sent.model == DashScopeAPI.model else { return .failure(Problem("model is not \(DashScopeAPI.model)")) }
+            guard sent.model == DashScopeAPI.model else {
+                return .failure(Problem("model is not \(DashScopeAPI.model)"))
+            }
             if let undocumented = sent.parameters.undocumented.first {
                 return .failure(Problem("parameters.\(undocumented) is sent, which this model does not document"))
             }

@@ -12,7 +12,8 @@ extension CassetteRules {
         keyPatterns: [#"sk-(?!test-)[A-Za-z0-9]{16,}"#],
         verifyImage: { _ = try PNGImage(verifying: $0) },
         recorder: "zimage \(ZImageVersion.current)",
-        reRecordingHint: "run with --record-mode update (records what changed, drops what is no longer sent), new-episodes "
+        reRecordingHint:
+            "run with --record-mode update (records what changed, drops what is no longer sent), new-episodes "
             + "(only adds what is missing) or all (records everything again), or `zimage cassettes record`")
 }
 

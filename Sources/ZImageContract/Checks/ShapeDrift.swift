@@ -43,7 +43,9 @@ public struct ShapeDrift: Sendable, Hashable, Codable {
             for item in items { Self.shape(of: item, at: path + "[]", into: &shape) }
         case .object(let members):
             type = "object"
-            for (key, member) in members { Self.shape(of: member, at: path.isEmpty ? key : "\(path).\(key)", into: &shape) }
+            for (key, member) in members {
+                Self.shape(of: member, at: path.isEmpty ? key : "\(path).\(key)", into: &shape)
+            }
         }
         if !path.isEmpty { shape[path] = type }
     }

@@ -85,10 +85,13 @@ public enum CassetteReportPage {
     }
 
     private static func render(_ entry: Entry) -> String {
-        let thumb = entry.image.map { "<img src=\"\(escape($0))\" alt=\"the image of \(escape(entry.name))\">" }
+        let thumb =
+            entry.image.map { "<img src=\"\(escape($0))\" alt=\"the image of \(escape(entry.name))\">" }
             ?? "<span class=\"noimage\">no image</span>"
         let age = entry.ageDays.map { " (\($0) days ago)" } ?? ""
-        let problems = entry.problems.isEmpty ? ""
+        let problems =
+            entry.problems.isEmpty
+            ? ""
             : "<dt>problems</dt><dd class=\"problems\">\(entry.problems.map(escape).joined(separator: "<br>"))</dd>"
         return """
             <article class="scenario \(entry.passed ? "passed" : "failed")" data-scenario="\(escape(entry.name))">
@@ -104,10 +107,13 @@ public enum CassetteReportPage {
 
     /// The generated image of a cassette: a data URI when small, else the body file's URL.
     private static func image(in cassette: Cassette, beside url: URL) -> String? {
-        guard let answer = cassette.interactions.first(where: {
-            $0.response.status == 200 && ($0.response.headers.first { $0.key.lowercased() == "content-type" }?.value ?? "")
-                .hasPrefix("image/")
-        })?.response else { return nil }
+        guard
+            let answer = cassette.interactions.first(where: {
+                $0.response.status == 200
+                    && ($0.response.headers.first { $0.key.lowercased() == "content-type" }?.value ?? "")
+                        .hasPrefix("image/")
+            })?.response
+        else { return nil }
         if answer.body.count <= embeddedImageLimit {
             return "data:image/png;base64," + answer.body.base64EncodedString()
         }

@@ -26,8 +26,10 @@ public struct Scenario: Sendable, Hashable, Codable {
     public var expect: Expectation
 
     /// Creates a scenario.
-    public init(name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
-                expect: Expectation) {
+    public init(
+        name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
+        expect: Expectation
+    ) {
         self.name = name
         self.summary = summary
         self.operation = operation
@@ -60,7 +62,8 @@ public struct Scenario: Sendable, Hashable, Codable {
         if case .object(let fields) = metadata {
             try Self.refuseUnknownFields(fields, allowed: CodingKeys.allCases.map(\.rawValue), at: "scenario")
             if case .object(let expect)? = fields["expect"] {
-                try Self.refuseUnknownFields(expect, allowed: Expectation.CodingKeys.allCases.map(\.rawValue), at: "scenario.expect")
+                try Self.refuseUnknownFields(
+                    expect, allowed: Expectation.CodingKeys.allCases.map(\.rawValue), at: "scenario.expect")
             }
         }
         do {
@@ -77,10 +80,13 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// - Throws: ``ScenarioError`` naming the field and what is allowed.
     public func validate() throws {
         func fail(_ reason: String) -> ScenarioError { ScenarioError(reason: reason) }
-        let slug = name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+        let slug = name.utf8.allSatisfy {
+            (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-")
+        }
         guard !name.isEmpty, name.count <= 80, slug, !name.hasPrefix("-") else {
-            throw fail("scenario.name is \"\(untrusted: name)\"; allowed: lower-case letters, digits and hyphens, at most 80, "
-                       + "not starting with a hyphen")
+            throw fail(
+                "scenario.name is \"\(untrusted: name)\"; allowed: lower-case letters, digits and hyphens, at most 80, "
+                    + "not starting with a hyphen")
         }
         for (field, text) in [("description", summary), ("expect.code", expect.code ?? "")]
         where text.unicodeScalars.contains(where: UntrustedText.isEscaped) {
@@ -98,12 +104,14 @@ public struct Scenario: Sendable, Hashable, Codable {
                 throw fail("scenario.request is invalid: \(error)")
             }
             guard expect.outcome != .unauthorized else {
-                throw fail("scenario.expect.outcome is unauthorized; allowed for generate: success, api_error, download_error")
+                throw fail(
+                    "scenario.expect.outcome is unauthorized; allowed for generate: success, api_error, download_error")
             }
         case .probe:
             guard request == nil else { throw fail("scenario.request is set; a probe sends none") }
             guard [.success, .unauthorized].contains(expect.outcome) else {
-                throw fail("scenario.expect.outcome is \(expect.outcome.rawValue); allowed for probe: success, unauthorized")
+                throw fail(
+                    "scenario.expect.outcome is \(expect.outcome.rawValue); allowed for probe: success, unauthorized")
             }
         }
         switch expect.outcome {
@@ -118,8 +126,9 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     private static func refuseUnknownFields(_ fields: [String: JSONValue], allowed: [String], at place: String) throws {
         if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
-            throw ScenarioError(reason: "\(place) has the field \"\(untrusted: unknown)\", which scenarios do not define; "
-                                + "allowed: \(allowed.sorted().joined(separator: ", "))")
+            throw ScenarioError(
+                reason: "\(place) has the field \"\(untrusted: unknown)\", which scenarios do not define; "
+                    + "allowed: \(allowed.sorted().joined(separator: ", "))")
         }
     }
 
@@ -128,7 +137,7 @@ public struct Scenario: Sendable, Hashable, Codable {
         case DecodingError.keyNotFound(let key, let context):
             "\(key.stringValue) is missing at scenario.\(context.codingPath.map(\.stringValue).joined(separator: "."))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
-             DecodingError.dataCorrupted(let context):
+            DecodingError.dataCorrupted(let context):
             "\(context.debugDescription) at scenario.\(context.codingPath.map(\.stringValue).joined(separator: "."))"
         default:
             "\(error)"
@@ -172,8 +181,10 @@ public struct Expectation: Sendable, Hashable, Codable {
     var extended: Bool?
 
     /// Creates an expectation.
-    init(outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
-                attempts: Int? = nil, extended: Bool? = nil) {
+    init(
+        outcome: Outcome, httpStatus: Int? = nil, code: String? = nil, width: Int? = nil, height: Int? = nil,
+        attempts: Int? = nil, extended: Bool? = nil
+    ) {
         self.outcome = outcome
         self.httpStatus = httpStatus
         self.code = code

@@ -62,23 +62,29 @@ public struct ScenarioRecorder: Sendable {
     }
 
     /// Records `recipe` for `region` into `folder`.
-    public func record(_ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target) async throws -> Outcome {
+    public func record(
+        _ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target
+    ) async throws -> Outcome {
         let file = Self.file(for: recipe.scenario.name, in: folder)
         switch target {
         case .live(let key):
             guard recipe.liveReproducible else { return Self.notRecordable(recipe, file: file) }
-            return try await run(recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
+            return try await run(
+                recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
         case .against(let origin, let key):
             guard recipe.faults.isEmpty else { return Self.notRecordable(recipe, file: file) }
-            return try await run(recipe, region: region, file: file, key: key, base: origin,
-                                 rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
+            return try await run(
+                recipe, region: region, file: file, key: key, base: origin,
+                rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
         case .simulator:
-            let server = try await SimulatorServer.start(backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
+            let server = try await SimulatorServer.start(
+                backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
             for failure in recipe.faults { server.inject(failure) }
             do {
-                let outcome = try await run(recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
-                                            rewrite: DashScopeSimulation.originRewrite(from: server.baseURL, region: region),
-                                            timekeeper: .instant())
+                let outcome = try await run(
+                    recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
+                    rewrite: DashScopeSimulation.originRewrite(from: server.baseURL, region: region),
+                    timekeeper: .instant())
                 await server.shutdown()
                 return outcome
             } catch {
@@ -94,14 +100,18 @@ public struct ScenarioRecorder: Sendable {
         return Outcome(name: recipe.scenario.name, file: file, status: exists ? .kept : .skipped, violations: [])
     }
 
-    private func run(_ recipe: ScenarioRecipe, region: Region, file: URL, key: APIKey, base: URL?, rewrite: OriginRewrite?,
-                     timekeeper: Timekeeper) async throws -> Outcome {
+    private func run(
+        _ recipe: ScenarioRecipe, region: Region, file: URL, key: APIKey, base: URL?, rewrite: OriginRewrite?,
+        timekeeper: Timekeeper
+    ) async throws -> Outcome {
         let scenario = recipe.scenario
         let sentKey = scenario.validKey ? key : Self.refusedKey
         let recorder = CassetteRecorder(
             url: file,
-            cassette: Cassette(region: region.rawValue, source: rewrite == nil ? .live : .simulator, scenario: scenario.metadata),
-            secrets: [key.value, sentKey.value], rules: .dashScope, rewrite: rewrite, contract: ContractChecker.contract)
+            cassette: Cassette(
+                region: region.rawValue, source: rewrite == nil ? .live : .simulator, scenario: scenario.metadata),
+            secrets: [key.value, sentKey.value], rules: .dashScope, rewrite: rewrite, contract: ContractChecker.contract
+        )
         let transport = RecordingTransport(wrapping: try makeUpstream(), recorder: recorder)
         switch scenario.operation {
         case .generate:
@@ -117,7 +127,8 @@ public struct ScenarioRecorder: Sendable {
             _ = try await transport.send(Probe.request(url: url, key: sentKey), body: nil)
         }
         let written = try await recorder.flush()
-        return Outcome(name: scenario.name, file: file, status: written == .written ? .written : .unchanged,
-                       violations: await recorder.violations)
+        return Outcome(
+            name: scenario.name, file: file, status: written == .written ? .written : .unchanged,
+            violations: await recorder.violations)
     }
 }

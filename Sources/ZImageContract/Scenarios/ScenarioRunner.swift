@@ -43,8 +43,12 @@ public enum ScenarioRunner {
             let cassette = try CassetteFile.load(url, rules: .dashScope)
             return (await run(cassette, file: url.path), cassette)
         } catch {
-            return (Report(scenario: name, file: url.path, passed: false, problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
-                           outcome: "unreadable"), nil)
+            return (
+                Report(
+                    scenario: name, file: url.path, passed: false,
+                    problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
+                    outcome: "unreadable"), nil
+            )
         }
     }
 
@@ -54,15 +58,22 @@ public enum ScenarioRunner {
         let scenario: Scenario
         do {
             guard let stored = try Scenario(of: cassette) else {
-                return Report(scenario: fallbackName, file: file, passed: false,
-                              problems: [ContractViolation(interaction: nil, problem: "the cassette has no scenario, so no "
-                                  + "expected outcome: a replay without one proves nothing")],
-                              requestIDs: [], attempts: nil, outcome: "no expectation")
+                return Report(
+                    scenario: fallbackName, file: file, passed: false,
+                    problems: [
+                        ContractViolation(
+                            interaction: nil,
+                            problem: "the cassette has no scenario, so no "
+                                + "expected outcome: a replay without one proves nothing")
+                    ],
+                    requestIDs: [], attempts: nil, outcome: "no expectation")
             }
             scenario = stored
         } catch {
-            return Report(scenario: fallbackName, file: file, passed: false, problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
-                          outcome: "unreadable")
+            return Report(
+                scenario: fallbackName, file: file, passed: false,
+                problems: [ContractViolation(interaction: nil, problem: "\(error)")], requestIDs: [], attempts: nil,
+                outcome: "unreadable")
         }
         var problems = ContractChecker.check(cassette).map {
             ContractViolation(interaction: $0.interaction, problem: "contract: \($0.problem)")
@@ -93,22 +104,30 @@ public enum ScenarioRunner {
                     let result = generation.result
                     require(!result.requestID.isEmpty, "the result has no request_id")
                     if let width = expect.width, let height = expect.height {
-                        require(result.width == width && result.height == height,
-                                "the result is \(result.width)*\(result.height), expected \(width)*\(height)")
+                        require(
+                            result.width == width && result.height == height,
+                            "the result is \(result.width)*\(result.height), expected \(width)*\(height)")
                     }
                     if let extended = expect.extended {
                         let has = result.rewrittenPrompt != nil && result.reasoning != nil
-                        require(has == extended, extended ? "rewritten_prompt or reasoning is missing" : "rewritten_prompt or reasoning is set")
+                        require(
+                            has == extended,
+                            extended
+                                ? "rewritten_prompt or reasoning is missing" : "rewritten_prompt or reasoning is set")
                     }
                     do {
                         let image = try await ImageDownloader(transport: transport).fetch(result)
                         outcome = "success, a \(result.width)*\(result.height) PNG of \(image.count) bytes"
-                        require(expect.outcome == .success, "the generation and download succeeded, expected \(expect.outcome.rawValue)")
+                        require(
+                            expect.outcome == .success,
+                            "the generation and download succeeded, expected \(expect.outcome.rawValue)")
                     } catch let error as ZImageError {
                         if let failure = error.downloadFailure, expect.outcome == .downloadError {
                             outcome = "download failed with HTTP \(failure.status.map(String.init) ?? "-")"
-                            require(failure.status == expect.httpStatus,
-                                    "the download failed with \(failure.status.map(String.init) ?? "no status"), expected HTTP \(expect.httpStatus ?? 0)")
+                            require(
+                                failure.status == expect.httpStatus,
+                                "the download failed with \(failure.status.map(String.init) ?? "no status"), expected HTTP \(expect.httpStatus ?? 0)"
+                            )
                         } else {
                             outcome = "download failed"
                             fail("the download failed: \(error)")
@@ -119,10 +138,18 @@ public enum ScenarioRunner {
                         attempts = failure.attempts
                         requestIDs += [failure.requestID].compactMap { $0 }
                         outcome = "HTTP \(failure.status) \(failure.code ?? "")"
-                        require(expect.outcome == .apiError, "the API answered \(outcome), expected \(expect.outcome.rawValue)")
-                        require(failure.status == expect.httpStatus, "HTTP \(failure.status), expected \(expect.httpStatus ?? 0)")
-                        require(failure.code == expect.code, "code \(failure.code ?? "none"), expected \(expect.code ?? "none")")
-                        require(failure.requestID != nil && failure.message != nil, "the error lacks a message or request id")
+                        require(
+                            expect.outcome == .apiError,
+                            "the API answered \(outcome), expected \(expect.outcome.rawValue)")
+                        require(
+                            failure.status == expect.httpStatus,
+                            "HTTP \(failure.status), expected \(expect.httpStatus ?? 0)")
+                        require(
+                            failure.code == expect.code,
+                            "code \(failure.code ?? "none"), expected \(expect.code ?? "none")")
+                        require(
+                            failure.requestID != nil && failure.message != nil,
+                            "the error lacks a message or request id")
                     } else {
                         outcome = "failed"
                         fail("the client failed: \(error)")
@@ -134,7 +161,8 @@ public enum ScenarioRunner {
             }
         case .probe:
             do {
-                let (response, body) = try await transport.send(Probe.request(url: region.probeURL, key: ReplayKey.key), body: nil)
+                let (response, body) = try await transport.send(
+                    Probe.request(url: region.probeURL, key: ReplayKey.key), body: nil)
                 let status = response.status.code
                 outcome = "HTTP \(status)"
                 requestIDs += [WireFormat.decodeError(body).requestID].compactMap { $0 }
@@ -153,10 +181,15 @@ public enum ScenarioRunner {
         }
         let unused = transport.unusedInteractions
         if let first = unused.first {
-            problems.append(ContractViolation(
-                interaction: first, problem: "recorded interactions \(unused.map { "#\($0)" }.joined(separator: ", ")) were never requested"))
+            problems.append(
+                ContractViolation(
+                    interaction: first,
+                    problem:
+                        "recorded interactions \(unused.map { "#\($0)" }.joined(separator: ", ")) were never requested")
+            )
         }
-        return Report(scenario: scenario.name, file: file, passed: problems.isEmpty, problems: problems, requestIDs: requestIDs,
-                      attempts: attempts, outcome: outcome)
+        return Report(
+            scenario: scenario.name, file: file, passed: problems.isEmpty, problems: problems, requestIDs: requestIDs,
+            attempts: attempts, outcome: outcome)
     }
 }

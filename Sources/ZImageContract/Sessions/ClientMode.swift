@@ -1,8 +1,8 @@
 public import Foundation
+public import Logging
 public import ZImage
 public import ZImageCassettes
 import ZImageSimulator
-public import Logging
 
 /// How a client reaches DashScope: live, or through a cassette in a record mode. The command line and the test harness
 /// both turn a mode into a transport here, so the rules below live in one place:
@@ -42,22 +42,29 @@ public enum ClientMode: Sendable, Hashable {
         switch self {
         case .live:
             let key = try Credentials.resolve(environment: environment).apiKey
-            return PreparedClient(transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil,
-                                  baseURL: baseURL)
+            return PreparedClient(
+                transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil,
+                baseURL: baseURL)
         case .cassette(let url, let mode) where replaysOnly:
-            let opened = try mode.open(url, upstream: makeLiveTransport, options: CassetteOptions(
-                rules: .dashScope, matching: matching, region: region.rawValue, environment: environment))
-            return PreparedClient(transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
-                                  baseURL: nil)
+            let opened = try mode.open(
+                url, upstream: makeLiveTransport,
+                options: CassetteOptions(
+                    rules: .dashScope, matching: matching, region: region.rawValue, environment: environment))
+            return PreparedClient(
+                transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
+                baseURL: nil)
         case .cassette(let url, let mode):
             try RecordMode.refuseRecordingInCI(url.path, mode: mode.rawValue, environment: environment)
             let key = try Credentials.resolve(environment: environment).apiKey
-            let opened = try mode.open(url, upstream: makeLiveTransport, options: CassetteOptions(
-                rules: .dashScope, matching: matching, secrets: [key.value], region: region.rawValue,
-                rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
-                contract: ContractChecker.contract, environment: environment))
-            return PreparedClient(transport: opened.transport, apiKey: key, timekeeper: .system, recorder: opened.recorder,
-                                  baseURL: baseURL)
+            let opened = try mode.open(
+                url, upstream: makeLiveTransport,
+                options: CassetteOptions(
+                    rules: .dashScope, matching: matching, secrets: [key.value], region: region.rawValue,
+                    rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
+                    contract: ContractChecker.contract, environment: environment))
+            return PreparedClient(
+                transport: opened.transport, apiKey: key, timekeeper: .system, recorder: opened.recorder,
+                baseURL: baseURL)
         }
     }
 }
@@ -81,8 +88,9 @@ public struct PreparedClient: Sendable {
         region: Region, retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) -> ZImageClient {
-        ZImageClient(transport: transport, apiKey: apiKey, region: region, retryPolicy: retryPolicy, timekeeper: timekeeper,
-                     logger: logger)
+        ZImageClient(
+            transport: transport, apiKey: apiKey, region: region, retryPolicy: retryPolicy, timekeeper: timekeeper,
+            logger: logger)
     }
 }
 

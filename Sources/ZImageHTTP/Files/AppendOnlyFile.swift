@@ -1,9 +1,9 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Appending to a log that readers take line by line (`generations.jsonl`, GitHub's step summary): all or nothing.
@@ -20,7 +20,9 @@ public enum AppendOnlyFile {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let failure = POSIXFailure("open \(path)")
-            throw failure.code == ELOOP ? POSIXFailure(operation: "open \(path)", reason: "it is a symbolic link, which is not followed") : failure
+            throw failure.code == ELOOP
+                ? POSIXFailure(operation: "open \(path)", reason: "it is a symbolic link, which is not followed")
+                : failure
         }
         defer { close(descriptor) }
         var info = stat()

@@ -2,9 +2,9 @@ public import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The one way this package writes a file: an image, a cassette and its bodies, evidence, a report, a HAR document.
@@ -90,7 +90,8 @@ public enum AtomicFile {
             if let root { try AtomicFile.checkConfined(directory, under: root) }
             AtomicFile.removeAbandonedParts(of: destination)
             let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
-            let part = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid())-\(suffix).part").path
+            let part = directory.appendingPathComponent(".\(destination.lastPathComponent).\(getpid())-\(suffix).part")
+                .path
             self.part = part
             let descriptor = open(part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw POSIXFailure("create \(part)") }
@@ -116,7 +117,12 @@ public enum AtomicFile {
 
         /// Flushes the part file to disk and renames it over the destination (a stream is only closed).
         public func commit() throws {
-            guard finished.withLock({ finished in defer { finished = true }; return !finished }) else {
+            guard
+                finished.withLock({ finished in
+                    defer { finished = true }
+                    return !finished
+                })
+            else {
                 throw Failure(path: destination, reason: "was already committed or abandoned")
             }
             defer { close(descriptor) }
@@ -135,7 +141,12 @@ public enum AtomicFile {
 
         /// Removes the part file; the destination is left as it was.
         public func abandon() {
-            guard finished.withLock({ finished in defer { finished = true }; return !finished }) else { return }
+            guard
+                finished.withLock({ finished in
+                    defer { finished = true }
+                    return !finished
+                })
+            else { return }
             close(descriptor)
             if let part { unlink(part) }
         }
@@ -158,7 +169,8 @@ public enum AtomicFile {
             current.appendPathComponent(component)
             switch FileKind.of(current.path) {
             case .directory, .missing: continue
-            case .symbolicLink: throw Failure(path: current.path, reason: "is a symbolic link, which is not followed here")
+            case .symbolicLink:
+                throw Failure(path: current.path, reason: "is a symbolic link, which is not followed here")
             default: throw Failure(path: current.path, reason: "is not a folder")
             }
         }

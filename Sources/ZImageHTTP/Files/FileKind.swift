@@ -1,9 +1,9 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What is at a path, seen without following a symbolic link (`lstat`): what the file writer and the cassette reader
@@ -55,7 +55,9 @@ public enum FileKind: Sendable, Hashable {
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw POSIXFailure("stat \(path)") }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw POSIXFailure(operation: "read \(path)", reason: "not a regular file") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw POSIXFailure(operation: "read \(path)", reason: "not a regular file")
+        }
         var data = Data(capacity: Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

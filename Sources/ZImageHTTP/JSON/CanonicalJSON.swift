@@ -40,7 +40,8 @@ public enum CanonicalJSON {
     /// - Throws: ``InvalidJSON`` with the offset where reading stopped.
     public static func parse(_ data: Data, rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
-            var parser = Parser(bytes: buffer.bindMemory(to: UInt8.self), rejectingDuplicateKeys: rejectingDuplicateKeys)
+            var parser = Parser(
+                bytes: buffer.bindMemory(to: UInt8.self), rejectingDuplicateKeys: rejectingDuplicateKeys)
             parser.skipSpace()
             let value = try parser.value()
             parser.skipSpace()
@@ -58,7 +59,8 @@ public enum CanonicalJSON {
         case .int(let number): output += Array(String(number).utf8)
         case .bigInteger(let digits): output += Array(digits.utf8)
         case .double(let number):
-            output += Array((number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8)
+            output += Array(
+                (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)).utf8)
         case .string(let text): renderString(text, into: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))

@@ -35,9 +35,15 @@ extension CanonicalJSON {
             case UInt8(ascii: "{"): return try object()
             case UInt8(ascii: "["): return try array()
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-            case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-            case UInt8(ascii: "n"): try expect("null"); return .null
+            case UInt8(ascii: "t"):
+                try expect("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try expect("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try expect("null")
+                return .null
             default: return try number()
             }
         }
@@ -57,7 +63,8 @@ extension CanonicalJSON {
                     let keyOffset = position
                     let key = try string()
                     if rejectingDuplicateKeys, members[key] != nil {
-                        throw InvalidJSON(offset: keyOffset, reason: "the key \"\(untrusted: key)\" appears twice in one object")
+                        throw InvalidJSON(
+                            offset: keyOffset, reason: "the key \"\(untrusted: key)\" appears twice in one object")
                     }
                     skipSpace()
                     guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail() }
@@ -66,7 +73,10 @@ extension CanonicalJSON {
                     members[key] = try value()
                     skipSpace()
                     guard position < bytes.count else { throw fail() }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard bytes[position] == UInt8(ascii: "}") else { throw fail() }
                     position += 1
                     break
@@ -90,7 +100,10 @@ extension CanonicalJSON {
                     items.append(try value())
                     skipSpace()
                     guard position < bytes.count else { throw fail() }
-                    if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                    if bytes[position] == UInt8(ascii: ",") {
+                        position += 1
+                        continue
+                    }
                     guard bytes[position] == UInt8(ascii: "]") else { throw fail() }
                     position += 1
                     break
@@ -106,12 +119,15 @@ extension CanonicalJSON {
             // The common case, no escapes: one slice.
             let start = position
             while position < bytes.count, bytes[position] != UInt8(ascii: "\""), bytes[position] != UInt8(ascii: "\\"),
-                  bytes[position] >= 0x20 {
+                bytes[position] >= 0x20
+            {
                 position += 1
             }
             if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
                 defer { position += 1 }
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self) else {
+                guard
+                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                else {
                     throw fail()
                 }
                 return text
@@ -139,8 +155,10 @@ extension CanonicalJSON {
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                       bytes[position + 1] == UInt8(ascii: "u") {
+                    if (0xD800..<0xDC00).contains(code), position + 1 < bytes.count,
+                        bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    {
                         position += 2
                         let low = try hex4()
                         guard (0xDC00..<0xE000).contains(low) else { throw fail() }
@@ -182,7 +200,9 @@ extension CanonicalJSON {
             let start = position
             func digits() -> Int {
                 let first = position
-                while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+                while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
+                    position += 1
+                }
                 return position - first
             }
             func next(_ byte: UInt8) -> Bool {
@@ -193,7 +213,9 @@ extension CanonicalJSON {
             _ = next(UInt8(ascii: "-"))
             let integerStart = position
             guard digits() > 0 else { throw fail() }
-            if bytes[integerStart] == UInt8(ascii: "0") && position - integerStart > 1 { throw InvalidJSON(offset: integerStart) }
+            if bytes[integerStart] == UInt8(ascii: "0") && position - integerStart > 1 {
+                throw InvalidJSON(offset: integerStart)
+            }
             var integral = true
             if next(UInt8(ascii: ".")) {
                 integral = false

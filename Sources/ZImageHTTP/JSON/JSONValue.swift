@@ -94,8 +94,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
             case (.array(let a)?, .array(let b)?) where a.count == b.count:
                 for index in a.indices { visit(a[index], b[index], "\(path)[\(index)]") }
             default:
-                found.append(Difference(path: path.isEmpty ? "(the whole body)" : path, left: left?.summary ?? "(absent)",
-                                        right: right?.summary ?? "(absent)"))
+                found.append(
+                    Difference(
+                        path: path.isEmpty ? "(the whole body)" : path, left: left?.summary ?? "(absent)",
+                        right: right?.summary ?? "(absent)"))
             }
         }
         visit(self, other, path)

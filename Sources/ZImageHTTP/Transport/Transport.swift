@@ -46,7 +46,8 @@ public protocol Transport: Sendable {
 
 extension Transport {
     /// Receives the whole body with ``send(_:body:)`` and hands it to `sink` in one piece.
-    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse
+    {
         let (response, data) = try await send(request, body: body)
         try sink.receive(response)
         try data.withUnsafeBytes { try sink.receive($0) }

@@ -35,7 +35,10 @@ public struct SimulatorRequest: Sendable {
     public var serverBaseURL: URL
 
     /// Creates a request.
-    public init(method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data, serverBaseURL: URL) {
+    public init(
+        method: HTTPRequest.Method, path: String, query: String?, headerFields: HTTPFields, body: Data,
+        serverBaseURL: URL
+    ) {
         self.method = method
         self.path = path
         self.query = query
@@ -56,7 +59,10 @@ public struct SimulatorRequest: Sendable {
 
     /// A Host header's name without its port, lowercased; a bracketed IPv6 address keeps its brackets.
     public static func hostName(ofHostHeader header: String) -> String {
-        let name = if header.hasPrefix("["), let end = header.firstIndex(of: "]") { header[...end] } else { header.prefix { $0 != ":" } }
+        let name =
+            if header.hasPrefix("["), let end = header.firstIndex(of: "]") { header[...end] } else {
+                header.prefix { $0 != ":" }
+            }
         return name.lowercased()
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What a ``SimulatorServer`` puts up with from its clients, so that none can hold it down: a slow client is closed while
@@ -26,8 +26,10 @@ public struct SimulatorLimits: Sendable, Hashable {
 
     /// Limits for a local simulator: 1 MiB bodies; 10 s for a handshake and a request head, 30 s for a body, 60 s
     /// idle; 256 connections; the last 1,000 requests logged.
-    public init(maxRequestBytes: Int = 1 << 20, headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
-                idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, requestLogCapacity: Int = 1000) {
+    public init(
+        maxRequestBytes: Int = 1 << 20, headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(60), maxConnections: Int = 256, requestLogCapacity: Int = 1000
+    ) {
         self.maxRequestBytes = maxRequestBytes
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
@@ -39,7 +41,9 @@ public struct SimulatorLimits: Sendable, Hashable {
     /// ``maxConnections``, lowered to leave 64 descriptors of the process's open-file limit (`ulimit -n`) free.
     var effectiveMaxConnections: Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return maxConnections }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else {
+            return maxConnections
+        }
         return max(1, min(maxConnections, Int(limit.rlim_cur) - 64))
     }
 }

@@ -14,7 +14,8 @@ public struct CassetteBackend: SimulatorBackend {
     /// The cassette file (relative to the folder) and position of each merged interaction.
     private let origins: [(file: String, index: Int)]
     private let log: @Sendable (String) -> Void
-    private static let resultHost = try? NSRegularExpression(pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
+    private static let resultHost = try? NSRegularExpression(
+        pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
 
     /// The number of interactions served from.
     public var interactionCount: Int { replay.cassette.interactions.count }
@@ -22,8 +23,10 @@ public struct CassetteBackend: SimulatorBackend {
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
     /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
-    public init(folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
-                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    public init(
+        folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws {
         var merged = Cassette(region: nil, source: .simulator)
         var origins: [(file: String, index: Int)] = []
         let prefix = folder.standardizedFileURL.path + "/"
@@ -33,8 +36,9 @@ public struct CassetteBackend: SimulatorBackend {
             origins += interactions.indices.map { (name, $0) }
             merged.interactions += interactions
         }
-        replay = ReplayingTransport(cassette: merged, path: folder.path, rules: rules, matching: matching, allowRepeats: true,
-                                    ignoringHost: true)
+        replay = ReplayingTransport(
+            cassette: merged, path: folder.path, rules: rules, matching: matching, allowRepeats: true,
+            ignoringHost: true)
         self.origins = origins
         self.log = log
     }
@@ -45,18 +49,21 @@ public struct CassetteBackend: SimulatorBackend {
         let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
         var headers: [String: String] = [:]
         for field in request.headerFields { headers[field.name.canonicalName] = field.value }
-        let recorded = RecordedRequest(method: request.method.rawValue, url: target, headers: headers,
-                                       body: request.body.isEmpty ? nil : request.body)
+        let recorded = RecordedRequest(
+            method: request.method.rawValue, url: target, headers: headers,
+            body: request.body.isEmpty ? nil : request.body)
         guard let index = replay.answer(recorded) else {
             var miss = replay.miss(recorded)
-            let nearest = miss.nearest.first.map { " (nearest: \(origins[$0.index].file) #\(origins[$0.index].index))" } ?? ""
+            let nearest =
+                miss.nearest.first.map { " (nearest: \(origins[$0.index].file) #\(origins[$0.index].index))" } ?? ""
             for position in miss.nearest.indices {  // each nearest one by its own file and position there
                 let origin = origins[miss.nearest[position].index]
                 miss.nearest[position].index = origin.index
                 miss.nearest[position].summary = "\(origin.file): \(miss.nearest[position].summary)"
             }
             log("\(request.method.rawValue) \(request.path) miss\(nearest)")
-            let body = DashScopeSimulation.errorBody(code: "NoRecordedResponse", message: miss.description, requestID: "replay-miss")
+            let body = DashScopeSimulation.errorBody(
+                code: "NoRecordedResponse", message: miss.description, requestID: "replay-miss")
             return .json(404, body)
         }
         log("\(request.method.rawValue) \(request.path) hit \(origins[index].file) #\(origins[index].index)")
@@ -66,10 +73,15 @@ public struct CassetteBackend: SimulatorBackend {
             if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
         }
         var body = answer.body
-        if let pattern = Self.resultHost, let text = String(data: body, encoding: .utf8), text.contains("dashscope-result") {
+        if let pattern = Self.resultHost, let text = String(data: body, encoding: .utf8),
+            text.contains("dashscope-result")
+        {
             let base = request.serverBaseURL.absoluteString + "/"
-            body = Data(pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
-                                                         withTemplate: NSRegularExpression.escapedTemplate(for: base)).utf8)
+            body = Data(
+                pattern.stringByReplacingMatches(
+                    in: text, range: NSRange(text.startIndex..., in: text),
+                    withTemplate: NSRegularExpression.escapedTemplate(for: base)
+                ).utf8)
         }
         return SimulatorResponse(status: answer.status, headerFields: fields, body: body)
     }

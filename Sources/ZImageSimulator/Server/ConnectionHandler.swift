@@ -28,7 +28,9 @@ package struct ConnectionHandler: Sendable {
         var deadline: Scheduled<Void>?
         func arm(_ timeout: Duration?) {
             deadline?.cancel()
-            deadline = timeout.map { channel.eventLoop.scheduleTask(in: TimeAmount($0)) { channel.close(promise: nil) } }
+            deadline = timeout.map {
+                channel.eventLoop.scheduleTask(in: TimeAmount($0)) { channel.close(promise: nil) }
+            }
         }
         // Whether a request is in progress on the socket, for the connection limit: a busy connection is never evicted.
         var requestInProgress = false
@@ -59,13 +61,18 @@ package struct ConnectionHandler: Sendable {
                         requestInProgress = true
                         head = requestHead
                         body.clear()
-                        if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init), declared > maxRequestBytes {
+                        if let declared = requestHead.headers.first(name: "content-length").flatMap(Int.init),
+                            declared > maxRequestBytes
+                        {
                             try await refuseTooLarge(requestHead, bytes: declared, outbound: outbound)
                             return
                         }
-                        if requestHead.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                        if requestHead.headers[canonicalForm: "expect"].contains(where: {
+                            $0.lowercased() == "100-continue"
+                        }) {
                             // The client waits for this before it sends the body (curl for a second, then sends anyway).
-                            try await outbound.write(.head(HTTPResponseHead(version: requestHead.version, status: .continue)))
+                            try await outbound.write(
+                                .head(HTTPResponseHead(version: requestHead.version, status: .continue)))
                         }
                     case .body(var chunk):
                         body.writeBuffer(&chunk)
@@ -77,8 +84,9 @@ package struct ConnectionHandler: Sendable {
                         guard let requestHead = head else { continue }
                         head = nil
                         arm(nil)
-                        let keepOpen = try await answer(requestHead, body: Data(body.readableBytesView), outbound: outbound,
-                                                        channel: connection.channel)
+                        let keepOpen = try await answer(
+                            requestHead, body: Data(body.readableBytesView), outbound: outbound,
+                            channel: connection.channel)
                         idle()
                         if !keepOpen || !requestHead.isKeepAlive { return }
                         arm(limits.idleTimeout)
@@ -91,13 +99,19 @@ package struct ConnectionHandler: Sendable {
     }
 
     /// Answers 413 at once, without reading the body, and lets the connection close.
-    private func refuseTooLarge(_ head: HTTPRequestHead, bytes: Int, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>)
-        async throws {
-        _ = state.log(SimulatorLogEntry(method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
-                                        host: head.headers.first(name: "host"), hadAuthorization: head.headers.contains(name: "authorization"),
-                                        userAgent: head.headers.first(name: "user-agent")))
+    private func refuseTooLarge(
+        _ head: HTTPRequestHead, bytes: Int, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    )
+        async throws
+    {
+        _ = state.log(
+            SimulatorLogEntry(
+                method: head.method.rawValue, target: head.uri, status: 413, fault: nil,
+                host: head.headers.first(name: "host"), hadAuthorization: head.headers.contains(name: "authorization"),
+                userAgent: head.headers.first(name: "user-agent")))
         let body = DashScopeSimulation.errorBody(
-            code: "RequestTooLarge", message: "The request body of \(bytes) bytes is over the \(maxRequestBytes)-byte limit.",
+            code: "RequestTooLarge",
+            message: "The request body of \(bytes) bytes is over the \(maxRequestBytes)-byte limit.",
             requestID: state.requestIDs.nextRequestID(seed: Data(head.uri.utf8)))
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
@@ -111,7 +125,8 @@ package struct ConnectionHandler: Sendable {
 
     /// Answers one request; returns whether the connection stays open.
     private func answer(
-        _ head: HTTPRequestHead, body: Data, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
+        _ head: HTTPRequestHead, body: Data, outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        channel: any Channel
     ) async throws -> Bool {
         let target = head.uri
         let path = String(target.prefix { $0 != "?" })
@@ -127,7 +142,8 @@ package struct ConnectionHandler: Sendable {
         // Logged on arrival, so a test sees a request the server is still holding; the status is added when answered.
         let entry = SimulatorLogEntry(
             method: head.method.rawValue, target: target, status: nil, fault: fault?.description,
-            host: head.headers.first(name: "host"), hadAuthorization: fields[.authorization] != nil, userAgent: fields[.userAgent])
+            host: head.headers.first(name: "host"), hadAuthorization: fields[.authorization] != nil,
+            userAgent: fields[.userAgent])
         let number = state.log(entry)
         func log(_ status: Int?) {
             state.setStatus(status, ofRequest: number)
@@ -146,7 +162,9 @@ package struct ConnectionHandler: Sendable {
             var headers = HTTPFields()
             if let retryAfter { headers[.retryAfter] = retryAfter }
             let requestID = state.requestIDs.nextRequestID(seed: body)
-            response = .json(status, DashScopeSimulation.errorBody(code: code, message: message, requestID: requestID), headers: headers)
+            response = .json(
+                status, DashScopeSimulation.errorBody(code: code, message: message, requestID: requestID),
+                headers: headers)
         case .invalidJSON:
             response = .json(200, Data(#"{"output": {"choices": [{"finish_reason": "stop", "message": {"#.utf8))
         case .redirect(let location, let status):
@@ -176,11 +194,13 @@ package struct ConnectionHandler: Sendable {
             headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         }
         if !head.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)))
+        try await outbound.write(
+            .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)))
 
         switch fault {
         case .truncatedBody:
-            try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
+            try await outbound.write(
+                .body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
             try? await channel.close()
             return false
         case .slowBody(let chunkSize, let interval):

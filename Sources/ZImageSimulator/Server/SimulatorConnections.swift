@@ -32,10 +32,13 @@ struct PlainHTTP1: SimulatorConnections {
 
     package var scheme: String { "http" }
 
-    package func configure(_ channel: any Channel) -> EventLoopFuture<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>> {
+    package func configure(
+        _ channel: any Channel
+    ) -> EventLoopFuture<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-            return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+            return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                wrappingChannelSynchronously: channel)
         }
     }
 
@@ -43,7 +46,9 @@ struct PlainHTTP1: SimulatorConnections {
         connection.channel
     }
 
-    package func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, streams: ConnectionHandler) async {
+    package func serve(
+        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, streams: ConnectionHandler
+    ) async {
         await streams.serve(connection)
     }
 

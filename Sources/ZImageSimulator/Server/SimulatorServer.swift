@@ -1,11 +1,10 @@
 public import Foundation
 import HTTPTypes
-import ZImage
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
-
+import ZImage
 
 /// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a
 /// ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
@@ -50,8 +49,10 @@ public final class SimulatorServer: Sendable {
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
     ///   - limits: what the server puts up with from clients (timeouts, connections, body size, log size).
-    public static func start(host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
-                              limits: SimulatorLimits = SimulatorLimits()) async throws -> SimulatorServer {
+    public static func start(
+        host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
+        limits: SimulatorLimits = SimulatorLimits()
+    ) async throws -> SimulatorServer {
         try await start(host: host, port: port, backend: backend, limits: limits, connections: PlainHTTP1())
     }
 
@@ -99,7 +100,8 @@ public final class SimulatorServer: Sendable {
                                     state.evicted += 1
                                     evicted = oldest.value.channel
                                 }
-                                state.connections[ObjectIdentifier(socket)] = .init(channel: socket, order: state.accepted)
+                                state.connections[ObjectIdentifier(socket)] = .init(
+                                    channel: socket, order: state.accepted)
                                 return (true, evicted)
                             }
                             evicted?.close(promise: nil)
@@ -109,7 +111,9 @@ public final class SimulatorServer: Sendable {
                             }
                             // The TLS handshake and the first request head must come within the header timeout.
                             let handshake = socket.eventLoop.scheduleTask(in: TimeAmount(limits.headerTimeout)) {
-                                if !state.locked({ $0.servedSockets.contains(ObjectIdentifier(socket)) }) { socket.close(promise: nil) }
+                                if !state.locked({ $0.servedSockets.contains(ObjectIdentifier(socket)) }) {
+                                    socket.close(promise: nil)
+                                }
                             }
                             socket.closeFuture.whenComplete { _ in handshake.cancel() }
                             group.addTask {
@@ -127,11 +131,15 @@ public final class SimulatorServer: Sendable {
                 }
             }
         }
-        return SimulatorServer(host: host, port: boundPort, baseURL: baseURL, state: state, serverChannel: channel.channel,
-                               acceptTask: task)
+        return SimulatorServer(
+            host: host, port: boundPort, baseURL: baseURL, state: state, serverChannel: channel.channel,
+            acceptTask: task)
     }
 
-    private init(host: String, port: Int, baseURL: URL, state: ServerState, serverChannel: any Channel, acceptTask: Task<Void, Never>) {
+    private init(
+        host: String, port: Int, baseURL: URL, state: ServerState, serverChannel: any Channel,
+        acceptTask: Task<Void, Never>
+    ) {
         self.host = host
         self.port = port
         self.baseURL = baseURL
@@ -141,8 +149,11 @@ public final class SimulatorServer: Sendable {
     }
 
     /// Starts a DashScope simulator on `host` (loopback by default) and `port` (0 picks a free one).
-    public static func start(host: String = "127.0.0.1", port: Int = 0, simulating simulation: DashScopeSimulation) async throws
-        -> SimulatorServer {
+    public static func start(
+        host: String = "127.0.0.1", port: Int = 0, simulating simulation: DashScopeSimulation
+    ) async throws
+        -> SimulatorServer
+    {
         try await start(host: host, port: port, backend: simulation)
     }
 

@@ -102,19 +102,29 @@ public struct DashScopeSimulation: SimulatorBackend {
         }
         let hash = SHA256.hexDigest(of: Data("\(parsed.prompt)\u{0}\(parsed.seed.map(String.init) ?? "-")".utf8))
         let expires = Int(Date().timeIntervalSince1970) + 86_400
-        let imageURL = (resultOrigin ?? request.serverBaseURL).absoluteString
+        let imageURL =
+            (resultOrigin ?? request.serverBaseURL).absoluteString
             + Self.resultPathPrefix(for: region) + "\(parsed.width)x\(parsed.height)/\(hash.prefix(32)).png"
             + "?Expires=\(expires)&OSSAccessKeyId=LTAIsimulated&Signature=\(hash.suffix(27))%3D"
 
         let text = parsed.promptExtend ? Self.rewrite(parsed.prompt) : parsed.prompt
-        let reasoning = parsed.promptExtend
+        let reasoning =
+            parsed.promptExtend
             ? "The prompt names a scene; I add light, composition and texture so the image reads clearly." : ""
         let content = OrderedJSON.array([.object([("image", .string(imageURL))]), .object([("text", .string(text))])])
-        let message: OrderedJSON = switch region {
-        case .singapore: .object([("role", .string("assistant")), ("content", content), ("reasoning_content", .string(reasoning))])
-        case .beijing: .object([("content", content), ("reasoning_content", .string(reasoning)), ("role", .string("assistant"))])
-        }
-        let tokens = parsed.promptExtend
+        let message: OrderedJSON =
+            switch region {
+            case .singapore:
+                .object([
+                    ("role", .string("assistant")), ("content", content), ("reasoning_content", .string(reasoning)),
+                ])
+            case .beijing:
+                .object([
+                    ("content", content), ("reasoning_content", .string(reasoning)), ("role", .string("assistant")),
+                ])
+            }
+        let tokens =
+            parsed.promptExtend
             ? (input: 60 + parsed.prompt.count / 4, output: 90, reasoning: 40) : (input: 0, output: 0, reasoning: 0)
         var usage: [(String, OrderedJSON)] = [
             ("width", .int(parsed.width)), ("height", .int(parsed.height)), ("image_count", .int(1)),
@@ -126,7 +136,10 @@ public struct DashScopeSimulation: SimulatorBackend {
         }
         if region == .beijing { usage.sort { $0.0 < $1.0 } }
         var body = OrderedJSON.object([
-            ("output", .object([("choices", .array([.object([("finish_reason", .string("stop")), ("message", message)])]))])),
+            (
+                "output",
+                .object([("choices", .array([.object([("finish_reason", .string("stop")), ("message", message)])]))])
+            ),
             ("usage", .object(usage)),
             ("request_id", .string(requestID)),
         ])
@@ -149,8 +162,9 @@ public struct DashScopeSimulation: SimulatorBackend {
     /// Moves what was recorded against a simulator of `region` at `origin` onto the region's real hosts: the API host,
     /// and the region's OSS host for images. Recordings made this way replay with a client's default settings.
     public static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
-        OriginRewrite(origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
-                      resultPrefix: resultPathPrefix(for: region))
+        OriginRewrite(
+            origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
+            resultPrefix: resultPathPrefix(for: region))
     }
 
     private static func rewrite(_ prompt: String) -> String {
@@ -160,15 +174,19 @@ public struct DashScopeSimulation: SimulatorBackend {
     // MARK: - Models and images
 
     private func models() -> SimulatorResponse {
-        let model = OrderedJSON.object([("id", .string(DashScopeAPI.model)), ("object", .string("model")),
-                                        ("owned_by", .string("system"))])
+        let model = OrderedJSON.object([
+            ("id", .string(DashScopeAPI.model)), ("object", .string("model")),
+            ("owned_by", .string("system")),
+        ])
         return .json(200, OrderedJSON.object([("object", .string("list")), ("data", .array([model]))]).data)
     }
 
     private func image(_ request: SimulatorRequest) -> SimulatorResponse {
         // /results/<region>/<W>x<H>/<hash>.png
         let parts = request.path.split(separator: "/")
-        guard parts.count == 4, parts[3].hasSuffix(".png") else { return ossError(404, "NoSuchKey", "The specified key does not exist.") }
+        guard parts.count == 4, parts[3].hasSuffix(".png") else {
+            return ossError(404, "NoSuchKey", "The specified key does not exist.")
+        }
         let dimensions = parts[2].split(separator: "x").compactMap { Int($0) }
         guard dimensions.count == 2, (try? ImageSize(width: dimensions[0], height: dimensions[1])) != nil else {
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
@@ -182,13 +200,15 @@ public struct DashScopeSimulation: SimulatorBackend {
         let seed = Array(SHA256.digest(of: Data(parts[3].utf8)).prefix(6))
         var fields = HTTPFields()
         fields[.contentType] = "image/png"
-        return SimulatorResponse(status: 200, headerFields: fields,
-                                 body: PNGEncoder.gradient(width: dimensions[0], height: dimensions[1], seed: seed))
+        return SimulatorResponse(
+            status: 200, headerFields: fields,
+            body: PNGEncoder.gradient(width: dimensions[0], height: dimensions[1], seed: seed))
     }
 
     /// OSS's error answer: XML with Code, Message and RequestId.
     static func ossErrorBody(code: String, message: String) -> Data {
-        Data("""
+        Data(
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <Error>
               <Code>\(code)</Code>
@@ -203,7 +223,8 @@ public struct DashScopeSimulation: SimulatorBackend {
     private func ossError(_ status: Int, _ code: String, _ message: String) -> SimulatorResponse {
         var fields = HTTPFields()
         fields[.contentType] = "application/xml"
-        return SimulatorResponse(status: status, headerFields: fields, body: Self.ossErrorBody(code: code, message: message))
+        return SimulatorResponse(
+            status: status, headerFields: fields, body: Self.ossErrorBody(code: code, message: message))
     }
 
     private func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> SimulatorResponse {
@@ -212,7 +233,8 @@ public struct DashScopeSimulation: SimulatorBackend {
 
     /// DashScope's error body.
     package static func errorBody(code: String, message: String, requestID: String) -> Data {
-        OrderedJSON.object([("request_id", .string(requestID)), ("code", .string(code)), ("message", .string(message))]).data
+        OrderedJSON.object([("request_id", .string(requestID)), ("code", .string(code)), ("message", .string(message))])
+            .data
     }
 }
 

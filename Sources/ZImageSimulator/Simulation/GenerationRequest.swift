@@ -26,15 +26,16 @@ struct Generation {
         } catch let refusal as Refusal {
             return .failure(refusal)
         } catch let error as WireFormat.RequestShapeError {
-            let message = switch error.field {
-            case "body": "The request body is not valid JSON."
-            case "model": "Model not specified."
-            case "prompt_extend": "prompt_extend must be true or false."
-            case "seed": seedRefusal
-            case "n": "num_images_per_prompt must be 1"
-            case "input.messages": "input.messages must hold exactly one user message with exactly one text item."
-            default: "The request body does not have the expected shape at \(error.field)."
-            }
+            let message =
+                switch error.field {
+                case "body": "The request body is not valid JSON."
+                case "model": "Model not specified."
+                case "prompt_extend": "prompt_extend must be true or false."
+                case "seed": seedRefusal
+                case "n": "num_images_per_prompt must be 1"
+                case "input.messages": "input.messages must hold exactly one user message with exactly one text item."
+                default: "The request body does not have the expected shape at \(error.field)."
+                }
             return .failure(Refusal(message: message))
         } catch {
             return .failure(Refusal(message: "The request body is not valid JSON."))
@@ -48,22 +49,28 @@ struct Generation {
         guard !sent.prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw Refusal(message: "The prompt text must not be empty.")
         }
-        let prompt = String(String.UnicodeScalarView(sent.prompt.unicodeScalars.prefix(GenerationParameters.maxPromptLength)))
+        let prompt = String(
+            String.UnicodeScalarView(sent.prompt.unicodeScalars.prefix(GenerationParameters.maxPromptLength)))
         let parameters = sent.parameters
         if let n = parameters.n, n != 1 { throw Refusal(message: "num_images_per_prompt must be 1") }
         let sizeText = parameters.size ?? GenerationParameters.apiDefaultSize
         let sides = sizeText.split(separator: "*", omittingEmptySubsequences: false).map { Int($0) }
-        guard sides.count == 2, let width = sides[0], let height = sides[1], (try? ImageSize(width: width, height: height)) != nil
+        guard sides.count == 2, let width = sides[0], let height = sides[1],
+            (try? ImageSize(width: width, height: height)) != nil
         else {
-            throw Refusal(message: "The size \(sizeText) is not supported: the total pixels must be between 512*512 and 2048*2048.")
+            throw Refusal(
+                message:
+                    "The size \(sizeText) is not supported: the total pixels must be between 512*512 and 2048*2048.")
         }
         if let seed = parameters.seed, !GenerationParameters.seedRange.contains(seed) {
             throw Refusal(message: seedRefusal)
         }
-        return Generation(prompt: prompt, width: width, height: height, seed: parameters.seed,
-                          promptExtend: parameters.promptExtend ?? false)
+        return Generation(
+            prompt: prompt, width: width, height: height, seed: parameters.seed,
+            promptExtend: parameters.promptExtend ?? false)
     }
 
-    private static let seedRefusal = "seed must be an integer from \(GenerationParameters.seedRange.lowerBound) to "
+    private static let seedRefusal =
+        "seed must be an integer from \(GenerationParameters.seedRange.lowerBound) to "
         + "\(GenerationParameters.seedRange.upperBound)."
 }

@@ -35,7 +35,9 @@ enum OrderedJSON {
 
     private static func quote(_ string: String) -> String {
         // JSONSerialization escapes a lone string correctly; it accepts fragments.
-        let data = (try? JSONSerialization.data(withJSONObject: string, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: string, options: [.fragmentsAllowed, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 }

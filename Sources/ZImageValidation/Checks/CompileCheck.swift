@@ -8,7 +8,8 @@ struct CompileCheck {
     func run() -> Check {
         let started = ContinuousClock.now
         guard FileManager.default.fileExists(atPath: packageDirectory + "/Package.swift") else {
-            return Check(.compile, status: .failed, detail: "no Package.swift in \(packageDirectory) (use --package-dir)")
+            return Check(
+                .compile, status: .failed, detail: "no Package.swift in \(packageDirectory) (use --package-dir)")
         }
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
@@ -28,7 +29,8 @@ struct CompileCheck {
         let passed = process.terminationStatus == 0
         return Check(
             .compile, status: passed ? .passed : .failed,
-            detail: passed ? "swift build --build-tests succeeded; log in build.log"
+            detail: passed
+                ? "swift build --build-tests succeeded; log in build.log"
                 : "swift build --build-tests exited \(process.terminationStatus); see build.log",
             durationMilliseconds: milliseconds)
     }

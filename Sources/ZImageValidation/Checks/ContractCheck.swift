@@ -35,7 +35,9 @@ struct ContractCheck {
         let files = CassetteLinter.cassetteFiles(in: cassettes)
         var scenarios: [ScenarioRunner.Report] = []
         var entries: [CassetteReportPage.Entry] = []
-        var cases = documented.map { Check.CaseResult(name: "documented \($0.name)", passed: $0.passed, detail: $0.detail) }
+        var cases = documented.map {
+            Check.CaseResult(name: "documented \($0.name)", passed: $0.passed, detail: $0.detail)
+        }
         for file in files {
             let clock = ContinuousClock.now
             let (report, cassette) = await ScenarioRunner.replay(file)
@@ -45,25 +47,34 @@ struct ContractCheck {
             let line = report.problems.lazy.compactMap(\.interaction).first.flatMap { number in
                 (try? Data(contentsOf: file)).flatMap { CassetteFile.line(ofInteraction: number, in: $0) }
             }
-            cases.append(Check.CaseResult(
-                name: report.scenario, passed: report.passed,
-                detail: report.passed ? report.outcome : report.problems.map(\.description).joined(separator: "; "),
-                file: file.path, line: line ?? 1,
-                durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)), warning: cassette.flatMap(Self.staleness)))
+            cases.append(
+                Check.CaseResult(
+                    name: report.scenario, passed: report.passed,
+                    detail: report.passed ? report.outcome : report.problems.map(\.description).joined(separator: "; "),
+                    file: file.path, line: line ?? 1,
+                    durationMilliseconds: Int(clock.duration(to: .now) / .milliseconds(1)),
+                    warning: cassette.flatMap(Self.staleness)))
         }
         if files.isEmpty {
-            cases.append(Check.CaseResult(name: "cassettes", passed: false, detail: "no cassettes in \(cassettes.path)"))
+            cases.append(
+                Check.CaseResult(name: "cassettes", passed: false, detail: "no cassettes in \(cassettes.path)"))
         }
         let failed = cases.filter { !$0.passed }
-        let detail = failed.isEmpty
+        let detail =
+            failed.isEmpty
             ? "\(scenarios.count) cassettes replayed to their expected outcomes, \(documented.count) documented payloads read"
             : "\(failed.count) of \(cases.count) cases broke the contract"
         let requestIDs = [successID, failureID].compactMap { $0 } + scenarios.flatMap(\.requestIDs)
-        let check = Check(.contract, region: region, status: failed.isEmpty ? .passed : .failed, detail: detail,
-                          durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)), requestIDs: requestIDs,
-                          cases: cases)
-        return (check, Evidence(region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
-                                documentedPayloads: documented, scenarios: scenarios), entries)
+        let check = Check(
+            .contract, region: region, status: failed.isEmpty ? .passed : .failed, detail: detail,
+            durationMilliseconds: Int(started.duration(to: .now) / .milliseconds(1)), requestIDs: requestIDs,
+            cases: cases)
+        return (
+            check,
+            Evidence(
+                region: region.rawValue, cassettes: cassettes.path, passed: failed.isEmpty,
+                documentedPayloads: documented, scenarios: scenarios), entries
+        )
     }
 
     /// A warning when the cassette was recorded more than ``Cassette/staleAfterDays`` days ago.
@@ -78,8 +89,11 @@ struct ContractCheck {
             let request = ImageRequest(prompt: DocumentedExamples.prompt, seed: 1234)
             let body = try WireFormat.encodeRequest(request)
             let same = CanonicalJSON.equal(body, Data(DocumentedExamples.requestBody.utf8))
-            return .init(name: name, passed: same, detail: same ? "equals the documented request"
-                : "encoded \(String(decoding: body, as: UTF8.self)), not the documented request")
+            return .init(
+                name: name, passed: same,
+                detail: same
+                    ? "equals the documented request"
+                    : "encoded \(String(decoding: body, as: UTF8.self)), not the documented request")
         } catch {
             return .init(name: name, passed: false, detail: "\(error)")
         }
@@ -88,19 +102,28 @@ struct ContractCheck {
     private func documentedSuccess() async -> (Check.CaseResult, String?) {
         let name = "success answer"
         let example = DocumentedExamples.success(for: region)
-        let client = ZImageClient(transport: answering(200, example.body), apiKey: APIKey("sk-test-validate-0000"), region: region)
+        let client = ZImageClient(
+            transport: answering(200, example.body), apiKey: APIKey("sk-test-validate-0000"), region: region)
         do {
             let result = try await client.generate(ImageRequest(prompt: DocumentedExamples.prompt, size: example.size))
             var problems: [String] = []
-            if URL(string: result.imageURL)?.host != example.imageHost { problems.append("image_url host is not \(example.imageHost)") }
+            if URL(string: result.imageURL)?.host != example.imageHost {
+                problems.append("image_url host is not \(example.imageHost)")
+            }
             if result.width != example.size.width || result.height != example.size.height {
                 problems.append("size \(result.width)*\(result.height), expected \(example.size)")
             }
             if result.requestID != example.requestID { problems.append("request_id \(result.requestID)") }
-            if result.reasoning != nil || result.rewrittenPrompt != nil { problems.append("reasoning or rewritten_prompt set") }
-            return (.init(name: name, passed: problems.isEmpty,
-                          detail: problems.isEmpty ? "normalized to image_url, \(example.size), request_id" : problems.joined(separator: "; ")),
-                    result.requestID)
+            if result.reasoning != nil || result.rewrittenPrompt != nil {
+                problems.append("reasoning or rewritten_prompt set")
+            }
+            return (
+                .init(
+                    name: name, passed: problems.isEmpty,
+                    detail: problems.isEmpty
+                        ? "normalized to image_url, \(example.size), request_id" : problems.joined(separator: "; ")),
+                result.requestID
+            )
         } catch {
             return (.init(name: name, passed: false, detail: "\(error)"), nil)
         }
@@ -109,16 +132,25 @@ struct ContractCheck {
     private func documentedError() async -> (Check.CaseResult, String?) {
         let name = "error answer"
         let client = ZImageClient(
-            transport: answering(400, DocumentedExamples.errorBody), apiKey: APIKey("sk-test-validate-0000"), region: region)
+            transport: answering(400, DocumentedExamples.errorBody), apiKey: APIKey("sk-test-validate-0000"),
+            region: region)
         do {
             _ = try await client.generate(ImageRequest(prompt: DocumentedExamples.prompt))
             return (.init(name: name, passed: false, detail: "a 400 answer did not fail"), nil)
         } catch let error as ZImageError where error.code == .apiError {
-            guard let failure = error.apiFailure else { return (.init(name: name, passed: false, detail: "\(error)"), nil) }
-            let passed = failure.status == 400 && failure.code == "InvalidParameter"
-                && failure.message == "num_images_per_prompt must be 1" && failure.requestID != nil && failure.attempts == 1
-            return (.init(name: name, passed: passed, detail: passed ? "HTTP 400 InvalidParameter, not retried" : "\(failure)"),
-                    failure.requestID)
+            guard let failure = error.apiFailure else {
+                return (.init(name: name, passed: false, detail: "\(error)"), nil)
+            }
+            let passed =
+                failure.status == 400 && failure.code == "InvalidParameter"
+                && failure.message == "num_images_per_prompt must be 1" && failure.requestID != nil
+                && failure.attempts == 1
+            return (
+                .init(
+                    name: name, passed: passed, detail: passed ? "HTTP 400 InvalidParameter, not retried" : "\(failure)"
+                ),
+                failure.requestID
+            )
         } catch {
             return (.init(name: name, passed: false, detail: "\(error)"), nil)
         }
@@ -129,10 +161,13 @@ struct ContractCheck {
         let endpoint = region.generationURL
         return ClosureTransport { request, _ in
             guard request.method == .post, request.url == endpoint,
-                  request.headerFields[.authorization]?.hasPrefix("Bearer ") == true,
-                  request.headerFields[.contentType] == "application/json"
+                request.headerFields[.authorization]?.hasPrefix("Bearer ") == true,
+                request.headerFields[.contentType] == "application/json"
             else {
-                return (HTTPResponse(status: .badRequest), Data(#"{"code":"UnexpectedRequest","message":"wrong endpoint or headers"}"#.utf8))
+                return (
+                    HTTPResponse(status: .badRequest),
+                    Data(#"{"code":"UnexpectedRequest","message":"wrong endpoint or headers"}"#.utf8)
+                )
             }
             return (HTTPResponse(status: .init(code: status)), Data(body.utf8))
         }

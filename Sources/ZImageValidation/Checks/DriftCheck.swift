@@ -52,7 +52,11 @@ struct DriftCheck {
         func result(_ status: Check.Status, _ message: String) -> (Check, Evidence) {
             evidence.message = message
             evidence.drifted = status == .failed
-            return (Check(kind, region: region, status: status, detail: message, requestIDs: [evidence.requestID].compactMap { $0 }), evidence)
+            return (
+                Check(
+                    kind, region: region, status: status, detail: message,
+                    requestIDs: [evidence.requestID].compactMap { $0 }), evidence
+            )
         }
         guard let key else {
             return result(.failed, "no key: set DASHSCOPE_API_KEY or dashscope_api_key in ~/.alibabacloud/credentials")
@@ -64,8 +68,9 @@ struct DriftCheck {
         } catch {
             return result(.failed, "no recorded answer to compare with: \(error)")
         }
-        guard let scenario = (try? Scenario(of: recorded)) ?? nil, let recordedAnswer = recorded.interactions.first?.response,
-              let recordedJSON = JSONValue(parsing: recordedAnswer.body)
+        guard let scenario = (try? Scenario(of: recorded)) ?? nil,
+            let recordedAnswer = recorded.interactions.first?.response,
+            let recordedJSON = JSONValue(parsing: recordedAnswer.body)
         else {
             return result(.failed, "\(file.path) has no recorded generation answer")
         }
@@ -77,7 +82,8 @@ struct DriftCheck {
             seen.withLock { $0.append((request, response, data)) }
             return (response, data)
         }
-        let client = ZImageClient(transport: capturing, apiKey: key, region: region, retryPolicy: RetryPolicy(maxAttempts: 2))
+        let client = ZImageClient(
+            transport: capturing, apiKey: key, region: region, retryPolicy: RetryPolicy(maxAttempts: 2))
         let started = ContinuousClock.now
         do {
             var request = try scenario.imageRequest()
@@ -111,12 +117,15 @@ struct DriftCheck {
             evidence.shape = shape
             if !shape.added.isEmpty { problems.append("fields added: \(shape.added.joined(separator: ", "))") }
             if !shape.missing.isEmpty { problems.append("fields missing: \(shape.missing.joined(separator: ", "))") }
-            if !shape.changedType.isEmpty { problems.append("types changed: \(shape.changedType.joined(separator: ", "))") }
+            if !shape.changedType.isEmpty {
+                problems.append("types changed: \(shape.changedType.joined(separator: ", "))")
+            }
         } else {
             problems.append("the live answer is not JSON")
         }
         let milliseconds = Int(started.duration(to: .now) / .milliseconds(1))
-        var (check, evidenceOut) = problems.isEmpty
+        var (check, evidenceOut) =
+            problems.isEmpty
             ? result(.passed, "the live answer has the recorded shape (request id \(evidence.requestID ?? "-"))")
             : result(.failed, "drift from the cassettes: \(problems.joined(separator: "; "))")
         check.durationMilliseconds = milliseconds

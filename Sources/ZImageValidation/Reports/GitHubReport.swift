@@ -13,12 +13,15 @@ enum GitHubReport {
                 lines.append("::error title=\(property(check.name))::\(data(check.detail))")
             }
             for test in check.cases {
-                let location = test.file.map { "file=\(property(relative($0, to: root))),line=\(test.line ?? 1)," } ?? ""
+                let location =
+                    test.file.map { "file=\(property(relative($0, to: root))),line=\(test.line ?? 1)," } ?? ""
                 if !test.passed {
-                    lines.append("::error \(location)title=\(property("\(check.name): \(test.name)"))::\(data(test.detail))")
+                    lines.append(
+                        "::error \(location)title=\(property("\(check.name): \(test.name)"))::\(data(test.detail))")
                 }
                 if let warning = test.warning {
-                    lines.append("::warning \(location)title=\(property("\(check.name): \(test.name)"))::\(data(warning))")
+                    lines.append(
+                        "::warning \(location)title=\(property("\(check.name): \(test.name)"))::\(data(warning))")
                 }
             }
         }
@@ -27,20 +30,27 @@ enum GitHubReport {
 
     /// The Markdown summary: the verdict, a table of checks per region with their case counts, and the evidence files.
     static func summary(_ checks: [Check], passed: Bool, closingLine: String, evidence: URL) -> String {
-        var lines = ["## z-image-turbo validation \(passed ? "passed" : "FAILED")", "", closingLine, "",
-                     "| check | region | result | cases | detail |", "|---|---|---|---|---|"]
+        var lines = [
+            "## z-image-turbo validation \(passed ? "passed" : "FAILED")", "", closingLine, "",
+            "| check | region | result | cases | detail |", "|---|---|---|---|---|",
+        ]
         for check in checks {
             let (kind, region) = (check.kind.rawValue, check.region?.rawValue)
-            let cases = check.cases.isEmpty ? "-" : "\(check.cases.filter(\.passed).count) of \(check.cases.count) passed"
-            let mark = switch check.status {
-            case .passed: "✅ passed"
-            case .failed: "❌ failed"
-            case .skipped: "⏭️ skipped"
-            }
+            let cases =
+                check.cases.isEmpty ? "-" : "\(check.cases.filter(\.passed).count) of \(check.cases.count) passed"
+            let mark =
+                switch check.status {
+                case .passed: "✅ passed"
+                case .failed: "❌ failed"
+                case .skipped: "⏭️ skipped"
+                }
             lines.append("| \(kind) | \(region ?? "-") | \(mark) | \(cases) | \(cell(check.detail)) |")
         }
-        lines += ["", "Evidence in `\(evidence.path)`: `summary.json`, `report.html` (every scenario with its image), and one "
-                  + "JSON file per check.", ""]
+        lines += [
+            "",
+            "Evidence in `\(evidence.path)`: `summary.json`, `report.html` (every scenario with its image), and one "
+                + "JSON file per check.", "",
+        ]
         return lines.joined(separator: "\n")
     }
 
@@ -53,8 +63,9 @@ enum GitHubReport {
     /// A workflow command's message: `%`, CR and LF escaped as Actions expects, any other control character as
     /// ``UntrustedText`` shows it.
     static func data(_ text: String) -> String {
-        UntrustedText.escaped(text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A"))
+        UntrustedText.escaped(
+            text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+                .replacingOccurrences(of: "\n", with: "%0A"))
     }
 
     /// A workflow command's property value: as ``data(_:)``, and `:` and `,` too.
@@ -65,7 +76,9 @@ enum GitHubReport {
     private static func cell(_ text: String) -> String {
         let short = text.count > 160 ? String(text.prefix(157)) + "…" : text
         // Markdown and the HTML GitHub renders in it: a cassette's text stays text.
-        return UntrustedText.escaped(short.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(of: "&", with: "&amp;")
-            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "|", with: "\\|")
+        return UntrustedText.escaped(short.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(
+            of: "&", with: "&amp;"
+        )
+        .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: "|", with: "\\|")
     }
 }

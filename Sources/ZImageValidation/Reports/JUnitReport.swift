@@ -19,22 +19,27 @@ enum JUnitReport {
         }
         let timestamp = ISO8601DateFormatter().string(from: startedAt)
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += "<testsuites name=\"validate\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" "
+        xml +=
+            "<testsuites name=\"validate\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" "
             + "skipped=\"\(totals.skipped)\" time=\"\(seconds(duration))\" timestamp=\"\(timestamp)\">\n"
         for suite in suites {
             let failures = suite.cases.filter { $0.failure != nil }.count
             let skipped = suite.cases.filter { $0.skipped != nil }.count
             let time = suite.cases.reduce(Duration.zero) { $0 + $1.time }
-            xml += "  <testsuite name=\(attribute(suite.name)) tests=\"\(suite.cases.count)\" failures=\"\(failures)\" "
+            xml +=
+                "  <testsuite name=\(attribute(suite.name)) tests=\"\(suite.cases.count)\" failures=\"\(failures)\" "
                 + "errors=\"0\" skipped=\"\(skipped)\" time=\"\(seconds(time))\" timestamp=\"\(timestamp)\">\n"
             for test in suite.cases {
-                var attributes = "name=\(attribute(test.name)) classname=\(attribute(suite.className)) time=\"\(seconds(test.time))\""
+                var attributes =
+                    "name=\(attribute(test.name)) classname=\(attribute(suite.className)) time=\"\(seconds(test.time))\""
                 if let file = test.file { attributes += " file=\(attribute(file)) line=\"\(test.line ?? 1)\"" }
                 if let failure = test.failure {
-                    xml += "    <testcase \(attributes)>\n      <failure message=\(attribute(failure.message)) type=\"failure\">"
+                    xml +=
+                        "    <testcase \(attributes)>\n      <failure message=\(attribute(failure.message)) type=\"failure\">"
                         + text(failure.detail) + "</failure>\n    </testcase>\n"
                 } else if let reason = test.skipped {
-                    xml += "    <testcase \(attributes)>\n      <skipped message=\(attribute(reason))/>\n    </testcase>\n"
+                    xml +=
+                        "    <testcase \(attributes)>\n      <skipped message=\(attribute(reason))/>\n    </testcase>\n"
                 } else {
                     xml += "    <testcase \(attributes)/>\n"
                 }
@@ -66,14 +71,22 @@ enum JUnitReport {
         let className = ["validate", kind, region].compactMap { $0 }.joined(separator: ".")
         guard !check.cases.isEmpty else {
             let failure = check.status == .failed ? (message: firstSentence(check.detail), detail: check.detail) : nil
-            return Suite(name: name, className: className, cases: [Case(
-                name: check.name, time: .milliseconds(check.durationMilliseconds), failure: failure,
-                skipped: check.status == .skipped ? check.detail : nil)])
+            return Suite(
+                name: name, className: className,
+                cases: [
+                    Case(
+                        name: check.name, time: .milliseconds(check.durationMilliseconds), failure: failure,
+                        skipped: check.status == .skipped ? check.detail : nil)
+                ])
         }
-        return Suite(name: name, className: className, cases: check.cases.map { test in
-            Case(name: test.name, time: .milliseconds(test.durationMilliseconds ?? 0), file: test.file, line: test.line,
-                 failure: test.passed ? nil : (message: firstSentence(test.detail), detail: test.detail))
-        })
+        return Suite(
+            name: name, className: className,
+            cases: check.cases.map { test in
+                Case(
+                    name: test.name, time: .milliseconds(test.durationMilliseconds ?? 0), file: test.file,
+                    line: test.line,
+                    failure: test.passed ? nil : (message: firstSentence(test.detail), detail: test.detail))
+            })
     }
 
     /// The first sentence (or problem) of a detail, for the `message` attribute.
@@ -88,7 +101,8 @@ enum JUnitReport {
 
     /// A quoted attribute value.
     static func attribute(_ value: String) -> String {
-        "\"" + text(value).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "\n", with: "&#10;") + "\""
+        "\"" + text(value).replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "\n", with: "&#10;")
+            + "\""
     }
 
     /// Character data: markup escaped, and the characters XML 1.0 cannot hold dropped.

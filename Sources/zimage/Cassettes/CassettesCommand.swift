@@ -46,26 +46,34 @@ struct CassettesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let files = try CassettesCommand.cassetteFiles(in: dir)
-            printOutput("REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
+            printOutput(
+                "REGION     SCENARIO                    EXPECTS                  SOURCE     EXCHANGES  RECORDED")
             for file in files {
                 guard let cassette = try? CassetteFile.load(file, rules: .dashScope) else {
-                    printOutput("?          \(untrusted: file.lastPathComponent)  (unreadable: run zimage cassettes check)")
+                    printOutput(
+                        "?          \(untrusted: file.lastPathComponent)  (unreadable: run zimage cassettes check)")
                     continue
                 }
                 let read = Result { try Scenario(of: cassette) }
                 let scenario = (try? read.get()) ?? nil
-                let expect = scenario.map { scenario in
-                    [scenario.expect.outcome.rawValue, scenario.expect.httpStatus.map(String.init), scenario.expect.code]
+                let expect =
+                    scenario.map { scenario in
+                        [
+                            scenario.expect.outcome.rawValue, scenario.expect.httpStatus.map(String.init),
+                            scenario.expect.code,
+                        ]
                         .compactMap { $0 }.joined(separator: " ")
-                } ?? (cassette.scenario == nil ? "(no scenario)" : "(invalid: see check)")
-                printOutput([
-                    UntrustedText.escaped(cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
-                    UntrustedText.escaped(scenario?.name ?? file.lastPathComponent).padding(toLength: 26, withPad: " ", startingAt: 0),
-                    expect.padding(toLength: 23, withPad: " ", startingAt: 0),
-                    cassette.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-                    String(cassette.interactions.count).padding(toLength: 9, withPad: " ", startingAt: 0),
-                    cassette.recordedAt,
-                ].joined(separator: "  "))
+                    } ?? (cassette.scenario == nil ? "(no scenario)" : "(invalid: see check)")
+                printOutput(
+                    [
+                        UntrustedText.escaped(cassette.region ?? "-").padding(toLength: 9, withPad: " ", startingAt: 0),
+                        UntrustedText.escaped(scenario?.name ?? file.lastPathComponent).padding(
+                            toLength: 26, withPad: " ", startingAt: 0),
+                        expect.padding(toLength: 23, withPad: " ", startingAt: 0),
+                        cassette.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
+                        String(cassette.interactions.count).padding(toLength: 9, withPad: " ", startingAt: 0),
+                        cassette.recordedAt,
+                    ].joined(separator: "  "))
             }
         }
     }
@@ -93,12 +101,14 @@ struct CassettesCommand: AsyncParsableCommand {
             let folder = URL(fileURLWithPath: dir)
             let files = try CassettesCommand.cassetteFiles(in: dir)
             let key = (try? Credentials.resolve())?.apiKey.value
-            let findings = CassetteLinter.lint(folder, rules: .dashScope, contract: ContractChecker.contractCassette,
-                                               secrets: [key].compactMap { $0 }, maximumAgeDays: maxAgeDays)
+            let findings = CassetteLinter.lint(
+                folder, rules: .dashScope, contract: ContractChecker.contractCassette,
+                secrets: [key].compactMap { $0 }, maximumAgeDays: maxAgeDays)
             for finding in findings { printOutput(UntrustedText.escaped(finding.description)) }
             let errors = findings.filter(\.isError).count
-            printOutput("\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "
-                        + "\(findings.count - errors) warning\(findings.count - errors == 1 ? "" : "s")")
+            printOutput(
+                "\(files.count) cassettes checked: \(errors) error\(errors == 1 ? "" : "s"), "
+                    + "\(findings.count - errors) warning\(findings.count - errors == 1 ? "" : "s")")
             if errors > 0 { throw ExitCode(2) }
         }
     }
@@ -136,22 +146,27 @@ struct CassettesCommand: AsyncParsableCommand {
 
         func validate() throws {
             for name in scenarios where ScenarioCatalog.named(name) == nil {
-                throw ValidationError("--scenario is \"\(name)\"; allowed: "
-                                      + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", "))
+                throw ValidationError(
+                    "--scenario is \"\(name)\"; allowed: "
+                        + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", "))
             }
             if let against {
-                guard !live, let url = URL(string: against), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-                      url.host != nil, url.path.isEmpty || url.path == "/"
+                guard !live, let url = URL(string: against),
+                    ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                    url.host != nil, url.path.isEmpty || url.path == "/"
                 else {
-                    throw ValidationError("--against is \"\(against)\"; allowed: an origin such as http://127.0.0.1:8080 "
-                                          + "(no path), without --live")
+                    throw ValidationError(
+                        "--against is \"\(against)\"; allowed: an origin such as http://127.0.0.1:8080 "
+                            + "(no path), without --live")
                 }
             }
         }
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
-            let recipes = scenarios.isEmpty ? ScenarioCatalog.all : ScenarioCatalog.all.filter { scenarios.contains($0.scenario.name) }
+            let recipes =
+                scenarios.isEmpty
+                ? ScenarioCatalog.all : ScenarioCatalog.all.filter { scenarios.contains($0.scenario.name) }
             try RecordMode.refuseRecordingInCI(dir, mode: RecordMode.all.rawValue, environment: environment)
             let target: ScenarioRecorder.Target
             if let against, let url = URL(string: against) {
@@ -169,10 +184,13 @@ struct CassettesCommand: AsyncParsableCommand {
             for recipe in recipes {
                 do {
                     let outcome = try await recorder.record(recipe, region: region, into: folder, target: target)
-                    var line = "\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.file.path)"
+                    var line =
+                        "\(outcome.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(outcome.file.path)"
                     switch outcome.status {
                     case .kept: line += "  (this target cannot produce the scenario on demand: kept as it was)"
-                    case .skipped: line += "  (this target cannot produce the scenario on demand, and there is no cassette to keep)"
+                    case .skipped:
+                        line +=
+                            "  (this target cannot produce the scenario on demand, and there is no cassette to keep)"
                     case .written, .unchanged: break
                     }
                     printOutput(line)

@@ -22,8 +22,10 @@ extension CassettesCommand {
         @Option(help: "The cassettes folder (one subfolder per region).")
         var dir = "cassettes"
 
-        @Option(help: ArgumentHelp("Where to write the page [default: $OUTPUT_DIR/alicloud-ai-image-zimage-turbo/cassettes.html].",
-                                   valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Where to write the page [default: $OUTPUT_DIR/alicloud-ai-image-zimage-turbo/cassettes.html].",
+                valueName: "file"))
         var out: String?
 
         func run() async throws {
@@ -40,9 +42,10 @@ extension CassettesCommand {
                 }
                 sections.append(.init(region: region, entries: entries))
             }
-            let destination = out.map { URL(fileURLWithPath: $0) }
+            let destination =
+                out.map { URL(fileURLWithPath: $0) }
                 ?? OutputLocations(environment: ProcessInfo.processInfo.environment).evidenceDirectory
-                    .appendingPathComponent("cassettes.html")
+                .appendingPathComponent("cassettes.html")
             let page = CassetteReportPage.render(title: "Cassettes in \(dir)", generatedAt: Date(), sections: sections)
             try AtomicFile.write(Data(page.utf8), to: destination)
             let failed = sections.flatMap(\.entries).filter { !$0.passed }.count

@@ -3,8 +3,9 @@
 //
 // Usage: cassette-stress-writer PATH
 import Foundation
-@testable import ZImageHTTP
+
 @testable import ZImageCassettes
+@testable import ZImageHTTP
 
 guard CommandLine.arguments.count == 2 else {
     FileHandle.standardError.write(Data("usage: cassette-stress-writer PATH\n".utf8))
@@ -16,10 +17,12 @@ var round = 0
 while true {
     round += 1
     let body = Data(#"{"prompt":"round \#(round)","padding":"\#(String(repeating: "x", count: 4096))"}"#.utf8)
-    cassette.interactions.append(Interaction(
-        request: RecordedRequest(method: "POST", url: "https://api.example.test/v1/x?round=\(round)",
-                                 headers: ["content-type": "application/json"], body: body),
-        response: RecordedResponse(status: 200, headers: ["content-type": "application/json"], body: body)))
+    cassette.interactions.append(
+        Interaction(
+            request: RecordedRequest(
+                method: "POST", url: "https://api.example.test/v1/x?round=\(round)",
+                headers: ["content-type": "application/json"], body: body),
+            response: RecordedResponse(status: 200, headers: ["content-type": "application/json"], body: body)))
     do {
         try CassetteFile.write(cassette, to: url)
     } catch {

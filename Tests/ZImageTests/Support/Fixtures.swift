@@ -1,6 +1,7 @@
 import Foundation
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 @testable import ZImageTestSupport
 
 /// A key that looks like none a real account has; assertions search output for it.
@@ -19,8 +20,12 @@ func flipping(_ data: Data, at offset: Int) -> Data {
 }
 
 /// A success body of the documented shape for `request`.
-func successBody(_ request: ImageRequest, imageURL: String = "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/a.png?Expires=1&OSSAccessKeyId=k&Signature=s",
-                 requestID: String = "req-ok") -> String {
+func successBody(
+    _ request: ImageRequest,
+    imageURL: String =
+        "https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com/a.png?Expires=1&OSSAccessKeyId=k&Signature=s",
+    requestID: String = "req-ok"
+) -> String {
     """
     {"output":{"choices":[{"finish_reason":"stop","message":{"role":"assistant","content":[{"image":"\(imageURL)"},{"text":"\(request.prompt)"}],"reasoning_content":""}}]},
      "usage":{"width":\(request.size.width),"height":\(request.size.height),"image_count":1,"input_tokens":0,"output_tokens":0,"total_tokens":0},

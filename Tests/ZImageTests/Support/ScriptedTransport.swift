@@ -2,8 +2,9 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 
 /// One scripted answer of a ``ScriptedTransport``.
 enum Answer: Sendable {
@@ -11,11 +12,15 @@ enum Answer: Sendable {
     case fail(TransportError)
 
     static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Answer {
-        .respond(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(body.utf8))
+        .respond(
+            status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(body.utf8)
+        )
     }
 
-    static func error(_ status: Int, code: String, message: String = "message", requestID: String = "req-1",
-                      headers: [String: String] = [:]) -> Answer {
+    static func error(
+        _ status: Int, code: String, message: String = "message", requestID: String = "req-1",
+        headers: [String: String] = [:]
+    ) -> Answer {
         .json(status, #"{"request_id":"\#(requestID)","code":"\#(code)","message":"\#(message)"}"#, headers: headers)
     }
 }

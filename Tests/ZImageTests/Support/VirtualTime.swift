@@ -1,6 +1,7 @@
 import Synchronization
-@testable import ZImageHTTP
+
 @testable import ZImage
+@testable import ZImageHTTP
 
 /// A clock that moves only when the client sleeps (or a test advances it): retry tests never wait for real.
 final class VirtualTime: Sendable {

@@ -27,12 +27,16 @@ struct LibraryTour {
         // The live transport's whole configuration: timeouts, a CA file to trust instead of the system's (a private CA;
         // here the system bundle, when there is one), and a connect-to route that sends a host's connections elsewhere
         // with the URL and TLS name unchanged.
-        let route = ConnectRoute(host: "images.example.invalid", port: 80, targetHost: "127.0.0.1", targetPort: server.port)
-        let caFile = ["/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"].first(where: FileManager.default.fileExists)
+        let route = ConnectRoute(
+            host: "images.example.invalid", port: 80, targetHost: "127.0.0.1", targetPort: server.port)
+        let caFile = ["/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"].first(
+            where: FileManager.default.fileExists)
         let live = try CurlTransport(
-            configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(60), caFile: caFile, connectTo: [route]),
+            configuration: .init(
+                connectTimeout: .seconds(5), totalTimeout: .seconds(60), caFile: caFile, connectTo: [route]),
             environment: [:])
-        let endpoint = try require(URL(string: "http://images.example.invalid\(DashScopeAPI.generationPath)"), "endpoint URL")
+        let endpoint = try require(
+            URL(string: "http://images.example.invalid\(DashScopeAPI.generationPath)"), "endpoint URL")
 
         // Recording through a RecordingTransport: the exchanges stay in memory until flush() writes the cassette whole,
         // the key redacted. (A scratch cassette: the CI guard, which refuses recording under CI=true, is for fixtures.)
@@ -44,11 +48,13 @@ struct LibraryTour {
 
         // A generation's report: the result, the attempts, the time taken, every request id.
         let client = ZImageClient(transport: recording, apiKey: key, region: .beijing)
-        let generation = try await client.generateReporting(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
+        let generation = try await client.generateReporting(
+            ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
         try check(generation.attempts == 1, "one attempt, got \(generation.attempts)")
         try check(generation.requestIDs == [generation.result.requestID], "the request ids are the result's")
-        print("generated \(generation.result.width)*\(generation.result.height) in \(generation.attempts) attempt(s), "
-              + "\(generation.duration), request id \(generation.result.requestID)")
+        print(
+            "generated \(generation.result.width)*\(generation.result.height) in \(generation.attempts) attempt(s), "
+                + "\(generation.duration), request id \(generation.result.requestID)")
 
         // The image's bytes in memory, verified whole (a PNG sound to its last chunk, of the result's size).
         let bytes = try await client.imageData(for: generation.result)
@@ -57,15 +63,18 @@ struct LibraryTour {
         print("fetched the image in memory: \(bytes.count) bytes, \(image.width)*\(image.height)")
 
         // The same image streamed to a file, verified as it arrives.
-        let saved = try await client.downloadImage(generation.result, to: folder.appendingPathComponent("lighthouse.png"))
+        let saved = try await client.downloadImage(
+            generation.result, to: folder.appendingPathComponent("lighthouse.png"))
         try check(saved.byteCount == bytes.count, "the file has the bytes fetched in memory")
         print("streamed it to \(saved.path.lastPathComponent): sha256 \(saved.sha256.prefix(16))…")
 
         // Flush the recording, then replay it offline with a ReplayingTransport: the same result, no network.
         let outcome = try await recording.recorder.flush()
         let replaying = try ReplayingTransport(contentsOf: cassette)
-        let replayed = try await ZImageClient(transport: replaying, apiKey: APIKey("sk-test-replay-0000"), region: .beijing)
-            .generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
+        let replayed = try await ZImageClient(
+            transport: replaying, apiKey: APIKey("sk-test-replay-0000"), region: .beijing
+        )
+        .generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
         try check(replayed == generation.result, "the replay gives the recorded result")
         let text = try String(contentsOf: cassette, encoding: .utf8)
         try check(!text.contains(key.value), "the key is not in the cassette")

@@ -63,7 +63,8 @@ public struct PosterMaker: Sendable {
     private func draw(_ request: ImageRequest, title: String, to file: URL) async throws -> Poster {
         let result = try await client.generate(request)
         let image = try await client.downloadImage(result, to: file)
-        return Poster(title: title, file: image.path, width: image.width, height: image.height, requestID: result.requestID)
+        return Poster(
+            title: title, file: image.path, width: image.width, height: image.height, requestID: result.requestID)
     }
 
     /// The same title always gets the same seed, so a poster can be drawn again alike.
