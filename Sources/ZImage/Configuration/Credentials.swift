@@ -33,7 +33,7 @@ public struct Credentials: Sendable, Hashable {
         }
     }
 
-    /// The key.
+    /// The key found, never printed (see ``APIKey``).
     public var apiKey: APIKey
     /// Where it came from.
     public var source: Source

@@ -49,7 +49,7 @@ package enum WireFormat {
     /// A generation request body as sent, before any rule about its values: what the simulator answers to and what the
     /// contract checks of a recorded request read.
     package struct SentRequest: Sendable, Hashable {
-        /// `model`.
+        /// The model the body names (the simulator answers 404 for any but z-image-turbo).
         package var model: String
         /// The one text item of the one user message.
         package var prompt: String

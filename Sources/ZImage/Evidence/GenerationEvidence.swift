@@ -9,7 +9,7 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
     public var region: String
     /// The endpoint, without any query.
     public var endpoint: String
-    /// The model.
+    /// The model asked for (`z-image-turbo`).
     public var model: String
     /// The requested size, `W*H`.
     public var size: String

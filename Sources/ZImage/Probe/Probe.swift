@@ -36,7 +36,7 @@ public struct Probe: Sendable {
         public var region: String
         /// The URL requested.
         public var url: String
-        /// The outcome.
+        /// What the probe found: reachable, authorized, refused, or why not.
         public var outcome: Outcome
         /// A sentence on the outcome.
         public var message: String

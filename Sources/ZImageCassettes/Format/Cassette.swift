@@ -107,7 +107,7 @@ public struct RecordedResponse: Sendable, Hashable {
     public var status: Int
     /// The header fields kept by the ``CassetteRules``.
     public var headers: [String: String]
-    /// The body.
+    /// The body's bytes as recorded (an image read back from its body file); empty when there was none.
     public var body: Data
 
     /// Creates a response.

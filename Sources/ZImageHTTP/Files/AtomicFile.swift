@@ -25,7 +25,7 @@ import Synchronization
 public enum AtomicFile {
     /// Why a destination was refused: what is there.
     public struct Failure: Error, Sendable, CustomStringConvertible {
-        /// The destination.
+        /// The destination that was refused.
         public var path: String
         /// What is wrong with it, as a phrase (`is a folder`).
         public var reason: String

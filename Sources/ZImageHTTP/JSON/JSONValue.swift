@@ -2,7 +2,7 @@ public import Foundation
 
 /// Any JSON value, so a cassette stores JSON bodies as JSON (readable, diffable) rather than as escaped strings.
 public enum JSONValue: Sendable, Hashable, Codable {
-    /// `null`.
+    /// JSON's `null`, kept apart from a missing key.
     case null
     /// `true` or `false`.
     case bool(Bool)

@@ -4,7 +4,7 @@ import ZImage
 /// A failure the simulated DashScope plays, where it plays it, and how many times: the vocabulary for tests of a client's
 /// error handling, and for the contract scenarios that record such failures.
 public struct SimulatedFailure: Sendable, Hashable {
-    /// The misbehaviour.
+    /// What the server does instead of answering normally.
     public let fault: SimulatorFault
     /// The path prefix it applies to (any path when `nil`).
     let pathPrefix: String?

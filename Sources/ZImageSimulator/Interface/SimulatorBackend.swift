@@ -29,7 +29,7 @@ public struct SimulatorRequest: Sendable {
     public var query: String?
     /// The header fields.
     public var headerFields: HTTPFields
-    /// The body.
+    /// The request body, whole (at most the server's body limit).
     public var body: Data
     /// The server's own base URL (`http://127.0.0.1:PORT`), for answers that point back at it (image URLs).
     public var serverBaseURL: URL
@@ -78,7 +78,7 @@ public struct SimulatorResponse: Sendable {
     public var status: Int
     /// The header fields; Content-Length is set by the server.
     public var headerFields: HTTPFields
-    /// The body.
+    /// The response body, sent whole after the head, with its Content-Length.
     public var body: Data
 
     /// Creates a response.

@@ -180,7 +180,7 @@ public final class SimulatorServer: Sendable {
 
 /// One request the server answered.
 public struct SimulatorLogEntry: Sendable, Hashable {
-    /// The method.
+    /// The request's method, as sent (`GET`, `POST`).
     public var method: String
     /// The path and query as requested.
     public var target: String
