@@ -1,7 +1,7 @@
 import Foundation
 
-@testable import ZImage
-@testable import ZImageHTTP
+import ZImage
+import ZImageHTTP
 
 #if canImport(Glibc)
     package import Glibc

@@ -4,8 +4,8 @@
 // Usage: cassette-stress-writer PATH
 import Foundation
 
-@testable import ZImageCassettes
-@testable import ZImageHTTP
+import ZImageCassettes
+import ZImageHTTP
 
 guard CommandLine.arguments.count == 2 else {
     FileHandle.standardError.write(Data("usage: cassette-stress-writer PATH\n".utf8))
