@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test lint format example validate rehearse bench fuzz clean
+.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse bench fuzz clean
 
 all: build
 
@@ -16,6 +16,13 @@ build: bootstrap
 test: bootstrap lint
 	$(SWIFT) test
 	$(MAKE) --no-print-directory example
+	@if [ "$${ZIMAGE_WORKFLOW_LINT:-}" = "1" ]; then $(MAKE) --no-print-directory lint-workflows; \
+	else echo "make test: workflow lint skipped (ZIMAGE_WORKFLOW_LINT=1, as .ci/run sets, installs and runs it)"; fi
+
+# The GitHub workflows (ours and the recipes in Examples/workflows): GitHub's schema, zizmor, actionlint and the policy
+# no linter knows, offline once the tools are in .build-lint/ (scripts/lint-workflows.sh says what each checks).
+lint-workflows: bootstrap
+	@bash scripts/lint-workflows.sh
 
 # The toolchain's swift-format, with .swift-format: `make lint` fails on any finding, `make format` rewrites in place.
 SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Benchmarks/Package.swift Benchmarks/Sources \

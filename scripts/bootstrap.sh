@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system libraries the package links against, when pkg-config cannot find them: libcurl
-# (libcurl4-openssl-dev), zlib (zlib1g-dev) and libcrypto (libssl-dev); with ZIMAGE_BROWSER_TESTS=1 also Debian's Chromium, for the test that
-# loads report.html in a real browser (without it, that test is skipped and says why). Idempotent and silent when
-# nothing is missing.
+# (libcurl4-openssl-dev), zlib (zlib1g-dev) and libcrypto (libssl-dev); with ZIMAGE_BROWSER_TESTS=1 also Debian's
+# Chromium, for the test that loads report.html in a real browser (without it, that test is skipped and says why); with
+# ZIMAGE_WORKFLOW_LINT=1 Python's venv module, for the workflow lint. Idempotent and silent when nothing is missing.
 set -euo pipefail
 
 missing=()
@@ -15,6 +15,10 @@ else
 fi
 if [ "${ZIMAGE_BROWSER_TESTS:-}" = "1" ] && ! command -v chromium >/dev/null 2>&1; then
   missing+=(chromium)
+fi
+# The workflow lint's virtual environment needs Python's venv module (Debian packages it apart).
+if [ "${ZIMAGE_WORKFLOW_LINT:-}" = "1" ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  missing+=(python3-venv)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
