@@ -1,5 +1,4 @@
 import Foundation
-
 import ZImage
 import ZImageHTTP
 

@@ -100,6 +100,21 @@ public struct ImageDownloader: Sendable {
         else {
             throw failure("the image URL is not an http(s) URL")
         }
+        // A device, FIFO or socket (`--output /dev/stdout`) is written in place, where a reader sees each byte at
+        // once: the image is verified whole in memory first, so no reader ever gets part of a bad one.
+        let kind = FileKind.of(destination.path)
+        if kind == .stream || (kind == .symbolicLink && FileKind.resolving(destination.path) == .stream) {
+            let data = try await fetch(result)
+            do {
+                try AtomicFile.write(data, to: destination)
+            } catch {
+                throw failure("writing \(destination.path) failed: \(error)")
+            }
+            let image = try PNGImage(verifying: data)
+            return DownloadedImage(
+                path: destination, sha256: SHA256.hexDigest(of: data), byteCount: data.count,
+                width: image.width, height: image.height)
+        }
         let writer: AtomicFile.Writer
         do {
             writer = try AtomicFile.Writer(to: destination)

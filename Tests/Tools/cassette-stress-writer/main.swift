@@ -3,7 +3,6 @@
 //
 // Usage: cassette-stress-writer PATH
 import Foundation
-
 import ZImageCassettes
 import ZImageHTTP
 
