@@ -1,5 +1,5 @@
 import Foundation
-package import Testing
+import Testing
 
 /// How a test's cassette file is named without the user naming it, and with one file per argument case of a
 /// parameterized test (the layout is in the README's "Testing your own code offline").

@@ -1,6 +1,6 @@
-package import Foundation
+import Foundation
 import ZImage
-package import ZImageCassettes
+import ZImageCassettes
 import ZImageContract
 import ZImageCurl
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import ZImage
 
 /// The outcome of one check, as it appears on stdout and in the evidence files: its kind and region are typed, and a

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// When and how long the client waits before trying a failed call again (docs/CONTRACT.md "Errors": failed calls are not billed).
 ///

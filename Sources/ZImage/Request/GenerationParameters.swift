@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The `parameters` object of a generation request, with each parameter's JSON name and rule: the one definition of
 /// what a request may carry besides its prompt.

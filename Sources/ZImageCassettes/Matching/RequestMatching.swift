@@ -1,5 +1,5 @@
-public import Foundation
-public import ZImageHTTP
+import Foundation
+import ZImageHTTP
 
 /// What a recorded request must share with a sent one to answer it: a list of matchers, each comparing one part of the
 /// request. The one definition the replaying transport, the replay server (`zimage serve cassettes`), new-episodes

@@ -1,5 +1,5 @@
 public import Foundation
-package import ZImageHTTP
+import ZImageHTTP
 
 /// Collects recorded interactions and keeps the cassette file up to date, safely under concurrency.
 ///

@@ -1,4 +1,4 @@
-package import ZImage
+import ZImage
 public import ZImageCassettes
 
 extension CassetteRules {

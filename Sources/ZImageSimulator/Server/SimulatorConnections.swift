@@ -1,5 +1,5 @@
 package import NIOCore
-package import NIOHTTP1
+import NIOHTTP1
 
 /// How a ``SimulatorServer`` turns an accepted socket into the request streams it serves.
 ///
