@@ -224,6 +224,7 @@ final class CurlTransfer: @unchecked Sendable {
             responseFields = HTTPFields()  // a new response: after a redirect, or after 100 Continue
             responseBody.removeAll()
             receivedBytes = 0
+            sinkStarted = false  // the sink gets the head of the response whose body follows
             return
         }
         guard let colon = line.firstIndex(of: ":"),

@@ -76,4 +76,18 @@ struct StreamedDownloadTests {
             }
         }
     }
+
+    @Test("a redirected image streams the final answer's body, under the final answer's status")
+    func redirected() async throws {
+        try await using(try await SimulatorFixture.start()) { fixture in
+            try await withTemporaryDirectory("streamed") { folder in
+                let client = fixture.client()
+                let result = try await client.generate(try fixture.request(size: "1024*1024"))
+                let url = try #require(URL(string: result.imageURL))
+                fixture.server.inject(.redirect(to: result.imageURL), path: url.path)
+                let image = try await client.downloadImage(result, to: folder.appendingPathComponent("image.png"))
+                #expect(image.width == 1024 && fixture.server.requests.suffix(2).map(\.status) == [302, 200])
+            }
+        }
+    }
 }

@@ -37,34 +37,23 @@ public struct ImageDownloader: Sendable {
     ///
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func fetch(_ result: ImageResult) async throws -> Data {
-        let location = Self.locationWithoutQuery(result.imageURL)
-        func failure(
-            _ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil
-        ) -> ZImageError {
-            .download(
-                .init(location: location, reason: reason, status: status, isRetryable: retryable),
-                underlying: underlying)
-        }
-        guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
-            scheme == "https" || scheme == "http"
-        else {
-            throw failure("the image URL is not an http(s) URL")
-        }
+        let failure = Failure(result)
+        let url = try failure.imageURL()
         let head = HTTPRequest(method: .get, url: url)
         let response: HTTPResponse
         let data: Data
         do {
             (response, data) = try await transport.send(head, body: nil)
         } catch let error as TransportError {
-            throw failure(error.description, retryable: error.isConnectionFailure, underlying: error)
+            throw failure.error(error.description, retryable: error.isConnectionFailure, underlying: error)
         } catch let error as CancellationError {
             throw error
         } catch {
-            throw failure("the transport failed: \(error)", underlying: error)
+            throw failure.error("the transport failed: \(error)", underlying: error)
         }
         guard response.status.code == 200 else {
             let status = response.status.code
-            throw failure(
+            throw failure.error(
                 Self.describeFailedStatus(status, body: data), status: status,
                 retryable: RetryPolicy.retryableStatuses.contains(status))
         }
@@ -72,10 +61,10 @@ public struct ImageDownloader: Sendable {
         do {
             header = try PNGImage(verifying: data)
         } catch {
-            throw failure("\(error)")
+            throw failure.error("\(error)")
         }
         guard header.width == result.width, header.height == result.height else {
-            throw failure(
+            throw failure.error(
                 "the PNG is \(header.width)*\(header.height), but the API said \(result.width)*\(result.height)")
         }
         return data
@@ -87,19 +76,8 @@ public struct ImageDownloader: Sendable {
     ///
     /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
-        let location = Self.locationWithoutQuery(result.imageURL)
-        func failure(
-            _ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil
-        ) -> ZImageError {
-            .download(
-                .init(location: location, reason: reason, status: status, isRetryable: retryable),
-                underlying: underlying)
-        }
-        guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
-            scheme == "https" || scheme == "http"
-        else {
-            throw failure("the image URL is not an http(s) URL")
-        }
+        let failure = Failure(result)
+        let url = try failure.imageURL()
         // A device, FIFO or socket (`--output /dev/stdout`) is written in place, where a reader sees each byte at
         // once: the image is verified whole in memory first, so no reader ever gets part of a bad one.
         let kind = FileKind.of(destination.path)
@@ -108,7 +86,7 @@ public struct ImageDownloader: Sendable {
             do {
                 try AtomicFile.write(data, to: destination)
             } catch {
-                throw failure("writing \(destination.path) failed: \(error)")
+                throw failure.error("writing \(destination.path) failed: \(error)")
             }
             let image = try PNGImage(verifying: data)
             return DownloadedImage(
@@ -119,26 +97,26 @@ public struct ImageDownloader: Sendable {
         do {
             writer = try AtomicFile.Writer(to: destination)
         } catch {
-            throw failure("writing \(destination.path) failed: \(error)")
+            throw failure.error("writing \(destination.path) failed: \(error)")
         }
         let sink = ImageSink(writer: writer, expected: (result.width, result.height))
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: .get, url: url), body: nil, into: sink)
         } catch let error as TransportError {
-            throw failure(error.description, retryable: error.isConnectionFailure, underlying: error)
+            throw failure.error(error.description, retryable: error.isConnectionFailure, underlying: error)
         } catch let error as CancellationError {
             throw error
         } catch let problem as PNGImage.Problem {
-            throw failure("\(problem)")
+            throw failure.error("\(problem)")
         } catch let mismatch as ImageSink.SizeMismatch {
-            throw failure(mismatch.description)
+            throw failure.error(mismatch.description)
         } catch {
-            throw failure("writing \(destination.path) failed: \(error)", underlying: error)
+            throw failure.error("writing \(destination.path) failed: \(error)", underlying: error)
         }
         guard response.status.code == 200 else {
             let status = response.status.code
-            throw failure(
+            throw failure.error(
                 Self.describeFailedStatus(status, body: sink.errorBody), status: status,
                 retryable: RetryPolicy.retryableStatuses.contains(status))
         }
@@ -146,14 +124,14 @@ public struct ImageDownloader: Sendable {
         do {
             verified = try sink.finish()
         } catch let mismatch as ImageSink.SizeMismatch {
-            throw failure(mismatch.description)
+            throw failure.error(mismatch.description)
         } catch {
-            throw failure("\(error)")
+            throw failure.error("\(error)")
         }
         do {
             try writer.commit()
         } catch {
-            throw failure("writing \(destination.path) failed: \(error)")
+            throw failure.error("writing \(destination.path) failed: \(error)")
         }
         return DownloadedImage(
             path: destination, sha256: verified.sha256, byteCount: verified.byteCount,
@@ -163,6 +141,34 @@ public struct ImageDownloader: Sendable {
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
     public static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })
+    }
+
+    /// The download failures of one result: each names the image's location without its signed query, and the image
+    /// URL is refused unless it is http(s).
+    private struct Failure {
+        let result: ImageResult
+
+        init(_ result: ImageResult) {
+            self.result = result
+        }
+
+        func error(
+            _ reason: String, status: Int? = nil, retryable: Bool = false, underlying: (any Error)? = nil
+        ) -> ZImageError {
+            let location = ImageDownloader.locationWithoutQuery(result.imageURL)
+            return .download(
+                .init(location: location, reason: reason, status: status, isRetryable: retryable),
+                underlying: underlying)
+        }
+
+        func imageURL() throws -> URL {
+            guard let url = URL(string: result.imageURL), let scheme = url.scheme?.lowercased(),
+                scheme == "https" || scheme == "http"
+            else {
+                throw error("the image URL is not an http(s) URL")
+            }
+            return url
+        }
     }
 
     /// Where a streamed image goes: verified as a PNG of the expected size, hashed, and written to the part file, piece

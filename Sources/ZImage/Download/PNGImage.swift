@@ -95,22 +95,14 @@ public struct PNGImage: Sendable, Hashable {
             while index < bytes.count {
                 switch phase {
                 case .signature:
-                    let taken = min(8 - collected.count, bytes.count - index)
-                    collected += bytes[index..<index + taken]
-                    index += taken
-                    offset += taken
-                    if collected.count == 8 {
+                    if collect(bytes, at: &index, upTo: 8) {
                         guard collected == PNGImage.signature else { throw Self.notPNG(collected) }
                         collected = []
                         chunkStart = offset
                         phase = .header
                     }
                 case .header:
-                    let taken = min(8 - collected.count, bytes.count - index)
-                    collected += bytes[index..<index + taken]
-                    index += taken
-                    offset += taken
-                    if collected.count == 8 { try startChunk() }
+                    if collect(bytes, at: &index, upTo: 8) { try startChunk() }
                 case .data(let remaining):
                     let taken = min(remaining, bytes.count - index)
                     let piece = UnsafeRawBufferPointer(rebasing: bytes[index..<index + taken])
@@ -120,16 +112,21 @@ public struct PNGImage: Sendable, Hashable {
                     offset += taken
                     phase = remaining == taken ? .crc : .data(remaining: remaining - taken)
                 case .crc:
-                    let taken = min(4 - collected.count, bytes.count - index)
-                    collected += bytes[index..<index + taken]
-                    index += taken
-                    offset += taken
-                    if collected.count == 4 { try endChunk() }
+                    if collect(bytes, at: &index, upTo: 4) { try endChunk() }
                 case .trailing:
                     trailing += bytes.count - index
                     index = bytes.count
                 }
             }
+        }
+
+        /// Moves bytes from `index` into ``collected`` until it holds `count`; whether it does.
+        private mutating func collect(_ bytes: UnsafeRawBufferPointer, at index: inout Int, upTo count: Int) -> Bool {
+            let taken = min(count - collected.count, bytes.count - index)
+            collected += bytes[index..<index + taken]
+            index += taken
+            offset += taken
+            return collected.count == count
         }
 
         /// Ends the verification: the bytes fed so far must be a whole PNG.
