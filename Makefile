@@ -34,8 +34,8 @@ format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
 # The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder), then
-# its failure fixtures: XCTest tests that must fail, each checked for the harness's report (scripts/example-fixtures.sh),
-# then the library tour: the public API as a server uses it, against the simulator on loopback.
+# its failure fixtures: XCTest tests that must fail, each checked for the harness's report
+# (scripts/example-fixtures.sh), then the library tour: the public API as a server uses it, against the simulator.
 example: bootstrap
 	$(SWIFT) test --package-path Examples/PosterApp --skip PosterAppFailureFixtures
 	@bash scripts/example-fixtures.sh

@@ -8,7 +8,8 @@ import Foundation
 /// names. Decoding keeps what was sent as sent (a `size` of `"7*7"` decodes; the rules are applied by whoever reads it,
 /// the client more strictly than the API), and a parameter of the wrong JSON type is an error naming it.
 ///
-/// Adding a parameter end to end: a property and a coding key here, with its rule in ``allowed(_:)``; the typed property of ``ImageRequest`` (with its line in ``ImageRequest/parameters`` and
+/// Adding a parameter end to end: a property and a coding key here, with its rule in ``allowed(_:)``; the typed
+/// property of ``ImageRequest`` (with its line in ``ImageRequest/parameters`` and
 /// ``ImageRequest/init(prompt:parameters:baseURL:)``), and a flag in the command line.
 public struct GenerationParameters: Sendable, Hashable, Codable {
     /// `size`: `W*H` in pixels, as written.

@@ -5,8 +5,8 @@ import ZImageCurl
 import ZImageSimulator
 
 /// What a server or an app does with the library, public API only, offline: the simulator on loopback plays DashScope,
-/// reached through a connect-to route as a real host would be. `make test` runs it (`swift run LibraryTour`); it exits 1
-/// when anything is not as it says.
+/// reached through a connect-to route as a real host would be. `make test` runs it (`swift run LibraryTour`); it exits
+/// 1 when anything is not as it says.
 @main
 struct LibraryTour {
     static func main() async {
