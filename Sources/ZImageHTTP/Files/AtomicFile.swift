@@ -36,7 +36,10 @@ public enum AtomicFile {
 
     /// Writes `data` to `destination`, creating the parent folders.
     ///
-    /// - Parameter root: when given, a folder above `destination` below which nothing may be a symbolic link.
+    /// - Parameters:
+    ///   - data: the whole content.
+    ///   - destination: the file to write (its folders are created).
+    ///   - root: when given, a folder above `destination` below which nothing may be a symbolic link.
     /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
     public static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
         let writer = try Writer(to: destination, confinedTo: root)

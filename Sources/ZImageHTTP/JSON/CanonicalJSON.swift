@@ -3,12 +3,12 @@ public import Foundation
 /// JSON in one canonical spelling (object keys sorted, no insignificant white space, strings and numbers re-spelt the same
 /// way), so two documents can be compared by bytes: key order and white space never make a difference.
 ///
-/// Also the package's JSON parser (``parse(_:)``, strict RFC 8259, into ``JSONValue``): it runs on every replayed request
+/// Also the package's JSON parser (``parse(_:rejectingDuplicateKeys:)``, strict RFC 8259, into ``JSONValue``): it runs on every replayed request
 /// and every cassette load, and Foundation's parsers spend tens of microseconds on a 200-byte body on Linux
 /// (`JSONDecoder` into an enum, ten times more).
 public enum CanonicalJSON {
     /// Why bytes are not JSON.
-    struct InvalidJSON: Error, Sendable, CustomStringConvertible {
+    public struct InvalidJSON: Error, Sendable, CustomStringConvertible {
         /// The byte offset where reading stopped.
         public var offset: Int
         /// What was wrong there, when more is known than "not JSON" (a duplicate key, say).
@@ -27,17 +27,19 @@ public enum CanonicalJSON {
 
     /// The canonical bytes of a JSON document.
     ///
-    /// - Throws: ``InvalidJSON`` when `data` is not one JSON value (surrounding white space allowed).
+    /// - Throws: ``CanonicalJSON/InvalidJSON`` when `data` is not one JSON value (surrounding white space allowed).
     static func normalize(_ data: Data) throws -> Data {
         try parse(data).data
     }
 
     /// Parses one JSON value (surrounding white space allowed).
     ///
-    /// - Parameter rejectingDuplicateKeys: refuse an object that names a key twice. RFC 8259 leaves duplicates to the
-    ///   reader (JSONTestSuite's `y_object_duplicated_key` must parse), so the default keeps the last one; a document
-    ///   someone reviews as text (a cassette in a pull request) must not hide a value a reviewer never sees.
-    /// - Throws: ``InvalidJSON`` with the offset where reading stopped.
+    /// - Parameters:
+    ///   - data: the document's bytes, UTF-8.
+    ///   - rejectingDuplicateKeys: refuse an object that names a key twice. RFC 8259 leaves duplicates to the
+    ///     reader (JSONTestSuite's `y_object_duplicated_key` must parse), so the default keeps the last one; a
+    ///     document someone reviews as text (a cassette in a pull request) must not hide a value a reviewer never sees.
+    /// - Throws: ``CanonicalJSON/InvalidJSON`` with the offset where reading stopped.
     public static func parse(_ data: Data, rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
             var parser = Parser(

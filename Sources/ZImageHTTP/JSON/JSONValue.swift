@@ -104,7 +104,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return found
     }
 
-    /// Indented JSON with sorted keys, as cassette files spell it (see ``CanonicalJSON/renderPretty(_:indent:into:)``).
+    /// Indented JSON with sorted keys, as cassette files spell it: two spaces an indent level, `"key" : value`, the bytes
+    /// `JSONEncoder` writes with sorted keys and pretty printing, except that no number is rounded.
     public var prettyData: Data {
         var output = [UInt8]()
         CanonicalJSON.renderPretty(self, into: &output)

@@ -1,7 +1,7 @@
 public import Foundation
 public import HTTPTypes
 
-/// The one seam between the client and the network: every byte ``ZImageClient`` sends or receives goes through a `Transport`.
+/// The one seam between the client and the network: every byte `ZImageClient` sends or receives goes through a `Transport`.
 ///
 /// The package has three kinds, and this seam is the whole record/replay idea:
 /// - **live**: `CurlTransport` (module ZImageCurl) talks to DashScope over libcurl;
