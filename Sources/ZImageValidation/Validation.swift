@@ -87,7 +87,8 @@ public enum Validation {
             hosts: options.hosts, output: output)
         try run.start()
         if let packageDirectory = options.packageDirectory {
-            run.record(CompileCheck(packageDirectory: packageDirectory, log: run.evidence("build.log")).run())
+            let compile = CompileCheck(packageDirectory: packageDirectory, log: run.evidence("build.log"))
+            run.record(await offThePool { compile.run() })
         } else {
             run.record(
                 Check(
@@ -128,6 +129,6 @@ public enum Validation {
             title: "z-image-turbo validation (\(options.mode.rawValue))", generatedAt: Date(),
             sections: sections)
         try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
-        return try run.finish(junit: options.junit, environment: options.environment)
+        return try await run.finish(junit: options.junit, environment: options.environment)
     }
 }

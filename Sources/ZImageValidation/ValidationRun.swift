@@ -67,13 +67,14 @@ struct ValidationRun {
 
     /// Writes summary.json, the JUnit report when asked, GitHub's annotations and step summary under Actions, and, when
     /// every required check passed, validate.txt.
-    func finish(junit: URL?, environment: [String: String]) throws -> Validation.Outcome {
+    func finish(junit: URL?, environment: [String: String]) async throws -> Validation.Outcome {
+        let gitCommit = await offThePool(Self.gitCommit)
         let passed =
             checks.allSatisfy { !$0.required || $0.status == .passed }
             && checks.contains { $0.status == .passed }
         let summary = Summary(
             startedAt: GenerationEvidence.timestamp(startedAt), endedAt: GenerationEvidence.timestamp(Date()),
-            toolVersion: ZImageVersion.current, gitCommit: Self.gitCommit(), model: DashScopeAPI.model, mode: mode,
+            toolVersion: ZImageVersion.current, gitCommit: gitCommit, model: DashScopeAPI.model, mode: mode,
             regions: regions.map { region in
                 .init(
                     name: region.rawValue, regionID: region.regionID,
@@ -159,5 +160,13 @@ struct Summary: Encodable {
         case toolVersion = "tool_version"
         case gitCommit = "git_commit"
         case model, mode, regions, passed, checks
+    }
+}
+
+/// Runs blocking work (a child process waited for) on a thread of its own, never on Swift's cooperative pool, where it
+/// would hold up every task of the process, in-process servers included, for as long as it waits.
+func offThePool<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: work()) }
     }
 }
