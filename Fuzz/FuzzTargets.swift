@@ -31,20 +31,7 @@ enum FuzzTarget: String, CaseIterable {
             }
             // The streamed verification (a download) must agree with the whole one, wherever the pieces are cut.
             let piece = 1 + Int(data.first ?? 0) % 64
-            var verifier = PNGImage.Verifier()
-            let streamed = Result { () throws(PNGImage.Problem) in
-                var offset = 0
-                while offset < data.count {
-                    let end = min(offset + piece, data.count)
-                    let problem: PNGImage.Problem? = data[offset..<end].withUnsafeBytes { bytes in
-                        do throws(PNGImage.Problem) { try verifier.feed(bytes) } catch { return error }
-                        return nil
-                    }
-                    if let problem { throw problem }
-                    offset = end
-                }
-                return try verifier.finish()
-            }
+            let streamed = Result { () throws(PNGImage.Problem) in try PNGImage.verifying(data, inPiecesOf: piece) }
             precondition(streamed == whole, "the streamed verification disagrees with the whole one")
         case .credentials:
             _ = INIFile(parsing: String(decoding: data, as: UTF8.self))

@@ -48,20 +48,7 @@ struct PngSuiteTests {
             let data = try Data(contentsOf: file)
             let whole = Result { () throws(PNGImage.Problem) in try PNGImage(verifying: data) }
             for piece in [1, 7, 4096] {
-                var verifier = PNGImage.Verifier()
-                let streamed = Result { () throws(PNGImage.Problem) in
-                    var offset = 0
-                    while offset < data.count {
-                        let end = min(offset + piece, data.count)
-                        let problem: PNGImage.Problem? = data[offset..<end].withUnsafeBytes { bytes in
-                            do throws(PNGImage.Problem) { try verifier.feed(bytes) } catch { return error }
-                            return nil
-                        }
-                        if let problem { throw problem }
-                        offset = end
-                    }
-                    return try verifier.finish()
-                }
+                let streamed = Result { () throws(PNGImage.Problem) in try PNGImage.verifying(data, inPiecesOf: piece) }
                 #expect(streamed == whole, "\(file.lastPathComponent) in pieces of \(piece)")
             }
         }

@@ -79,6 +79,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     /// A URL from the constants above. Unreachable from input: `text` is always `https://` + one of this enum's own host
     /// names + a `DashScopeAPI` path, all literals, so it always parses (the region tests build every one).
     private static func url(_ text: String) -> URL {
+        // Unreachable from input: every `text` is built from this file's literals (see above).
         guard let url = URL(string: text) else { preconditionFailure("invalid built-in URL \(text)") }
         return url
     }

@@ -49,8 +49,8 @@ package enum PNGEncoder {
         var capacity = compressBound(uLong(bytes.count))
         var output = [UInt8](repeating: 0, count: Int(capacity))
         let status = compress2(&output, &capacity, bytes, uLong(bytes.count), 9)
-        // Unreachable from input: compress2 fails only for a destination smaller than compressBound (it is sized by it),
-        // an invalid level (9 is valid) or no memory, and its input is scanlines this encoder made, never outside bytes.
+        // compress2 fails only for a destination smaller than compressBound (it is sized by it), an invalid level (9 is
+        // valid) or no memory, and its input is scanlines this encoder made: unreachable from input.
         precondition(
             status == Z_OK, "zlib compress2 failed with \(status) on an in-memory buffer sized by compressBound")
         return Array(output.prefix(Int(capacity)))

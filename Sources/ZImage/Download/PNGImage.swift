@@ -43,17 +43,24 @@ public struct PNGImage: Sendable, Hashable {
     ///
     /// - Throws: ``Problem``.
     public init(verifying data: Data) throws(Problem) {
+        self = try Self.verifying(data, inPiecesOf: data.count)
+    }
+
+    /// Verifies `data` fed to a ``Verifier`` in pieces of `size` bytes (at least one), as a download delivers them: the
+    /// whole-data check is one piece, and the tests and the fuzz target compare the verdicts of other sizes with it.
+    package static func verifying(_ data: Data, inPiecesOf size: Int) throws(Problem) -> PNGImage {
         var verifier = Verifier()
-        let problem: Problem? = data.withUnsafeBytes { bytes in
-            do throws(Problem) {
-                try verifier.feed(bytes)
+        var offset = data.startIndex
+        while offset < data.endIndex {
+            let end = min(offset + max(1, size), data.endIndex)
+            let problem: Problem? = data[offset..<end].withUnsafeBytes { bytes in
+                do throws(Problem) { try verifier.feed(bytes) } catch { return error }
                 return nil
-            } catch {
-                return error
             }
+            if let problem { throw problem }
+            offset = end
         }
-        if let problem { throw problem }
-        self = try verifier.finish()
+        return try verifier.finish()
     }
 
     /// The same verification as ``init(verifying:)``, fed the bytes as they arrive (a download streamed to disk): the

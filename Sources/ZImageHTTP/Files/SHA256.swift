@@ -18,6 +18,8 @@ package struct SHA256: @unchecked Sendable {
         init() {
             guard let pointer = EVP_MD_CTX_new(), EVP_DigestInit_ex(pointer, Self.algorithm ?? EVP_sha256(), nil) == 1
             else {
+                // Unreachable from input: no byte hashed is involved yet; only an allocation failure (or a libcrypto
+                // without SHA-256, which no OpenSSL build is) gets here, and the process could not go on without memory.
                 fatalError("libcrypto could not start a SHA-256 digest (out of memory)")
             }
             self.pointer = pointer
@@ -25,6 +27,7 @@ package struct SHA256: @unchecked Sendable {
 
         init(copying other: Context) {
             guard let pointer = EVP_MD_CTX_new(), EVP_MD_CTX_copy_ex(pointer, other.pointer) == 1 else {
+                // Unreachable from input: copying a started digest fails only when an allocation does.
                 fatalError("libcrypto could not copy a SHA-256 digest (out of memory)")
             }
             self.pointer = pointer
