@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse bench fuzz clean
+.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse openapi schemathesis docs bench fuzz clean
 
 all: build
 
@@ -18,6 +18,19 @@ test: bootstrap lint
 	$(MAKE) --no-print-directory example
 	@if [ "$${ZIMAGE_WORKFLOW_LINT:-}" = "1" ]; then $(MAKE) --no-print-directory lint-workflows; \
 	else echo "make test: workflow lint skipped (ZIMAGE_WORKFLOW_LINT=1, as .ci/run sets, installs and runs it)"; fi
+	@if [ "$${ZIMAGE_SCHEMATHESIS:-}" = "1" ]; then $(MAKE) --no-print-directory schemathesis; \
+	else echo "make test: schemathesis skipped (ZIMAGE_SCHEMATHESIS=1, as .ci/run sets, installs and runs it)"; fi
+
+# docs/openapi.yaml, the contract as OpenAPI 3.1, rewritten from the code (the test suite fails while it is stale).
+openapi: bootstrap
+	$(SWIFT) build --product zimage
+	"$$($(SWIFT) build --show-bin-path)/zimage" openapi --output docs/openapi.yaml
+
+# schemathesis (PyPI) against the simulator, from docs/openapi.yaml (scripts/schemathesis.sh says what it checks).
+# SCHEMATHESIS_FLAGS passes options on, e.g. SCHEMATHESIS_FLAGS="--seed 7 --max-examples 500".
+schemathesis: bootstrap
+	$(SWIFT) build --product zimage
+	@bash scripts/schemathesis.sh "$$($(SWIFT) build --show-bin-path)/zimage" $(SCHEMATHESIS_FLAGS)
 
 # The GitHub workflows (ours and the recipes in Examples/workflows): GitHub's schema, zizmor, actionlint and the policy
 # no linter knows, offline once the tools are in .build-lint/ (scripts/lint-workflows.sh says what each checks).

@@ -24,7 +24,7 @@ struct ZImageCommand: AsyncParsableCommand {
             Exit codes: 0 success, 1 API or network failure, 2 invalid input, 3 missing credentials.
             """,
         version: "zimage \(ZImageVersion.current) (libcurl \(LibCurl.version), \(LibCurl.sslVersion))",
-        subcommands: [Generate.self, ProbeCommand.self, Serve.self, CassettesCommand.self]
+        subcommands: [Generate.self, ProbeCommand.self, Serve.self, CassettesCommand.self, OpenAPICommand.self]
     )
 
     /// Runs the command; argument errors exit 2 (invalid input), as every other invalid input does.

@@ -85,6 +85,12 @@ struct DashScopeSimulationTests {
             Refusal(
                 body: body(parameters: #""size":"1024""#), status: 400, code: "InvalidParameter",
                 message: "not supported"),
+            Refusal(
+                body: body(parameters: #""size":"0512*512""#), status: 400, code: "InvalidParameter",
+                message: "0512*512"),
+            Refusal(
+                body: body(parameters: #""size":"+1024*1024""#), status: 400, code: "InvalidParameter",
+                message: "not supported"),
             Refusal(body: body(parameters: #""seed":-1"#), status: 400, code: "InvalidParameter", message: "seed"),
             Refusal(
                 body: body(parameters: #""seed":2147483648"#), status: 400, code: "InvalidParameter", message: "seed"),
@@ -185,6 +191,46 @@ struct DashScopeSimulationTests {
         let expired = await get("Expires=1000&OSSAccessKeyId=x&Signature=y")
         #expect(expired.status == 403)
         #expect(String(decoding: expired.body, as: UTF8.self).contains("<Code>AccessDenied</Code>"))
+    }
+
+    @Test("the key is read from X-DashScope-ApiKey too; a wrong key in either header is refused")
+    func apiKeyHeader() async throws {
+        let header = try #require(HTTPField.Name(DashScopeAPI.apiKeyHeader))
+        let simulation = DashScopeSimulation(acceptedKeys: [Self.key])
+        func status(_ fields: HTTPFields) async -> Int {
+            await simulation.respond(
+                to: SimulatorRequest(
+                    method: .post, path: DashScopeAPI.generationPath, query: nil, headerFields: fields,
+                    body: Data(Self.body().utf8), serverBaseURL: base)
+            ).status
+        }
+        var alone = HTTPFields()
+        alone[header] = Self.key
+        #expect(await status(alone) == 200)
+        var conflicting = alone
+        conflicting[.authorization] = "Bearer sk-test-other-000000"
+        #expect(await status(conflicting) == 401)
+        #expect(await status(HTTPFields()) == 401)
+    }
+
+    @Test(
+        "another method on a path it serves gets 405 with Allow; off the API's paths it answers as OSS does, in XML",
+        arguments: [
+            (HTTPRequest.Method.get, DashScopeAPI.generationPath, 405, "POST", "application/json"),
+            (.delete, DashScopeAPI.modelsPath, 405, "GET", "application/json"),
+            (.put, DashScopeAPI.documentedModelsPath, 405, "GET", "application/json"),
+            (.post, "/results/beijing/1024x1024/0.png", 405, "GET", "application/xml"),
+            (.get, "/0", 404, nil, "application/xml"),
+            (.get, "/api/v1/unknown", 404, nil, "application/json"),
+        ] as [(HTTPRequest.Method, String, Int, String?, String)])
+    func methodsAndPaths(method: HTTPRequest.Method, path: String, status: Int, allow: String?, type: String) async {
+        let response = await DashScopeSimulation(acceptedKeys: [Self.key]).respond(
+            to: SimulatorRequest(
+                method: method, path: path, query: nil, headerFields: HTTPFields(), body: Data(),
+                serverBaseURL: base))
+        #expect(response.status == status)
+        #expect(response.headerFields[.allow] == allow)
+        #expect(response.headerFields[.contentType] == type)
     }
 
     @Test("the models list answers the probe with the right key only")

@@ -8,8 +8,10 @@ import Foundation
 /// after ``maxAttempts`` attempts, or earlier when the next wait would end past the ``deadline`` counted from the first
 /// attempt.
 public struct RetryPolicy: Sendable {
-    /// The HTTP statuses worth another attempt.
-    static let retryableStatuses: Set<Int> = [429, 500, 502, 503, 504]
+    /// The HTTP statuses worth another attempt: those DashScope documents as retryable (429, 500, 503), and a gateway's
+    /// 502 and 504, which come from a proxy in front of the API rather than from the API.
+    static let retryableStatuses: Set<Int> = Set(DashScopeAPI.documentedErrors.filter(\.isRetried).map(\.status))
+        .union([502, 504])
 
     /// Attempts in all, the first included; 1 means no retry.
     public var maxAttempts: Int

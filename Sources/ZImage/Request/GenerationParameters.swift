@@ -43,6 +43,28 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     public static let maxPromptLength = 800
     /// The size the API draws when none is sent (the client always sends one: ``ImageSize/default``).
     public static let apiDefaultSize = "1024*1536"
+    /// The form of `size` on the wire, as a regular expression (ECMA-262, as JSON Schema reads it): two positive whole
+    /// numbers without sign or leading zero, joined by `*`. Seven digits a side is more than any allowed size needs
+    /// (4,194,304 × 1). The total-pixel rule comes on top (``ImageSize``); no regular expression of sensible size says it.
+    public static let sizePattern = "^[1-9][0-9]{0,6}\\*[1-9][0-9]{0,6}$"
+    /// What a prompt's text must contain, as a regular expression: a character that is not white space. White space is
+    /// what Foundation's `CharacterSet.whitespacesAndNewlines` holds on Linux (tab, the line breaks, Unicode's space
+    /// separators, and U+200B ZERO WIDTH SPACE), the set the client and the simulator trim; a test compares the two.
+    public static let promptPattern =
+        "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200B\\u2028\\u2029\\u202F\\u205F\\u3000]"
+
+    /// The width and height a `size` written in ``sizePattern``'s form states, before the total-pixel rule; `nil` for any
+    /// other text (`+512*512`, `0512*512`, `512x512`, ` 512*512`).
+    public static func wireSize(_ text: String) -> (width: Int, height: Int)? {
+        let sides = text.split(separator: "*", omittingEmptySubsequences: false)
+        guard sides.count == 2 else { return nil }
+        let numbers = sides.compactMap { side -> Int? in
+            guard (1...7).contains(side.count), side.first != "0", side.allSatisfy({ $0.isASCII && $0.isNumber })
+            else { return nil }
+            return Int(side)
+        }
+        return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+    }
 
     /// Creates parameters.
     public init(size: String? = nil, seed: Int? = nil, promptExtend: Bool? = nil, n: Int? = nil) {

@@ -6,7 +6,7 @@ import Foundation
 /// Parsing accepts `W*H` and `WxH` and always produces the wire form `W*H`.
 public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
     /// The total pixels a size may have: 512·512 = 262,144 to 2048·2048 = 4,194,304.
-    static let pixelRange = 262_144...4_194_304
+    public static let pixelRange = 262_144...4_194_304
     /// The size the client sends when none is given (the skill's; the API's own default is 1024*1536).
     public static let `default` = ImageSize(checkedWidth: 1024, height: 1024)
     /// What the size field accepts, for error messages and help.

@@ -16,7 +16,9 @@ public import ZImageCassettes
 ///   signed and needs none, and a client that leaks the API key to the image host must fail loudly. This is the
 ///   simulator's rule; what OSS itself answers to both at once is not documented in docs/CONTRACT.md.
 /// - `GET /compatible-mode/v1/models` and `GET /api/v1/models` list the model (the read-only probe).
-/// - A key it was not given gets 401 `InvalidApiKey`.
+/// - A key it was not given gets 401 `InvalidApiKey`; the key may come as `Authorization: Bearer` or in
+///   `X-DashScope-ApiKey`, as docs/CONTRACT.md says the API accepts.
+/// - Another method on a path it serves gets 405 with `Allow`.
 /// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
 public struct DashScopeSimulation: SimulatorBackend {
     /// A prompt containing this is refused as inappropriate content.
@@ -73,8 +75,21 @@ public struct DashScopeSimulation: SimulatorBackend {
             return models()
         case (.get, let path) where path.hasPrefix(Self.resultsRoot):
             return image(request)
-        case (_, DashScopeAPI.generationPath), (_, DashScopeAPI.modelsPath):
-            return error(405, "MethodNotAllowed", "Method \(request.method.rawValue) is not allowed here.", requestID)
+        case (_, DashScopeAPI.generationPath):
+            return notAllowed(request, allow: "POST", requestID: requestID)
+        case (_, DashScopeAPI.modelsPath), (_, DashScopeAPI.documentedModelsPath):
+            return notAllowed(request, allow: "GET", requestID: requestID)
+        case (_, let path) where !DashScopeAPI.apiPathPrefixes.contains(where: path.hasPrefix):
+            // Everything off the API's paths stands for the OSS host: XML, as OSS answers.
+            guard request.method == .get else {
+                var fields = HTTPFields()
+                fields[.allow] = "GET"
+                fields[.contentType] = "application/xml"
+                return SimulatorResponse(
+                    status: 405, headerFields: fields,
+                    body: Self.ossErrorBody(code: "MethodNotAllowed", message: "The specified method is not allowed."))
+            }
+            return ossError(404, "NoSuchKey", "The specified key does not exist.")
         default:
             return error(404, "NotFound", "No such path: \(request.path)", requestID)
         }
@@ -84,8 +99,11 @@ public struct DashScopeSimulation: SimulatorBackend {
 
     private func authorize(_ request: SimulatorRequest, requestID: String) -> SimulatorResponse? {
         let value = request.headerFields[.authorization] ?? ""
-        let key = value.hasPrefix("Bearer ") ? String(value.dropFirst("Bearer ".count)) : ""
-        guard acceptedKeys.contains(key) else {
+        let bearer = value.hasPrefix("Bearer ") ? String(value.dropFirst("Bearer ".count)) : nil
+        let header = HTTPField.Name(DashScopeAPI.apiKeyHeader).flatMap { request.headerFields[$0] }
+        // Either header with an accepted key; a wrong key in either refuses (which one the API prefers is not documented).
+        let keys = [bearer, header].compactMap { $0 }
+        guard !keys.isEmpty, keys.allSatisfy(acceptedKeys.contains) else {
             return error(401, "InvalidApiKey", "Invalid API-key provided.", requestID)
         }
         return nil
@@ -225,6 +243,18 @@ public struct DashScopeSimulation: SimulatorBackend {
         fields[.contentType] = "application/xml"
         return SimulatorResponse(
             status: status, headerFields: fields, body: Self.ossErrorBody(code: code, message: message))
+    }
+
+    /// 405 with `Allow`, as HTTP asks (RFC 9110 15.5.6); the body's code is the simulator's (inferred).
+    private func notAllowed(_ request: SimulatorRequest, allow: String, requestID: String) -> SimulatorResponse {
+        var fields = HTTPFields()
+        fields[.allow] = allow
+        return .json(
+            405,
+            Self.errorBody(
+                code: "MethodNotAllowed", message: "Method \(request.method.rawValue) is not allowed here.",
+                requestID: requestID),
+            headers: fields)
     }
 
     private func error(_ status: Int, _ code: String, _ message: String, _ requestID: String) -> SimulatorResponse {

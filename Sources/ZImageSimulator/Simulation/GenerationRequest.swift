@@ -4,6 +4,8 @@ import ZImage
 /// A generation request as the simulated API reads it, with the API's own refusals.
 ///
 /// Documented by docs/CONTRACT.md: the model, the one user message with one text item, the total pixel range, the seed range,
+/// `size` as two positive whole numbers joined by `*` (``GenerationParameters/sizePattern``; what the API answers to a
+/// sign, a leading zero or another separator is not documented, and the simulator refuses them, as docs/openapi.yaml says),
 /// `num_images_per_prompt must be 1`, the silent cut of prompts over 800 characters, and the `1024*1536` default size.
 /// The wording of the other messages is inferred. The body is read by ``WireFormat/decodeRequest(_:)``, as the contract
 /// checks read it; only the API's rules are here.
@@ -54,8 +56,7 @@ struct Generation {
         let parameters = sent.parameters
         if let n = parameters.n, n != 1 { throw Refusal(message: "num_images_per_prompt must be 1") }
         let sizeText = parameters.size ?? GenerationParameters.apiDefaultSize
-        let sides = sizeText.split(separator: "*", omittingEmptySubsequences: false).map { Int($0) }
-        guard sides.count == 2, let width = sides[0], let height = sides[1],
+        guard let (width, height) = GenerationParameters.wireSize(sizeText),
             (try? ImageSize(width: width, height: height)) != nil
         else {
             throw Refusal(
