@@ -21,6 +21,20 @@ test: bootstrap lint
 	@if [ "$${ZIMAGE_SCHEMATHESIS:-}" = "1" ]; then $(MAKE) --no-print-directory schemathesis; \
 	else echo "make test: schemathesis skipped (ZIMAGE_SCHEMATHESIS=1, as .ci/run sets, installs and runs it)"; fi
 
+# The DocC site of the products a user imports, offline, into output/docs/ (static hosting: serve the folder, e.g.
+# `python3 -m http.server -d output/docs`, and open /documentation/zimage). Warnings are errors: a broken symbol link,
+# an undocumented parameter or a snippet that does not resolve fails it. `swift build` first compiles Snippets/, so an
+# article's sample that stops compiling fails too. Then, where Chromium is installed, every page is opened in it
+# (scripts/check-docs-site.py).
+DOC_TARGETS = ZImageHTTP ZImage ZImageCurl ZImageCassettes ZImageSimulator ZImageTesting ZImageValidation
+docs: bootstrap
+	$(SWIFT) build
+	$(SWIFT) package --disable-sandbox --allow-writing-to-directory output/docs generate-documentation \
+		$(foreach target,$(DOC_TARGETS),--target $(target)) --enable-experimental-combined-documentation \
+		--warnings-as-errors --transform-for-static-hosting --output-path output/docs
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then python3 scripts/check-docs-site.py output/docs; \
+	else echo "make docs: browser check skipped (no Chromium: ZIMAGE_BROWSER_TESTS=1 bash scripts/bootstrap.sh installs it)"; fi
+
 # docs/openapi.yaml, the contract as OpenAPI 3.1, rewritten from the code (the test suite fails while it is stale).
 openapi: bootstrap
 	$(SWIFT) build --product zimage
@@ -38,7 +52,7 @@ lint-workflows: bootstrap
 	@bash scripts/lint-workflows.sh
 
 # The toolchain's swift-format, with .swift-format: `make lint` fails on any finding, `make format` rewrites in place.
-SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Benchmarks/Package.swift Benchmarks/Sources \
+SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Snippets Benchmarks/Package.swift Benchmarks/Sources \
 	Examples/PosterApp/Package.swift Examples/PosterApp/Sources Examples/PosterApp/Tests
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)

@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
         .library(name: "ZImageContract", targets: ["ZImageContract"]),
         .library(name: "ZImageTesting", targets: ["ZImageTesting"]),
+        .library(name: "ZImageValidation", targets: ["ZImageValidation"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         // ZImageTesting's reports reach XCTest as XCTFail (IssueReportingTestSupport), Swift Testing as an Issue.
         .package(url: "https://github.com/pointfreeco/xctest-dynamic-overlay", from: "1.13.1"),
+        // `make docs`: the DocC site (swift package generate-documentation). A plugin: nothing of it is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Tests only: child processes (the executables under test, openssl s_server).
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),

@@ -14,7 +14,7 @@ public import ZImage
 /// - Proxies come from the environment (`https_proxy`, `HTTPS_PROXY`, `http_proxy`, `ALL_PROXY`, `NO_PROXY`), except that
 ///   loopback addresses are never proxied.
 /// - Cancelling the calling task ends its transfer at once with `CancellationError`.
-/// - libcurl runs on a thread of its own (see ``CurlEngine``), never on Swift's cooperative thread pool.
+/// - libcurl runs on a thread of its own (see `CurlEngine`), never on Swift's cooperative thread pool.
 public final class CurlTransport: Transport {
     /// How the transport behaves; the defaults suit a generation that takes tens of seconds.
     public struct Configuration: Sendable {
@@ -73,7 +73,7 @@ public final class CurlTransport: Transport {
     /// - Parameters:
     ///   - configuration: timeouts, limits, TLS and User-Agent.
     ///   - environment: where the proxy variables are read (the process environment by default).
-    /// - Throws: ``TransportError`` when libcurl cannot be initialised.
+    /// - Throws: `TransportError` when libcurl cannot be initialised.
     public init(
         configuration: Configuration = Configuration(),
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -88,7 +88,7 @@ public final class CurlTransport: Transport {
         engine.shutdown()
     }
 
-    /// Sends through libcurl; see ``Transport/send(_:body:)`` for what is thrown.
+    /// Sends through libcurl; see `Transport/send(_:body:)` for what is thrown.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let exchange = try await exchange(request, body: body)
         return (exchange.response, exchange.body)
@@ -105,7 +105,7 @@ public final class CurlTransport: Transport {
     }
 
     /// Streams the response body to `sink` from libcurl's write callback as it arrives, keeping none of it; see
-    /// ``Transport/send(_:body:into:)``. The size cap (``Configuration/maxResponseBytes``) still applies.
+    /// `Transport/send(_:body:into:)`. The size cap (``Configuration/maxResponseBytes``) still applies.
     public func send(_ request: HTTPRequest, body: Data?, into sink: any ResponseBodySink) async throws -> HTTPResponse
     {
         try await exchange(request, body: body, sink: sink).response

@@ -14,7 +14,7 @@ extension ZImageClient {
     /// }
     /// ```
     ///
-    /// - Throws: ``ZImage/ZImageError`` with code `missingCredentials` when live and no key is found; a
+    /// - Throws: `ZImageError` with code `missingCredentials` when live and no key is found; a
     ///   `TransportError` when libcurl cannot be set up.
     public static func make(
         region: Region = .beijing,

@@ -8,7 +8,7 @@ public import ZImageCassettes
 ///
 /// - The cassette is named after the test (`Cassettes/<Suite>/<function>.json` in the folder of the test's source file)
 ///   unless given a name (`.cassette("poster")`: `Cassettes/poster.json`); a parameterized test gets one cassette per
-///   argument case (`…/<function>/<arguments>.json`), or one for all with `shared: true` (see ``CassetteNaming``). Its
+///   argument case (`…/<function>/<arguments>.json`), or one for all with `shared: true` (see `CassetteNaming`). Its
 ///   images go in `Cassettes/bodies/`. A replay falls back to the test target's resources (`bundle: .module`) when the
 ///   sources are not there.
 /// - On a suite (`@Suite(.cassettes)`), every test in it gets its own cassette, with the suite's options.

@@ -8,6 +8,7 @@ public import ZImageCassettes
 /// Swift Testing (`Issue`) alike: an XCTest file needs only `import XCTest` and `import ZImageTesting`.
 ///
 /// - Parameters:
+///   - name: the cassette's file name without `.json` (may contain `/`), in `Cassettes/` beside the calling file.
 ///   - mode: the record mode; `nil` reads `ZIMAGE_RECORD_MODE`, and replays only when it is not set.
 ///   - region: the region whose endpoints the client uses.
 ///   - allowUnused: do not report recorded interactions the body never requested.
@@ -17,10 +18,13 @@ public import ZImageCassettes
 ///   - matching: what a recorded request must share with a sent one; strict by default
 ///     (`.default.ignoringJSONPaths("parameters.seed")` for a random seed).
 ///   - directory: where the cassette is (default: `Cassettes/` beside the calling source file).
-///   - fileID, filePath, line, column: where reports point (and, by default, where the cassette is: `Cassettes/`
-///     beside `filePath`).
+///   - fileID: where reports point: the calling file's ID.
+///   - filePath: the calling file's path; by default the cassette is in `Cassettes/` beside it.
+///   - line: where reports point: the calling line.
+///   - column: where reports point: the calling column.
 ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
 ///   - environment: where the record mode, the key, `DASHSCOPE_BASE_URL` and `CI` are read.
+///   - body: the code under test, given the client on the cassette.
 /// - Throws: what `body` throws; ``CassetteTestError`` when the cassette is missing or had no answer for a request (that
 ///   is also reported as an `Issue` with the nearest recorded requests); `CassetteError` when recording is refused.
 public func withCassette<Result: Sendable>(

@@ -79,7 +79,10 @@ public enum Validation {
 
     /// Runs every check and writes the evidence.
     ///
-    /// - Parameter transport: the live transport the probes and drift checks use (nothing is sent offline).
+    /// - Parameters:
+    ///   - options: what the run checks and where it writes.
+    ///   - transport: the live transport the probes and drift checks use (nothing is sent offline).
+    ///   - output: where the run's lines and workflow commands go.
     /// - Throws: when evidence cannot be written; a failed check is not an error, it is in the outcome.
     public static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
         var run = ValidationRun(

@@ -3,7 +3,7 @@ import HTTPTypes
 import HTTPTypesFoundation
 public import Logging
 
-/// The z-image-turbo client: validates a request, sends it through a ``Transport``, retries what docs/CONTRACT.md says may be
+/// The z-image-turbo client: validates a request, sends it through a `Transport`, retries what docs/CONTRACT.md says may be
 /// retried, maps every failure to ``ZImageError``, and downloads the generated image.
 ///
 /// The client does no network I/O of its own, so the same code runs live (`CurlTransport`), recording and replaying.

@@ -49,7 +49,7 @@ public struct Credentials: Sendable, Hashable {
     /// - Parameters:
     ///   - environment: the process environment (injected for tests).
     ///   - homeDirectory: the home folder; `HOME` from `environment` when `nil`, then the user's home.
-    /// - Throws: ``ZImageError/missingCredentials(_:)`` naming both places to put a key and why the file gave none.
+    /// - Throws: ``ZImageError`` with code `missingCredentials` naming both places to put a key and why the file gave none.
     public static func resolve(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         homeDirectory: String? = nil

@@ -35,7 +35,7 @@ public struct ImageDownloader: Sendable {
 
     /// Fetches the image of `result` and checks it.
     ///
-    /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
+    /// - Throws: ``ZImageError`` with code `download`; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func fetch(_ result: ImageResult) async throws -> Data {
         let failure = Failure(result)
         let url = try failure.imageURL()
@@ -74,7 +74,7 @@ public struct ImageDownloader: Sendable {
     /// verified: a PNG cut short, damaged, or of another size never reaches the destination, and a file already there
     /// stays as it was.
     ///
-    /// - Throws: ``ZImageError/download(_:)``; an HTTP 429 or 5xx and a connection failure are marked retryable.
+    /// - Throws: ``ZImageError`` with code `download`; an HTTP 429 or 5xx and a connection failure are marked retryable.
     public func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
         let failure = Failure(result)
         let url = try failure.imageURL()

@@ -14,7 +14,7 @@ import Foundation
 /// }
 /// ```
 /// Each code has its details in a typed property (``apiFailure``, ``invalidRequest``, …); ``underlying`` keeps the cause
-/// (a ``TransportError``, and below it whatever the transport kept, such as a cassette miss). ``description`` is a
+/// (a `TransportError`, and below it whatever the transport kept, such as a cassette miss). ``description`` is a
 /// sentence a person can act on; it never contains the API key, and an image URL appears in it without its signed query.
 public struct ZImageError: WrappingError, CustomStringConvertible {
     /// What kind of failure it is. New codes may be added; compare with the static members.
@@ -67,7 +67,7 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
     }
 
     private var detail: Detail
-    /// The error this one was made from, when there was one: the transport's ``TransportError`` for ``Code/transport``
+    /// The error this one was made from, when there was one: the transport's `TransportError` for ``Code/transport``
     /// and for a download that failed in the transport.
     public var underlying: (any Error)?
 

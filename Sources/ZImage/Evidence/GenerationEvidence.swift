@@ -56,9 +56,9 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
 
     /// Appends this evidence as one JSON line to `log`, creating the file and its folder as needed.
     ///
-    /// All or nothing per line (``AppendOnlyFile``): a reader never meets half a line glued to the next one.
+    /// All or nothing per line (`AppendOnlyFile`): a reader never meets half a line glued to the next one.
     ///
-    /// - Throws: ``POSIXFailure`` naming the real reason (`No space left on device`); the file is then as it was.
+    /// - Throws: `POSIXFailure` naming the real reason (`No space left on device`); the file is then as it was.
     public func append(to log: URL) throws {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         var line = try WireFormat.canonicalEncoder.encode(self)

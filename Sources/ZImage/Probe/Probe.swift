@@ -4,7 +4,7 @@ public import HTTPTypes
 /// The read-only connectivity and key check of docs/CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
 /// there is one. Without a key it still checks DNS, TCP and TLS, and says that the key was not checked.
 ///
-/// It sends through any ``Transport``; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
+/// It sends through any `Transport`; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
 /// and first-byte times.
 public struct Probe: Sendable {
     /// What a probe found.

@@ -29,7 +29,7 @@ public struct ImageRequest: Sendable, Hashable {
 
     /// Creates and validates a request from the text a user typed: `size` as `W*H` or `WxH`, `baseURL` as a URL string.
     ///
-    /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the first field that breaks a rule.
+    /// - Throws: ``ZImageError`` with code `invalidRequest` naming the first field that breaks a rule.
     public init(prompt: String, size: String?, seed: Int?, promptExtend: Bool = false, baseURL: String?) throws {
         try self.init(
             prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
@@ -39,7 +39,7 @@ public struct ImageRequest: Sendable, Hashable {
     /// Creates and validates a request from parameters as written (a request body, the skill's JSON, flags): a size as
     /// `W*H` or `WxH`, ``ImageSize/default`` when there is none.
     ///
-    /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the first field that breaks a rule; a parameter this model
+    /// - Throws: ``ZImageError`` with code `invalidRequest` naming the first field that breaks a rule; a parameter this model
     ///   does not document is one.
     public init(prompt: String, parameters: GenerationParameters, baseURL: String? = nil) throws {
         if let name = parameters.undocumented.first, let key = GenerationParameters.CodingKeys(rawValue: name) {
@@ -59,7 +59,7 @@ public struct ImageRequest: Sendable, Hashable {
 
     /// Checks every local rule of the contract.
     ///
-    /// - Throws: ``ZImageError/invalidRequest(_:)`` naming the field, what is wrong and what is allowed.
+    /// - Throws: ``ZImageError`` with code `invalidRequest` naming the field, what is wrong and what is allowed.
     public func validate() throws {
         let maxLength = GenerationParameters.maxPromptLength
         let allowedPrompt = "1 to \(maxLength) characters of text"

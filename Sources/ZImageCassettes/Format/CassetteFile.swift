@@ -15,10 +15,10 @@ public enum CassetteFile {
 
     /// Reads a cassette and its body files.
     ///
-    /// The file is parsed once by ``CanonicalJSON/parse(_:)`` and mapped by hand: `JSONDecoder` into JSON values took
+    /// The file is parsed once by `CanonicalJSON/parse(_:)` and mapped by hand: `JSONDecoder` into JSON values took
     /// ten times as long (see BENCHMARKS.md).
     ///
-    /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema (``CassetteSchema``), missing body,
+    /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema (`CassetteSchema`), missing body,
     ///   body hash mismatch, unreadable file.
     public static func load(_ url: URL, rules: CassetteRules = .standard) throws -> Cassette {
         let path = url.path
@@ -39,7 +39,7 @@ public enum CassetteFile {
 
     /// Reads a cassette from its bytes; `url` is where it was read from (body files are looked up beside it).
     ///
-    /// The whole document is validated first by one schema (``CassetteSchema``): no part of a cassette is used before
+    /// The whole document is validated first by one schema (`CassetteSchema`): no part of a cassette is used before
     /// all of it is known to be sound.
     ///
     /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema, missing body, body hash mismatch.
@@ -120,6 +120,8 @@ public enum CassetteFile {
     /// Writes a cassette and its body files atomically.
     ///
     /// - Parameters:
+    ///   - cassette: the cassette to write.
+    ///   - url: the cassette's file; its body files go to `bodies/` beside it.
     ///   - secrets: values that must appear nowhere in what is written (the API key); found anyway, the write is refused.
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.

@@ -4,7 +4,7 @@ public import ZImageHTTP
 /// Why no recorded interaction answers a request: the request, the nearest recorded ones part by part (which parts
 /// matched, which JSON paths differ, with both values), the cassette, the record mode, and how to re-record.
 ///
-/// A replaying transport keeps it as the ``TransportError/underlying`` cause of its failure, so it reaches whoever wants
+/// A replaying transport keeps it as the `TransportError/underlying` cause of its failure, so it reaches whoever wants
 /// it through ``init(from:)``, however many layers wrapped it.
 public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     /// The request that found no answer.
@@ -48,7 +48,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
         public var differences: [JSONValue.Difference]
     }
 
-    /// Finds the cassette miss that caused `error`, following every ``WrappingError/underlying`` (the client's error,
+    /// Finds the cassette miss that caused `error`, following every `WrappingError/underlying` (the client's error,
     /// then the transport's).
     public init?(from error: any Error) {
         guard let miss = firstCause(CassetteMiss.self, in: error) else { return nil }

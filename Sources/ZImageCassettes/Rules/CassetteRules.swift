@@ -8,7 +8,7 @@ public import Foundation
 /// matching (they change on every call). Header fields not kept are dropped: they are volatile, and noise in diffs.
 public struct CassetteRules: Sendable {
     /// Request header fields whose values are credentials (lower case). `authorization` keeps its scheme
-    /// (`Bearer <redacted>`); the others become ``Redactor/placeholder``.
+    /// (`Bearer <redacted>`); the others become `Redactor/placeholder`.
     public var credentialHeaders: Set<String>
     /// Request header fields kept as sent (lower case), besides the credential ones.
     var keptRequestHeaders: Set<String>

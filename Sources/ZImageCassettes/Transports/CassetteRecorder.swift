@@ -7,7 +7,7 @@ import ZImageHTTP
 /// An answer carrying ``Cassette/sourceHeader`` `simulator` marks the cassette `source: simulator`, whatever URL it was
 /// sent to (the header is dropped).
 /// ``record(_:)`` keeps the interaction in memory; ``flush()`` writes the whole recording at once, merged under a lock
-/// with what other recorders (other tests, other processes) wrote to the same file meanwhile (``SharedCassetteFile``).
+/// with what other recorders (other tests, other processes) wrote to the same file meanwhile (`SharedCassetteFile`).
 /// Until then the file on disk is untouched: a recording killed at any moment (Ctrl-C, SIGTERM, a crash) leaves every
 /// cassette as its old bytes, and a flushed one is its complete new bytes, never a recording cut halfway. Every write
 /// is atomic (see ``CassetteFile/write(_:to:secrets:baseline:)``).
@@ -43,6 +43,8 @@ public actor CassetteRecorder {
     /// Starts recording into `url`, on top of the interactions of `cassette` (none to record afresh).
     ///
     /// - Parameters:
+    ///   - url: the cassette's file.
+    ///   - cassette: the interactions recording starts from (none to record afresh).
     ///   - secrets: values that must never be written (the API key).
     ///   - rules: the provider's credential headers and signed query parameters.
     ///   - matching: how new-episodes finds what the cassette already answers.
@@ -51,6 +53,7 @@ public actor CassetteRecorder {
     ///   - lockTimeout: how long a write waits for another process's write to the same cassette.
     ///   - baseline: the file's bytes when recording began, read once with `cassette` when it came from the file (so
     ///     that no other process's write falls between the two); read here when not given.
+    ///   - droppingUnused: at ``flush()``, leave out the recorded interactions no request used (record mode `update`).
     public init(
         url: URL, cassette: Cassette, secrets: [String], rules: CassetteRules, matching: RequestMatching = .default,
         rewrite: OriginRewrite? = nil, contract: CassetteContract? = nil, lockTimeout: Duration = .seconds(30),

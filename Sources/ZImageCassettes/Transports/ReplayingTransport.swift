@@ -8,8 +8,8 @@ public import ZImageHTTP
 ///
 /// Each request is matched under a ``RequestMatching`` (strict by default) through an index (no scan); identical requests get their recorded
 /// answers in recorded order, each once, unless repeats are allowed. A request with no answer throws a
-/// ``TransportError`` of kind `unanswered` whose message is the ``CassetteMiss`` report and whose
-/// ``TransportError/underlying`` is the miss itself.
+/// `TransportError` of kind `unanswered` whose message is the ``CassetteMiss`` report and whose
+/// `TransportError/underlying` is the miss itself.
 public final class ReplayingTransport: Transport {
     /// The cassette answered from.
     public let cassette: Cassette
@@ -22,10 +22,13 @@ public final class ReplayingTransport: Transport {
     /// Replays `cassette`.
     ///
     /// - Parameters:
+    ///   - cassette: the interactions to answer from.
+    ///   - path: the cassette's file, for reports.
     ///   - rules: whose signed query parameters take no part in matching.
     ///   - matching: what a recorded request must share with a sent one (strict by default).
     ///   - allowRepeats: once every answer to a request was used, answer it with the last one again.
     ///   - ignoringHost: match without scheme and host (for a server that clients reach under its own address).
+    ///   - recordMode: the record mode a miss report names.
     public init(
         cassette: Cassette, path: String = "(in memory)", rules: CassetteRules, matching: RequestMatching = .default,
         allowRepeats: Bool = false, ignoringHost: Bool = false, recordMode: String = RecordMode.none.rawValue
@@ -50,7 +53,7 @@ public final class ReplayingTransport: Transport {
             matching: options.matching, allowRepeats: options.allowRepeats)
     }
 
-    /// The recorded answer; throws ``TransportError`` of kind `unanswered`, the miss in `underlying`, when none matches.
+    /// The recorded answer; throws `TransportError` of kind `unanswered`, the miss in `underlying`, when none matches.
     public func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let recorded = RecordedRequest(request, body: body)
         guard let index = answer(recorded) else {

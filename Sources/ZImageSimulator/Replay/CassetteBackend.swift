@@ -4,7 +4,7 @@ import ZImage
 public import ZImageCassettes
 
 /// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
-/// ``ReplayingTransport`` minus scheme and host (clients reach the server under its own address). Image URLs in answers
+/// `ReplayingTransport` minus scheme and host (clients reach the server under its own address). Image URLs in answers
 /// are rewritten to point at the server, so downloads work; an answer once used is repeated for the same request, so a
 /// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
 /// report as its message, each nearest interaction named by its cassette file. Every request is logged in one line:
@@ -22,7 +22,7 @@ public struct CassetteBackend: SimulatorBackend {
 
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
-    /// - Throws: ``CassetteError`` for the first cassette that cannot be loaded.
+    /// - Throws: `CassetteError` for the first cassette that cannot be loaded.
     public init(
         folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
         log: @escaping @Sendable (String) -> Void = { _ in }

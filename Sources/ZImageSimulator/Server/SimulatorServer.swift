@@ -46,6 +46,7 @@ public final class SimulatorServer: Sendable {
     /// Starts a server answering with `backend`.
     ///
     /// - Parameters:
+    ///   - backend: what answers each request.
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
     ///   - limits: what the server puts up with from clients (timeouts, connections, body size, log size).

@@ -1,0 +1,44 @@
+// Recording fixtures from code: a recording transport in front of the live one (or a simulator), then a replay.
+import Foundation
+import ZImage
+import ZImageCassettes
+import ZImageContract  // CassetteRules.dashScope: the API's redaction, matching and contract
+import ZImageCurl
+import ZImageSimulator
+
+// snippet.simulator
+// A DashScope simulator on 127.0.0.1: no account, no key but the one it is told to accept.
+let key = APIKey("sk-test-fixtures-0001")
+let server = try await SimulatorServer.start(
+    simulating: DashScopeSimulation(region: .beijing, acceptedKeys: [key.value]))
+let endpoint = server.generationURL
+// snippet.end
+
+// snippet.record
+// Every exchange goes upstream and into memory; flush() writes the cassette whole, the key and OSS signatures
+// redacted, and refuses to write if the key survives anywhere.
+let cassette = URL(fileURLWithPath: "Cassettes/lighthouse.json")
+let recording = try RecordingTransport(
+    recordingTo: cassette, upstream: try CurlTransport(),
+    options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
+let recorder = ZImageClient(transport: recording, apiKey: key)
+let recorded = try await recorder.generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
+_ = try await recording.recorder.flush()
+// snippet.end
+
+// snippet.replay
+// The same request answered from the file: no network, any key.
+let replaying = try ReplayingTransport(contentsOf: cassette)
+let replayed = try await ZImageClient(transport: replaying, apiKey: APIKey("sk-test-replay-0001"))
+    .generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
+assert(replayed == recorded)
+// snippet.end
+
+// snippet.mode
+// Or let a record mode decide: replay what matches, record what does not (new-episodes), and so on.
+let opened = try RecordMode.newEpisodes.open(
+    cassette, upstream: { try CurlTransport() }, options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
+let client = ZImageClient(transport: opened.transport, apiKey: key)
+_ = client
+// snippet.end
+await server.shutdown()
