@@ -47,6 +47,8 @@ struct OpenAPIDocumentTests {
             ("tab\there", "\"tab\\there\""), ("bell\u{7}", "\"bell\\u0007\""), ("line\u{2028}", "\"line\\u2028\""),
             ("quote \" and \\", "\"quote \\\" and \\\\\""), ("", "\"\""), (.null, "null"), (.int(-3), "-3"),
             (.bool(false), "false"), (.list([]), "[]"), (.members([]), "{}"),
+            (YAMLNode(JSONValue.double(1.5)), "1.5"),
+            (YAMLNode(JSONValue.bigInteger("-18446744073709551616")), "-18446744073709551616"),
         ] as [(YAMLNode, String)])
     func scalars(node: YAMLNode, written: String) {
         #expect(YAMLNode.map(["key": node]).text == "key: \(written)\n")

@@ -307,7 +307,6 @@ public enum OpenAPIDocument {
     /// has a schema.
     private static var parameters: YAMLNode {
         let properties = GenerationParameters.CodingKeys.allCases.map { key -> (String, YAMLNode) in
-            let documented = GenerationParameters.documented.contains(key)
             var schema: [(String, YAMLNode)]
             switch key {
             case .size:
@@ -334,7 +333,7 @@ public enum OpenAPIDocument {
             case .negativePrompt, .watermark:
                 schema = []
             }
-            schema.insert(("description", .string(description(of: key, documented: documented))), at: 0)
+            schema.insert(("description", .string(description(of: key))), at: 0)
             return (key.rawValue, .map(schema))
         }
         return .map([
@@ -348,7 +347,7 @@ public enum OpenAPIDocument {
         ])
     }
 
-    private static func description(of key: GenerationParameters.CodingKeys, documented: Bool) -> String {
+    private static func description(of key: GenerationParameters.CodingKeys) -> String {
         let allowed = GenerationParameters.allowed(key)
         switch key {
         case .size:

@@ -9,6 +9,8 @@ import ZImage
 indirect enum YAMLNode: Sendable, Hashable {
     case null
     case string(String)
+    /// A number as JSON wrote it (a fraction, or an integer beyond `Int`), written unquoted.
+    case number(String)
     case int(Int)
     case bool(Bool)
     case list([YAMLNode])
@@ -36,8 +38,8 @@ indirect enum YAMLNode: Sendable, Hashable {
         case .null: self = .null
         case .bool(let bool): self = .bool(bool)
         case .int(let int): self = .int(int)
-        case .bigInteger(let digits): self = .string(digits)
-        case .double(let double): self = .string("\(double)")
+        case .bigInteger(let digits): self = .number(digits)
+        case .double(let double): self = .number("\(double)")
         case .string(let string): self = .string(string)
         case .array(let items): self = .list(items.map(YAMLNode.init))
         case .object(let members): self = .map(members.sorted { $0.key < $1.key }.map { ($0.key, YAMLNode($0.value)) })
@@ -91,6 +93,7 @@ indirect enum YAMLNode: Sendable, Hashable {
         case .null: "null"
         case .string(let text): Self.literalBlockFits(text) ? nil : Self.isPlain(text) ? text : Self.quoted(text)
         case .int(let int): String(int)
+        case .number(let text): text
         case .bool(let bool): bool ? "true" : "false"
         case .list(let items): items.isEmpty ? "[]" : nil
         case .members(let members): members.isEmpty ? "{}" : nil
