@@ -4,9 +4,9 @@ import ZImage
 /// DashScope's z-image-turbo contract as an OpenAPI 3.1 document, for tools outside this package: schemathesis, Prism,
 /// an OpenAPI generator, a team in another language sharing the simulator.
 ///
-/// Built from the code's own definitions, never written by hand: the regions (``Region``), the paths and the model
-/// (``DashScopeAPI``), each request parameter and its rule (``GenerationParameters``, ``ImageSize``), the documented
-/// errors (``DashScopeAPI/documentedErrors``) and the documented payloads (``DocumentedExamples``). `zimage openapi`
+/// Built from the code's own definitions, never written by hand: the regions (`Region`), the paths and the model
+/// (`DashScopeAPI`), each request parameter and its rule (`GenerationParameters`, `ImageSize`), the documented
+/// errors (`DashScopeAPI/documentedErrors`) and the documented payloads (`DocumentedExamples`). `zimage openapi`
 /// writes it; the repository's `docs/openapi.yaml` is checked against a fresh one by the test suite.
 ///
 /// What JSON Schema cannot say is described in words and carried in an extension: the total-pixel rule of `size`

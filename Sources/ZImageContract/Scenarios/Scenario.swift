@@ -40,7 +40,7 @@ public struct Scenario: Sendable, Hashable, Codable {
 
     /// The request as the client takes it.
     ///
-    /// - Throws: ``ZImageError`` with code ``ZImageError/Code/invalidRequest`` naming the field.
+    /// - Throws: `ZImageError` with code `invalidRequest` naming the field.
     public func imageRequest() throws -> ImageRequest {
         try RequestFields(json: JSONValue.object(request ?? [:]).data, source: "scenario \(name)").request()
     }
@@ -56,7 +56,7 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// The one reading of a scenario that `zimage cassettes check`, `validate`, the report and the recorder share: what
     /// one accepts, the others run (see ``validate()``).
     ///
-    /// - Throws: ``ScenarioError`` when the cassette's scenario is not one this package reads.
+    /// - Throws: `ScenarioError` when the cassette's scenario is not one this package reads.
     public init?(of cassette: Cassette) throws {
         guard let metadata = cassette.scenario else { return nil }
         if case .object(let fields) = metadata {
@@ -77,7 +77,7 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// Refuses a scenario that replaying could not check: a name that is not a plain slug, text with control characters,
     /// a generation without a valid request, an outcome the operation cannot have, an error without its status or code.
     ///
-    /// - Throws: ``ScenarioError`` naming the field and what is allowed.
+    /// - Throws: `ScenarioError` naming the field and what is allowed.
     public func validate() throws {
         func fail(_ reason: String) -> ScenarioError { ScenarioError(reason: reason) }
         let slug = name.utf8.allSatisfy {
@@ -157,7 +157,7 @@ public struct Expectation: Sendable, Hashable, Codable {
     public enum Outcome: String, Sendable, Hashable, Codable {
         /// A result, and (for generate) a downloaded PNG.
         case success
-        /// A ``ZImageError/api(_:)`` error.
+        /// A `ZImageError/api(_:)` error.
         case apiError = "api_error"
         /// The generation succeeds, the download fails.
         case downloadError = "download_error"

@@ -4,7 +4,7 @@ import HTTPTypesFoundation
 import ZImage
 public import ZImageCassettes
 
-/// Replays a cassette through the real client (``ZImageClient`` on a ``ReplayingTransport``) and checks the outcome its
+/// Replays a cassette through the real client (`ZImageClient` on a `ReplayingTransport`) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
 public enum ScenarioRunner {
     /// How one cassette fared.

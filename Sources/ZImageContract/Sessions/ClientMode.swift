@@ -8,14 +8,14 @@ import ZImageSimulator
 /// both turn a mode into a transport here, so the rules below live in one place:
 /// - replaying needs no key (a fixed test key is sent; headers take no part in matching), ignores a base URL (cassettes
 ///   hold the real endpoints), and never sleeps for real on `Retry-After` or backoff;
-/// - recording reads the key, redacts it and OSS signatures (``CassetteRules/dashScope``), checks what it recorded against
+/// - recording reads the key, redacts it and OSS signatures (`CassetteRules/dashScope`), checks what it recorded against
 ///   the contract, refuses to run in CI unless allowed, and stores exchanges recorded against a base URL (the simulator)
 ///   under the region's real endpoints;
 /// - live is the plain transport with the key.
 public enum ClientMode: Sendable, Hashable {
     /// Straight to the network.
     case live
-    /// Through the cassette file at the URL, in a record mode (``RecordMode/none`` replays only).
+    /// Through the cassette file at the URL, in a record mode (`RecordMode/none` replays only).
     case cassette(URL, RecordMode)
 
     /// Whether this mode answers from the cassette alone: ``RecordMode/none``, or ``RecordMode/once`` on an existing file.
@@ -33,8 +33,8 @@ public enum ClientMode: Sendable, Hashable {
     ///   - environment: the key (`DASHSCOPE_API_KEY` or the credentials file) and the CI guard are read from it.
     ///   - matching: what a recorded request must share with a sent one (replays and new-episodes).
     ///   - makeLiveTransport: the live transport, made only when something goes live.
-    /// - Throws: ``ZImageError`` with code ``ZImageError/Code/missingCredentials`` when a key is needed and none is found;
-    ///   ``CassetteError`` for a cassette that cannot be replayed or may not be recorded.
+    /// - Throws: `ZImageError` with code `missingCredentials` when a key is needed and none is found;
+    ///   `CassetteError` for a cassette that cannot be replayed or may not be recorded.
     public func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         matching: RequestMatching = .default, makeLiveTransport: () throws -> any Transport
@@ -77,7 +77,7 @@ public struct PreparedClient: Sendable {
     public var apiKey: APIKey
     /// The real clock, or one that skips every wait when replaying.
     public var timekeeper: Timekeeper
-    /// Keeps the recorded exchanges; call ``CassetteRecorder/flush()`` when done and read its violations. `nil` unless
+    /// Keeps the recorded exchanges; call `CassetteRecorder/flush()` when done and read its violations. `nil` unless
     /// recording.
     public var recorder: CassetteRecorder?
     /// Where requests go instead of the region's endpoint; `nil` when replaying.
