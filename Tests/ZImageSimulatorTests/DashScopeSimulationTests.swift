@@ -188,6 +188,17 @@ struct DashScopeSimulationTests {
         #expect(first.body == second.body)
         #expect(first.body.count < 20_000)
 
+        let encoded = await simulation.respond(
+            to: SimulatorRequest(
+                method: .get, path: url.path.replacingOccurrences(of: "/", with: "%2F"), query: url.query,
+                headerFields: HTTPFields(), body: Data(), serverBaseURL: base))
+        #expect(encoded.status == 200 && encoded.body == first.body, "an object key with %2F is the same object")
+
+        for unsigned in [nil, "Expires=soon&OSSAccessKeyId=x&Signature=y", "Expires=4102444800&Signature=y"] {
+            let refused = await get(unsigned)
+            #expect(refused.status == 403, "\(unsigned ?? "no query")")
+        }
+
         let expired = await get("Expires=1000&OSSAccessKeyId=x&Signature=y")
         #expect(expired.status == 403)
         #expect(String(decoding: expired.body, as: UTF8.self).contains("<Code>AccessDenied</Code>"))

@@ -211,7 +211,9 @@ public enum OpenAPIDocument {
                     "An Authorization header was sent with a signed URL. The simulator's rule, so that a client that "
                         + "leaks the key to the image host fails loudly; what OSS answers is not documented (inferred)."
                 ),
-                "403": ossError("The URL has expired (`Expires` has passed) or its signature does not match."),
+                "403": ossError(
+                    "The URL has expired (`Expires` has passed), or its signature's parameters are missing, malformed "
+                        + "or do not match. Checked before the 400 for an Authorization header (inferred)."),
                 "404": ossError("No such object."),
             ]),
         ])

@@ -11,8 +11,9 @@ public import ZImageCassettes
 ///   shape in the region's key order, with an image URL on this same server shaped like an OSS presigned URL.
 ///   `prompt_extend: true` adds a rewritten prompt, reasoning text and `reasoning_tokens`. A prompt over 800 characters
 ///   is cut silently, as the API does.
-/// - `GET /results/…png` serves a real PNG of the requested size, deterministic from prompt and seed; after its `Expires`
-///   time it answers OSS's 403 XML. An Authorization header sent with it is refused (400 `InvalidArgument`): the URL is
+/// - `GET /results/…png` serves a real PNG of the requested size, deterministic from prompt and seed; without its
+///   signature's parameters (`Expires`, a whole number, `OSSAccessKeyId`, `Signature`) or after its `Expires` time it
+///   answers OSS's 403 XML. An Authorization header sent with it is refused (400 `InvalidArgument`): the URL is
 ///   signed and needs none, and a client that leaks the API key to the image host must fail loudly. This is the
 ///   simulator's rule; what OSS itself answers to both at once is not documented in docs/CONTRACT.md.
 /// - `GET /compatible-mode/v1/models` and `GET /api/v1/models` list the model (the read-only probe).
@@ -73,7 +74,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         case (.get, DashScopeAPI.modelsPath), (.get, DashScopeAPI.documentedModelsPath):
             if let refusal = authorize(request, requestID: requestID) { return refusal }
             return models()
-        case (.get, let path) where path.hasPrefix(Self.resultsRoot):
+        case (.get, _) where Self.objectKey(request.path).hasPrefix(Self.resultsRoot):
             return image(request)
         case (_, DashScopeAPI.generationPath):
             return notAllowed(request, allow: "POST", requestID: requestID)
@@ -199,9 +200,15 @@ public struct DashScopeSimulation: SimulatorBackend {
         return .json(200, OrderedJSON.object([("object", .string("list")), ("data", .array([model]))]).data)
     }
 
+    /// The object key a path names, percent-decoded as OSS decodes it (`/results%2Fbeijing%2F…` is
+    /// `/results/beijing/…`).
+    private static func objectKey(_ path: String) -> String {
+        path.removingPercentEncoding ?? path
+    }
+
     private func image(_ request: SimulatorRequest) -> SimulatorResponse {
         // /results/<region>/<W>x<H>/<hash>.png
-        let parts = request.path.split(separator: "/")
+        let parts = Self.objectKey(request.path).split(separator: "/")
         guard parts.count == 4, parts[3].hasSuffix(".png") else {
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
         }
@@ -209,11 +216,17 @@ public struct DashScopeSimulation: SimulatorBackend {
         guard dimensions.count == 2, (try? ImageSize(width: dimensions[0], height: dimensions[1])) != nil else {
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
         }
+        // The signature first, as a signed URL's credential: without its parameters the bucket is private (403).
+        guard let expires = request.queryValue("Expires").flatMap(Int.init),
+            request.queryValue("OSSAccessKeyId") != nil, request.queryValue("Signature") != nil
+        else {
+            return ossError(403, "AccessDenied", "Anonymous access is forbidden for this operation.")
+        }
+        if expires < Int(Date().timeIntervalSince1970) {
+            return ossError(403, "AccessDenied", "Request has expired.")
+        }
         if request.headerFields[.authorization] != nil {
             return ossError(400, "InvalidArgument", "Authorization header is not allowed with a signed URL.")
-        }
-        if let expires = request.queryValue("Expires").flatMap(Int.init), expires < Int(Date().timeIntervalSince1970) {
-            return ossError(403, "AccessDenied", "Request has expired.")
         }
         let seed = Array(SHA256.digest(of: Data(parts[3].utf8)).prefix(6))
         var fields = HTTPFields()
