@@ -206,7 +206,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ZImageSimulatorTests",
-            dependencies: ["ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", "CZlib", httpTypes,
+            ],
             swiftSettings: upcomingFeatures
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import HTTPTypes
 import Testing
@@ -264,6 +265,19 @@ struct DashScopeSimulationTests {
 
 @Suite("PNG encoder")
 struct PNGEncoderTests {
+    @Test(
+        "the uncompressed fallback is a zlib stream that inflates to its input, across the 65,535-byte block limit",
+        arguments: [0, 1, 65_535, 65_536, 200_000])
+    func storedBlocks(count: Int) throws {
+        let input = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let stream = PNGEncoder.stored(input)
+        var output = [UInt8](repeating: 0, count: max(count, 1))
+        var length = uLong(output.count)
+        let status = uncompress(&output, &length, stream, uLong(stream.count))
+        #expect(status == Z_OK)
+        #expect(Array(output.prefix(Int(length))) == input)
+    }
+
     @Test(
         "every side length at the edges gives a readable PNG of that size, small even at 2048*2048",
         arguments: [

@@ -140,6 +140,18 @@ struct RequestValidationTests {
         #expect(Region(name: name) == region)
     }
 
+    @Test(
+        "each region's built-in URLs are the ones docs/CONTRACT.md gives",
+        arguments: [
+            (Region.beijing, "dashscope.aliyuncs.com"), (.singapore, "dashscope-intl.aliyuncs.com"),
+        ])
+    func builtInURLs(region: Region, host: String) {
+        #expect(
+            region.generationURL.absoluteString
+                == "https://\(host)/api/v1/services/aigc/multimodal-generation/generation")
+        #expect(region.probeURL.absoluteString == "https://\(host)/compatible-mode/v1/models")
+    }
+
     @Test("an unknown region name is refused")
     func unknownRegion() {
         #expect(Region(name: "hangzhou") == nil)

@@ -48,12 +48,26 @@ package enum PNGEncoder {
     private static func deflate(_ bytes: [UInt8]) -> [UInt8] {
         var capacity = compressBound(uLong(bytes.count))
         var output = [UInt8](repeating: 0, count: Int(capacity))
-        let status = compress2(&output, &capacity, bytes, uLong(bytes.count), 9)
-        // compress2 fails only for a destination smaller than compressBound (it is sized by it), an invalid level (9 is
-        // valid) or no memory, and its input is scanlines this encoder made: unreachable from input.
-        precondition(
-            status == Z_OK, "zlib compress2 failed with \(status) on an in-memory buffer sized by compressBound")
+        // compress2 fails only without memory (the destination is sized by compressBound, level 9 is valid); the
+        // image is then written uncompressed, still a sound PNG.
+        guard compress2(&output, &capacity, bytes, uLong(bytes.count), 9) == Z_OK else { return stored(bytes) }
         return Array(output.prefix(Int(capacity)))
+    }
+
+    /// `bytes` as a zlib stream (RFC 1950) of stored deflate blocks (RFC 1951, 3.2.4): uncompressed, and built without
+    /// a zlib call that can fail.
+    static func stored(_ bytes: [UInt8]) -> [UInt8] {
+        var stream: [UInt8] = [0x78, 0x01]  // deflate, 32 KiB window; the two bytes are a multiple of 31
+        var offset = 0
+        repeat {
+            let count = min(65_535, bytes.count - offset)
+            stream.append(offset + count == bytes.count ? 1 : 0)  // BFINAL on the last block, BTYPE 00 (stored)
+            stream += [UInt8(count & 0xff), UInt8(count >> 8), UInt8(~count & 0xff), UInt8(~count >> 8 & 0xff)]
+            stream += bytes[offset..<offset + count]
+            offset += count
+        } while offset < bytes.count
+        let checksum = bytes.withUnsafeBufferPointer { UInt32(adler32(1, $0.baseAddress, uInt($0.count))) }
+        return stream + bigEndian(checksum)
     }
 
     private static func chunk(_ type: String, _ data: [UInt8]) -> Data {
