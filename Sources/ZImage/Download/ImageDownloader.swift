@@ -64,8 +64,9 @@ public struct ImageDownloader: Sendable {
             throw failure.error("\(error)")
         }
         guard header.width == result.width, header.height == result.height else {
-            throw failure.error(
-                "the PNG is \(header.width)*\(header.height), but the API said \(result.width)*\(result.height)")
+            let mismatch = ImageSink.SizeMismatch(
+                actual: (header.width, header.height), expected: (result.width, result.height))
+            throw failure.error(mismatch.description)
         }
         return data
     }
@@ -88,10 +89,10 @@ public struct ImageDownloader: Sendable {
             } catch {
                 throw failure.error("writing \(destination.path) failed: \(error)")
             }
-            let image = try PNGImage(verifying: data)
+            // fetch(_:) has verified the PNG whole, and its size is the result's.
             return DownloadedImage(
                 path: destination, sha256: SHA256.hexDigest(of: data), byteCount: data.count,
-                width: image.width, height: image.height)
+                width: result.width, height: result.height)
         }
         let writer: AtomicFile.Writer
         do {

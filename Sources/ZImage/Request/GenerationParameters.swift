@@ -54,16 +54,14 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
         "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200B\\u2028\\u2029\\u202F\\u205F\\u3000]"
 
     /// The width and height a `size` written in ``sizePattern``'s form states, before the total-pixel rule; `nil` for any
-    /// other text (`+512*512`, `0512*512`, `512x512`, ` 512*512`).
+    /// other text (`+512*512`, `0512*512`, `512x512`, ` 512*512`). The form is checked with ``sizePattern`` itself, so the
+    /// simulator and the OpenAPI document cannot disagree on it.
     public static func wireSize(_ text: String) -> (width: Int, height: Int)? {
-        let sides = text.split(separator: "*", omittingEmptySubsequences: false)
-        guard sides.count == 2 else { return nil }
-        let numbers = sides.compactMap { side -> Int? in
-            guard (1...7).contains(side.count), side.first != "0", side.allSatisfy({ $0.isASCII && $0.isNumber })
-            else { return nil }
-            return Int(side)
-        }
-        return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+        // Compiled per call: `Regex` is not Sendable, so it cannot be a shared constant; this runs once per request
+        // the simulator reads, and the pattern always compiles (the tests match sizes with it).
+        guard let regex = try? Regex(sizePattern), (try? regex.wholeMatch(in: text)) != nil else { return nil }
+        let sides = text.split(separator: "*").compactMap { Int($0) }
+        return sides.count == 2 ? (sides[0], sides[1]) : nil
     }
 
     /// Creates parameters.

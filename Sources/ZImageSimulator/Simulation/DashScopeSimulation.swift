@@ -83,12 +83,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         case (_, let path) where !DashScopeAPI.apiPathPrefixes.contains(where: path.hasPrefix):
             // Everything off the API's paths stands for the OSS host: XML, as OSS answers.
             guard request.method == .get else {
-                var fields = HTTPFields()
-                fields[.allow] = "GET"
-                fields[.contentType] = "application/xml"
-                return SimulatorResponse(
-                    status: 405, headerFields: fields,
-                    body: Self.ossErrorBody(code: "MethodNotAllowed", message: "The specified method is not allowed."))
+                return ossError(405, "MethodNotAllowed", "The specified method is not allowed.", allow: "GET")
             }
             return ossError(404, "NoSuchKey", "The specified key does not exist.")
         default:
@@ -251,9 +246,10 @@ public struct DashScopeSimulation: SimulatorBackend {
             """.utf8)
     }
 
-    private func ossError(_ status: Int, _ code: String, _ message: String) -> SimulatorResponse {
+    private func ossError(_ status: Int, _ code: String, _ message: String, allow: String? = nil) -> SimulatorResponse {
         var fields = HTTPFields()
         fields[.contentType] = "application/xml"
+        fields[.allow] = allow
         return SimulatorResponse(
             status: status, headerFields: fields, body: Self.ossErrorBody(code: code, message: message))
     }
