@@ -15,15 +15,15 @@ let endpoint = server.generationURL
 // snippet.end
 
 // snippet.record
-// Every exchange goes upstream and into memory; flush() writes the cassette whole, the key and OSS signatures
-// redacted, and refuses to write if the key survives anywhere.
+// Every exchange goes upstream and into memory; commit() writes the cassette whole, the key and OSS signatures
+// redacted. It writes nothing, keeping the old file, if an exchange failed or the key survives anywhere.
 let cassette = URL(fileURLWithPath: "Cassettes/lighthouse.json")
 let recording = try RecordingTransport(
     recordingTo: cassette, upstream: try CurlTransport(),
     options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
 let recorder = ZImageClient(transport: recording, apiKey: key)
 let recorded = try await recorder.generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
-_ = try await recording.recorder.flush()
+try await recording.commit()
 // snippet.end
 
 // snippet.replay
@@ -35,10 +35,14 @@ assert(replayed == recorded)
 // snippet.end
 
 // snippet.mode
-// Or let a record mode decide: replay what matches, record what does not (new-episodes), and so on.
-let opened = try RecordMode.newEpisodes.open(
-    cassette, upstream: { try CurlTransport() }, options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
-let client = ZImageClient(transport: opened.transport, apiKey: key)
-_ = client
+// Or let a record mode decide, through the one door every recorder and replayer uses: update replays what matches,
+// records what does not, drops what nothing used, and commits only a whole recording.
+let deck = CassetteDeck(mode: .update, options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
+let live: () throws -> any Transport = { try CurlTransport() }
+let again = try await deck.run(cassette, upstream: live) { transport in
+    try await ZImageClient(transport: transport, apiKey: key)
+        .generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
+}
+assert(again == recorded)
 // snippet.end
 await server.shutdown()

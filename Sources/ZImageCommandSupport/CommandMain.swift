@@ -36,12 +36,15 @@ extension AsyncParsableCommand {
 }
 
 /// The exit codes of both executables: 0 success; 1 a failure of the API, the network, a download, a check or a write;
-/// 2 invalid input (arguments, a request, a cassette, recording refused); 3 no credentials.
+/// 2 invalid input (arguments, a request, a cassette, recording refused); a recording kept
+/// because it was not whole is 1; 3 no credentials.
 package enum ExitStatus {
     /// The exit code for an error a command threw.
     package static func code(for error: any Error) -> Int32 {
         switch error {
         case let error as ZImageError: error.exitCode
+        // A recording that was not whole (its cassette kept as it was) failed like the exchange that broke it.
+        case let error as CassetteError where error.code == .recordingKept: 1
         case is CassetteError, is ValidationError: 2
         default: 1
         }

@@ -7,9 +7,10 @@ import Testing
 /// - `@Test(.cassette)` in `struct PosterTests`: `Cassettes/PosterTests/makesAPoster.json`; nested suites nest folders.
 /// - `@Test(.cassette("lighthouse"))`: `Cassettes/lighthouse.json`.
 /// - Parameterized, one file per case: `Cassettes/PosterTests/aspectRatio/0.5.json` (or `…/lighthouse/0.5.json` when
-///   named), from the case's arguments as Swift Testing describes them; an argument that makes no readable name (too
-///   long, or nothing but punctuation) is named by a hash of its description instead. With `shared: true`, every case
-///   uses the one file.
+///   named), from the case's arguments as Swift Testing describes them. An argument that is not already a portable
+///   lower-case name (`hello world`, `Hello`, `con`, a long one) gets a readable prefix and a hash of its description,
+///   so two different arguments never share a file, not even on a file system that ignores letter case. With
+///   `shared: true`, every case uses the one file.
 enum CassetteNaming {
     /// The path of the cassette below `Cassettes/`, without `.json`.
     package static func path(name: String?, shared: Bool, test: Test, testCase: Test.Case?) -> String {
@@ -25,17 +26,79 @@ enum CassetteNaming {
         return (components + [function]).map(slug).joined(separator: "/")
     }
 
-    /// A file name for the case: its arguments' test descriptions, joined by `-`.
+    /// A file name for the case, from its arguments' test descriptions: one ``portableName(_:)`` each, joined by `+`
+    /// (which no such name contains, so two cases never share a file), or a readable prefix and a hash of all of them
+    /// when that is longer than ``maximumNameBytes``.
     static func caseName(_ testCase: Test.Case) -> String {
         let described = arguments(of: testCase).map { value in
             (value as? any StringProtocol).map { String($0) } ?? String(describingForTest: value)
         }
-        let joined = slug(described.joined(separator: "-"))
         guard !described.isEmpty else { return "all-cases" }
-        guard joined.count <= 64, joined.contains(where: { $0.isLetter || $0.isNumber }) else {
-            return "case-" + hash(described.joined(separator: "\u{1F}"))
+        let joined = described.map(portableName).joined(separator: "+")
+        guard joined.utf8.count > maximumNameBytes else { return joined }
+        return hashedName(slug(described.joined(separator: "-")), of: described.joined(separator: "\u{1F}"))
+    }
+
+    /// The longest file name the harness makes or accepts, in UTF-8 bytes: well inside every file system's limit (255),
+    /// with room for `.json` and for tools that add suffixes.
+    static let maximumNameBytes = 100
+
+    /// `text` as a file name that no other text is given, on any file system: `text` itself when it is already a
+    /// portable lower-case name (ASCII letters, digits, `.`, `_`, `-`; not reserved on Windows; not shaped like a
+    /// hashed name; at most 64 bytes), else a readable lower-case prefix of it and 12 hex digits of a hash of `text`.
+    /// So `hello-world` stays `hello-world`, while `hello world` and `Hello-World` each get a name of their own (two
+    /// names that differ only by letter case would be one file on macOS and Windows).
+    package static func portableName(_ text: String) -> String {
+        let readable = slug(text).lowercased()
+        let exact =
+            readable == text && readable.utf8.count <= 64 && !isReserved(readable)
+            && readable.wholeMatch(of: hashedShape) == nil
+        return exact ? readable : hashedName(readable, of: text)
+    }
+
+    /// A readable prefix of `readable` (at most 40 bytes; `case` when nothing is left) and 12 hex digits of `identity`'s
+    /// hash.
+    private static func hashedName(_ readable: String, of identity: String) -> String {
+        let prefix = String(readable.lowercased().prefix(40)).trimmingCharacters(in: CharacterSet(charactersIn: ".-"))
+        return (prefix.isEmpty ? "case" : prefix) + "-" + hash(identity)
+    }
+
+    /// What a hashed name ends with: a `-` and 12 hex digits.
+    nonisolated(unsafe) private static let hashedShape = /.*-[0-9a-f]{12}/
+
+    /// Whether `name` is a device name Windows reserves (with or without an extension): `con`, `nul`, `com1`…
+    private static func isReserved(_ name: String) -> Bool {
+        let stem = name.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? name
+        let devices: Set<String> = ["con", "prn", "aux", "nul"]
+        if devices.contains(stem.lowercased()) { return true }
+        return stem.lowercased().wholeMatch(of: /(com|lpt)[0-9]/) != nil
+    }
+
+    /// Refuses a cassette name given by a test that is not portable: each `/`-separated part must be non-empty, not `.`
+    /// or `..`, free of NUL, `\\` and control characters, at most ``maximumNameBytes`` bytes, and not a reserved
+    /// device name.
+    ///
+    /// - Throws: ``CassetteTestError`` naming the part and what is allowed.
+    static func validate(_ name: String) throws {
+        for part in name.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
+            let problem: String? =
+                if part.isEmpty || part == "." || part == ".." {
+                    "has an empty, `.` or `..` part"
+                } else if part.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" || $0.value == 0x7F }) {
+                    "has a control character or a backslash"
+                } else if part.utf8.count > maximumNameBytes {
+                    "has a part longer than \(maximumNameBytes) bytes"
+                } else if isReserved(part) {
+                    "has a part (\(part)) that Windows reserves for a device"
+                } else {
+                    nil
+                }
+            if let problem {
+                throw CassetteTestError(
+                    "the cassette name \(String(reflecting: name)) \(problem); allowed: names of up to "
+                        + "\(maximumNameBytes) bytes each, separated by /, such as \"posters/lighthouse\"")
+            }
         }
-        return joined
     }
 
     /// The argument values of a test case. Swift Testing keeps them where its public interface does not show them (in
@@ -74,12 +137,12 @@ enum CassetteNaming {
         return trimmed.isEmpty ? "-" : trimmed
     }
 
-    /// Eight hex digits of FNV-1a over `text`: stable from run to run, unlike `hashValue`.
+    /// Twelve hex digits of 64-bit FNV-1a over `text`: stable from run to run, unlike `hashValue`.
     package static func hash(_ text: String) -> String {
-        var value: UInt32 = 2_166_136_261
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 {
-            value = (value ^ UInt32(byte)) &* 16_777_619
+            value = (value ^ UInt64(byte)) &* 0x0100_0000_01b3
         }
-        return String(format: "%08x", value)
+        return String(String(format: "%016llx", value).prefix(12))
     }
 }

@@ -19,8 +19,10 @@ struct CassetteSession: Sendable {
     var mode: RecordMode?
     var region: Region
     var allowUnused: Bool
-    /// What a recorded request must share with a sent one.
+    /// What a recorded request must share with a sent one (and, for the header fields it reads, what a recording keeps).
     var matching: RequestMatching = .default
+    /// What a recording keeps and redacts: DashScope's by default.
+    var rules: CassetteRules = .dashScope
     /// What a recording goes to; `nil` reads ``againstVariable``.
     var recordAgainst: RecordTarget?
     /// Failures the in-process simulator plays first when recording against it (error paths become cassettes too).
@@ -68,53 +70,58 @@ struct CassetteSession: Sendable {
         return choice
     }
 
+    /// The DashScope rules with the harness's own advice (environment variables, never the command line's flags) and the
+    /// test's matching.
+    private var harnessRules: CassetteRules {
+        var rules = self.rules
+        rules.reRecordingHint = Self.reRecordingHint
+        return rules
+    }
+
     /// Runs `body` with a client on the cassette, then reports misses, unused interactions and contract breaks as issues at
     /// the test's source location. Returns `nil` when the body stopped at a cassette miss (already reported).
     func run<Result: Sendable>(_ body: (ZImageClient) async throws -> Result) async throws -> Result? {
+        try CassetteNaming.validate(name)
         let mode = try resolvedMode()
-        let existing = FileManager.default.fileExists(atPath: file.path)
-        if mode == .none || (mode == .once && existing) {
-            return try await replay(mode: mode, body)
+        let bundled = bundleDirectory.map { $0.appendingPathComponent("\(name).json") }
+        do {
+            guard CassetteDeck(mode: mode).records(file) else {
+                return try await replay(mode: mode, from: [bundled].compactMap { $0 }, body)
+            }
+            return try await record(mode: mode, body)
+        } catch let error as CassetteError where error.code == .recordingRefused || error.code == .notFound {
+            // XCTest puts a thrown error at <EXPR>:0: the withCassette line gets it too.
+            HarnessReport.reportUnderXCTest(error.description, at: location)
+            throw error
         }
-        return try await record(mode: mode, existing: existing, body)
     }
 
     // MARK: - Replay
 
     private func replay<Result: Sendable>(
-        mode: RecordMode, _ body: (ZImageClient) async throws -> Result
+        mode: RecordMode, from alternatives: [URL], _ body: (ZImageClient) async throws -> Result
     ) async throws -> Result? {
-        let bundled = bundleDirectory.map { $0.appendingPathComponent("\(name).json") }
-        guard
-            let url = [file, bundled].compactMap({ $0 }).first(where: {
-                FileManager.default.fileExists(atPath: $0.path)
-            })
-        else {
-            throw CassetteTestError(
-                "No cassette \(name).json in \(directory.path)\(bundleDirectory == nil ? "" : " or the test bundle"): "
-                    + "record it by running this test with \(Self.modeVariable)=once, and DASHSCOPE_API_KEY (or "
-                    + "\(Self.againstVariable)=simulator, which records against an in-process simulator with no key)")
-        }
-        let prepared = try ClientMode.cassette(url, mode).prepare(
-            region: region, baseURL: nil, environment: environment,
-            matching: matching
+        let prepared = try ClientMode.cassette(file, mode).prepare(
+            region: region, baseURL: nil, environment: environment, matching: matching, rules: harnessRules,
+            replayingFrom: alternatives
         ) {
             throw CassetteTestError("a replay tried to reach the network")
         }
-        if let replaying = prepared.transport as? ReplayingTransport,
-            let warning = Self.staleWarning(replaying.cassette, file: url)
-        {
+        guard case .replaying(let replaying)? = prepared.cassette else {
+            throw CassetteTestError("the cassette \(file.path) was to be replayed, and was opened for recording")
+        }
+        let url = URL(fileURLWithPath: replaying.path)
+        if let warning = Self.staleWarning(replaying.cassette, file: url) {
             HarnessReport.report(warning, severity: .warning, at: location)
         }
-        let observed = MissObserver(upstream: prepared.transport)
+        let observed = MissObserver(upstream: replaying)
         let outcome = await capture { try await body(prepared.client(region: region).with(transport: observed)) }
         reportMisses(observed.misses)
-        if case .success = outcome, !allowUnused, let replaying = prepared.transport as? ReplayingTransport {
+        if case .success = outcome, !allowUnused {
             let unused = replaying.unusedInteractions
             if !unused.isEmpty {
                 HarnessReport.report(
-                    Self.unusedReport(unused, in: replaying, sent: observed.sent, file: url, name: name),
-                    at: location)
+                    unusedReport(unused, in: replaying, sent: observed.sent, file: url), at: location)
             }
         }
         return try outcome.value(ignoringMissesIn: observed)
@@ -130,11 +137,10 @@ struct CassetteSession: Sendable {
     }
 
     private func record<Result: Sendable>(
-        mode: RecordMode, existing: Bool, _ body: (ZImageClient) async throws -> Result
-    )
-        async throws -> Result?
-    {
-        try RecordMode.refuseRecordingInCI(file.path, mode: mode.rawValue, environment: environment)
+        mode: RecordMode, _ body: (ZImageClient) async throws -> Result
+    ) async throws -> Result? {
+        try CassetteDeck(mode: mode, options: CassetteOptions(environment: environment)).checkRecordingAllowed(
+            file.path)
         switch try resolvedTarget() {
         case .dashScope:
             let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
@@ -156,31 +162,28 @@ struct CassetteSession: Sendable {
     }
 
     /// Records into the cassette beside the test, against `baseURL` (a simulator) or the region's real endpoint. Written
-    /// once when the test ends, merged under a lock with what other tests recording into the same cassette wrote
-    /// meanwhile, and only if it keeps the contract. Without `waits`, `Retry-After` and backoff are skipped (an
-    /// in-process simulator gains nothing from real waits).
+    /// once when the test ends, only if the recording is whole (every exchange completed, the body did not throw, the
+    /// contract kept), merged under a lock with what other tests recording into the same cassette wrote meanwhile.
+    /// Without `waits`, `Retry-After` and backoff are skipped (an in-process simulator gains nothing from real waits).
     private func record<Result: Sendable>(
         mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,
         _ body: (ZImageClient) async throws -> Result
     ) async throws -> Result? {
         let region = region
         var prepared = try ClientMode.cassette(file, mode).prepare(
-            region: region, baseURL: baseURL, environment: environment,
-            matching: matching
+            region: region, baseURL: baseURL, environment: environment, matching: matching, rules: harnessRules
         ) {
             let live = try CurlTransport(environment: environment)
             return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
         }
         if !waits { prepared.timekeeper = .instant() }
         let outcome = await capture { try await body(prepared.client(region: region)) }
-        if let recorder = prepared.recorder {
-            _ = try await recorder.flush(keepingContractBreaks: false)
-            let violations = await recorder.violations
-            if !violations.isEmpty {
-                HarnessReport.report(
-                    "The recording of \(name) breaks the DashScope contract, so it was not written to "
-                        + "\(file.path): " + violations.map(\.description).joined(separator: "; "), at: location)
-            }
+        do {
+            try await prepared.cassette?.commit(after: outcome.failure)
+        } catch let error as CassetteError where error.code == .recordingKept {
+            // A failure of the test at the trait or the withCassette line; when the body threw, its error fails the
+            // test too, and this says what became of the cassette.
+            HarnessReport.report(error.description, at: location)
         }
         return try outcome.get()
     }
@@ -202,11 +205,10 @@ struct CassetteSession: Sendable {
         + "changed, drops what the test no longer sends), with DASHSCOPE_API_KEY, or with \(againstVariable)=simulator "
         + "to record against an in-process simulator"
 
-    /// Each unused interaction, and what tells it apart from the nearest request the test did send (two POSTs to one URL
-    /// differ in their bodies).
-    static func unusedReport(
-        _ unused: [Int], in replaying: ReplayingTransport, sent: [RecordedRequest], file: URL,
-        name: String
+    /// Each unused interaction, and what tells it apart from the nearest request of the same method the test did send
+    /// (two POSTs to one URL differ in their bodies; an unused image download is compared with the downloads).
+    func unusedReport(
+        _ unused: [Int], in replaying: ReplayingTransport, sent: [RecordedRequest], file: URL
     ) -> String {
         var lines = [
             "The test never requested \(unused.count) recorded interaction\(unused.count == 1 ? "" : "s") of \(file.path):"
@@ -214,7 +216,9 @@ struct CassetteSession: Sendable {
         for position in unused {
             let request = replaying.cassette.interactions[position].request
             lines.append("  #\(position) \(request.method) \(ImageDownloader.locationWithoutQuery(request.url))")
-            let nearest = sent.compactMap { replaying.comparison(ofInteraction: position, with: $0) }
+            let sameMethod = sent.filter { $0.method.uppercased() == request.method.uppercased() }
+            let nearest = (sameMethod.isEmpty ? sent : sameMethod)
+                .compactMap { replaying.comparison(ofInteraction: position, with: $0) }
                 .min { $0.mismatches < $1.mismatches }
             if let nearest {
                 let differing = nearest.parts.filter { !$0.matched }.map { "\($0.name): \($0.detail)" }
@@ -226,9 +230,17 @@ struct CassetteSession: Sendable {
         }
         lines.append(
             "The code under test changed, or the cassette holds more than it needs: to record what it sends now and "
-                + "drop the rest, \(reRecordingHint); or allow unused interactions (.cassette(\"\(name)\", allowUnused: true))."
+                + "drop the rest, \(Self.reRecordingHint); or allow unused interactions (\(allowUnusedAdvice))."
         )
         return lines.joined(separator: "\n")
+    }
+
+    /// How this test allows unused interactions, in the syntax it is written in: the trait's, or `withCassette`'s.
+    private var allowUnusedAdvice: String {
+        switch location {
+        case .test: ".cassette(\"\(name)\", allowUnused: true)"
+        case .call: "withCassette(\"\(name)\", allowUnused: true) { client in … }"
+        }
     }
 
     private func reportMisses(_ misses: [CassetteMiss]) {
@@ -251,6 +263,11 @@ private func capture<Result: Sendable>(_ body: () async throws -> Result) async 
 }
 
 extension Swift.Result {
+    /// The error, for a failure.
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { error } else { nil }
+    }
+
     /// The value; `nil` for a cassette miss the observer saw (it was reported already); else the error, rethrown.
     fileprivate func value(ignoringMissesIn observer: MissObserver) throws -> Success? {
         switch self {

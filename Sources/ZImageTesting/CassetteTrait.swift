@@ -12,15 +12,19 @@ public import ZImageCassettes
 ///   images go in `Cassettes/bodies/`. A replay falls back to the test target's resources (`bundle: .module`) when the
 ///   sources are not there.
 /// - On a suite (`@Suite(.cassettes)`), every test in it gets its own cassette, with the suite's options.
-/// - The record mode is the trait's, else `ZIMAGE_RECORD_MODE` (`none`, the default, replays only; `once`,
-///   `new-episodes`, `all`). With `CI=true`, recording is refused unless `ZIMAGE_ALLOW_RECORDING=1`.
+/// - The record mode is the trait's, else `ZIMAGE_RECORD_MODE`: `none` (the default) replays only; `once` records a
+///   cassette that does not exist; `new-episodes` replays what matches and records the rest; `update` does the same and
+///   drops what no test of the run used; `all` records afresh. With `CI=true`, recording is refused unless
+///   `ZIMAGE_ALLOW_RECORDING=1`.
 /// - Replaying reads no key and never sleeps on `Retry-After` or backoff. Recording reads the key (`DASHSCOPE_API_KEY` or
 ///   the credentials file), goes to DashScope or to `DASHSCOPE_BASE_URL` (a simulator), and writes the cassette only if
-///   what it recorded keeps the API's contract. Tests recording into one cassette at once (a shared name, parallel
-///   tests) each add what they recorded: nothing is lost.
-/// - A request the cassette cannot answer, a recorded interaction the test never used (unless the cassette is
-///   `shared` or `allowUnused`), and a recording that breaks the contract are each an `Issue` at the test, with the
-///   nearest recorded request and the JSON paths that differ.
+///   the recording is whole: every exchange completed, the test did not throw, the API's contract kept. Otherwise the
+///   old cassette stays byte for byte. Tests recording into one cassette at once (a shared name, parallel tests, the
+///   cases of a `shared` cassette, in update too) each keep what they recorded and used: nothing is lost.
+/// - Recorded as an `Issue` at the test, the test going on: a request the cassette cannot answer, a recorded
+///   interaction the test never used (unless the cassette is `shared` or `allowUnused`), a cassette kept because its
+///   recording was not whole, each with the nearest recorded request and the JSON paths that differ. Thrown (the test
+///   stops): a missing, unsound or empty cassette, recording refused in CI, an invalid name or record mode.
 ///
 /// No request is intercepted: the client is injected, so tests with different cassettes run in parallel.
 public struct CassetteTrait: TestTrait, SuiteTrait, TestScoping {
@@ -74,7 +78,9 @@ extension Trait where Self == CassetteTrait {
     ///     without loss; unused interactions are then not reported, since another case may use them.
     ///   - allowUnused: do not report recorded interactions the test never requested.
     ///   - matching: what a recorded request must share with a sent one; strict by default. For a request that
-    ///     carries a random seed, a time or an id: `.default.ignoringJSONPaths("parameters.seed")`.
+    ///     carries a random seed, a time or an id: `.default.ignoringJSONPaths("parameters.seed")`; for a header field,
+    ///     `.default.matchingHeaders("X-Tenant")` (recordings keep the fields a matching reads).
+    ///   - rules: what a recording keeps and redacts; `nil`, the default, is DashScope's (`CassetteRules.dashScope`).
     ///   - recordAgainst: what a recording goes to; `nil` reads `ZIMAGE_RECORD_AGAINST` (`simulator` or `dashscope`, the
     ///     default).
     ///   - simulate: failures an in-process simulator plays first when recording against it
@@ -82,8 +88,8 @@ extension Trait where Self == CassetteTrait {
     ///   - bundle: the test target's `Bundle.module`, for replays where the sources are not present.
     public static func cassette(
         _ name: String? = nil, mode: RecordMode? = nil, region: Region = .beijing, shared: Bool = false,
-        allowUnused: Bool = false, matching: RequestMatching = .default, recordAgainst: RecordTarget? = nil,
-        simulate: [SimulatedFailure] = [], bundle: Bundle? = nil
+        allowUnused: Bool = false, matching: RequestMatching = .default, rules: CassetteRules? = nil,
+        recordAgainst: RecordTarget? = nil, simulate: [SimulatedFailure] = [], bundle: Bundle? = nil
     ) -> Self {
         var session = CassetteSession(
             name: name ?? "", mode: mode, region: region, allowUnused: allowUnused,
@@ -91,6 +97,7 @@ extension Trait where Self == CassetteTrait {
             bundle: bundle, environment: [:],
             location: .test(SourceLocation(fileID: "?/?", filePath: "/", line: 1, column: 1)))
         session.matching = matching
+        if let rules { session.rules = rules }
         session.recordAgainst = recordAgainst
         session.simulate = simulate
         return CassetteTrait(template: session, name: name, shared: shared)
@@ -102,9 +109,10 @@ extension Trait where Self == CassetteTrait {
     /// For a suite: every test in it gets its own cassette named after it, with these options.
     public static func cassettes(
         mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-        matching: RequestMatching = .default, bundle: Bundle? = nil
+        matching: RequestMatching = .default, rules: CassetteRules? = nil, bundle: Bundle? = nil
     ) -> Self {
-        cassette(nil, mode: mode, region: region, allowUnused: allowUnused, matching: matching, bundle: bundle)
+        cassette(
+            nil, mode: mode, region: region, allowUnused: allowUnused, matching: matching, rules: rules, bundle: bundle)
     }
 }
 

@@ -53,4 +53,11 @@ enum HarnessReport {
         }
         fail(message, filePath, line)
     }
+
+    /// Reports an error the harness is about to throw, at `location`, when XCTest runs the caller: XCTest shows a thrown
+    /// error at `<EXPR>:0`, while Swift Testing records it at the test already.
+    static func reportUnderXCTest(_ message: String, at location: ReportLocation) {
+        guard Test.current == nil else { return }
+        report(message, at: location)
+    }
 }

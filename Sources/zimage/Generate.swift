@@ -119,7 +119,7 @@ struct Generate: AsyncParsableCommand {
             guard cassette != nil else {
                 throw ValidationError("--cassette is missing; allowed: the cassette file to replay, with --mode replay")
             }
-            guard recordMode == nil || recordMode == RecordMode.none else {
+            guard recordMode?.records != true else {
                 throw ValidationError(
                     "--record-mode is \(recordMode?.rawValue ?? ""); allowed: none (or leave it out) with --mode replay"
                 )
@@ -154,7 +154,9 @@ struct Generate: AsyncParsableCommand {
         let locations = OutputLocations(environment: environment)
         let explicitOutput = try explicitOutput()
 
-        let prepared = try clientMode.prepare(region: region, baseURL: request.baseURL, environment: environment) {
+        let prepared = try clientMode.prepare(
+            region: region, baseURL: request.baseURL, environment: environment, rules: Self.cassetteRules
+        ) {
             try makeTransport()
         }
         request.baseURL = prepared.baseURL
@@ -166,23 +168,31 @@ struct Generate: AsyncParsableCommand {
         let started = Date()
         let clock = ContinuousClock.now
         defer { progress.finish() }
-        progress.show("Generating \(request.size) in \(region.displayName)…")
-        let generation = try await client.generateReporting(request)
-        progress.show("Downloading the image…")
-        let destination =
-            switch explicitOutput {
-            case .file(let file): file
-            case .folder(let folder): Self.freshImagePath(in: folder, for: generation.result)
-            case nil: Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+        let generation: ZImageClient.Generation
+        let image: DownloadedImage
+        do {
+            progress.show("Generating \(request.size) in \(region.displayName)…")
+            generation = try await client.generateReporting(request)
+            progress.show("Downloading the image…")
+            let destination =
+                switch explicitOutput {
+                case .file(let file): file
+                case .folder(let folder): Self.freshImagePath(in: folder, for: generation.result)
+                case nil: Self.freshImagePath(in: locations.imagesDirectory, for: generation.result)
+                }
+            image = try await client.downloadImage(generation.result, to: destination)
+        } catch {
+            // A recording that failed is not written: say which cassette was kept, then fail with the cause.
+            progress.finish()
+            do {
+                try await prepared.cassette?.commit(after: error)
+            } catch let kept as CassetteError where kept.code == .recordingKept {
+                printError("zimage: \(untrusted: kept)")
             }
-        let image = try await client.downloadImage(generation.result, to: destination)
-        progress.finish()
-        if let recorder = prepared.recorder {
-            _ = try await recorder.flush()
-            for violation in await recorder.violations {
-                printError("zimage: warning: the recording breaks the contract: \(violation)")
-            }
+            throw error
         }
+        progress.finish()
+        try await prepared.cassette?.commit()
 
         let evidence = GenerationEvidence(
             startedAt: started, region: region, request: request, generation: generation,
@@ -249,6 +259,15 @@ struct Generate: AsyncParsableCommand {
                 "a file path, a folder, or a device such as /dev/stdout")
         }
     }
+
+    /// DashScope's cassette rules, with advice in this command's own flags.
+    static let cassetteRules: CassetteRules = {
+        var rules = CassetteRules.dashScope
+        rules.reRecordingHint =
+            "run with --mode record --record-mode update (records what changed, drops what is no longer sent), "
+            + "new-episodes (only adds what is missing) or all (records everything again)"
+        return rules
+    }()
 
     private func makeTransport() throws -> CurlTransport {
         do {

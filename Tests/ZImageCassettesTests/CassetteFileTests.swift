@@ -29,7 +29,7 @@ struct CassetteFileTests {
                     request: RecordedRequest(
                         method: "GET", url: "https://dashscope.aliyuncs.com/compatible-mode/v1/models"),
                     response: RecordedResponse(status: 200, headers: headers, body: Data(#"{"data":[]}"#.utf8))))
-            _ = try await recorder.flush()
+            _ = try await recorder.commit()
             let stored = try CassetteFile.load(file)
             #expect(stored.source == expected)
             #expect(stored.interactions[0].response.headers.keys.map { $0.lowercased() } == ["content-type"])
@@ -65,7 +65,7 @@ struct CassetteFileTests {
             try await group.waitForAll()
         }
         #expect(!FileManager.default.fileExists(atPath: file.path), "nothing is written before flush()")
-        _ = try await recorder.flush()
+        _ = try await recorder.commit()
         let cassette = try CassetteFile.load(file)
         #expect(cassette.interactions.count == 1000)
         let numbers = Set(
@@ -134,11 +134,11 @@ struct CassetteFileTests {
                 url: file, cassette: Cassette(region: "beijing", source: .simulator), secrets: [],
                 rules: .dashScope, lockTimeout: .milliseconds(200))
             await recorder.record(generationInteraction(DocumentedExamples.requestBody))
-            let error = try await #require(throws: CassetteError.self) { try await recorder.flush() }
+            let error = try await #require(throws: CassetteError.self) { try await recorder.commit() }
             #expect(error.code == .lockTimeout && error.description.contains("another process held its lock"))
             #expect(!FileManager.default.fileExists(atPath: file.path))
             close(descriptor)  // the other process is done
-            _ = try await recorder.flush()
+            _ = try await recorder.commit()
             #expect(try CassetteFile.load(file).interactions.count == 1)
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["bodies", "held.json"]
@@ -178,7 +178,12 @@ struct CassetteFileTests {
         try await withTemporaryDirectory("cassettes") { folder in
             let recorded = try #require(ISO8601DateFormatter().date(from: "2026-01-01T00:00:00Z"))
             let cassette = Cassette(
-                region: "beijing", source: .simulator, recordedAt: "2026-01-01T00:00:00Z", interactions: [])
+                region: "beijing", source: .simulator, recordedAt: "2026-01-01T00:00:00Z",
+                interactions: [
+                    Interaction(
+                        request: RecordedRequest(method: "GET", url: "https://example.com/"),
+                        response: RecordedResponse(status: 204))
+                ])
             try CassetteFile.write(cassette, to: folder.appendingPathComponent("old.json"))
             func warnings(daysLater days: Double, limit: Int) -> [String] {
                 CassetteLinter.lint(
@@ -287,7 +292,7 @@ struct RecordModeTests {
             options: CassetteOptions(rules: .dashScope, region: "beijing", environment: [:])
         ).pair
         _ = try await recording.send(miss, body: nil)
-        _ = try await recorder?.flush()
+        _ = try await recorder?.commit()
         #expect(upstream.count == 1)
         #expect(try CassetteFile.load(fresh).interactions.count == 1)
     }
@@ -306,7 +311,7 @@ struct RecordModeTests {
         #expect(upstream.count == 1)
         #expect(
             try CassetteFile.load(file).interactions.count == 1, "the file is untouched until the recording is flushed")
-        _ = try await recorder?.flush()
+        _ = try await recorder?.commit()
         #expect(try CassetteFile.load(file).interactions.count == 2)
     }
 
@@ -320,7 +325,7 @@ struct RecordModeTests {
         ).pair
         #expect(try await transport.send(hit, body: nil).1 == Data(#"{"data":["live"]}"#.utf8))
         #expect(upstream.count == 1)
-        _ = try await recorder?.flush()
+        _ = try await recorder?.commit()
         let cassette = try CassetteFile.load(file)
         #expect(
             cassette.interactions.count == 1
@@ -400,7 +405,7 @@ struct AgainstOriginTests {
 
 @Suite("Contract checks at record time")
 struct RecordTimeContractTests {
-    @Test("an image whose size differs from usage is reported when the recording is flushed")
+    @Test("an image whose size differs from usage is reported at commit, and the recording is not written")
     func wrongImageSize() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -421,13 +426,25 @@ struct RecordTimeContractTests {
                 response: RecordedResponse(
                     status: 200, headers: ["content-type": "image/png"],
                     body: PNGEncoder.gradient(width: 512, height: 512, seed: [1, 2, 3, 4, 5, 6]))))
-        _ = try await recorder.flush()
+        let kept = try await #require(throws: CassetteError.self) { try await recorder.commit() }
+        #expect(kept.code == .recordingKept)
+        #expect(kept.description.contains("wrong.json was not written: it breaks the contract"))
         let violations = await recorder.violations
         #expect(violations.map(\.description) == ["interaction #0: the image is 512*512, but usage says 1024*1024"])
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("wrong.json").path))
     }
 }
 
 extension OpenedCassette {
-    /// The transport and the recorder, to take apart in one `let`.
-    var pair: (any Transport, CassetteRecorder?) { (transport, recorder) }
+    /// The transport and the recording (`nil` for a replay), to take apart in one `let`.
+    var pair: (any Transport, RecordingTransport?) {
+        if case .recording(let recording) = self { (transport, recording) } else { (transport, nil) }
+    }
+}
+
+extension RecordMode {
+    /// The cassette at `url` opened in this mode, through the one door, ``CassetteDeck``.
+    func open(_ url: URL, upstream: () throws -> any Transport, options: CassetteOptions) throws -> OpenedCassette {
+        try CassetteDeck(mode: self, options: options).open(url, upstream: upstream)
+    }
 }

@@ -172,7 +172,7 @@ struct HostileCassetteTests {
                 url: cassettes.appendingPathComponent("image.json"),
                 cassette: Cassette(region: nil, source: .simulator), secrets: [], rules: .dashScope)
             await recorder.record(image)
-            await #expect(throws: AtomicFile.Failure.self) { try await recorder.flush() }
+            await #expect(throws: AtomicFile.Failure.self) { try await recorder.commit() }
             #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
 
             let target = outside.appendingPathComponent("target.json")
@@ -183,7 +183,7 @@ struct HostileCassetteTests {
                 url: cassettes.appendingPathComponent("linked.json"),
                 cassette: Cassette(region: nil, source: .simulator), secrets: [], rules: .dashScope)
             await linked.record(generationInteraction(DocumentedExamples.requestBody))
-            await #expect(throws: (any Error).self) { try await linked.flush() }
+            await #expect(throws: (any Error).self) { try await linked.commit() }
             #expect(try String(contentsOf: target, encoding: .utf8) == "outside")
         }
     }
@@ -196,7 +196,7 @@ struct HostileCassetteTests {
                 url: file, cassette: Cassette(region: "beijing", source: .simulator),
                 secrets: ["sk-1"], rules: .dashScope)
             await recorder.record(generationInteraction(DocumentedExamples.requestBody))
-            let error = try await #require(throws: CassetteError.self) { try await recorder.flush() }
+            let error = try await #require(throws: CassetteError.self) { try await recorder.commit() }
             #expect(error.code == .secretFound && error.description.contains("only 4 characters"))
             #expect((error as any Error).localizedDescription == error.description)
             #expect(!error.description.contains("sk-1"))

@@ -30,6 +30,11 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         public static let recordingRefused = Code("recording_refused")
         /// Another process held the cassette's lock for longer than a write waits.
         public static let lockTimeout = Code("lock_timeout")
+        /// A recording was not whole (an exchange failed or never completed, the work that drove it failed, it misses
+        /// what it needs): the cassette was not written, and the old one, if any, was kept byte for byte.
+        public static let recordingKept = Code("recording_kept")
+        /// The cassette has no interactions: replaying it proves nothing.
+        public static let empty = Code("empty")
 
         /// The code's name in snake case.
         public var description: String { name }
@@ -54,6 +59,8 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case secretFound(place: String)
         case recordingRefused(mode: String, ci: String)
         case lockTimeout(lock: String, waited: Duration)
+        case recordingKept(reason: String, existed: Bool)
+        case empty(hint: String)
     }
 
     private init(_ path: String, _ reason: Reason) {
@@ -72,6 +79,8 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case .secretFound: .secretFound
         case .recordingRefused: .recordingRefused
         case .lockTimeout: .lockTimeout
+        case .recordingKept: .recordingKept
+        case .empty: .empty
         }
     }
 
@@ -98,6 +107,12 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         case .lockTimeout(let lock, let waited):
             "Could not write the cassette \(path): another process held its lock (\(lock)) for more than \(waited); nothing "
                 + "was overwritten. Let the other recording finish, or end it, and record again."
+        case .recordingKept(let reason, let existed):
+            existed
+                ? "kept \(path): \(reason); nothing was written"
+                : "\(path) was not written: \(reason); nothing was written"
+        case .empty(let hint):
+            "The cassette \(path) has no interactions, so replaying it proves nothing: \(hint), or delete it."
         }
     }
 
@@ -121,6 +136,12 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
     static func lockTimeout(path: String, lock: String, waited: Duration) -> Self {
         Self(path, .lockTimeout(lock: lock, waited: waited))
     }
+    /// The recording of `path` was not written, for `reason`; `existed`: the file there was kept.
+    static func recordingKept(path: String, reason: String, existed: Bool) -> Self {
+        Self(path, .recordingKept(reason: reason, existed: existed))
+    }
+    /// The cassette at `path` has no interactions; `hint` says how to record it.
+    static func empty(path: String, hint: String) -> Self { Self(path, .empty(hint: hint)) }
     /// Recording `path` in `mode` was refused because CI is set.
     static func recordingRefused(path: String, mode: String, ci: String) -> Self {
         Self(path, .recordingRefused(mode: mode, ci: ci))

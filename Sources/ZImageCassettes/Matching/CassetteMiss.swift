@@ -133,7 +133,26 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
             let more = elsewhere.count > 1 ? " and \(elsewhere.count - 1) more" : ""
             lines.append("  also recorded, to another method or host: \(first.prefix { $0 != "?" })\(more)")
         }
+        if let paths = onlyBodyPathsDiffer {
+            let quoted = paths.map { "\"\($0)\"" }.joined(separator: ", ")
+            lines.append(
+                "  if \(paths.count == 1 ? "that value changes" : "those values change") on every run (a random seed, a "
+                    + "time, an id), match without \(paths.count == 1 ? "it" : "them"): "
+                    + "matching: .default.ignoringJSONPaths(\(quoted))")
+        }
         lines.append("  to re-record: \(hint)")
         return lines.joined(separator: "\n")
+    }
+
+    /// The JSON paths (at most three) in which alone the nearest recorded request differs from
+    /// the one sent, when nothing but its JSON body differs; `nil` otherwise.
+    var onlyBodyPathsDiffer: [String]? {
+        guard let nearest = nearest.first else { return nil }
+        let differing = nearest.parts.filter { !$0.matched }
+        guard differing.count == 1, let body = differing.first, body.name == "body",
+            (1...3).contains(body.differences.count)
+        else { return nil }
+        let paths = body.differences.map(\.path)
+        return paths.allSatisfy({ !$0.isEmpty && !$0.hasPrefix("(") }) ? paths : nil
     }
 }

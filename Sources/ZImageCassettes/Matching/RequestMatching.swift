@@ -15,14 +15,20 @@ import ZImageHTTP
 /// let matching = RequestMatching.default
 ///     .ignoringJSONPaths("parameters.seed", "input.messages[*].content[0].request_id")
 ///     .ignoringQueryParameters("timestamp")
-///     .adding("tenant") { request in request.headers["X-Tenant"] ?? "" }
+///     .matchingHeaders("X-Tenant")
+///     .adding("tenant-region", readingHeaders: ["X-Region"]) { request in request.header("X-Region") ?? "" }
 /// ```
+///
+/// A matcher that reads header fields declares them: a recording keeps those fields (a credential one redacted, and
+/// then compared in its redacted form), so what matched when it was recorded matches when it is replayed.
 public struct RequestMatching: Sendable {
     /// JSON paths left out of body matching: `parameters.seed`, `input.messages[0].content`, `[*]` for any index.
     public private(set) var ignoredJSONPaths: [String] = []
     /// Query parameters left out of matching (matched in any case), besides the provider's signed ones.
     public private(set) var ignoredQueryParameters: Set<String> = []
     private var custom: [Matcher] = []
+    /// The request header fields the matchers read (lower case): recordings keep them.
+    public private(set) var headerFields: Set<String> = []
 
     /// Strict matching: every part of the request but its header fields.
     public static let `default` = RequestMatching()
@@ -44,10 +50,25 @@ public struct RequestMatching: Sendable {
         return copy
     }
 
-    /// This matching, with one more part: requests match only when `key` gives both the same value (a header field, a
-    /// part of the URL the defaults do not see). `name` is how a miss names the part.
-    public func adding(_ name: String, key: @escaping @Sendable (RecordedRequest) -> String) -> Self {
+    /// This matching, with the header fields `names` compared too (names in any case; a missing field matches only a
+    /// missing one). Recordings keep these fields; a credential field is kept redacted and compared redacted.
+    public func matchingHeaders(_ names: String...) -> Self {
         var copy = self
+        for name in names {
+            copy = copy.adding(name.lowercased(), readingHeaders: [name]) { $0.header(name) ?? "" }
+        }
+        return copy
+    }
+
+    /// This matching, with one more part: requests match only when `key` gives both the same value (a part of the URL
+    /// the defaults do not see, a header field). `name` is how a miss names the part. A key that reads header fields
+    /// names them in `readingHeaders`, so that recordings keep them (unlisted fields are not recorded, and a replay
+    /// would see them missing).
+    public func adding(
+        _ name: String, readingHeaders: [String] = [], key: @escaping @Sendable (RecordedRequest) -> String
+    ) -> Self {
+        var copy = self
+        copy.headerFields.formUnion(readingHeaders.map { $0.lowercased() })
         copy.custom.append(Matcher(name: name, key: { key($0.request) }, explain: nil))
         return copy
     }
@@ -92,7 +113,14 @@ public struct RequestMatching: Sendable {
                 explain: { recorded, sent in
                     Self.explainBody(recorded, sent, ignoring: paths)
                 }))
-        return matchers + custom
+        let credentials = rules.credentialHeaders
+        return matchers
+            + custom.map { matcher in
+                var matcher = matcher
+                let key = matcher.key
+                matcher.key = { key($0.redacting(credentials)) }
+                return matcher
+            }
     }
 
     /// The body's key: the sha256 of its canonical JSON (the ignored paths removed), or of its bytes; empty for none.
@@ -134,6 +162,31 @@ struct ParsedRequest {
     init(_ request: RecordedRequest) {
         self.request = request
         components = URLComponents(string: request.url)
+    }
+
+    private init(request: RecordedRequest, components: URLComponents?) {
+        self.request = request
+        self.components = components
+    }
+
+    /// This request with the values of the `credentials` header fields (lower case) as a recording stores them: what
+    /// custom matchers see, so that a sent request and its recording give the same key.
+    func redacting(_ credentials: Set<String>) -> ParsedRequest {
+        guard request.headers.keys.contains(where: { credentials.contains($0.lowercased()) }) else { return self }
+        var redacted = request
+        for (name, value) in request.headers where credentials.contains(name.lowercased()) {
+            redacted.headers[name] = Redactor.redactedCredential(name: name, value: value)
+        }
+        return ParsedRequest(request: redacted, components: components)
+    }
+}
+
+extension RecordedRequest {
+    /// The value of the header field `name`, found in any case; `nil` when the request has none.
+    public func header(_ name: String) -> String? {
+        if let exact = headers[name] { return exact }
+        let lower = name.lowercased()
+        return headers.first { $0.key.lowercased() == lower }?.value
     }
 }
 

@@ -51,6 +51,14 @@ public struct CassetteRules: Sendable {
         self.reRecordingHint = reRecordingHint
     }
 
+    /// These rules, keeping the request header fields `names` as well (credential ones stay redacted): the fields a
+    /// matching reads, so that a recording keeps what its replay matches on.
+    func keepingRequestHeaders(_ names: Set<String>) -> Self {
+        var copy = self
+        copy.keptRequestHeaders.formUnion(names.map { $0.lowercased() })
+        return copy
+    }
+
     /// HTTP's own credential fields redacted, Content-Type kept, no signed query parameters.
     public static let standard = CassetteRules()
 }

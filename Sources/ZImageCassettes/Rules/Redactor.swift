@@ -42,8 +42,7 @@ struct Redactor: Sendable {
         for (name, value) in interaction.request.headers {
             let lower = name.lowercased()
             if rules.credentialHeaders.contains(lower) {
-                result.request.headers[name] =
-                    lower == "authorization" ? Self.redactedCredentials(value) : Self.placeholder
+                result.request.headers[name] = Self.redactedCredential(name: name, value: value)
             } else if rules.keptRequestHeaders.contains(lower) {
                 result.request.headers[name] = clean(value)
             }
@@ -68,6 +67,12 @@ struct Redactor: Sendable {
             cleaned = cleaned.replacingOccurrences(of: secret, with: Self.placeholder)
         }
         return cleaned
+    }
+
+    /// The value of the credential header field `name` as it is stored: `Authorization` keeps its scheme, any other is
+    /// the placeholder.
+    static func redactedCredential(name: String, value: String) -> String {
+        name.lowercased() == "authorization" ? redactedCredentials(value) : placeholder
     }
 
     /// An Authorization value with its credentials replaced: `Bearer abc` becomes `Bearer <redacted>` (RFC 9110: the

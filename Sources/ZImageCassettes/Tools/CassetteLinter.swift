@@ -3,7 +3,7 @@ import ZImageHTTP
 
 /// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
 ///
-/// Per cassette: it loads (format known, body files present with the right hash), it keeps the contract given, it holds
+/// Per cassette: it loads as a replay loads it (format known, body files present with the right hash, not empty), it keeps the contract given, it holds
 /// no secret (a value shaped like one of the rules' keys, an Authorization value, an unredacted signed query value, or
 /// any value given in `secrets`), and it is not older than `maximumAgeDays`. Per folder: no body file is orphaned (referred
 /// to by no cassette).
@@ -70,7 +70,7 @@ public enum CassetteLinter {
             for secret in secrets where secret.count >= 8 && text.contains(secret) { add("it holds the API key") }
             let cassette: Cassette
             do {
-                cassette = try CassetteFile.load(file, rules: rules)
+                cassette = try CassetteDeck(options: CassetteOptions(rules: rules)).load(file)
                 referenced[file.deletingLastPathComponent(), default: []].formUnion(
                     try CassetteFile.bodyFiles(of: file))
             } catch {

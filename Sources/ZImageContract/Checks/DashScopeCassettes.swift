@@ -5,16 +5,14 @@ extension CassetteRules {
     /// DashScope's rules: the key travels in `Authorization` or `X-DashScope-ApiKey`; image URLs are OSS presigned URLs
     /// whose `Expires`, `OSSAccessKeyId`, `Signature` and `security-token` are credentials; keys look like `sk-…` (test
     /// keys, `sk-test-…`, are not flagged); an image body must be a PNG sound to its last chunk; cassettes are stamped
-    /// `zimage <version>` and a miss tells how to re-record with the command line.
+    /// `zimage <version>`. A miss tells how to re-record in the words of record modes, not of a command line's flags: an
+    /// app that logs the error has none (the command line and the test harness give their own advice).
     public static let dashScope = CassetteRules(
         credentialHeaders: ["authorization", "proxy-authorization", DashScopeAPI.apiKeyHeader],
         signedQueryParameters: Set(DashScopeAPI.signedURLQueryParameters),
         keyPatterns: [#"sk-(?!test-)[A-Za-z0-9]{16,}"#],
         verifyImage: { _ = try PNGImage(verifying: $0) },
-        recorder: "zimage \(ZImageVersion.current)",
-        reRecordingHint:
-            "run with --record-mode update (records what changed, drops what is no longer sent), new-episodes "
-            + "(only adds what is missing) or all (records everything again), or `zimage cassettes record`")
+        recorder: "zimage \(ZImageVersion.current)")
 }
 
 extension Cassette {

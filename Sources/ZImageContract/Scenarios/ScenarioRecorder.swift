@@ -106,29 +106,51 @@ public struct ScenarioRecorder: Sendable {
     ) async throws -> Outcome {
         let scenario = recipe.scenario
         let sentKey = scenario.validKey ? key : Self.refusedKey
-        let recorder = CassetteRecorder(
-            url: file,
-            cassette: Cassette(
-                region: region.rawValue, source: rewrite == nil ? .live : .simulator, scenario: scenario.metadata),
-            secrets: [key.value, sentKey.value], rules: .dashScope, rewrite: rewrite, contract: ContractChecker.contract
-        )
-        let transport = RecordingTransport(wrapping: try makeUpstream(), recorder: recorder)
-        switch scenario.operation {
-        case .generate:
-            var request = try scenario.imageRequest()
-            if let base { request.baseURL = base.appendingPathComponent(DashScopeAPI.generationPath) }
-            let client = ZImageClient(transport: transport, apiKey: sentKey, region: region, timekeeper: timekeeper)
-            // The outcome is the scenario's to judge when replayed; here only the exchanges matter.
-            if let result = try? await client.generate(request) {
-                _ = try? await ImageDownloader(transport: transport).fetch(result)
+        let deck = CassetteDeck(
+            mode: .all,
+            options: CassetteOptions(
+                rules: .dashScope, secrets: [key.value, sentKey.value], region: region.rawValue, rewrite: rewrite,
+                contract: ContractChecker.contract, scenario: scenario.metadata))
+        let opened = try deck.open(file) { try makeUpstream() }
+        let transport = opened.transport
+        let work: Result<Void, any Error>
+        do {
+            switch scenario.operation {
+            case .generate:
+                var request = try scenario.imageRequest()
+                if let base { request.baseURL = base.appendingPathComponent(DashScopeAPI.generationPath) }
+                let client = ZImageClient(transport: transport, apiKey: sentKey, region: region, timekeeper: timekeeper)
+                // An API error is the scenario's to judge (the check below replays what was recorded); a transport
+                // failure on the way makes the recording incomplete, and the commit keeps the old cassette.
+                if let result = try? await client.generate(request) {
+                    _ = try? await ImageDownloader(transport: transport).fetch(result)
+                }
+            case .probe:
+                let url = base.map(Probe.modelsURL(for:)) ?? region.probeURL
+                _ = try await transport.send(Probe.request(url: url, key: sentKey), body: nil)
             }
-        case .probe:
-            let url = base.map(Probe.modelsURL(for:)) ?? region.probeURL
-            _ = try await transport.send(Probe.request(url: url, key: sentKey), body: nil)
+            work = .success(())
+        } catch {
+            work = .failure(error)
         }
-        let written = try await recorder.flush()
+        let path = file.path
+        // A scenario's recording must have what it needs: replayed through the client, it gives the outcome expected.
+        let written = try await opened.commit(after: work.failure) { cassette in
+            await ScenarioRunner.run(cassette, file: path).problems.map {
+                "replayed, it does not show the scenario (\($0.description))"
+            }
+        }
+        let violations: [ContractViolation]
+        if case .recording(let recording) = opened { violations = await recording.violations } else { violations = [] }
         return Outcome(
             name: scenario.name, file: file, status: written == .written ? .written : .unchanged,
-            violations: await recorder.violations)
+            violations: violations)
+    }
+}
+
+extension Result {
+    /// The error, for a failure.
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { error } else { nil }
     }
 }

@@ -40,7 +40,7 @@ public enum ScenarioRunner {
     public static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
         let name = url.deletingPathExtension().lastPathComponent
         do {
-            let cassette = try CassetteFile.load(url, rules: .dashScope)
+            let cassette = try CassetteDeck(options: CassetteOptions(rules: .dashScope)).load(url)
             return (await run(cassette, file: url.path), cassette)
         } catch {
             return (
@@ -77,6 +77,14 @@ public enum ScenarioRunner {
         }
         var problems = ContractChecker.check(cassette).map {
             ContractViolation(interaction: $0.interaction, problem: "contract: \($0.problem)")
+        }
+        if cassette.interactions.isEmpty {
+            problems.append(
+                ContractViolation(
+                    interaction: nil,
+                    problem: "the cassette has no interactions, so replaying it proves nothing: record it again "
+                        + "(zimage cassettes record --region \(cassette.dashScopeRegion?.rawValue ?? "beijing") --scenario \(scenario.name))"
+                ))
         }
         let transport = ReplayingTransport(cassette: cassette, path: file, rules: .dashScope)
         let region = cassette.dashScopeRegion ?? .beijing

@@ -18,12 +18,6 @@ public enum ClientMode: Sendable, Hashable {
     /// Through the cassette file at the URL, in a record mode (`RecordMode/none` replays only).
     case cassette(URL, RecordMode)
 
-    /// Whether this mode answers from the cassette alone: ``RecordMode/none``, or ``RecordMode/once`` on an existing file.
-    var replaysOnly: Bool {
-        guard case .cassette(let url, let mode) = self else { return false }
-        return mode == .none || (mode == .once && FileManager.default.fileExists(atPath: url.path))
-    }
-
     /// Everything a client needs in this mode.
     ///
     /// - Parameters:
@@ -32,38 +26,41 @@ public enum ClientMode: Sendable, Hashable {
     ///     the region's real hosts. Ignored when replaying.
     ///   - environment: the key (`DASHSCOPE_API_KEY` or the credentials file) and the CI guard are read from it.
     ///   - matching: what a recorded request must share with a sent one (replays and new-episodes).
+    ///   - rules: the cassette rules (`CassetteRules/dashScope`, perhaps with the caller's own re-recording advice).
+    ///   - replayingFrom: other places to replay the cassette from when its file is missing (a test bundle's copy).
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: `ZImageError` with code `missingCredentials` when a key is needed and none is found;
     ///   `CassetteError` for a cassette that cannot be replayed or may not be recorded.
     public func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        matching: RequestMatching = .default, makeLiveTransport: () throws -> any Transport
+        matching: RequestMatching = .default, rules: CassetteRules = .dashScope, replayingFrom alternatives: [URL] = [],
+        makeLiveTransport: () throws -> any Transport
     ) throws -> PreparedClient {
-        switch self {
-        case .live:
+        guard case .cassette(let url, let mode) = self else {
             let key = try Credentials.resolve(environment: environment).apiKey
             return PreparedClient(
-                transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, recorder: nil,
-                baseURL: baseURL)
-        case .cassette(let url, let mode) where replaysOnly:
-            let opened = try mode.open(
-                url, upstream: makeLiveTransport,
-                options: CassetteOptions(
-                    rules: .dashScope, matching: matching, region: region.rawValue, environment: environment))
+                transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, cassette: nil, baseURL: baseURL)
+        }
+        let deck = CassetteDeck(
+            mode: mode,
+            options: CassetteOptions(
+                rules: rules, matching: matching, region: region.rawValue,
+                rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
+                contract: ContractChecker.contract, environment: environment))
+        var key: APIKey?
+        let opened = try deck.open(url, replayingFrom: alternatives) {
+            let resolved = try Credentials.resolve(environment: environment).apiKey
+            key = resolved
+            return RecordingUpstream(try makeLiveTransport(), secrets: [resolved.value])
+        }
+        switch opened {
+        case .replaying:
             return PreparedClient(
-                transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), recorder: nil,
+                transport: opened.transport, apiKey: ReplayKey.key, timekeeper: .instant(), cassette: opened,
                 baseURL: nil)
-        case .cassette(let url, let mode):
-            try RecordMode.refuseRecordingInCI(url.path, mode: mode.rawValue, environment: environment)
-            let key = try Credentials.resolve(environment: environment).apiKey
-            let opened = try mode.open(
-                url, upstream: makeLiveTransport,
-                options: CassetteOptions(
-                    rules: .dashScope, matching: matching, secrets: [key.value], region: region.rawValue,
-                    rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
-                    contract: ContractChecker.contract, environment: environment))
+        case .recording:
             return PreparedClient(
-                transport: opened.transport, apiKey: key, timekeeper: .system, recorder: opened.recorder,
+                transport: opened.transport, apiKey: key ?? ReplayKey.key, timekeeper: .system, cassette: opened,
                 baseURL: baseURL)
         }
     }
@@ -77,9 +74,9 @@ public struct PreparedClient: Sendable {
     public var apiKey: APIKey
     /// The real clock, or one that skips every wait when replaying.
     public var timekeeper: Timekeeper
-    /// Keeps the recorded exchanges; call `CassetteRecorder/flush()` when done and read its violations. `nil` unless
-    /// recording.
-    public var recorder: CassetteRecorder?
+    /// The cassette, replaying or recording; `nil` when live. A recording is written by
+    /// `OpenedCassette/commit(after:verifying:)`, whole or not at all.
+    public var cassette: OpenedCassette?
     /// Where requests go instead of the region's endpoint; `nil` when replaying.
     public var baseURL: URL?
 

@@ -22,7 +22,7 @@ public struct CassetteBackend: SimulatorBackend {
 
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
-    /// - Throws: `CassetteError` for the first cassette that cannot be loaded.
+    /// - Throws: `CassetteError` for the first cassette that cannot be replayed (unsound, or empty).
     public init(
         folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
         log: @escaping @Sendable (String) -> Void = { _ in }
@@ -30,8 +30,9 @@ public struct CassetteBackend: SimulatorBackend {
         var merged = Cassette(region: nil, source: .simulator)
         var origins: [(file: String, index: Int)] = []
         let prefix = folder.standardizedFileURL.path + "/"
+        let deck = CassetteDeck(options: CassetteOptions(rules: rules, matching: matching))
         for file in CassetteLinter.cassetteFiles(in: folder) {
-            let interactions = try CassetteFile.load(file, rules: rules).interactions
+            let interactions = try deck.load(file).interactions
             let name = file.standardizedFileURL.path.replacingOccurrences(of: prefix, with: "")
             origins += interactions.indices.map { (name, $0) }
             merged.interactions += interactions

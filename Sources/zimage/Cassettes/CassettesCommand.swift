@@ -124,7 +124,17 @@ struct CassettesCommand: AsyncParsableCommand {
                 With --against URL, scenarios go to that origin (a `zimage serve simulate` started elsewhere, say), with \
                 your key or else sk-test-local (the simulator's default); those that need injected faults are kept. \
                 A re-recording that gives the same exchanges leaves the file byte for byte as it was.
+
+                A cassette is written only when its recording is whole: every exchange completed (no connection, \
+                DNS or TLS failure, no timeout), and the recording, replayed through the client, gives the outcome \
+                the scenario expects (an unexpected 5xx does not). Otherwise the committed cassette is kept byte for \
+                byte ("kept <file>: <why>; nothing was written") and the command goes on with the next scenario. \
+                Interrupted (Ctrl-C, SIGTERM), it leaves every cassette it had not finished as it was.
+
                 With CI=true, recording is refused unless ZIMAGE_ALLOW_RECORDING=1.
+
+                Exit codes: 0 when every scenario was written, unchanged or kept because this target cannot \
+                produce it; 1 when a recording failed or was kept for a failure; 2 for invalid options.
                 """)
 
         @Option(help: "The region.")
@@ -167,7 +177,7 @@ struct CassettesCommand: AsyncParsableCommand {
             let recipes =
                 scenarios.isEmpty
                 ? ScenarioCatalog.all : ScenarioCatalog.all.filter { scenarios.contains($0.scenario.name) }
-            try RecordMode.refuseRecordingInCI(dir, mode: RecordMode.all.rawValue, environment: environment)
+            try CassetteDeck(mode: .all, options: CassetteOptions(environment: environment)).checkRecordingAllowed(dir)
             let target: ScenarioRecorder.Target
             if let against, let url = URL(string: against) {
                 let key = (try? Credentials.resolve(environment: environment).apiKey) ?? APIKey("sk-test-local")
@@ -198,6 +208,10 @@ struct CassettesCommand: AsyncParsableCommand {
                         printOutput("  contract: \(violation)")
                         failed = true
                     }
+                } catch let error as CassetteError where error.code == .recordingKept {
+                    // "kept <file>: <why>; nothing was written"
+                    printError("zimage: \(untrusted: error)")
+                    failed = true
                 } catch {
                     printError("zimage: recording \(recipe.scenario.name) failed: \(untrusted: error)")
                     failed = true

@@ -38,7 +38,7 @@ struct LibraryTour {
         let endpoint = try require(
             URL(string: "http://images.example.invalid\(DashScopeAPI.generationPath)"), "endpoint URL")
 
-        // Recording through a RecordingTransport: the exchanges stay in memory until flush() writes the cassette whole,
+        // Recording through a RecordingTransport: the exchanges stay in memory until commit() writes the cassette whole,
         // the key redacted. (A scratch cassette: the CI guard, which refuses recording under CI=true, is for fixtures.)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("library-tour-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -68,8 +68,8 @@ struct LibraryTour {
         try check(saved.byteCount == bytes.count, "the file has the bytes fetched in memory")
         print("streamed it to \(saved.path.lastPathComponent): sha256 \(saved.sha256.prefix(16))…")
 
-        // Flush the recording, then replay it offline with a ReplayingTransport: the same result, no network.
-        let outcome = try await recording.recorder.flush()
+        // Commit the recording (whole, or nothing), then replay it offline with a ReplayingTransport: the same result, no network.
+        let outcome = try await recording.commit()
         let replaying = try ReplayingTransport(contentsOf: cassette)
         let replayed = try await ZImageClient(
             transport: replaying, apiKey: APIKey("sk-test-replay-0000"), region: .beijing

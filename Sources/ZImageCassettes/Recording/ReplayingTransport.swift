@@ -46,10 +46,10 @@ public final class ReplayingTransport: Transport {
     /// Loads the cassette at `url` (validated whole, its image bodies checked by the rules) and replays it under the
     /// options' rules and matching, repeating the last answer when they allow repeats.
     ///
-    /// - Throws: ``CassetteError`` when the file is missing or is not a sound cassette.
+    /// - Throws: ``CassetteError`` when the file is missing, is not a sound cassette, or has no interactions.
     public convenience init(contentsOf url: URL, options: CassetteOptions = CassetteOptions()) throws {
         self.init(
-            cassette: try CassetteFile.load(url, rules: options.rules), path: url.path, rules: options.rules,
+            cassette: try CassetteDeck(options: options).load(url), path: url.path, rules: options.rules,
             matching: options.matching, allowRepeats: options.allowRepeats)
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import ZImageHTTP
 
 /// What recording and replaying a cassette needs besides its location and mode, each with a default that suits a
 /// provider-neutral cassette: standard rules, strict matching, nothing secret, no rewrite, no contract.
@@ -20,6 +21,9 @@ public struct CassetteOptions: Sendable {
     public var allowRepeats: Bool
     /// Where `CI` and `ZIMAGE_ALLOW_RECORDING` are read: with `CI=true`, recording is refused unless allowed.
     public var environment: [String: String]
+    /// Stored as a new recording's scenario (see ``Cassette/scenario``); a recording that extends a cassette keeps the
+    /// cassette's own, and a fresh recording keeps the old file's when this is `nil`.
+    public var scenario: JSONValue?
 
     /// Creates options.
     public init(
@@ -30,7 +34,8 @@ public struct CassetteOptions: Sendable {
         rewrite: OriginRewrite? = nil,
         contract: CassetteContract? = nil,
         allowRepeats: Bool = false,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        scenario: JSONValue? = nil
     ) {
         self.rules = rules
         self.matching = matching
@@ -40,13 +45,6 @@ public struct CassetteOptions: Sendable {
         self.contract = contract
         self.allowRepeats = allowRepeats
         self.environment = environment
+        self.scenario = scenario
     }
-}
-
-/// A cassette opened in a record mode: the transport to send through, and the recorder to flush when the mode records.
-public struct OpenedCassette: Sendable {
-    /// Replaying, recording, or both (new-episodes and update replay what they have and record the rest).
-    public var transport: any Transport
-    /// The recorder, when the mode records: ``CassetteRecorder/flush()`` writes the recording.
-    public var recorder: CassetteRecorder?
 }

@@ -32,20 +32,29 @@ struct SharedCassetteFile: Sendable {
         var interactions: [JSONValue]
     }
 
-    /// Writes `metadata` with the interactions on disk, less `replaced`, followed by `added`, under the lock.
-    ///
-    /// `replaced` are the interactions of the file as it was when the recording began (`started`, its bytes then) that
-    /// the recording does not keep (all of them when it records afresh, none when it adds new episodes). They are left
-    /// out only while the file is still as it began: once another recorder has written (another test recording into the
-    /// same cassette in this run), this one adds what it recorded and removes nothing, so no recorder ever removes what
-    /// another just wrote.
+    /// What one write changes in the interactions on disk.
+    struct Change: Sendable {
+        /// Left out of what the file holds (each one once), subject to ``removesOnlyIfFileIs``.
+        var removing: [JSONValue] = []
+        /// When set, ``removing`` applies only while the file still holds these bytes (`nil`: no file): once another
+        /// recorder has written (another test recording into the same cassette in this run), a fresh recording adds
+        /// what it recorded and removes nothing, so no recorder ever removes what another just wrote.
+        var removesOnlyIfFileIs: Data?? = .none
+        /// Put back at the end when the file no longer holds them (each one once): what an update recorder used that
+        /// another recorder of the file, unaware of it, left out.
+        var restoring: [JSONValue] = []
+        /// Appended.
+        var adding: [JSONValue]
+    }
+
+    /// Writes `metadata` with the interactions on disk changed by `change`, under the lock.
     ///
     /// - Returns: what the write did, and what this process now knows the file to hold.
     /// - Throws: ``CassetteError``: the lock could not be had in time, the file on disk is not a cassette, a secret
     ///   would be written.
     func write(
-        _ metadata: Cassette, replacing replaced: [JSONValue], started: Data?, added: [JSONValue],
-        sidecars: [(String, Data)], secrets: [String], baseline: CassetteFile.Baseline, last: LastWrite?
+        _ metadata: Cassette, _ change: Change, sidecars: [(String, Data)], secrets: [String],
+        baseline: CassetteFile.Baseline, last: LastWrite?
     ) throws
         -> (CassetteFile.WriteOutcome, LastWrite?)
     {
@@ -56,12 +65,25 @@ struct SharedCassetteFile: Sendable {
             } else {
                 interactions = try onDisk()
             }
-            if !replaced.isEmpty, FileManager.default.contents(atPath: url.path) == started {
-                for old in replaced {
+            let removes: Bool
+            switch change.removesOnlyIfFileIs {
+            case .none: removes = true
+            case .some(let bytes): removes = FileManager.default.contents(atPath: url.path) == bytes
+            }
+            if removes {
+                for old in change.removing {
                     if let position = interactions.firstIndex(of: old) { interactions.remove(at: position) }
                 }
             }
-            interactions += added
+            var present = interactions
+            for used in change.restoring {
+                if let position = present.firstIndex(of: used) {
+                    present.remove(at: position)
+                } else {
+                    interactions.append(used)
+                }
+            }
+            interactions += change.adding
             let outcome = try CassetteFile.write(
                 CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
                 secrets: secrets, baseline: baseline)
