@@ -215,7 +215,7 @@ let package = Package(
             name: "ZImageContractTests",
             dependencies: [
                 "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract",
-                "ZImageTestSupport",
+                "ZImageRehearsal", "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
         ),

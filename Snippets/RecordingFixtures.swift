@@ -38,8 +38,7 @@ assert(replayed == recorded)
 // Or let a record mode decide, through the one door every recorder and replayer uses: update replays what matches,
 // records what does not, drops what nothing used, and commits only a whole recording.
 let deck = CassetteDeck(mode: .update, options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
-let live: () throws -> any Transport = { try CurlTransport() }
-let again = try await deck.run(cassette, upstream: live) { transport in
+let again = try await deck.run(cassette, upstream: try CurlTransport()) { transport in
     try await ZImageClient(transport: transport, apiKey: key)
         .generate(ImageRequest(prompt: "A lighthouse at dusk", seed: 7, baseURL: endpoint))
 }

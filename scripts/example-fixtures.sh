@@ -22,11 +22,16 @@ check() {  # check DESCRIPTION CONDITION...
 }
 contains() { grep -qF -- "$1" <<<"$output"; }
 check "the fixture run fails (exit $status)" test "$status" -ne 0
-check "both fixtures fail" contains "Executed 2 tests, with 2 failures"
+check "every fixture fails" contains "Executed 4 tests, with"
+check "no fixture passes" bash -c '! grep -q "passed (" <<<"$0"' "$output"
 check "a miss the code caught fails the XCTest at its withCassette line" \
   contains "$fixtures:14: error: FailureFixtures.testACaughtMissFails : failed - The cassette has no answer for a request the test made."
 check "an unused interaction fails the XCTest at its withCassette line" \
   contains "$fixtures:21: error: FailureFixtures.testAnUnusedInteractionFails : failed - The test never requested 2 recorded interactions"
+check "a recording refused in CI fails the XCTest at its withCassette line" \
+  contains "$fixtures:26: error: FailureFixtures.testARecordingRefusedInCIFailsAtItsLine : failed - Refused to record"
+check "the unused report advises withCassette's syntax in an XCTest" \
+  contains 'or allow unused interactions (withCassette("harbour", allowUnused: true) { client in … })'
 check "no false 'host application' warning" bash -c '! grep -q "host application" <<<"$0"' "$output"
 if [ "$failed" -ne 0 ]; then
   echo "$output" >&2

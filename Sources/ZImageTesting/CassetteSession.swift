@@ -217,15 +217,16 @@ struct CassetteSession: Sendable {
             let request = replaying.cassette.interactions[position].request
             lines.append("  #\(position) \(request.method) \(ImageDownloader.locationWithoutQuery(request.url))")
             let sameMethod = sent.filter { $0.method.uppercased() == request.method.uppercased() }
-            let nearest = (sameMethod.isEmpty ? sent : sameMethod)
-                .compactMap { replaying.comparison(ofInteraction: position, with: $0) }
+            let nearest = sameMethod.compactMap { replaying.comparison(ofInteraction: position, with: $0) }
                 .min { $0.mismatches < $1.mismatches }
             if let nearest {
                 let differing = nearest.parts.filter { !$0.matched }.map { "\($0.name): \($0.detail)" }
                 lines.append(
                     "    unlike the nearest request the test sent, it differs in " + differing.joined(separator: "; "))
-            } else {
+            } else if sent.isEmpty {
                 lines.append("    the test sent no request at all")
+            } else {
+                lines.append("    the test sent no \(request.method) request at all")
             }
         }
         lines.append(

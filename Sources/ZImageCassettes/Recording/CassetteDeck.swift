@@ -16,7 +16,7 @@ public import ZImageHTTP
 ///
 /// ```swift
 /// let deck = CassetteDeck(mode: .update, options: CassetteOptions(rules: .dashScope, secrets: [key.value]))
-/// let poster = try await deck.run(cassetteURL, upstream: { try CurlTransport() }) { transport in
+/// let poster = try await deck.run(cassetteURL, upstream: try CurlTransport()) { transport in
 ///     try await ZImageClient(transport: transport, apiKey: key).generate(ImageRequest(prompt: "A calm lake"))
 /// }
 /// ```
@@ -102,14 +102,16 @@ public struct CassetteDeck: Sendable {
         try open(url, replayingFrom: alternatives, recordingThrough: { RecordingUpstream(try upstream()) })
     }
 
-    /// Opens `url`, runs `body` on its transport, and commits a recording only if it is whole.
+    /// Opens `url`, runs `body` on its transport, and commits a recording only if it is whole. `upstream` is made
+    /// only when the mode records.
     ///
     /// - Returns: what `body` returned.
     /// - Throws: what `body` threw (the cassette is then kept as it was); ``CassetteError`` from opening, or
     ///   `recordingKept` when the body succeeded but the recording is not whole (an exchange failed on the way and the
     ///   body recovered).
     public func run<Result: Sendable>(
-        _ url: URL, upstream: () throws -> any Transport, _ body: (any Transport) async throws -> Result
+        _ url: URL, upstream: @autoclosure () throws -> any Transport,
+        _ body: (any Transport) async throws -> Result
     ) async throws -> Result {
         let opened = try open(url, upstream: upstream)
         let result: Result

@@ -1,6 +1,6 @@
 package import Foundation
 import Synchronization
-package import ZImageHTTP
+import ZImageHTTP
 
 /// Collects the exchanges of one recording and commits them to the cassette file whole, or not at all.
 ///
@@ -183,16 +183,17 @@ package actor CassetteRecorder {
         let cancelled = failure is CancellationError || Task.isCancelled
         let task = Task {
             _ = try? await previous?.value
-            var problems = await verifying?(cassette) ?? []
-            problems = problems.map(redactor.clean)
-            return try await writeIfWhole(failure: failureText, cancelled: cancelled, problems: problems)
+            return try await writeIfWhole(failure: failureText, cancelled: cancelled, verifying: verifying)
         }
         committing = task
         return try await task.value
     }
 
-    /// Why the recording is not whole, in one sentence; `nil` when it is.
-    private func incompleteness(failure: String?, cancelled: Bool, problems: [String]) -> String? {
+    /// Why the recording is not whole, in one sentence; `nil` when it is. What the exchanges themselves say (a failure,
+    /// one under way, none at all) comes first: when they say something, the recording is not judged further.
+    private func incompleteness(
+        failure: String?, cancelled: Bool, verifying: (@Sendable (Cassette) async -> [String])?
+    ) async -> String? {
         var reasons: [String] = []
         if let first = failures.first {
             let more =
@@ -209,10 +210,13 @@ package actor CassetteRecorder {
         if reasons.isEmpty && keptInteractionCount == 0 {
             reasons.append("nothing was recorded")
         }
-        if !violations.isEmpty {
-            reasons.append("it breaks the contract (" + violations.map(\.description).joined(separator: "; ") + ")")
+        if reasons.isEmpty {
+            violations = contract?(cassette) ?? []
+            if !violations.isEmpty {
+                reasons.append("it breaks the contract (" + violations.map(\.description).joined(separator: "; ") + ")")
+            }
+            reasons += (await verifying?(cassette) ?? []).map(redactor.clean)
         }
-        reasons += problems
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 
@@ -223,12 +227,9 @@ package actor CassetteRecorder {
     }
 
     private func writeIfWhole(
-        failure: String?, cancelled: Bool, problems: [String]
-    ) async throws
-        -> CassetteFile.WriteOutcome
-    {
-        violations = contract?(cassette) ?? []
-        if let reason = incompleteness(failure: failure, cancelled: cancelled, problems: problems) {
+        failure: String?, cancelled: Bool, verifying: (@Sendable (Cassette) async -> [String])?
+    ) async throws -> CassetteFile.WriteOutcome {
+        if let reason = await incompleteness(failure: failure, cancelled: cancelled, verifying: verifying) {
             throw CassetteError.recordingKept(
                 path: url.path, reason: reason, existed: FileManager.default.fileExists(atPath: url.path))
         }
@@ -265,19 +266,10 @@ package actor CassetteRecorder {
             change.removesOnlyIfFileIs = .some(baseline)
         case .extending(dropsUnused: true) where first:
             let originals = prepared[0..<originalCount].map(\.stored)
-            let usedHere = index.used.filter { $0 < originalCount }.sorted().map { originals[$0] }
-            // Kept: what any recorder of this file used in this process (this one included); dropped: the rest.
-            var keep = UpdateLedger.used(in: url)
-            var dropped: [JSONValue] = []
-            for original in originals {
-                if let position = keep.firstIndex(of: original) {
-                    keep.remove(at: position)
-                } else {
-                    dropped.append(original)
-                }
-            }
-            change.removing = dropped
-            change.restoring = usedHere
+            change.droppingUnusedOf = originals
+            // Another process knows nothing of this one's ledger: once it has written, this one removes nothing.
+            change.removesOnlyIfFileIs = .some(baseline)
+            change.restoring = index.used.filter { $0 < originalCount }.sorted().map { originals[$0] }
         default:
             break
         }
@@ -292,8 +284,9 @@ package actor CassetteRecorder {
 
 /// What each cassette held when the first recorder of this process opened it in record mode update, and which of its
 /// interactions any recorder of the file used since. The cases of a shared cassette, recorded one after another or at
-/// once, each start from what the file held when the run began and drop only what none of them used; another process
-/// puts back what it used at its own commit.
+/// once, each start from what the file held when the run began and drop only what none of them used. Another process
+/// has no part in this ledger: a recorder drops nothing once someone else has written the file since it opened it,
+/// and puts back at its commit what it used and finds gone.
 enum UpdateLedger {
     private struct Entry {
         var original: Data?
@@ -322,8 +315,13 @@ enum UpdateLedger {
         }
     }
 
-    /// Every interaction a recorder of `url` used in this process, once per use.
-    static func used(in url: URL) -> [JSONValue] {
-        entries.withLock { $0[url.standardizedFileURL.path]?.used ?? [] }
+    /// Those of `originals` (each occurrence) that no recorder of `url` used in this process so far.
+    static func unused(of originals: [JSONValue], in url: URL) -> [JSONValue] {
+        var keep = entries.withLock { $0[url.standardizedFileURL.path]?.used ?? [] }
+        return originals.filter { original in
+            guard let position = keep.firstIndex(of: original) else { return true }
+            keep.remove(at: position)
+            return false
+        }
     }
 }

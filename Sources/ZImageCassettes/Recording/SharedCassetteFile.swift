@@ -36,6 +36,10 @@ struct SharedCassetteFile: Sendable {
     struct Change: Sendable {
         /// Left out of what the file holds (each one once), subject to ``removesOnlyIfFileIs``.
         var removing: [JSONValue] = []
+        /// The interactions the file held when an update run began: those of them that no recorder of this process
+        /// has used by the time of the write (decided under the lock, so never after another recorder put one back)
+        /// are left out too.
+        var droppingUnusedOf: [JSONValue] = []
         /// When set, ``removing`` applies only while the file still holds these bytes (`nil`: no file): once another
         /// recorder has written (another test recording into the same cassette in this run), a fresh recording adds
         /// what it recorded and removes nothing, so no recorder ever removes what another just wrote.
@@ -71,7 +75,7 @@ struct SharedCassetteFile: Sendable {
             case .some(let bytes): removes = FileManager.default.contents(atPath: url.path) == bytes
             }
             if removes {
-                for old in change.removing {
+                for old in change.removing + UpdateLedger.unused(of: change.droppingUnusedOf, in: url) {
                     if let position = interactions.firstIndex(of: old) { interactions.remove(at: position) }
                 }
             }

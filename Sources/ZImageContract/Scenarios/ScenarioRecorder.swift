@@ -25,10 +25,9 @@ public struct ScenarioRecorder: Sendable {
         public var name: String
         /// The cassette file.
         public var file: URL
-        /// Whether the file changed, or was kept.
+        /// Whether the file changed, or was kept. (A recording that was not whole, one that breaks the contract
+        /// included, is not an outcome: ``ScenarioRecorder/record(_:region:into:target:)`` throws why.)
         public var status: Status
-        /// Contract violations in what was recorded.
-        public var violations: [ContractViolation]
 
         /// What happened to the file.
         public enum Status: String, Sendable {
@@ -61,7 +60,11 @@ public struct ScenarioRecorder: Sendable {
         folder.appendingPathComponent("\(name).json")
     }
 
-    /// Records `recipe` for `region` into `folder`.
+    /// Records `recipe` for `region` into `folder`, committing the cassette only when the recording is whole: every
+    /// exchange completed, and the recording, replayed through the client, gives the outcome the scenario expects.
+    ///
+    /// - Throws: `CassetteError` with code `recordingKept` (the old cassette kept byte for byte, and why) when the
+    ///   recording is not whole; `CassetteError` when recording is refused in CI.
     public func record(
         _ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target
     ) async throws -> Outcome {
@@ -97,7 +100,7 @@ public struct ScenarioRecorder: Sendable {
     /// The outcome of a scenario this target cannot produce: its cassette kept, or skipped when there is none.
     private static func notRecordable(_ recipe: ScenarioRecipe, file: URL) -> Outcome {
         let exists = FileManager.default.fileExists(atPath: file.path)
-        return Outcome(name: recipe.scenario.name, file: file, status: exists ? .kept : .skipped, violations: [])
+        return Outcome(name: recipe.scenario.name, file: file, status: exists ? .kept : .skipped)
     }
 
     private func run(
@@ -140,11 +143,7 @@ public struct ScenarioRecorder: Sendable {
                 "replayed, it does not show the scenario (\($0.description))"
             }
         }
-        let violations: [ContractViolation]
-        if case .recording(let recording) = opened { violations = await recording.violations } else { violations = [] }
-        return Outcome(
-            name: scenario.name, file: file, status: written == .written ? .written : .unchanged,
-            violations: violations)
+        return Outcome(name: scenario.name, file: file, status: written == .written ? .written : .unchanged)
     }
 }
 

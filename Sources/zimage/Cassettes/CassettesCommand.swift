@@ -204,10 +204,6 @@ struct CassettesCommand: AsyncParsableCommand {
                     case .written, .unchanged: break
                     }
                     printOutput(line)
-                    for violation in outcome.violations {
-                        printOutput("  contract: \(violation)")
-                        failed = true
-                    }
                 } catch let error as CassetteError where error.code == .recordingKept {
                     // "kept <file>: <why>; nothing was written"
                     printError("zimage: \(untrusted: error)")

@@ -20,4 +20,14 @@ final class FailureFixtures: XCTestCase {
     func testAnUnusedInteractionFails() async throws {
         try await withCassette("harbour", in: cassettes) { _ in }
     }
+
+    /// Recording under CI=true is refused: the refusal must fail the test at its withCassette line, not at <EXPR>:0.
+    func testARecordingRefusedInCIFailsAtItsLine() async throws {
+        try await withCassette("never-recorded", mode: .once, in: cassettes, environment: ["CI": "true"]) { _ in }
+    }
+
+    /// The unused report speaks withCassette's syntax in an XCTest, not the trait's.
+    func testUnusedAdviceSpeaksWithCassette() async throws {
+        try await withCassette("harbour", in: cassettes) { _ in }
+    }
 }
