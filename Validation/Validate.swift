@@ -108,11 +108,11 @@ struct Validate: AsyncParsableCommand {
         var hosts: [Region: URL] = [:]
         for entry in baseURLs {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let region = Region(name: parts[0]), let url = URL(string: parts[1]),
-                ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
-            else {
+            guard parts.count == 2, let region = Region(name: parts[0]), let url = APIURL.parse(parts[1]) else {
+                let problem = APIURL.carriesCredentials(entry) ? ", which \(APIURL.credentialsProblem)" : ""
                 throw ValidationError(
-                    "--base-url is \"\(entry)\"; allowed: REGION=URL, e.g. beijing=http://127.0.0.1:8080")
+                    "--base-url is \"\(APIURL.shown(entry))\"\(problem); allowed: REGION=URL without user:password@, "
+                        + "e.g. beijing=http://127.0.0.1:8080")
             }
             hosts[region] = url
         }

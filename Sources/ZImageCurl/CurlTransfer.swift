@@ -168,6 +168,16 @@ final class CurlTransfer: @unchecked Sendable {
                 let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
                 return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
             }, CURLOPT_WRITEFUNCTION)
+        // The cap holds for every response read, a redirect's included: libcurl reads a followed redirect's body to reuse
+        // the connection without handing it to the write callback, so the byte count it reports is watched too.
+        try check(zimage_curl_setopt_pointer(easy, CURLOPT_XFERINFODATA, context), CURLOPT_XFERINFODATA)
+        try check(
+            zimage_curl_setopt_xferinfo_callback(easy, CURLOPT_XFERINFOFUNCTION) { context, _, downloaded, _, _ in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.progressed(downloaded: Int(downloaded)) ? 0 : 1
+            }, CURLOPT_XFERINFOFUNCTION)
+        try set(CURLOPT_NOPROGRESS, 0)
         try check(zimage_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context), CURLOPT_HEADERDATA)
         try check(
             zimage_curl_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
@@ -198,6 +208,15 @@ final class CurlTransfer: @unchecked Sendable {
             sinkError = error
             return false
         }
+    }
+
+    /// Whether the transfer may go on, `downloaded` bytes into the current response: never past the cap.
+    private func progressed(downloaded: Int) -> Bool {
+        guard downloaded <= maxResponseBytes else {
+            exceededCap = true
+            return false
+        }
+        return true
     }
 
     /// Hands the sink the response head, once, when the first byte of the body (or the end of an empty one) arrives.
@@ -344,16 +363,20 @@ final class CurlTransfer: @unchecked Sendable {
             return TransportError(
                 .connectionReset, "the connection to \(target) was closed before the response was complete",
                 detail: detail)
-        case CURLE_WRITE_ERROR where exceededCap, CURLE_FILESIZE_EXCEEDED:
+        case CURLE_WRITE_ERROR where exceededCap, CURLE_ABORTED_BY_CALLBACK where exceededCap, CURLE_FILESIZE_EXCEEDED:
             return TransportError(
                 .responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
                 detail: detail)
         case CURLE_TOO_MANY_REDIRECTS:
             return TransportError(.redirectRefused, "\(target) redirected too many times", detail: detail)
-        case CURLE_UNSUPPORTED_PROTOCOL where hasRedirect:
+        case CURLE_UNSUPPORTED_PROTOCOL where redirectTarget != nil:
+            let scheme = redirectTarget.flatMap { URLComponents(string: $0)?.scheme?.lowercased() } ?? "another"
+            let refused =
+                ["http", "https"].contains(scheme)
+                ? "an \(scheme) URL, and a redirect never goes from https to http"
+                : "a \(scheme): URL, and only http and https redirects are followed"
             return TransportError(
-                .redirectRefused, "\(target) redirected to a scheme that is refused (never from https to http)",
-                detail: detail)
+                .redirectRefused, "\(target) redirected to \(refused)", detail: detail)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return TransportError(.invalidRequest, "the URL cannot be used", detail: detail)
         default:
@@ -361,10 +384,17 @@ final class CurlTransfer: @unchecked Sendable {
         }
     }
 
-    private var hasRedirect: Bool {
+    /// Where the last response redirected to, when it did: the redirect libcurl did not follow, or the URL it was
+    /// following when it stopped (it moves its effective URL to a redirect's target before refusing its scheme).
+    private var redirectTarget: String? {
         var redirect: UnsafeMutablePointer<CChar>?
         _ = zimage_curl_getinfo_string(easy, CURLINFO_REDIRECT_URL, &redirect)
-        return redirect != nil
+        if let redirect { return String(cString: redirect) }
+        var effective: UnsafeMutablePointer<CChar>?
+        _ = zimage_curl_getinfo_string(easy, CURLINFO_EFFECTIVE_URL, &effective)
+        guard let effective else { return nil }
+        let target = String(cString: effective)
+        return target == url ? nil : target
     }
 
     private static func hostAndPort(_ url: String) -> String {

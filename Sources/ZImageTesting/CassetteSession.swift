@@ -143,7 +143,16 @@ struct CassetteSession: Sendable {
             file.path)
         switch try resolvedTarget() {
         case .dashScope:
-            let baseURL = environment[Self.baseURLVariable].flatMap { $0.isEmpty ? nil : URL(string: $0) }
+            let baseURL = try environment[Self.baseURLVariable].flatMap { text -> URL? in
+                guard !text.isEmpty else { return nil }
+                guard let url = APIURL.parse(text) else {
+                    let problem = APIURL.carriesCredentials(text) ? ", which \(APIURL.credentialsProblem)" : ""
+                    throw CassetteTestError(
+                        "\(Self.baseURLVariable) is \"\(APIURL.shown(text))\"\(problem); allowed: an http:// or "
+                            + "https:// origin without user:password@, such as a zimage serve simulate's")
+                }
+                return url
+            }
             return try await record(mode: mode, against: baseURL, environment: environment, waits: true, body)
         case .simulator:
             // A simulator of the region for this test alone, with its faults: no key, no binary, `source: simulator`.

@@ -40,22 +40,19 @@ struct ProbeCommand: AsyncParsableCommand {
     @OptionGroup var transportOptions: TransportOptions
 
     func validate() throws {
-        if let baseURL, Self.url(baseURL) == nil {
-            throw ValidationError("--base-url is \"\(baseURL)\"; allowed: an http:// or https:// URL")
+        if let baseURL, APIURL.parse(baseURL) == nil {
+            let problem = APIURL.carriesCredentials(baseURL) ? ", which \(APIURL.credentialsProblem)" : ""
+            throw ValidationError(
+                "--base-url is \"\(APIURL.shown(baseURL))\"\(problem); allowed: an http:// or https:// URL without "
+                    + "user:password@")
         }
-    }
-
-    private static func url(_ text: String) -> URL? {
-        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil
-        else { return nil }
-        return url
     }
 
     func run() async throws {
         var chosen: [Region] = []
         for region in regions where !chosen.contains(region) { chosen.append(region) }
         if chosen.isEmpty { chosen = Region.allCases }
-        let target = baseURL.flatMap(Self.url).map(Probe.modelsURL(for:))
+        let target = baseURL.flatMap(APIURL.parse).map(Probe.modelsURL(for:))
 
         let environment = ProcessInfo.processInfo.environment
         let isOffline = offline || environment["ZIMAGE_OFFLINE"] == "1"

@@ -126,3 +126,23 @@ struct KeptRecordingTests {
         }
     }
 }
+
+@Suite("An empty cassette proves nothing")
+struct EmptyCassetteTests {
+    @Test("validate's contract check fails a cassette with no interactions, saying so")
+    func validateFailsIt() async throws {
+        try await withTemporaryDirectory("empty") { folder in
+            let cassettes = try copyOfCommittedCassettes(in: folder)
+            let file = cassettes.appendingPathComponent("beijing/basic-generation.json")
+            var cassette = try CassetteFile.load(file, rules: .dashScope)
+            cassette.interactions = []
+            try CassetteFile.write(cassette, to: file)
+            let report = await ScenarioRunner.run(file)
+            #expect(!report.passed)
+            #expect(
+                report.problems.contains { $0.problem.contains("has no interactions, so replaying it proves nothing") })
+            let inMemory = await ScenarioRunner.run(cassette, file: file.path)
+            #expect(!inMemory.passed && inMemory.problems.contains { $0.problem.contains("no interactions") })
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -152,6 +153,47 @@ extension Result where Failure == any Error {
             self = .success(try await body())
         } catch {
             self = .failure(error)
+        }
+    }
+}
+
+@Suite("The response cap holds for every response read, redirects included", .timeLimit(.minutes(1)))
+struct RedirectBodyCapTests {
+    @Test(
+        "a redirect whose body never ends is cut at the cap and reported as too large, long before the timeout",
+        arguments: [302, 200])
+    func endlessBody(status: Int) async throws {
+        try await withSimulator(accepting: [TestKeys.curl.value]) { server in
+            server.inject(.endlessBody(status: status, location: status == 302 ? "/elsewhere.png" : nil))
+            var configuration = CurlTransport.Configuration(connectTimeout: .seconds(5), totalTimeout: .seconds(30))
+            configuration.maxResponseBytes = 2 << 20
+            let transport = try CurlTransport(configuration: configuration, environment: [:])
+            let started = ContinuousClock.now
+            let request = HTTPRequest(method: .get, url: server.baseURL.appendingPathComponent("image.png"))
+            let error = try await #require(throws: TransportError.self) {
+                try await transport.send(request, body: nil)
+            }
+            #expect(error.kind == .responseTooLarge, "\(error)")
+            #expect(error.description.contains("is larger than the 2097152-byte limit"), "\(error)")
+            #expect(started.duration(to: .now) < .seconds(20), "cut at the cap, not by the timeout")
+        }
+    }
+}
+
+@Suite("A refused redirect says what it was refused for")
+struct RefusedRedirectTests {
+    @Test("a redirect to file: says so plainly, and nothing of the file is read")
+    func fileRedirect() async throws {
+        try await withSimulator(accepting: [TestKeys.curl.value]) { server in
+            server.inject(.redirect(to: "file:///etc/passwd"))
+            let transport = try CurlTransport(
+                configuration: .init(connectTimeout: .seconds(5), totalTimeout: .seconds(20)), environment: [:])
+            let request = HTTPRequest(method: .get, url: server.baseURL.appendingPathComponent("image.png"))
+            let error = try await #require(throws: TransportError.self) { try await transport.send(request, body: nil) }
+            #expect(error.kind == .redirectRefused)
+            #expect(
+                error.description.contains("redirected to a file: URL, and only http and https redirects are followed"))
+            #expect(!error.description.contains("root:"))
         }
     }
 }

@@ -32,6 +32,34 @@ struct CredentialsTests {
         dashscope_api_key: "sk-test-other-222222"
         """
 
+    @Test(
+        "a credentials file larger than the bound is refused, named, and never read whole (8 MiB, 64 MiB, 768 MiB)",
+        arguments: [8, 64, 768])
+    func hugeFile(mebibytes: Int) throws {
+        let home = try home("[default]\ndashscope_api_key = sk-test-huge-0000000\n")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let file = home.appendingPathComponent(".alibabacloud/credentials")
+        let handle = try FileHandle(forWritingTo: file)
+        try handle.truncate(atOffset: UInt64(mebibytes) << 20)  // sparse: no disk, no time
+        try handle.close()
+        let error = try #require(throws: ZImageError.self) {
+            try Credentials.resolve(environment: [:], homeDirectory: home.path)
+        }
+        #expect(error.description.contains(file.path), "\(error)")
+        #expect(error.description.contains("larger than 64 KiB"), "\(error)")
+    }
+
+    @Test("a credentials file of exactly the bound is still read")
+    func fileAtTheBound() throws {
+        var text = "[default]\ndashscope_api_key = sk-test-bound-0000000\n"
+        text += "#" + String(repeating: "x", count: Credentials.maximumFileSize - text.utf8.count - 2) + "\n"
+        #expect(text.utf8.count == Credentials.maximumFileSize)
+        let home = try home(text)
+        defer { try? FileManager.default.removeItem(at: home) }
+        #expect(
+            try Credentials.resolve(environment: [:], homeDirectory: home.path).apiKey.value == "sk-test-bound-0000000")
+    }
+
     @Test("DASHSCOPE_API_KEY beats the file")
     func environmentWins() throws {
         let home = try home(Self.profiles)

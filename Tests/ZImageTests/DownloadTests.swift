@@ -53,7 +53,7 @@ struct DownloadTests {
             (png(width: 1024, height: 768).prefix(png(width: 1024, height: 768).count / 2), "cut short"),
             (flipping(png(width: 1024, height: 768), at: 50), "chunk IDAT has CRC"),
             (png(width: 1024, height: 768).dropLast(12), "no IEND chunk"),
-            (png(width: 1024, height: 768) + Data(repeating: 7, count: 100), "100 bytes follow the IEND chunk"),
+            (png(width: 1024, height: 768) + Data(repeating: 7, count: 100), "bytes follow the IEND chunk"),
         ])
     func badBytes(body: Data, reason: String) async throws {
         let folder = try makeTemporaryDirectory()
@@ -66,6 +66,17 @@ struct DownloadTests {
         #expect(error.description.contains(reason), "\(error)")
         #expect(!FileManager.default.fileExists(atPath: destination.path))
         #expect(try partFiles(in: folder).isEmpty)
+    }
+
+    @Test("a byte after IEND is refused as it arrives, not when the body ends or reaches the cap")
+    func trailingBytesRefusedAtOnce() throws {
+        var verifier = PNGImage.Verifier()
+        try png(width: 64, height: 64).withUnsafeBytes { try verifier.feed($0) }
+        let extra = Data(repeating: 0, count: 1)
+        let problem = try #require(throws: PNGImage.Problem.self) {
+            try extra.withUnsafeBytes { try verifier.feed($0) }
+        }
+        #expect(problem.description.contains("bytes follow the IEND chunk"))
     }
 
     @Test("an expired URL (OSS 403 with its XML body) says so, without the signed query")

@@ -20,13 +20,17 @@ struct UntrustedTextTests {
     }
 
     @Test(
-        "a workflow command can never start a line: a leading ::, or ##[, after any white space, is defused",
+        "no workflow command survives: a leading :: after any white space, and the legacy ##[ anywhere in a line",
         arguments: [
             ("::error file=README.md::INJECTED", #"\u{3A}:error file=README.md::INJECTED"#),
             ("  ::add-mask::secret", #"  \u{3A}:add-mask::secret"#),
             ("\t::stop-commands::x", "\t\\u{3A}:stop-commands::x"),
-            ("##[error]old syntax", #"\u{23}#[error]old syntax"#),
+            ("##[error]old syntax", #"#\u{23}[error]old syntax"#),
             ("a ::error:: in the middle", "a ::error:: in the middle"),
+            ("code Bad##[error]INJECTED", #"code Bad#\u{23}[error]INJECTED"#),
+            ("x##[warning]a.json and ##[add-mask]k", #"x#\u{23}[warning]a.json and #\u{23}[add-mask]k"#),
+            ("###[stop-commands]t", #"##\u{23}[stop-commands]t"#),
+            ("a single #[ stays", "a single #[ stays"),
         ])
     func workflowCommands(_ line: String, _ expected: String) {
         #expect(UntrustedText.guardedLine(line) == expected)

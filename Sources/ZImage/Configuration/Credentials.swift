@@ -16,6 +16,8 @@ public struct Credentials: Sendable, Hashable {
     static let fileOption = "dashscope_api_key"
     /// The credentials file, relative to the home folder.
     static let relativeFilePath = ".alibabacloud/credentials"
+    /// The largest credentials file read: one with dozens of profiles is a few KiB.
+    package static let maximumFileSize = 64 * 1024
 
     /// Where a key was found.
     public enum Source: Sendable, Hashable, CustomStringConvertible {
@@ -79,12 +81,21 @@ public struct Credentials: Sendable, Hashable {
             throw missing("it is a folder, not a file")
         case .regular:
             do {
-                bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+                // A credentials file is a few hundred bytes: read at most the bound and one byte more, so a huge file
+                // (a mistake, or a hostile home folder) costs nothing and is named.
+                let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+                defer { try? handle.close() }
+                bytes = try handle.read(upToCount: maximumFileSize + 1) ?? Data()
             } catch {
                 throw missing("it could not be read (\(String(cString: strerror(Self.errno(of: error)))))")
             }
         default:
             throw missing("it is not a regular file")
+        }
+        guard bytes.count <= maximumFileSize else {
+            throw missing(
+                "it is larger than \(maximumFileSize / 1024) KiB, far more than any credentials file: it was not read "
+                    + "(is it the right file?)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw missing("it is not UTF-8 text (save it as UTF-8)")

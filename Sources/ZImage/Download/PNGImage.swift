@@ -86,7 +86,6 @@ public struct PNGImage: Sendable, Hashable {
         private var crc: UInt = 0
         private var header: (width: Int, height: Int, depth: Int, color: Int, interlace: Int)?
         private var sawData = false, lastType = ""
-        private var trailing = 0
 
         /// Starts verifying.
         public init() {}
@@ -121,8 +120,9 @@ public struct PNGImage: Sendable, Hashable {
                 case .crc:
                     if collect(bytes, at: &index, upTo: 4) { try endChunk() }
                 case .trailing:
-                    trailing += bytes.count - index
-                    index = bytes.count
+                    // Refused as they arrive: a server that goes on after IEND is stopped at its first extra byte,
+                    // not at the response-size cap.
+                    throw Problem(description: "bytes follow the IEND chunk", offset: offset)
                 }
             }
         }
@@ -155,9 +155,7 @@ public struct PNGImage: Sendable, Hashable {
                     description: "chunk \(chunkType) claims \(chunkLength) bytes, but the PNG is cut short",
                     offset: chunkStart)
             case .trailing:
-                guard trailing == 0 else {
-                    throw Problem(description: "\(trailing) bytes follow the IEND chunk", offset: offset - trailing)
-                }
+                break  // feed(_:) refused any byte after IEND
             }
             guard let header else { throw Problem(description: "there is no IHDR chunk", offset: 8) }
             return PNGImage(

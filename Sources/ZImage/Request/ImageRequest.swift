@@ -84,11 +84,13 @@ public struct ImageRequest: Sendable, Hashable {
     }
 
     private static func parseBaseURL(_ text: String) throws -> URL {
-        let allowed = "an http:// or https:// URL of the full generation endpoint, e.g. \(Region.beijing.generationURL)"
-        guard let url = URL(string: text.trimmingCharacters(in: .whitespaces)),
-            let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty
-        else {
+        let allowed =
+            "an http:// or https:// URL of the full generation endpoint, without user:password@, e.g. "
+            + "\(Region.beijing.generationURL)"
+        if APIURL.carriesCredentials(text) {
+            throw invalid("base_url", "is \"\(APIURL.shown(text))\", which \(APIURL.credentialsProblem)", allowed)
+        }
+        guard let url = APIURL.parse(text) else {
             throw invalid("base_url", "is \"\(text)\"", allowed)
         }
         return url

@@ -15,7 +15,8 @@ public struct CassetteOptions: Sendable {
     /// Moves another origin's URLs onto the real hosts (and marks the cassette `simulator`), when recording against a
     /// stand-in.
     public var rewrite: OriginRewrite?
-    /// Checks what was recorded before a recording is reported done (see ``CassetteRecorder/flush()``).
+    /// Checks what was recorded at each commit: a recording that breaks it is not written (see
+    /// ``RecordingTransport/commit(after:verifying:)``).
     public var contract: CassetteContract?
     /// When replaying, answer a request whose recorded answers were all used with the last one again.
     public var allowRepeats: Bool

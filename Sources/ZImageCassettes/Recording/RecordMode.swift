@@ -53,7 +53,9 @@ public struct RecordMode: Sendable, Hashable, CustomStringConvertible, RawRepres
         }
     }
 
-    private init(_ name: String, existing: Action, missing: Action) {
+    /// A mode named `name` with its policy: a new mode is one more static member (in a file of its own if it likes) and
+    /// its entry in ``allCases`` and in the table above.
+    init(_ name: String, existing: Action, missing: Action) {
         rawValue = name
         policy = Policy(existing: existing, missing: missing)
     }

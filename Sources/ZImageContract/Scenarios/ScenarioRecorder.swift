@@ -2,7 +2,7 @@ public import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 public import ZImage
-public import ZImageCassettes
+import ZImageCassettes
 import ZImageSimulator
 
 /// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the

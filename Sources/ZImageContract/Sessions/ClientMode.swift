@@ -27,7 +27,7 @@ public enum ClientMode: Sendable, Hashable {
     ///   - environment: the key (`DASHSCOPE_API_KEY` or the credentials file) and the CI guard are read from it.
     ///   - matching: what a recorded request must share with a sent one (replays and new-episodes).
     ///   - rules: the cassette rules (`CassetteRules/dashScope`, perhaps with the caller's own re-recording advice).
-    ///   - replayingFrom: other places to replay the cassette from when its file is missing (a test bundle's copy).
+    ///   - alternatives: other places to replay the cassette from when its file is missing (a test bundle's copy).
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: `ZImageError` with code `missingCredentials` when a key is needed and none is found;
     ///   `CassetteError` for a cassette that cannot be replayed or may not be recorded.

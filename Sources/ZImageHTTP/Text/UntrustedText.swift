@@ -2,24 +2,28 @@
 /// a terminal or a CI log.
 ///
 /// Two things in such text act instead of being read: control characters (an escape sequence recolours, moves the cursor
-/// or retitles the terminal; a line break starts a line the text's author wrote) and, at the start of a line, the
-/// workflow commands of GitHub Actions (`::error file=…::`, `::add-mask::`, `::stop-commands::`, and the older
-/// `##[error]`), which forge annotations or hide the real ones. ``escaped(_:)`` turns every control character into a
+/// or retitles the terminal; a line break starts a line the text's author wrote) and the workflow commands of GitHub
+/// Actions, which forge annotations or hide the real ones: `::error file=…::`, `::add-mask::`, `::stop-commands::` at
+/// the start of a line, and the older `##[error]`, `##[add-mask]`… anywhere in it (the runner's
+/// `ActionCommand.TryParse` looks for `##[` wherever it stands). ``escaped(_:)`` turns every control character into a
 /// visible escape, so untrusted text can never start a line; ``guardedLine(_:)`` is the last line of defence the
 /// commands apply to every line they print.
 public enum UntrustedText {
     /// `text` with every control character, bidirectional override and line separator shown as an escape (`\n`,
-    /// `\u{1B}`), and a leading workflow command defused (`\u{3A}:error`): safe anywhere in a line of output.
+    /// `\u{1B}`), and workflow commands defused (`\u{3A}:error` at the start, `#\u{23}[error]` anywhere): safe anywhere in a
+    /// line of output.
     public static func escaped(_ text: some StringProtocol) -> String {
         guardedLine(escapingControls(text))
     }
 
-    /// `line` with a leading workflow command (`::` or `##[`, after any white space) defused and every control character
-    /// but the tab escaped: what a command's own output line may hold. Its own annotations are printed without it.
+    /// `line` with a leading workflow command (`::`, after any white space) and every legacy one (`##[`, wherever it
+    /// stands) defused, and every control character but the tab escaped: what a command's own output line may hold. Its
+    /// own annotations are printed without it.
     public static func guardedLine(_ line: some StringProtocol) -> String {
-        let escaped = escapingControls(line, keepingTabs: true)
+        var escaped = escapingControls(line, keepingTabs: true)
+        escaped = escaped.replacing("##[", with: #"#\u{23}["#)
         let body = escaped.drop { $0 == " " || $0 == "\t" }
-        guard body.hasPrefix("::") || body.hasPrefix("##[") else { return escaped }
+        guard body.hasPrefix("::") else { return escaped }
         let indent = escaped[..<body.startIndex]
         return "\(indent)\\u{\(hex(body.unicodeScalars.first?.value ?? 0))}\(body.dropFirst())"
     }

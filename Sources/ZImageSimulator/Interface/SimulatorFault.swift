@@ -18,6 +18,9 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
     case invalidJSON
     /// A redirect to `location`.
     case redirect(to: String, status: Int = 302)
+    /// An answer whose chunked body never ends (64 KiB chunks until the client goes, or a minute has passed), with a
+    /// `Location` when given: a redirect that a client following it would read forever without a cap.
+    case endlessBody(status: Int, location: String? = nil)
     /// Any answer at all; `chunked` sends it without a Content-Length, in chunked transfer encoding.
     case raw(status: Int, contentType: String, body: Data, chunked: Bool = false)
 
@@ -32,6 +35,8 @@ public enum SimulatorFault: Sendable, Hashable, CustomStringConvertible {
         case .connectionReset: "connection reset"
         case .invalidJSON: "invalid JSON"
         case .redirect(let location, let status): "redirect \(status) to \(location)"
+        case .endlessBody(let status, let location):
+            "endless body with status \(status)" + (location.map { " to \($0)" } ?? "")
         case .raw(let status, let type, let body, let chunked):
             "raw \(status) \(type) (\(body.count) bytes\(chunked ? ", chunked" : ""))"
         }

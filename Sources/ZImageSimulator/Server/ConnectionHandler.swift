@@ -171,6 +171,11 @@ package struct ConnectionHandler: Sendable {
             var headers = HTTPFields()
             headers[.location] = location
             response = SimulatorResponse(status: status, headerFields: headers)
+        case .endlessBody(let status, let location):
+            var headers = HTTPFields()
+            headers[.contentType] = "application/octet-stream"
+            if let location { headers[.location] = location }
+            response = SimulatorResponse(status: status, headerFields: headers)
         case .raw(let status, let contentType, let rawBody, _):
             var headers = HTTPFields()
             headers[.contentType] = contentType
@@ -188,9 +193,10 @@ package struct ConnectionHandler: Sendable {
             headers.add(name: field.name.rawName, value: field.value)
         }
         headers.replaceOrAdd(name: Cassette.sourceHeader, value: Cassette.Source.simulator.rawValue)
-        if case .raw(_, _, _, chunked: true) = fault {
+        switch fault {
+        case .raw(_, _, _, chunked: true), .endlessBody:
             headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-        } else {
+        default:
             headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         }
         if !head.isKeepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
@@ -201,6 +207,15 @@ package struct ConnectionHandler: Sendable {
         case .truncatedBody:
             try await outbound.write(
                 .body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
+            try? await channel.close()
+            return false
+        case .endlessBody:
+            // Bounded all the same: a minute, or until the client closes (the write then fails).
+            let chunk = ByteBuffer(repeating: UInt8(ascii: "z"), count: 64 * 1024)
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
+                try await outbound.write(.body(.byteBuffer(chunk)))
+            }
             try? await channel.close()
             return false
         case .slowBody(let chunkSize, let interval):

@@ -161,13 +161,11 @@ struct CassettesCommand: AsyncParsableCommand {
                         + ScenarioCatalog.all.map(\.scenario.name).joined(separator: ", "))
             }
             if let against {
-                guard !live, let url = URL(string: against),
-                    ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-                    url.host != nil, url.path.isEmpty || url.path == "/"
-                else {
+                guard !live, let url = APIURL.parse(against), url.path.isEmpty || url.path == "/" else {
+                    let problem = APIURL.carriesCredentials(against) ? ", which \(APIURL.credentialsProblem)" : ""
                     throw ValidationError(
-                        "--against is \"\(against)\"; allowed: an origin such as http://127.0.0.1:8080 "
-                            + "(no path), without --live")
+                        "--against is \"\(APIURL.shown(against))\"\(problem); allowed: an origin such as "
+                            + "http://127.0.0.1:8080 (no path, no user:password@), without --live")
                 }
             }
         }
