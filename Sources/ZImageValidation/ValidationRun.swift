@@ -91,7 +91,10 @@ struct ValidationRun {
         }
         if let junit {
             try AtomicFile.write(
-                JUnitReport.render(checks, startedAt: startedAt, duration: clock.duration(to: .now)), to: junit)
+                JUnitReport.render(
+                    checks, startedAt: startedAt, duration: clock.duration(to: .now),
+                    relativeTo: FileManager.default.currentDirectoryPath),
+                to: junit)
         }
         if environment["GITHUB_ACTIONS"] == "true" {
             for line in GitHubReport.annotations(checks, relativeTo: FileManager.default.currentDirectoryPath) {

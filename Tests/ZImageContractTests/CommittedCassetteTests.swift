@@ -121,5 +121,16 @@ struct CommittedCassetteTests {
         let image = try #require(entries[1]["response"] as? [String: Any])
         let content = try #require(image["content"] as? [String: Any])
         #expect(content["encoding"] as? String == "base64" && content["mimeType"] as? String == "image/png")
+        #expect(image["statusText"] as? String == "OK", "HAR readers show the reason phrase")
+    }
+
+    @Test("HAR statusText is RFC 9110's reason phrase for every status the API and OSS answer")
+    func statusTexts() {
+        for (status, text) in [
+            (200, "OK"), (400, "Bad Request"), (401, "Unauthorized"), (403, "Forbidden"), (404, "Not Found"),
+            (429, "Too Many Requests"), (500, "Internal Server Error"), (503, "Service Unavailable"), (599, ""),
+        ] {
+            #expect(HARExporter.reasonPhrase(status) == text)
+        }
     }
 }

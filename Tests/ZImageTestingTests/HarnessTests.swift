@@ -151,7 +151,7 @@ struct RecordHarnessTests {
             let file = folder.appendingPathComponent("poster.json")
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(text.contains("Bearer <redacted>") && text.contains("https://dashscope.aliyuncs.com/"))
-            #expect(!text.contains("127.0.0.1") && text.contains("Signature=<redacted>"))
+            #expect(!text.contains("127.0.0.1") && text.contains("Signature=REDACTED"))
             #expect(
                 try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("bodies").path).count
                     == 1)

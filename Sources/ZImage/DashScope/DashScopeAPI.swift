@@ -13,6 +13,8 @@ public enum DashScopeAPI {
     public static let apiKeyHeader = "X-DashScope-ApiKey"
     /// The query parameters of an OSS presigned image URL: credentials, valid for 24 hours, different on every call.
     public static let signedURLQueryParameters: [String] = ["Expires", "OSSAccessKeyId", "Signature", "security-token"]
+    /// The presigned URL's expiry time, in seconds since 1970: no secret, but new on every call.
+    public static let expiryQueryParameter = "Expires"
     /// The path prefixes of API requests (as opposed to image downloads from an OSS host).
     public static let apiPathPrefixes = ["/api/", "/compatible-mode/"]
 }

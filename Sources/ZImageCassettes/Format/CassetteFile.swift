@@ -138,9 +138,11 @@ public enum CassetteFile {
     }
 
     /// Writes an already prepared cassette (see ``prepare(_:)`` and ``document(_:_:)``).
+    ///
+    /// `volatileQueryParameters` (an expiry time) take no part in deciding whether the exchanges are the baseline's.
     static func write(
         _ document: [String: JSONValue], sidecars: [(String, Data)], to url: URL, secrets: [String],
-        baseline: Baseline
+        baseline: Baseline, volatileQueryParameters: Set<String> = []
     ) throws -> WriteOutcome {
         var bytes = render(document)
         // A key this short cannot be told apart from ordinary text, so it can be neither redacted nor searched for: a
@@ -171,7 +173,8 @@ public enum CassetteFile {
         if let old, case .object(let stored)? = try? CanonicalJSON.parse(old) {
             var same = document
             for key in ["recorded_at", "recorded_with"] { same[key] = stored[key] }
-            if render(same) == old { bytes = old }
+            let unvarying = { (data: Data) in Self.withoutVolatileValues(data, volatileQueryParameters) }
+            if render(same) == old || unvarying(render(same)) == unvarying(old) { bytes = old }
         }
         let folder = url.deletingLastPathComponent()
         var changed = false
@@ -186,6 +189,17 @@ public enum CassetteFile {
             changed = true
         }
         return changed ? .written : .unchanged
+    }
+
+    /// `data` with the values of the query parameters `names` (lower case) blanked wherever a URL in it has them.
+    static func withoutVolatileValues(_ data: Data, _ names: Set<String>) -> Data {
+        guard !names.isEmpty, let text = String(data: data, encoding: .utf8) else { return data }
+        let alternatives = names.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        guard let pattern = try? NSRegularExpression(pattern: #"(?i)([?&](?:"# + alternatives + #")=)[^&"\s\\]*"#)
+        else { return data }
+        return Data(
+            pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "$1")
+                .utf8)
     }
 
     /// The body files a cassette refers to, relative to its folder.

@@ -86,7 +86,8 @@ public struct RequestMatching: Sendable {
     /// The matchers in force for a provider's `rules`; `ignoringHost` leaves scheme and host out (a replay server that
     /// clients reach under its own address).
     func matchers(rules: CassetteRules, ignoringHost: Bool) -> [Matcher] {
-        let ignoredQuery = rules.signedQueryParameters.union(ignoredQueryParameters)
+        let ignoredQuery = rules.signedQueryParameters.union(rules.volatileQueryParameters).union(
+            ignoredQueryParameters)
         let paths = ignoredJSONPaths.map(JSONPath.init(parsing:))
         var matchers = [Matcher(name: "method", key: { $0.request.method.uppercased() }, explain: nil)]
         if !ignoringHost {

@@ -237,6 +237,7 @@ package actor CassetteRecorder {
         let change = pendingChange(upTo: count)
         let sidecars = prepared[persisted..<count].flatMap(\.sidecars)
         let (metadata, shared, last, secrets) = (cassette, shared, lastWrite, redactor.secrets)
+        let volatile = redactor.rules.volatileQueryParameters
         let baseline: CassetteFile.Baseline = self.baseline.map { .bytes($0) } ?? .none
         // Locking, reading and writing block: they run on a Dispatch thread, never on Swift's cooperative pool.
         let (_, written) = try await withCheckedThrowingContinuation { continuation in
@@ -244,7 +245,8 @@ package actor CassetteRecorder {
                 continuation.resume(
                     with: Result {
                         try shared.write(
-                            metadata, change, sidecars: sidecars, secrets: secrets, baseline: baseline, last: last)
+                            metadata, change, sidecars: sidecars, secrets: secrets, volatileQueryParameters: volatile,
+                            baseline: baseline, last: last)
                     })
             }
         }

@@ -58,7 +58,7 @@ struct SharedCassetteFile: Sendable {
     ///   would be written.
     func write(
         _ metadata: Cassette, _ change: Change, sidecars: [(String, Data)], secrets: [String],
-        baseline: CassetteFile.Baseline, last: LastWrite?
+        volatileQueryParameters: Set<String> = [], baseline: CassetteFile.Baseline, last: LastWrite?
     ) throws
         -> (CassetteFile.WriteOutcome, LastWrite?)
     {
@@ -90,7 +90,7 @@ struct SharedCassetteFile: Sendable {
             interactions += change.adding
             let outcome = try CassetteFile.write(
                 CassetteFile.document(metadata, interactions), sidecars: sidecars, to: url,
-                secrets: secrets, baseline: baseline)
+                secrets: secrets, baseline: baseline, volatileQueryParameters: volatileQueryParameters)
             return (outcome, Self.stamp(of: url).map { LastWrite(stamp: $0, interactions: interactions) })
         }
     }

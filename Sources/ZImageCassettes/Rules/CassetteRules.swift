@@ -14,9 +14,13 @@ public struct CassetteRules: Sendable {
     var keptRequestHeaders: Set<String>
     /// Response header fields kept (lower case).
     var keptResponseHeaders: Set<String>
-    /// Query parameters whose values are signatures or expiry times (matched in any case): redacted wherever a URL
-    /// with them appears, and ignored when requests are matched.
+    /// Query parameters whose values are signatures or credentials (matched in any case): redacted wherever a URL with
+    /// them appears (to a URI-safe placeholder, so the URL stays a valid URL), and ignored when requests are matched.
     public var signedQueryParameters: Set<String>
+    /// Query parameters that change on every call but are no secret (an expiry time, matched in any case): kept as
+    /// recorded, so a recorded answer keeps its type, and ignored when requests are matched and when a re-recording is
+    /// compared with the cassette it would replace.
+    public var volatileQueryParameters: Set<String>
     /// Regular expressions of what the provider's keys look like, so the linter can flag one that reached a file.
     public var keyPatterns: [String]
 
@@ -34,6 +38,7 @@ public struct CassetteRules: Sendable {
         keptRequestHeaders: Set<String> = ["content-type"],
         keptResponseHeaders: Set<String> = ["content-type", "retry-after", "location"],
         signedQueryParameters: Set<String> = [],
+        volatileQueryParameters: Set<String> = [],
         keyPatterns: [String] = [],
         verifyImage: (@Sendable (Data) throws -> Void)? = nil,
         recorder: String = "ZImageCassettes",
@@ -45,6 +50,7 @@ public struct CassetteRules: Sendable {
         self.keptRequestHeaders = Set(keptRequestHeaders.map { $0.lowercased() })
         self.keptResponseHeaders = Set(keptResponseHeaders.map { $0.lowercased() })
         self.signedQueryParameters = Set(signedQueryParameters.map { $0.lowercased() })
+        self.volatileQueryParameters = Set(volatileQueryParameters.map { $0.lowercased() })
         self.keyPatterns = keyPatterns
         self.verifyImage = verifyImage
         self.recorder = recorder

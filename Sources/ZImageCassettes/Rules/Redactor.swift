@@ -4,13 +4,15 @@ import Foundation
 ///
 /// - Request header fields are kept only when the rules keep them; credential fields are kept with their value redacted
 ///   (`Authorization` keeps its scheme: `Bearer <redacted>`). Response header fields are kept only when the rules say so.
-/// - The values of signed query parameters become `<redacted>`, in request URLs and wherever such a URL appears in a text
+/// - The values of signed query parameters become `REDACTED` (URI-safe: the URL stays a valid URL), in request URLs and wherever such a URL appears in a text
 ///   or JSON body.
 /// - Every secret (the API key) becomes `<redacted>` wherever it appears in a URL, header or text body. A binary body that
 ///   contains one cannot be cleaned; writing then refuses (see ``CassetteFile/write(_:to:secrets:baseline:)``).
 struct Redactor: Sendable {
     /// The placeholder written instead of a secret.
     static let placeholder = "<redacted>"
+    /// The placeholder written instead of a signed query value: URI-safe, so a recorded URL stays a valid URI.
+    static let queryPlaceholder = "REDACTED"
 
     /// The shortest secret that can be searched for and redacted without mangling ordinary text; a recording given a
     /// shorter one is refused when written (``CassetteFile/write(_:to:secrets:baseline:)``).
@@ -61,7 +63,8 @@ struct Redactor: Sendable {
         var cleaned = text
         if let signedQuery {
             cleaned = signedQuery.stringByReplacingMatches(
-                in: cleaned, range: NSRange(cleaned.startIndex..., in: cleaned), withTemplate: "$1\(Self.placeholder)")
+                in: cleaned, range: NSRange(cleaned.startIndex..., in: cleaned),
+                withTemplate: "$1\(Self.queryPlaceholder)")
         }
         for secret in secrets where secret.count >= Self.shortestSecret {
             cleaned = cleaned.replacingOccurrences(of: secret, with: Self.placeholder)

@@ -35,7 +35,7 @@ public enum CassetteLinter {
             patterns.append(
                 (
                     "an unredacted signed query value",
-                    try? NSRegularExpression(pattern: #"(?i)[?&]("# + signed + #")=(?!<redacted>)[^&"\s]+"#)
+                    try? NSRegularExpression(pattern: #"(?i)[?&]("# + signed + #")=(?!<redacted>|REDACTED\b)[^&"\s]+"#)
                 ))
         }
         return patterns

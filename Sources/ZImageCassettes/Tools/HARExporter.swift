@@ -42,7 +42,7 @@ public enum HARExporter {
                 "request": .object(requestObject),
                 "response": .object([
                     "status": .int(response.status),
-                    "statusText": .string(HTTPResponse.Status(code: response.status).reasonPhrase),
+                    "statusText": .string(reasonPhrase(response.status)),
                     "httpVersion": .string("HTTP/1.1"), "headers": headers(response.headers), "cookies": .array([]),
                     "content": .object(content),
                     "redirectURL": .string(response.headers.first { $0.key.lowercased() == "location" }?.value ?? ""),
@@ -67,4 +67,25 @@ public enum HARExporter {
         .array(
             fields.sorted { $0.key < $1.key }.map { .object(["name": .string($0.key), "value": .string($0.value)]) })
     }
+
+    /// RFC 9110's reason phrase for `status` (HAR readers show it, and HTTP/2 carries none to record); empty for a
+    /// status it does not name.
+    static func reasonPhrase(_ status: Int) -> String {
+        reasonPhrases[status] ?? ""
+    }
+
+    private static let reasonPhrases: [Int: String] = [
+        100: "Continue", 101: "Switching Protocols", 200: "OK", 201: "Created", 202: "Accepted",
+        203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
+        402: "Payment Required", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+        407: "Proxy Authentication Required", 408: "Request Timeout", 409: "Conflict", 410: "Gone",
+        411: "Length Required", 412: "Precondition Failed", 413: "Content Too Large", 414: "URI Too Long",
+        415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed",
+        421: "Misdirected Request", 422: "Unprocessable Content", 426: "Upgrade Required",
+        428: "Precondition Required", 429: "Too Many Requests", 431: "Request Header Fields Too Large",
+        500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+        504: "Gateway Timeout", 505: "HTTP Version Not Supported",
+    ]
 }

@@ -3,13 +3,17 @@ public import ZImageCassettes
 
 extension CassetteRules {
     /// DashScope's rules: the key travels in `Authorization` or `X-DashScope-ApiKey`; image URLs are OSS presigned URLs
-    /// whose `Expires`, `OSSAccessKeyId`, `Signature` and `security-token` are credentials; keys look like `sk-…` (test
+    /// whose `OSSAccessKeyId`, `Signature` and `security-token` are credentials (redacted) and whose `Expires` is a time
+    /// (kept, and ignored in matching); keys look like `sk-…` (test
     /// keys, `sk-test-…`, are not flagged); an image body must be a PNG sound to its last chunk; cassettes are stamped
     /// `zimage <version>`. A miss tells how to re-record in the words of record modes, not of a command line's flags: an
     /// app that logs the error has none (the command line and the test harness give their own advice).
     public static let dashScope = CassetteRules(
         credentialHeaders: ["authorization", "proxy-authorization", DashScopeAPI.apiKeyHeader],
-        signedQueryParameters: Set(DashScopeAPI.signedURLQueryParameters),
+        signedQueryParameters: Set(DashScopeAPI.signedURLQueryParameters).subtracting([
+            DashScopeAPI.expiryQueryParameter
+        ]),
+        volatileQueryParameters: [DashScopeAPI.expiryQueryParameter],
         keyPatterns: [#"sk-(?!test-)[A-Za-z0-9]{16,}"#],
         verifyImage: { _ = try PNGImage(verifying: $0) },
         recorder: "zimage \(ZImageVersion.current)")

@@ -204,7 +204,8 @@ public enum OpenAPIDocument {
                 "200": .map([
                     "description": "The PNG, of the size the generation's `usage` states.",
                     "content": .map([
-                        "image/png": .map(["schema": .map(["type": "string", "contentMediaType": "image/png"])])
+                        // OpenAPI 3.1: a raw binary body has no `type`, only its media type.
+                        "image/png": .map(["schema": .map(["contentMediaType": "image/png"])])
                     ]),
                 ]),
                 "400": ossError(
@@ -232,7 +233,7 @@ public enum OpenAPIDocument {
             "content": .map([
                 "application/xml": .map([
                     "schema": .map([
-                        "type": "string",
+                        "contentMediaType": "application/xml",
                         "description": "OSS's XML error: `<Error>` with `Code`, `Message`, `RequestId`, `HostId`.",
                     ])
                 ])

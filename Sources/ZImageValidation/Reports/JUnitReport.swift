@@ -6,22 +6,23 @@ import ZImage
 /// One `<testsuite>` per check kind and region (`contract (beijing)`), one `<testcase>` per check, or per case of a check
 /// that has cases (each documented payload, each cassette scenario); a failure carries its one-sentence reason as
 /// `message` and the detail (problems, nearest-match text, drift paths) as text; a skip carries its reason. A test case
-/// of a cassette names its `file` and the `line` of the offending interaction. Written here rather than taken from
+/// of a cassette names its `file`, relative to the folder validate ran in as the annotations are, and the `line` of the
+/// offending interaction. The document keeps to the common schema (junit-10.xsd, the Jenkins xunit one): `<testsuites>`
+/// carries only name, tests, failures, errors and time; `skipped` and `timestamp` belong to each `<testsuite>`. Written here rather than taken from
 /// `swift test --xunit-output`, whose files are empty or unreadable in several setups.
 enum JUnitReport {
-    /// The document for `checks`, run from `startedAt` for `duration`.
-    static func render(_ checks: [Check], startedAt: Date, duration: Duration) -> Data {
+    /// The document for `checks`, run from `startedAt` for `duration`; files are named relative to `root`.
+    static func render(_ checks: [Check], startedAt: Date, duration: Duration, relativeTo root: String) -> Data {
         let suites = checks.map(suite)
-        let totals = suites.reduce(into: (tests: 0, failures: 0, skipped: 0)) {
+        let totals = suites.reduce(into: (tests: 0, failures: 0)) {
             $0.tests += $1.cases.count
             $0.failures += $1.cases.filter { $0.failure != nil }.count
-            $0.skipped += $1.cases.filter { $0.skipped != nil }.count
         }
         let timestamp = ISO8601DateFormatter().string(from: startedAt)
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml +=
             "<testsuites name=\"validate\" tests=\"\(totals.tests)\" failures=\"\(totals.failures)\" errors=\"0\" "
-            + "skipped=\"\(totals.skipped)\" time=\"\(seconds(duration))\" timestamp=\"\(timestamp)\">\n"
+            + "time=\"\(seconds(duration))\">\n"
         for suite in suites {
             let failures = suite.cases.filter { $0.failure != nil }.count
             let skipped = suite.cases.filter { $0.skipped != nil }.count
@@ -32,7 +33,9 @@ enum JUnitReport {
             for test in suite.cases {
                 var attributes =
                     "name=\(attribute(test.name)) classname=\(attribute(suite.className)) time=\"\(seconds(test.time))\""
-                if let file = test.file { attributes += " file=\(attribute(file)) line=\"\(test.line ?? 1)\"" }
+                if let file = test.file {
+                    attributes += " file=\(attribute(GitHubReport.relative(file, to: root))) line=\"\(test.line ?? 1)\""
+                }
                 if let failure = test.failure {
                     xml +=
                         "    <testcase \(attributes)>\n      <failure message=\(attribute(failure.message)) type=\"failure\">"
