@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse openapi schemathesis docs bench fuzz clean
+.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse openapi schemathesis openapi-core docs bench fuzz clean
 
 all: build
 
@@ -20,6 +20,8 @@ test: bootstrap lint
 	else echo "make test: workflow lint skipped (ZIMAGE_WORKFLOW_LINT=1, as .ci/run sets, installs and runs it)"; fi
 	@if [ "$${ZIMAGE_SCHEMATHESIS:-}" = "1" ]; then $(MAKE) --no-print-directory schemathesis; \
 	else echo "make test: schemathesis skipped (ZIMAGE_SCHEMATHESIS=1, as .ci/run sets, installs and runs it)"; fi
+	@if [ "$${ZIMAGE_OPENAPI_CORE:-}" = "1" ]; then $(MAKE) --no-print-directory openapi-core; \
+	else echo "make test: openapi-core skipped (ZIMAGE_OPENAPI_CORE=1, as .ci/run sets, installs and runs it)"; fi
 
 # The DocC site of the products a user imports, offline, into output/docs/ (static hosting: serve the folder, e.g.
 # `python3 -m http.server -d output/docs`, and open /documentation/zimage). Warnings are errors: a broken symbol link,
@@ -45,6 +47,12 @@ openapi: bootstrap
 schemathesis: bootstrap
 	$(SWIFT) build --product zimage
 	@bash scripts/schemathesis.sh "$$($(SWIFT) build --show-bin-path)/zimage" $(SCHEMATHESIS_FLAGS)
+
+# openapi-core (PyPI) holds every committed cassette and a spread of simulator answers to docs/openapi.yaml
+# (scripts/openapi-core.sh says what it checks).
+openapi-core: bootstrap
+	$(SWIFT) build --product zimage
+	@bash scripts/openapi-core.sh "$$($(SWIFT) build --show-bin-path)/zimage"
 
 # The GitHub workflows (ours and the recipes in Examples/workflows): GitHub's schema, zizmor, actionlint and the policy
 # no linter knows, offline once the tools are in .build-lint/ (scripts/lint-workflows.sh says what each checks).

@@ -22,23 +22,11 @@ fi
 
 "$venv/bin/openapi-spec-validator" docs/openapi.yaml
 
-# Loopback only, whatever proxy the environment names.
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-export NO_PROXY=127.0.0.1 no_proxy=127.0.0.1
-
-log=$(mktemp)
+# shellcheck source=scripts/lib/simulator.sh
+. scripts/lib/simulator.sh
 key="sk-test-schemathesis-$$"
-"$zimage" serve simulate --host 127.0.0.1 --port 0 --accept-key "$key" >"$log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -f "$log"' EXIT
-url=
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/^Simulating DashScope ([A-Za-z]*) at \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$log")
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || { cat "$log" >&2; echo "schemathesis: the simulator did not start" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { cat "$log" >&2; echo "schemathesis: no address from the simulator in 10 s" >&2; exit 1; }
+start_simulator "$zimage" "$key"
+url=$simulator_url
 echo "schemathesis: against the simulator at $url" >&2
 
 ZIMAGE_SIMULATOR_URL="$url" ZIMAGE_SCHEMATHESIS_KEY="$key" \
