@@ -7,7 +7,11 @@ pinned to a full commit SHA. The recipes users copy (Examples/workflows):
   live-drift.yml  runs on a schedule and on demand only, never on pull requests; each region's key reaches only the
                   step that runs `validate --live`;
   re-record.yml   runs on demand only; the job holding the key first refuses any ref but the default branch, and the job
-                  that can write to the repository holds no DashScope key.
+                  that can write to the repository holds no DashScope key. A pull request opened with GITHUB_TOKEN
+                  starts no workflow, so re-record.yml replays it itself: a job checks out the pushed commit
+                  (needs.<job>.outputs.sha) and runs `validate --offline`, read-only and with no secret, and a job that
+                  checks nothing out and runs no repository code posts the outcome as the check run named as
+                  replay.yml's job, the check branch protection requires.
 The repository's own ci.yml runs what `.ci/run` runs (one truth).
 
 Run with the workflow files as arguments; `--self-test` also checks that broken recipes are caught. Exits 1 on any
@@ -23,6 +27,9 @@ from ruamel.yaml import YAML
 
 SHA = re.compile(r"^[^@]+@[0-9a-f]{40}$")
 DASHSCOPE_SECRET = re.compile(r"secrets\.DASHSCOPE_\w+|secrets\[")
+PUSHED_SHA = re.compile(r"needs\.[\w-]+\.outputs\.sha")
+# The check replay.yml's job reports (its name); re-record.yml must report its own replay under the same name.
+REPLAY_CHECK = "Replay and check the cassettes"
 
 
 def load(path):
@@ -47,7 +54,52 @@ def text(value):
     return "" if value is None else str(value)
 
 
-def check(name, workflow):
+def read_only(job):
+    permissions = job.get("permissions")
+    if not isinstance(permissions, dict):
+        return False
+    return all(value in ("read", "none") for value in permissions.values())
+
+
+def check_replays_pull_request(jobs, replay_check):
+    """re-record.yml: the pull request it opens is replayed, and the outcome reported as the required check."""
+    problems = []
+    replayers = [
+        job_name for job_name, job in jobs.items()
+        if any(step.get("uses", "").startswith("actions/checkout@")
+               and PUSHED_SHA.search(text((step.get("with") or {}).get("ref"))) for step in steps(job))
+        and any("validate --offline" in text(step.get("run")) for step in steps(job))
+    ]
+    if not replayers:
+        problems.append("no job checks out the pushed commit (needs.<job>.outputs.sha) and runs validate --offline: "
+                        "the pull request it opens would be merged unreplayed")
+    for job_name in replayers:
+        job = jobs[job_name]
+        if not read_only(job):
+            problems.append(f"job {job_name}: replays the pull request's code but is not read-only")
+        if "secrets." in repr(job):
+            problems.append(f"job {job_name}: replays the pull request's code and sees a secret")
+    reporters = [job_name for job_name, job in jobs.items()
+                 if (job.get("permissions") or {}).get("checks") == "write"]
+    if not reporters:
+        problems.append(f"no job (checks: write) reports the replay as the check {replay_check!r}")
+    for job_name in reporters:
+        job = jobs[job_name]
+        runs = " ".join(text(step.get("run")) for step in steps(job))
+        if any(step.get("uses") for step in steps(job)) or "swift " in runs or "make " in runs:
+            problems.append(f"job {job_name}: can write checks and runs code (a checkout, an action, swift or make)")
+        if "check-runs" not in runs or replay_check not in runs:
+            problems.append(f"job {job_name}: does not post the check run {replay_check!r}")
+        needs = job.get("needs") or []
+        needs = [needs] if isinstance(needs, str) else needs
+        if replayers and not set(replayers) & set(needs):
+            problems.append(f"job {job_name}: reports without waiting for the replay (needs: {needs})")
+        if "always()" not in text(job.get("if")):
+            problems.append(f"job {job_name}: skipped when the replay fails, so a failure is never reported")
+    return problems
+
+
+def check(name, workflow, replay_check=REPLAY_CHECK):
     """The violations of one workflow, as sentences."""
     problems = []
     jobs = workflow.get("jobs", {}) or {}
@@ -107,6 +159,13 @@ def check(name, workflow):
             writes = job.get("permissions", {}) or {}
             if isinstance(writes, dict) and writes.get("contents") == "write" and DASHSCOPE_SECRET.search(repr(job)):
                 problems.append(f"job {job_name}: can write to the repository and holds a DashScope key")
+        problems += check_replays_pull_request(jobs, replay_check)
+
+    if name == "replay.yml":
+        names = [text(job.get("name")) for job in jobs.values()]
+        if replay_check not in names:
+            problems.append(f"has no job named {replay_check!r}, the check re-record.yml reports and branch "
+                            "protection requires")
 
     if name == "ci.yml":
         runs = [text(step.get("run")) for job in jobs.values() for step in steps(job)]
@@ -117,21 +176,38 @@ def check(name, workflow):
 
 def self_test(recipes):
     """Breaks each recipe the way a careless edit would, and expects the policy to notice."""
+    def checkout(job):
+        return next(step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@"))
+
     breakages = {
-        "replay.yml": lambda w: next(iter(w["jobs"].values()))["steps"].append(
-            {"run": "swift test", "env": {"ZIMAGE_RECORD_MODE": "all"}}),
-        "live-drift.yml": lambda w: w["on"].update({"pull_request": None}) if isinstance(w.get("on"), dict)
-        else w[True].update({"pull_request": None}),
-        "re-record.yml": lambda w: w["jobs"]["record"]["steps"].pop(0),
+        "replay.yml": [
+            lambda w: next(iter(w["jobs"].values()))["steps"].append(
+                {"run": "swift test", "env": {"ZIMAGE_RECORD_MODE": "all"}}),
+            lambda w: next(iter(w["jobs"].values())).update({"name": "Replay"}),
+        ],
+        "live-drift.yml": [
+            lambda w: w["on"].update({"pull_request": None}) if isinstance(w.get("on"), dict)
+            else w[True].update({"pull_request": None}),
+        ],
+        "re-record.yml": [
+            lambda w: w["jobs"]["record"]["steps"].pop(0),
+            lambda w: w["jobs"].pop("replay"),
+            lambda w: checkout(w["jobs"]["replay"])["with"].pop("ref"),
+            lambda w: w["jobs"]["replay"]["permissions"].update({"contents": "write"}),
+            lambda w: w["jobs"]["replay"]["steps"][-1].update({"env": {"KEY": "${{ secrets.ANY }}"}}),
+            lambda w: w["jobs"]["report"]["steps"].insert(0, {"uses": "actions/checkout@" + "0" * 40}),
+            lambda w: w["jobs"]["report"].update({"if": "${{ needs.pull-request.outputs.sha != '' }}"}),
+            lambda w: w["jobs"]["report"]["steps"][-1].update(
+                {"run": w["jobs"]["report"]["steps"][-1]["run"].replace(REPLAY_CHECK, "Replay")}),
+        ],
     }
     failures = []
     for name, workflow in recipes.items():
-        if name not in breakages:
-            continue
-        broken = copy.deepcopy(workflow)
-        breakages[name](broken)
-        if not check(name, broken):
-            failures.append(f"self-test: a broken {name} passed the policy")
+        for number, breakage in enumerate(breakages.get(name, []), start=1):
+            broken = copy.deepcopy(workflow)
+            breakage(broken)
+            if not check(name, broken):
+                failures.append(f"self-test: {name} broken the {number}. way passed the policy")
     return failures
 
 

@@ -102,7 +102,7 @@ struct CassetteFileTests {
     func noChurn() async throws {
         let folder = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+        let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() }, environment: [:])
         let names = ["basic-generation", "throttled-then-success", "expired-image-url", "models-probe"]
         func snapshot() throws -> [String: Data] {
             Dictionary(uniqueKeysWithValues: try allBytes(under: folder).map { ($0.0, $0.1) })
@@ -382,7 +382,7 @@ struct AgainstOriginTests {
         let kept = ScenarioRecorder.file(for: "throttled-then-success", in: folder)
         try Data("not touched".utf8).write(to: kept)
         try await withSimulator(region: .singapore, accepting: [sentinelKey.value]) { server in
-            let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+            let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() }, environment: [:])
             let target = ScenarioRecorder.Target.against(server.baseURL, sentinelKey)
             let basic = try await recorder.record(
                 try #require(ScenarioCatalog.named("basic-generation")), region: .singapore,

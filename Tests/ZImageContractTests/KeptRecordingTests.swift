@@ -27,7 +27,7 @@ struct KeptRecordingTests {
             let cassettes = try copyOfCommittedCassettes(in: folder)
             let before = try snapshot(of: cassettes)
             let recipe = try #require(Self.basic)
-            let recorder = ScenarioRecorder(makeUpstream: upstream)
+            let recorder = ScenarioRecorder(makeUpstream: upstream, environment: [:])
             let beijing = cassettes.appendingPathComponent("beijing")
             let error = try await #require(throws: CassetteError.self) {
                 _ = try await recorder.record(recipe, region: .beijing, into: beijing, target: target(beijing))
@@ -98,7 +98,7 @@ struct KeptRecordingTests {
             let recipe = try #require(Self.basic)
             try await withSimulator(accepting: [Self.key.value]) { server in
                 server.inject(.delayBeforeHeaders(.seconds(30)))
-                let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+                let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() }, environment: [:])
                 let beijing = cassettes.appendingPathComponent("beijing")
                 let task = Task {
                     try await recorder.record(
@@ -118,11 +118,32 @@ struct KeptRecordingTests {
         try await withTemporaryDirectory("kept") { folder in
             let cassettes = try copyOfCommittedCassettes(in: folder)
             let recipe = try #require(Self.basic)
-            let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() })
+            let recorder = ScenarioRecorder(makeUpstream: { try loopbackTransport() }, environment: [:])
             let beijing = cassettes.appendingPathComponent("beijing")
             let outcome = try await recorder.record(recipe, region: .beijing, into: beijing, target: .simulator)
             #expect(outcome.status == .unchanged || outcome.status == .written)
             #expect(await ScenarioRunner.run(outcome.file).passed)
+        }
+    }
+
+    @Test("CI=true refuses a scenario recording unless ZIMAGE_ALLOW_RECORDING=1; allowed, it records")
+    func refusedInCI() async throws {
+        try await withTemporaryDirectory("kept") { folder in
+            let cassettes = try copyOfCommittedCassettes(in: folder)
+            let before = try snapshot(of: cassettes)
+            let recipe = try #require(Self.basic)
+            let beijing = cassettes.appendingPathComponent("beijing")
+            let refusing = ScenarioRecorder(makeUpstream: { try loopbackTransport() }, environment: ["CI": "true"])
+            let error = try await #require(throws: CassetteError.self) {
+                _ = try await refusing.record(recipe, region: .beijing, into: beijing, target: .simulator)
+            }
+            #expect(error.code == .recordingRefused)
+            #expect(error.description.contains("ZIMAGE_ALLOW_RECORDING=1"), "\(error)")
+            #expect(try snapshot(of: cassettes) == before, "a committed cassette changed")
+            let allowed = ScenarioRecorder(
+                makeUpstream: { try loopbackTransport() }, environment: ["CI": "true", "ZIMAGE_ALLOW_RECORDING": "1"])
+            let outcome = try await allowed.record(recipe, region: .beijing, into: beijing, target: .simulator)
+            #expect(outcome.status == .unchanged || outcome.status == .written)
         }
     }
 }

@@ -50,9 +50,17 @@ public struct ScenarioRecorder: Sendable {
     /// Makes the live transport each recording sends through.
     public var makeUpstream: @Sendable () throws -> any Transport
 
-    /// Creates a recorder whose live requests go through `makeUpstream()`.
-    public init(makeUpstream: @escaping @Sendable () throws -> any Transport) {
+    /// The environment read for `CI` and `ZIMAGE_ALLOW_RECORDING`: in CI a recording is refused unless allowed.
+    public var environment: [String: String]
+
+    /// Creates a recorder whose live requests go through `makeUpstream()`, refusing to record when `environment` says
+    /// CI unless it also allows recording.
+    public init(
+        makeUpstream: @escaping @Sendable () throws -> any Transport,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
         self.makeUpstream = makeUpstream
+        self.environment = environment
     }
 
     /// The cassette file of `name` in a region's folder.
@@ -113,7 +121,7 @@ public struct ScenarioRecorder: Sendable {
             mode: .all,
             options: CassetteOptions(
                 rules: .dashScope, secrets: [key.value, sentKey.value], region: region.rawValue, rewrite: rewrite,
-                contract: ContractChecker.contract, scenario: scenario.metadata))
+                contract: ContractChecker.contract, environment: environment, scenario: scenario.metadata))
         let opened = try deck.open(file) { try makeUpstream() }
         let transport = opened.transport
         let work: Result<Void, any Error>

@@ -186,7 +186,7 @@ struct CassettesCommand: AsyncParsableCommand {
                 target = .simulator
             }
             let options = transportOptions
-            let recorder = ScenarioRecorder(makeUpstream: { try options.makeTransport() })
+            let recorder = ScenarioRecorder(makeUpstream: { try options.makeTransport() }, environment: environment)
             let folder = URL(fileURLWithPath: dir).appendingPathComponent(region.rawValue)
             var failed = false
             for recipe in recipes {
