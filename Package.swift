@@ -158,7 +158,7 @@ let package = Package(
         // The fuzz targets (FUZZING.md): `make fuzz` builds them with libFuzzer; a plain build replays files through them.
         .executableTarget(
             name: "zimage-fuzz",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageContract"],
+            dependencies: ["ZImage", "ZImageCassettes", "ZImageContract", "ZImageCurl", httpTypes],
             path: "Fuzz",
             swiftSettings: upcomingFeatures
         ),

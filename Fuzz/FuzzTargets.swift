@@ -6,7 +6,7 @@ import ZImageContract
 /// What each fuzz target feeds its bytes to. Every input must end in a value or a thrown error: a crash, a trap, an
 /// overflow or a hang is a finding (FUZZING.md).
 enum FuzzTarget: String, CaseIterable {
-    case json, cassette, success, error, png, credentials, request, pipeline
+    case json, cassette, success, error, png, credentials, request, pipeline, redirect
 
     /// Runs the target on one input.
     func run(_ data: Data) {
@@ -34,11 +34,69 @@ enum FuzzTarget: String, CaseIterable {
             let streamed = Result { () throws(PNGImage.Problem) in try PNGImage.verifying(data, inPiecesOf: piece) }
             precondition(streamed == whole, "the streamed verification disagrees with the whole one")
         case .credentials:
-            _ = INIFile(parsing: String(decoding: data, as: UTF8.self))
+            Self.credentials(data)
         case .request:
             _ = try? RequestFields(json: data, source: "fuzz").request()
         case .pipeline:
             Self.pipeline(data)
+        case .redirect:
+            RedirectFuzzing.run(data)
+        }
+    }
+
+    /// A home folder of the fuzzer's own, whose credentials file each `credentials` input becomes.
+    static let home: URL = {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-fuzz-home-\(getpid())")
+        try? FileManager.default.createDirectory(
+            at: home.appendingPathComponent(".alibabacloud"), withIntermediateDirectories: true)
+        return home
+    }()
+
+    /// The input is the credentials file, read the way every command reads it (an input whose first byte is 0xFF is
+    /// repeated past the size bound first). A key comes back only when the parser finds one in `[default]`; a refusal
+    /// is `missingCredentials` and repeats no value of the file, a key or anything else.
+    static func credentials(_ data: Data) {
+        var bytes = data
+        if data.first == 0xFF {
+            while bytes.count <= Credentials.maximumFileSize { bytes += data.isEmpty ? Data([0]) : data }
+        }
+        let file = home.appendingPathComponent(Credentials.relativeFilePath)
+        guard (try? bytes.write(to: file)) != nil else { preconditionFailure("the fuzz home folder is not writable") }
+        let parsed = String(validating: bytes, as: UTF8.self).map(INIFile.init(parsing:))
+        do {
+            let found = try Credentials.resolve(environment: [:], homeDirectory: home.path)
+            precondition(bytes.count <= Credentials.maximumFileSize, "a file over the bound was read")
+            let expected = parsed?.sections["default"]?[Credentials.fileOption]
+            precondition(found.apiKey.value == expected, "the key read is not the one the parser finds in [default]")
+        } catch let error as ZImageError {
+            precondition(error.code == .missingCredentials, "not missingCredentials: \(error)")
+            // The text around the file's problem is ours (the variable, the profile, the path); the problem must be
+            // one of the fixed sentences, then line numbers at most: nothing of the file's content.
+            let text = error.description
+            guard let start = text.range(of: "\(file.path): ") else {
+                preconditionFailure("the path is not named: \(text)")
+            }
+            var problem = String(text[start.upperBound...].dropLast(2))
+            if let lines = problem.range(of: "; line") {
+                let numbers = problem[lines.upperBound...].drop { $0 == "s" }
+                    .prefix { $0.isNumber || $0 == "," || $0 == " " }
+                precondition(
+                    problem[lines.upperBound...].hasSuffix("could not be read as `[profile]` or `name = value`")
+                        && !numbers.isEmpty, "more than line numbers after the problem: \(text.debugDescription)")
+                problem = String(problem[..<lines.lowerBound])
+            }
+            let sentences = [
+                "it is larger than \(Credentials.maximumFileSize / 1024) KiB, far more than any credentials file: it was not "
+                    + "read (is it the right file?)",
+                "it is not UTF-8 text (save it as UTF-8)", "no [default] profile",
+                "profile [default] has no \(Credentials.fileOption)",
+            ]
+            precondition(sentences.contains(problem), "an unknown refusal: \(text.debugDescription)")
+            precondition(
+                (bytes.count > Credentials.maximumFileSize) == (problem == sentences[0]),
+                "the size bound misjudged \(bytes.count) bytes: \(text)")
+        } catch {
+            preconditionFailure("Credentials.resolve threw \(type(of: error))")
         }
     }
 

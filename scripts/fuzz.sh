@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${SECONDS_PER_TARGET:-${SECONDS:-60}}"
-targets=(${TARGETS:-json cassette success error png credentials request pipeline})
+targets=(${TARGETS:-json cassette success error png credentials request pipeline redirect})
 out=output/fuzz
 shared=../shared/testdata
 mkdir -p "$out/findings" "$out/seeds"
@@ -44,6 +44,14 @@ if os.path.isdir(f"{shared}/PngSuite/png"):
         put("png", os.path.basename(path), open(path, "rb").read())
 put("credentials", "profiles", "[default]\ntype = access_key\ndashscope_api_key = sk-test-0000\n\n[work]\nDashScope_API_Key: 'sk-test-1111'\n; comment\n# comment\n")
 put("credentials", "malformed", "dashscope_api_key = before\n[broken\n[ok]\nno separator\n = empty name\n")
+put("credentials", "oversized", b"\xff[default]\ndashscope_api_key = sk-test-2222\n")
+# redirect: byte 0 picks the status, byte 1 the body's repeats, then Location NUL header lines NUL body.
+put("redirect", "relative", b"\x01\x00/next\x00X-Seen: 1\x00moved")
+put("redirect", "long-body", b"\x01\xff/next\x00Connection: keep-alive\r\nContent-Length: 40960\x00" + b"A" * 160)
+put("redirect", "other-host", b"\x04\x00http://images.example:8080/a.png?Expires=1&Signature=x\x00\x00")
+put("redirect", "to-https", b"\x00\x00https://images.example/a.png\x00\x00")
+put("redirect", "to-file", b"\x01\x00file:///etc/passwd\x00\x00")
+put("redirect", "chunked", b"\x07\x00\x00Transfer-Encoding: chunked\x00" + b"5\r\nhello\r\n0\r\n\r\n")
 put("request", "skill", '{"prompt":"A calm lake","size":"1024*1024","seed":7,"prompt_extend":true,"base_url":"https://x.example/y"}')
 PYTHON
 

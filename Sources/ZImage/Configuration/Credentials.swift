@@ -13,9 +13,9 @@ public struct Credentials: Sendable, Hashable {
     /// The environment variable that holds a key.
     static let environmentVariable = "DASHSCOPE_API_KEY"
     /// The option of the credentials file that holds a key (matched in any case).
-    static let fileOption = "dashscope_api_key"
+    package static let fileOption = "dashscope_api_key"
     /// The credentials file, relative to the home folder.
-    static let relativeFilePath = ".alibabacloud/credentials"
+    package static let relativeFilePath = ".alibabacloud/credentials"
     /// The largest credentials file read: one with dozens of profiles is a few KiB.
     package static let maximumFileSize = 64 * 1024
 
