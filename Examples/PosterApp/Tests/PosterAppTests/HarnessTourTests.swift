@@ -12,8 +12,9 @@ private func folder() -> URL {
 
 @Suite("A tour of the harness")
 struct HarnessTourTests {
-    // One cassette per argument case, named after the test and the case:
-    // Cassettes/HarnessTourTests/eachTitleHasItsCassette/Harbour.json, …/Lighthouse.json, …/Lake.json.
+    // One cassette per argument case, named after the test and the case: Cassettes/HarnessTourTests/
+    // eachTitleHasItsCassette/harbour-90f9f2bb4d92.json, …/lighthouse-00821c811b1a.json, …/lake-821ed2b4a6fd.json
+    // (a name that is not already lower-case gets a hash of itself, so "Lake" and "lake" never share a file).
     @Test(.cassette, arguments: ["Harbour", "Lighthouse", "Lake"])
     func eachTitleHasItsCassette(title: String) async throws {
         let poster = try await PosterMaker(client: try .cassette, folder: folder()).make(title: title)
