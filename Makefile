@@ -8,12 +8,15 @@ all: build
 bootstrap:
 	@bash scripts/bootstrap.sh
 
-# Every target, tests included.
+# Every target, tests included. The import check makes the manifest's seams the compiler's: a target that imports a
+# module it does not declare fails, instead of compiling whenever the other module happens to be built first.
+IMPORT_CHECK = --explicit-target-dependency-import-check error
 build: bootstrap
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 
 # All tests, the example package's included; none reaches the internet. The formatter's lint first: it takes seconds.
 test: bootstrap lint
+	$(SWIFT) build --build-tests $(IMPORT_CHECK)
 	$(SWIFT) test
 	$(MAKE) --no-print-directory example
 	@if [ "$${ZIMAGE_WORKFLOW_LINT:-}" = "1" ]; then $(MAKE) --no-print-directory lint-workflows; \
@@ -64,15 +67,17 @@ SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Snippets Benchmarks/
 	Examples/PosterApp/Package.swift Examples/PosterApp/Sources Examples/PosterApp/Tests
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+	@python3 scripts/check-markdown-links.py
 
 format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
-# The example app's tests, offline, as a user of the package runs them (Examples/PosterApp, its own build folder), then
-# its failure fixtures: XCTest tests that must fail, each checked for the harness's report
-# (scripts/example-fixtures.sh), then the library tour: the public API as a server uses it, against the simulator.
+# The example app's tests, offline, as a user of the package runs them (plain swift test in Examples/PosterApp, its own
+# build folder), then the failure fixtures, XCTest tests that must fail, in a package of their own
+# (Tests/ExampleFailureFixtures), each checked for the harness's report (scripts/example-fixtures.sh), then the library
+# tour: the public API as a server uses it, against the simulator.
 example: bootstrap
-	$(SWIFT) test --package-path Examples/PosterApp --skip PosterAppFailureFixtures
+	$(SWIFT) test --package-path Examples/PosterApp
 	@bash scripts/example-fixtures.sh
 	$(SWIFT) run --package-path Examples/PosterApp LibraryTour
 
@@ -105,4 +110,4 @@ fuzz: bootstrap
 	@SECONDS_PER_TARGET=$(or $(SECONDS),60) bash scripts/fuzz.sh
 
 clean:
-	rm -rf .build .build-fuzz Benchmarks/.build Examples/PosterApp/.build
+	rm -rf .build .build-fuzz Benchmarks/.build Examples/PosterApp/.build Tests/ExampleFailureFixtures/.build

@@ -38,11 +38,6 @@ let package = Package(
             dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")],
             swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
         ),
-        // Tests that must fail (a caught miss, an unused interaction): run apart by scripts/example-fixtures.sh.
-        .testTarget(
-            name: "PosterAppFailureFixtures",
-            dependencies: ["PosterApp", .product(name: "ZImageTesting", package: "zimage")]
-        ),
     ],
     swiftLanguageModes: [.v6]
 )

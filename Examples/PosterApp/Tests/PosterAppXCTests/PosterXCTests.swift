@@ -1,5 +1,5 @@
 // XCTest, importing only XCTest, the app and ZImageTesting: the closure API works here as under Swift Testing, and its
-// reports (a miss, an unused interaction) fail the XCTest at the withCassette line (PosterAppFailureFixtures proves it).
+// reports (a miss, an unused interaction) fail the XCTest at the withCassette line (Tests/ExampleFailureFixtures proves it).
 import PosterApp
 import XCTest
 import ZImageTesting

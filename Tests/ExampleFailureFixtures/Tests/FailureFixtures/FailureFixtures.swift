@@ -1,13 +1,12 @@
-// Tests that MUST fail: `make example` runs them on their own and checks that each fails with the harness's report
-// (scripts/example-fixtures.sh). They are skipped in the example's own green run.
+// Tests that MUST fail: `make example` runs them and checks that each fails with the harness's report at its line
+// (scripts/example-fixtures.sh). They replay the cassettes of Examples/PosterApp.
 import Foundation
-import PosterApp
 import XCTest
 import ZImageTesting
 
 final class FailureFixtures: XCTestCase {
     let cassettes = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../PosterAppTests/Cassettes").standardizedFileURL
+        .appendingPathComponent("../../../../Examples/PosterApp/Tests/PosterAppTests/Cassettes").standardizedFileURL
 
     /// The code under test swallows the error (`try?`): the miss must still fail the test.
     func testACaughtMissFails() async throws {
