@@ -71,7 +71,7 @@ struct Validate: AsyncParsableCommand {
 
     @OptionGroup(title: "Live transport") var transportOptions: TransportOptions
 
-    /// Runs the command; argument errors exit 2, as the README's table of exit codes says.
+    /// Runs the command; argument errors exit 2, as docs/COMMAND-LINE.md's table of exit codes says.
     static func main() async {
         await runExitingTwoOnInvalidInput()
     }

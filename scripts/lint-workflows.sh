@@ -4,7 +4,7 @@
 #   1. check-jsonschema with its vendored GitHub workflow schema (vendor.github-workflows): the file is a workflow;
 #   2. zizmor --offline: security audits (template injection, over-provisioned secrets, credentials persisted by
 #      checkout, unpinned actions, dangerous triggers, excessive permissions);
-#   3. actionlint (the kjanat/actionlint build on PyPI, pinned by hash: see the README's "CI recipes"): expressions,
+#   3. actionlint (the kjanat/actionlint build on PyPI, pinned by hash: see CONTRIBUTING.md's "The workflows"): expressions,
 #      contexts, job dependencies, action inputs;
 #   4. scripts/workflow-policy.py: the rules no linter knows (no recording on pull requests, secrets only in the steps
 #      that need them, re-recording only from the default branch), with a self-test that a broken recipe is caught.

@@ -4,8 +4,8 @@ import ZImage
 import ZImageCassettes
 
 extension AsyncParsableCommand {
-    /// Parses the arguments and runs the command, ending the process with the exit code the README's table gives: the one
-    /// mapping from errors to exit codes that `zimage` and `validate` share (``ExitStatus``). An error a command throws
+    /// Parses the arguments and runs the command, ending the process with the exit code docs/COMMAND-LINE.md's table
+    /// gives: the one mapping from errors to exit codes that `zimage` and `validate` share (``ExitStatus``). An error a command throws
     /// is printed as `<tool>: <sentence>` on stderr (each line escaped and defused); an argument error exits 2 with
     /// ArgumentParser's message, instead of ArgumentParser's own 64; an `ExitCode` a command throws is its exit code.
     package static func runExitingTwoOnInvalidInput(_ arguments: [String]? = nil) async {

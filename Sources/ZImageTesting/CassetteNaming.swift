@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// How a test's cassette file is named without the user naming it, and with one file per argument case of a
-/// parameterized test (the layout is in the README's "Testing your own code offline").
+/// parameterized test (the layout is in the article "Testing your code offline").
 ///
 /// - `@Test(.cassette)` in `struct PosterTests`: `Cassettes/PosterTests/makesAPoster.json`; nested suites nest folders.
 /// - `@Test(.cassette("lighthouse"))`: `Cassettes/lighthouse.json`.

@@ -11,8 +11,9 @@ import Testing
     import Glibc
 #endif
 
-/// The executables under hostile input, an unlucky CI and a full disk: exit codes from the README's table, never a crash
-/// (132 is a trap, 134 an abort), a message that names the file and the field, and nothing from a cassette printed raw.
+/// The executables under hostile input, an unlucky CI and a full disk: exit codes from docs/COMMAND-LINE.md's table,
+/// never a crash (132 is a trap, 134 an abort), a message that names the file and the field, and nothing from a cassette
+/// printed raw.
 @Suite("Hostile input and faults, through the executables", .timeLimit(.minutes(3)))
 struct HostileInputCommandTests {
     /// A folder holding the committed Beijing cassettes, one of them edited to a status no reader may accept.

@@ -199,7 +199,7 @@ struct ValidateCommandTests {
     }
 
     @Test(
-        "invalid flags exit 2 naming the flag, as the README's exit codes say, and write nothing",
+        "invalid flags exit 2 naming the flag, as docs/COMMAND-LINE.md's exit codes say, and write nothing",
         arguments: [
             (["--live", "--offline"], "--live and --offline were both given"),
             (["--region", "mars"], "'mars' is invalid for '--region <region>'"),
