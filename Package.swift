@@ -172,13 +172,19 @@ let package = Package(
         .target(
             name: "ZImageTestSupport",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal", httpTypes,
+                "BasicTestSupport", "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageRehearsal",
+                httpTypes,
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/ZImageTestSupport",
             swiftSettings: upcomingFeatures
         ),
+        // Temporary folders and the shared corpora, on Foundation alone: what the seam's tests may use.
+        .target(name: "BasicTestSupport", path: "Tests/BasicTestSupport", swiftSettings: upcomingFeatures),
+        // The seam on its own: nothing of the client, DashScope, curl or the simulator.
+        .testTarget(
+            name: "ZImageHTTPTests", dependencies: ["ZImageHTTP", "BasicTestSupport"], swiftSettings: upcomingFeatures),
         .testTarget(
             name: "ZImageTests",
             dependencies: [

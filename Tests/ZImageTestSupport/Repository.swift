@@ -1,10 +1,6 @@
 package import Foundation
 package import ZImageCurl
 
-/// The repository's root folder (this file is `Tests/ZImageTestSupport/Repository.swift`).
-package let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-
 /// The repository's committed cassettes.
 package let committedCassettes = repositoryRoot.appendingPathComponent("cassettes")
 

@@ -1,9 +1,8 @@
 import Foundation
 import Testing
 
-@testable import ZImage
+@testable import BasicTestSupport
 @testable import ZImageHTTP
-@testable import ZImageTestSupport
 
 /// nst/JSONTestSuite (../shared/testdata, beside the repository): `y_` documents must be accepted, `n_` rejected.
 @Suite(

@@ -1,6 +1,5 @@
 import Testing
 
-@testable import ZImage
 @testable import ZImageHTTP
 
 @Suite("Untrusted text: no control character, escape sequence or workflow command reaches a terminal or a CI log")
