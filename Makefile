@@ -31,7 +31,7 @@ test: bootstrap lint
 # an undocumented parameter or a snippet that does not resolve fails it. `swift build` first compiles Snippets/, so an
 # article's sample that stops compiling fails too. Then, where Chromium is installed, every page is opened in it
 # (scripts/check-docs-site.py).
-DOC_TARGETS = ZImageHTTP ZImage ZImageCurl ZImageCassettes ZImageSimulator ZImageContract ZImageTesting ZImageValidation
+DOC_TARGETS = ZImageHTTP ZImage ZImageCurl ZImageCassettes ZImageSimulator ZImageContract ZImageTesting
 docs: bootstrap
 	$(SWIFT) build
 	$(SWIFT) package --disable-sandbox --allow-writing-to-directory output/docs generate-documentation \

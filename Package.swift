@@ -25,7 +25,6 @@ let package = Package(
         .library(name: "ZImageSimulator", targets: ["ZImageSimulator"]),
         .library(name: "ZImageContract", targets: ["ZImageContract"]),
         .library(name: "ZImageTesting", targets: ["ZImageTesting"]),
-        .library(name: "ZImageValidation", targets: ["ZImageValidation"]),
         .executable(name: "zimage", targets: ["zimage"]),
         .executable(name: "validate", targets: ["validate"]),
     ],

@@ -1,16 +1,16 @@
 import Foundation
-public import ZImage
+package import ZImage
 
 /// The outcome of one check, as it appears on stdout and in the evidence files: its kind and region are typed, and a
 /// failed case keeps the cassette file and line it points at.
-public struct Check: Sendable, Codable {
+package struct Check: Sendable, Codable {
     /// How a check ended.
-    public enum Status: String, Sendable, Codable {
+    package enum Status: String, Sendable, Codable {
         case passed, failed, skipped
     }
 
     /// What a check looks at.
-    public enum Kind: String, Sendable, Codable {
+    package enum Kind: String, Sendable, Codable {
         /// The package builds, tests included.
         case compile
         /// The read-only connectivity probe of a region.
@@ -22,24 +22,24 @@ public struct Check: Sendable, Codable {
     }
 
     /// What the check looks at.
-    public var kind: Kind
+    package var kind: Kind
     /// The region it looks at, `nil` for one that looks at none (compile).
-    public var region: Region?
+    package var region: Region?
     /// How it ended.
-    public var status: Status
+    package var status: Status
     /// What happened, in a sentence (for stdout, the summary and JUnit).
-    public var detail: String
+    package var detail: String
     /// Whether the run fails when this check does not pass; a skipped optional check does not count against it.
-    public var required = true
+    package var required = true
     /// How long it took.
-    public var durationMilliseconds = 0
+    package var durationMilliseconds = 0
     /// The request ids its exchanges carried.
-    public var requestIDs: [String] = []
+    package var requestIDs: [String] = []
     /// Its test cases (a contract check's scenarios), empty for a check that is one case.
-    public var cases: [CaseResult] = []
+    package var cases: [CaseResult] = []
 
     /// Creates a check result.
-    public init(
+    package init(
         _ kind: Kind, region: Region? = nil, status: Status, detail: String, required: Bool = true,
         durationMilliseconds: Int = 0, requestIDs: [String] = [], cases: [CaseResult] = []
     ) {
@@ -54,27 +54,27 @@ public struct Check: Sendable, Codable {
     }
 
     /// `kind-region` (`contract-beijing`), or the kind alone: the name stdout, JSON and JUnit use.
-    public var name: String { region.map { "\(kind.rawValue)-\($0.rawValue)" } ?? kind.rawValue }
+    package var name: String { region.map { "\(kind.rawValue)-\($0.rawValue)" } ?? kind.rawValue }
 
     /// One test case of a check.
-    public struct CaseResult: Sendable, Codable {
+    package struct CaseResult: Sendable, Codable {
         /// The case's name (a scenario's).
-        public var name: String
+        package var name: String
         /// Whether it passed.
-        public var passed: Bool
+        package var passed: Bool
         /// What happened, or what failed.
-        public var detail: String
+        package var detail: String
         /// The cassette the case replayed, when it did.
-        public var file: String?
+        package var file: String?
         /// The line of that file a failure points at (the offending interaction, else 1).
-        public var line: Int?
+        package var line: Int?
         /// How long it took.
-        public var durationMilliseconds: Int?
+        package var durationMilliseconds: Int?
         /// Something worth attention that does not fail the case (an old recording).
-        public var warning: String?
+        package var warning: String?
 
         /// Creates a case result.
-        public init(
+        package init(
             name: String, passed: Bool, detail: String, file: String? = nil, line: Int? = nil,
             durationMilliseconds: Int? = nil, warning: String? = nil
         ) {
@@ -100,7 +100,7 @@ public struct Check: Sendable, Codable {
     }
 
     /// Reads a check as ``encode(to:)`` writes it.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         kind = try container.decode(Kind.self, forKey: .kind)
         region = try container.decodeIfPresent(String.self, forKey: .region).flatMap(Region.init(name:))
@@ -113,7 +113,7 @@ public struct Check: Sendable, Codable {
     }
 
     /// Writes the check with its ``name`` beside its kind and region.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
         try container.encode(kind, forKey: .kind)

@@ -1,13 +1,13 @@
-public import Foundation
-public import ZImage
+package import Foundation
+package import ZImage
 import ZImageContract
-public import ZImageCurl
+package import ZImageCurl
 
 /// The validation run as a library: the checks `validate` runs, in order, with their evidence, JUnit report, GitHub
 /// annotations and step summary, and the verdict file written only when every required check passed.
-public enum Validation {
+package enum Validation {
     /// How much a run may send.
-    public enum Mode: String, Sendable {
+    package enum Mode: String, Sendable {
         /// Nothing is sent: the probes are skipped.
         case offline
         /// The probes run when a key is found, and are not required.
@@ -17,26 +17,26 @@ public enum Validation {
     }
 
     /// What one run checks and where it writes.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// How much the run may send.
-        public var mode: Mode
+        package var mode: Mode
         /// The regions checked, in order.
-        public var regions: [Region]
+        package var regions: [Region]
         /// Other hosts for some regions (a simulator, a proxy), by region.
-        public var hosts: [Region: URL]
+        package var hosts: [Region: URL]
         /// The package the compile check builds; `nil` skips the check (a caller that just built).
-        public var packageDirectory: String?
+        package var packageDirectory: String?
         /// The cassettes folder, with one folder per region.
-        public var cassettes: URL
+        package var cassettes: URL
         /// Where the evidence goes.
-        public var locations: OutputLocations
+        package var locations: OutputLocations
         /// Where to write the JUnit report, if anywhere.
-        public var junit: URL?
+        package var junit: URL?
         /// Where the key, `GITHUB_ACTIONS` and `GITHUB_STEP_SUMMARY` are read.
-        public var environment: [String: String]
+        package var environment: [String: String]
 
         /// Creates options.
-        public init(
+        package init(
             mode: Mode, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:], packageDirectory: String?,
             cassettes: URL, locations: OutputLocations, junit: URL? = nil,
             environment: [String: String] = ProcessInfo.processInfo.environment
@@ -54,27 +54,28 @@ public enum Validation {
 
     /// Where a run's lines go: each check's line and its failed cases, the verdict and the closing count; and, under
     /// GitHub Actions, the workflow commands (annotations), which must reach stdout unaltered.
-    public struct Output: Sendable {
+    package struct Output: Sendable {
         /// Receives one line of text, which may quote a cassette (already escaped).
-        public var line: @Sendable (String) -> Void
+        package var line: @Sendable (String) -> Void
         /// Receives one workflow command (`::error file=…::…`), its data already encoded.
-        public var workflowCommand: @Sendable (String) -> Void
+        package var workflowCommand: @Sendable (String) -> Void
 
         /// Creates an output.
-        public init(line: @escaping @Sendable (String) -> Void, workflowCommand: @escaping @Sendable (String) -> Void) {
+        package init(line: @escaping @Sendable (String) -> Void, workflowCommand: @escaping @Sendable (String) -> Void)
+        {
             self.line = line
             self.workflowCommand = workflowCommand
         }
     }
 
     /// What a run found.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// Whether every required check passed (and at least one passed).
-        public var passed: Bool
+        package var passed: Bool
         /// Every check, in the order run.
-        public var checks: [Check]
+        package var checks: [Check]
         /// The closing line, `validate: N passed, N failed, N skipped`, counting test cases as JUnit does.
-        public var closingLine: String
+        package var closingLine: String
     }
 
     /// Runs every check and writes the evidence.
@@ -84,7 +85,7 @@ public enum Validation {
     ///   - transport: the live transport the probes and drift checks use (nothing is sent offline).
     ///   - output: where the run's lines and workflow commands go.
     /// - Throws: when evidence cannot be written; a failed check is not an error, it is in the outcome.
-    public static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
+    package static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
         var run = ValidationRun(
             locations: options.locations, mode: options.mode.rawValue, regions: options.regions,
             hosts: options.hosts, output: output)

@@ -166,7 +166,7 @@ public struct ZImageError: WrappingError, CustomStringConvertible {
 
     /// The process exit code the command-line tools use for this error: 2 invalid input, 3 missing credentials,
     /// 1 for API, network and download failures.
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch detail {
         case .invalidRequest: 2
         case .missingCredentials: 3

@@ -1,35 +1,35 @@
-public import Foundation
+package import Foundation
 
 /// One line of `generations.jsonl`: what a generation asked, where it went, and what it produced, to prove later what
 /// happened. It holds no key and no signed URL.
-public struct GenerationEvidence: Sendable, Hashable, Codable {
+package struct GenerationEvidence: Sendable, Hashable, Codable {
     /// When the generation started (ISO 8601, UTC).
-    public var time: String
+    package var time: String
     /// The region's name.
-    public var region: String
+    package var region: String
     /// The endpoint, without any query.
-    public var endpoint: String
+    package var endpoint: String
     /// The model asked for (`z-image-turbo`).
-    public var model: String
+    package var model: String
     /// The requested size, `W*H`.
-    public var size: String
+    package var size: String
     /// The seed, when one was sent.
-    public var seed: Int?
+    package var seed: Int?
     /// Whether prompt_extend was asked for.
-    public var promptExtend: Bool
+    package var promptExtend: Bool
     /// DashScope's request id.
-    public var requestID: String
+    package var requestID: String
     /// Where the image was written.
     var imagePath: String
     /// The SHA-256 of the image.
-    public var sha256: String
+    package var sha256: String
     /// Milliseconds from the first attempt to the written image.
-    public var durationMilliseconds: Int
+    package var durationMilliseconds: Int
     /// Attempts the generation took.
-    public var attempts: Int
+    package var attempts: Int
 
     /// Builds the evidence of a finished generation and download.
-    public init(
+    package init(
         startedAt: Date, region: Region, request: ImageRequest, generation: ZImageClient.Generation,
         image: DownloadedImage, duration: Duration
     ) {
@@ -48,7 +48,7 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of every timestamp in the evidence.
-    public static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
@@ -59,7 +59,7 @@ public struct GenerationEvidence: Sendable, Hashable, Codable {
     /// All or nothing per line (`AppendOnlyFile`): a reader never meets half a line glued to the next one.
     ///
     /// - Throws: `POSIXFailure` naming the real reason (`No space left on device`); the file is then as it was.
-    public func append(to log: URL) throws {
+    package func append(to log: URL) throws {
         try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
         var line = try WireFormat.canonicalEncoder.encode(self)
         line.append(UInt8(ascii: "\n"))

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import ZImageHTTP
 
 /// `zimage cassettes check`: everything that can be wrong with a folder of cassettes, without replaying them.
@@ -7,18 +7,18 @@ import ZImageHTTP
 /// no secret (a value shaped like one of the rules' keys, an Authorization value, an unredacted signed query value, or
 /// any value given in `secrets`), and it is not older than `maximumAgeDays`. Per folder: no body file is orphaned (referred
 /// to by no cassette).
-public enum CassetteLinter {
+package enum CassetteLinter {
     /// One finding.
-    public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
+    package struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
         /// The file concerned.
-        public var file: String
+        package var file: String
         /// What is wrong.
-        public var problem: String
+        package var problem: String
         /// Whether it fails the check (an old recording only warns).
-        public var isError: Bool
+        package var isError: Bool
 
         /// How it reads in a message.
-        public var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
+        package var description: String { "\(isError ? "error" : "warning"): \(file): \(problem)" }
     }
 
     /// What a leak looks like under `rules`: a key-shaped value, an Authorization value, a signed query value.
@@ -42,7 +42,7 @@ public enum CassetteLinter {
     }
 
     /// The cassette files under `folder` (any depth, body folders excluded), sorted.
-    public static func cassetteFiles(in folder: URL) -> [URL] {
+    package static func cassetteFiles(in folder: URL) -> [URL] {
         let items =
             FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         return items.filter { $0.pathExtension == "json" && !$0.pathComponents.contains("bodies") }
@@ -50,7 +50,7 @@ public enum CassetteLinter {
     }
 
     /// Checks every cassette under `folder` against `contract` and for leaks under `rules`.
-    public static func lint(
+    package static func lint(
         _ folder: URL, rules: CassetteRules, contract: CassetteContract? = nil, secrets: [String] = [],
         maximumAgeDays: Int = Cassette.staleAfterDays, now: Date = Date()
     ) -> [Finding] {

@@ -1,11 +1,11 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import ZImageHTTP
 
 /// Turns a cassette into HAR 1.2, the format browser devtools import ("Import HAR file" in the Network panel).
-public enum HARExporter {
+package enum HARExporter {
     /// The HAR document of `cassette`, as JSON, with `comment` as the log's comment.
-    public static func export(
+    package static func export(
         _ cassette: Cassette, comment: String, creator: (name: String, version: String)
     ) throws -> Data {
         let started = cassette.recordedAt

@@ -1,6 +1,6 @@
 import Foundation
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// Checks recorded exchanges against DashScope's contract (docs/CONTRACT.md), when recorded and when loaded; the cassette
 /// layer is handed ``contract`` and runs it without knowing the API:
@@ -9,14 +9,14 @@ public import ZImageCassettes
 ///   its URL is a PNG of the size `usage` states;
 /// - an error answer from the API has `code`, `message` and `request_id`;
 /// - a 200 models list has `data`.
-public enum ContractChecker {
+package enum ContractChecker {
     /// The check recorders and linters are given: ``check(_:)``.
-    public static let contract: CassetteContract = { check($0) }
+    package static let contract: CassetteContract = { check($0) }
 
     /// The check `zimage cassettes check` runs on each cassette: ``check(_:)``, and its scenario, when it has one, read as
     /// `validate` reads it. A cassette without a scenario (one an app's test suite recorded) gets every check that does
     /// not need one; `validate` is what insists that a contract cassette has its expected outcome.
-    public static let contractCassette: CassetteContract = { cassette in
+    package static let contractCassette: CassetteContract = { cassette in
         var violations = check(cassette)
         do {
             _ = try Scenario(of: cassette)
@@ -27,7 +27,7 @@ public enum ContractChecker {
     }
 
     /// Every violation in the cassette: of each interaction, and a region this package does not know.
-    public static func check(_ cassette: Cassette) -> [ContractViolation] {
+    package static func check(_ cassette: Cassette) -> [ContractViolation] {
         var violations = cassette.interactions.indices.flatMap {
             check(interaction: cassette.interactions[$0], at: $0, in: cassette)
         }

@@ -19,6 +19,15 @@ extension CassetteRules {
         recorder: "zimage \(ZImageVersion.current)")
 }
 
+extension CassetteOptions {
+    /// Options for recording and replaying DashScope's API: its rules (`CassetteRules.dashScope`) and its
+    /// contract, which every recorded exchange is held to before anything is written (a broken one keeps the old file),
+    /// with `secrets` (the API key) redacted and refused wherever it survives.
+    public static func dashScope(secrets: [String], region: String? = nil) -> CassetteOptions {
+        CassetteOptions(rules: .dashScope, secrets: secrets, region: region, contract: ContractChecker.contract)
+    }
+}
+
 extension Cassette {
     /// The region the cassette was recorded in, `nil` when it names none (or one this package does not know).
     var dashScopeRegion: Region? {

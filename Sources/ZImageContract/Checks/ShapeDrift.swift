@@ -1,20 +1,20 @@
-public import ZImage
+package import ZImage
 
 /// How a live answer's shape differs from a recorded one: fields added, missing, or of another JSON type. Values are not
 /// compared (ids, URLs and token counts change on every call); arrays are compared by the shape of their elements.
-public struct ShapeDrift: Sendable, Hashable, Codable {
+package struct ShapeDrift: Sendable, Hashable, Codable {
     /// Paths present live, absent from the recording.
-    public var added: [String]
+    package var added: [String]
     /// Paths recorded, absent live.
-    public var missing: [String]
+    package var missing: [String]
     /// Paths whose JSON type changed: `path: recorded type -> live type`.
-    public var changedType: [String]
+    package var changedType: [String]
 
     /// Whether the shapes are the same.
-    public var isEmpty: Bool { added.isEmpty && missing.isEmpty && changedType.isEmpty }
+    package var isEmpty: Bool { added.isEmpty && missing.isEmpty && changedType.isEmpty }
 
     /// Compares the shape of `live` with that of `recorded`.
-    public init(recorded: JSONValue, live: JSONValue) {
+    package init(recorded: JSONValue, live: JSONValue) {
         let old = Self.shape(of: recorded)
         let new = Self.shape(of: live)
         added = new.keys.filter { old[$0] == nil }.sorted()

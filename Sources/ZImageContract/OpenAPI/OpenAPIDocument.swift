@@ -12,9 +12,9 @@ import ZImage
 /// What JSON Schema cannot say is described in words and carried in an extension: the total-pixel rule of `size`
 /// (`x-total-pixels`). Points the official reference does not state are marked *inferred* in the descriptions, as in
 /// docs/CONTRACT.md.
-public enum OpenAPIDocument {
+package enum OpenAPIDocument {
     /// The document as YAML.
-    public static var yaml: String { document.text }
+    package static var yaml: String { document.text }
 
     static var document: YAMLNode {
         .map([

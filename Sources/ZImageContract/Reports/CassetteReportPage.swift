@@ -1,14 +1,14 @@
-public import Foundation
+package import Foundation
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// One self-contained HTML page about the contract cassettes, for people reviewing a re-recorded set of fixtures: per
 /// region, each scenario with its request, the expected and the actual outcome, the image as a thumbnail, its source and
 /// age, and any drift; failures first. No network and no script: inline CSS, images embedded when small (else referred to
 /// by their file), so the page opens offline, from CI artefacts too.
-public enum CassetteReportPage {
+package enum CassetteReportPage {
     /// One scenario as the page shows it.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         var name: String
         var summary: String
         var file: String
@@ -16,7 +16,7 @@ public enum CassetteReportPage {
         var expected: String
         var outcome: String
         /// Whether the scenario replayed to its expected outcome.
-        public var passed: Bool
+        package var passed: Bool
         var problems: [String]
         var image: String?
         var source: String
@@ -25,15 +25,15 @@ public enum CassetteReportPage {
     }
 
     /// A region's scenarios, and the drift a live run found there.
-    public struct Section: Sendable {
+    package struct Section: Sendable {
         var region: String
         /// The region's scenarios, in the order shown.
-        public var entries: [Entry]
+        package var entries: [Entry]
         /// What a live run found changed in the API's answers there, in words; `nil` when none was looked for.
-        public var drift: String?
+        package var drift: String?
 
         /// Creates a section for `region`.
-        public init(region: String, entries: [Entry], drift: String? = nil) {
+        package init(region: String, entries: [Entry], drift: String? = nil) {
             self.region = region
             self.entries = entries
             self.drift = drift
@@ -44,7 +44,7 @@ public enum CassetteReportPage {
     static let embeddedImageLimit = 512 << 10
 
     /// The entry of a replayed cassette (`nil` when it could not be loaded), from what ``ScenarioRunner/replay(_:)`` gave.
-    public static func entry(_ report: ScenarioRunner.Report, cassette: Cassette?, now: Date = Date()) -> Entry {
+    package static func entry(_ report: ScenarioRunner.Report, cassette: Cassette?, now: Date = Date()) -> Entry {
         let scenario = cassette.flatMap { try? Scenario(of: $0) }
         return Entry(
             name: report.scenario, summary: scenario?.summary ?? "", file: report.file,
@@ -56,7 +56,7 @@ public enum CassetteReportPage {
     }
 
     /// The whole page.
-    public static func render(title: String, generatedAt: Date, sections: [Section]) -> String {
+    package static func render(title: String, generatedAt: Date, sections: [Section]) -> String {
         let failed = sections.flatMap(\.entries).filter { !$0.passed }.count
         let total = sections.flatMap(\.entries).count
         var html = """

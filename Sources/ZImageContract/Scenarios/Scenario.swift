@@ -1,11 +1,11 @@
 import Foundation
-public import ZImage
-public import ZImageCassettes
+package import ZImage
+package import ZImageCassettes
 
 /// What a cassette shows, the request that replays it, and the outcome the contract expects.
-public struct Scenario: Sendable, Hashable, Codable {
+package struct Scenario: Sendable, Hashable, Codable {
     /// What the client does with the cassette.
-    public enum Operation: String, Sendable, Hashable, Codable {
+    package enum Operation: String, Sendable, Hashable, Codable {
         /// Generate, then download the image.
         case generate
         /// The read-only models probe.
@@ -13,20 +13,20 @@ public struct Scenario: Sendable, Hashable, Codable {
     }
 
     /// A short, unique name, also the file name.
-    public var name: String
+    package var name: String
     /// What the scenario shows, in a sentence.
-    public var summary: String
+    package var summary: String
     /// What the client does.
-    public var operation: Operation
+    package var operation: Operation
     /// The request in the skill's fields (generate only).
-    public var request: [String: JSONValue]?
+    package var request: [String: JSONValue]?
     /// Whether the client sends a key the API accepts (false for the bad-key scenarios).
     var validKey: Bool
     /// What replaying must give.
-    public var expect: Expectation
+    package var expect: Expectation
 
     /// Creates a scenario.
-    public init(
+    package init(
         name: String, summary: String, operation: Operation, request: [String: JSONValue]?, validKey: Bool = true,
         expect: Expectation
     ) {
@@ -41,12 +41,12 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// The request as the client takes it.
     ///
     /// - Throws: `ZImageError` with code `invalidRequest` naming the field.
-    public func imageRequest() throws -> ImageRequest {
+    package func imageRequest() throws -> ImageRequest {
         try RequestFields(json: JSONValue.object(request ?? [:]).data, source: "scenario \(name)").request()
     }
 
     /// The scenario as a cassette stores it: the JSON object this type encodes to.
-    public var metadata: JSONValue {
+    package var metadata: JSONValue {
         // Encoding plain strings, numbers and booleans cannot fail; the fallback is never taken.
         (try? JSONEncoder().encode(self)).flatMap(JSONValue.init(parsing:)) ?? .null
     }
@@ -57,7 +57,7 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// one accepts, the others run (see ``validate()``).
     ///
     /// - Throws: `ScenarioError` when the cassette's scenario is not one this package reads.
-    public init?(of cassette: Cassette) throws {
+    package init?(of cassette: Cassette) throws {
         guard let metadata = cassette.scenario else { return nil }
         if case .object(let fields) = metadata {
             try Self.refuseUnknownFields(fields, allowed: CodingKeys.allCases.map(\.rawValue), at: "scenario")
@@ -78,7 +78,7 @@ public struct Scenario: Sendable, Hashable, Codable {
     /// a generation without a valid request, an outcome the operation cannot have, an error without its status or code.
     ///
     /// - Throws: `ScenarioError` naming the field and what is allowed.
-    public func validate() throws {
+    package func validate() throws {
         func fail(_ reason: String) -> ScenarioError { ScenarioError(reason: reason) }
         let slug = name.utf8.allSatisfy {
             (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-")
@@ -152,9 +152,9 @@ public struct Scenario: Sendable, Hashable, Codable {
 }
 
 /// The outcome a scenario must have when replayed through the client.
-public struct Expectation: Sendable, Hashable, Codable {
+package struct Expectation: Sendable, Hashable, Codable {
     /// How it ends.
-    public enum Outcome: String, Sendable, Hashable, Codable {
+    package enum Outcome: String, Sendable, Hashable, Codable {
         /// A result, and (for generate) a downloaded PNG.
         case success
         /// A `ZImageError/api(_:)` error.
@@ -166,17 +166,17 @@ public struct Expectation: Sendable, Hashable, Codable {
     }
 
     /// How it ends.
-    public var outcome: Outcome
+    package var outcome: Outcome
     /// The HTTP status of the failing answer (errors only).
-    public var httpStatus: Int?
+    package var httpStatus: Int?
     /// The error code (API errors only).
-    public var code: String?
+    package var code: String?
     /// The image's width (successful generations).
-    public var width: Int?
+    package var width: Int?
     /// The image's height (successful generations).
-    public var height: Int?
+    package var height: Int?
     /// Attempts the client makes, retries included.
-    public var attempts: Int?
+    package var attempts: Int?
     /// Whether the result has a rewritten prompt and reasoning (prompt_extend).
     var extended: Bool?
 
@@ -203,8 +203,8 @@ public struct Expectation: Sendable, Hashable, Codable {
 /// A cassette's scenario that cannot be read.
 struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong with it.
-    public var reason: String
+    package var reason: String
 
     /// How it reads in a message.
-    public var description: String { "the scenario cannot be read: \(reason)" }
+    package var description: String { "the scenario cannot be read: \(reason)" }
 }

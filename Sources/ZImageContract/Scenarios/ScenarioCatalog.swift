@@ -1,22 +1,22 @@
 import Foundation
 import ZImage
-public import ZImageSimulator
+package import ZImageSimulator
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.
-public struct ScenarioRecipe: Sendable {
+package struct ScenarioRecipe: Sendable {
     /// What the cassette shows and must replay to.
-    public var scenario: Scenario
+    package var scenario: Scenario
     /// Failures the simulator plays before the client runs.
-    public var faults: [SimulatedFailure]
+    package var faults: [SimulatedFailure]
     /// Whether a live API produces it on demand. Those that cannot are kept as they are when recording live.
     var liveReproducible: Bool
 }
 
 /// The contract scenarios, the same for each region. Every generation prompt is distinct, so a replay server can serve a
 /// region's cassettes together without one scenario answering another's request.
-public enum ScenarioCatalog {
+package enum ScenarioCatalog {
     /// All scenarios, in a stable order.
-    public static let all: [ScenarioRecipe] = [
+    package static let all: [ScenarioRecipe] = [
         generate(
             "basic-generation", "A documented request (1024*1024, seed 1234) and its image download.",
             [
@@ -95,7 +95,7 @@ public enum ScenarioCatalog {
     ]
 
     /// The scenario called `name`.
-    public static func named(_ name: String) -> ScenarioRecipe? {
+    package static func named(_ name: String) -> ScenarioRecipe? {
         all.first { $0.scenario.name == name }
     }
 

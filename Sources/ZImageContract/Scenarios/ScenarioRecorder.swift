@@ -1,15 +1,15 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
-public import ZImage
+package import ZImage
 import ZImageCassettes
 import ZImageSimulator
 
 /// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the
 /// region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
-public struct ScenarioRecorder: Sendable {
+package struct ScenarioRecorder: Sendable {
     /// Where a scenario is recorded from.
-    public enum Target: Sendable {
+    package enum Target: Sendable {
         /// A fresh simulator of the region, started for each scenario.
         case simulator
         /// DashScope itself, with this key.
@@ -20,17 +20,17 @@ public struct ScenarioRecorder: Sendable {
     }
 
     /// What recording one scenario came to.
-    public struct Outcome: Sendable {
+    package struct Outcome: Sendable {
         /// The scenario's name.
-        public var name: String
+        package var name: String
         /// The cassette file.
-        public var file: URL
+        package var file: URL
         /// Whether the file changed, or was kept. (A recording that was not whole, one that breaks the contract
         /// included, is not an outcome: ``ScenarioRecorder/record(_:region:into:target:)`` throws why.)
-        public var status: Status
+        package var status: Status
 
         /// What happened to the file.
-        public enum Status: String, Sendable {
+        package enum Status: String, Sendable {
             /// Written with new exchanges.
             case written
             /// Re-recorded to the same exchanges: left byte for byte as it was.
@@ -48,14 +48,14 @@ public struct ScenarioRecorder: Sendable {
     static let refusedKey = APIKey("sk-test-refused-0c4b9f31")
 
     /// Makes the live transport each recording sends through.
-    public var makeUpstream: @Sendable () throws -> any Transport
+    package var makeUpstream: @Sendable () throws -> any Transport
 
     /// The environment read for `CI` and `ZIMAGE_ALLOW_RECORDING`: in CI a recording is refused unless allowed.
-    public var environment: [String: String]
+    package var environment: [String: String]
 
     /// Creates a recorder whose live requests go through `makeUpstream()`, refusing to record when `environment` says
     /// CI unless it also allows recording.
-    public init(
+    package init(
         makeUpstream: @escaping @Sendable () throws -> any Transport,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
@@ -64,7 +64,7 @@ public struct ScenarioRecorder: Sendable {
     }
 
     /// The cassette file of `name` in a region's folder.
-    public static func file(for name: String, in folder: URL) -> URL {
+    package static func file(for name: String, in folder: URL) -> URL {
         folder.appendingPathComponent("\(name).json")
     }
 
@@ -73,7 +73,7 @@ public struct ScenarioRecorder: Sendable {
     ///
     /// - Throws: `CassetteError` with code `recordingKept` (the old cassette kept byte for byte, and why) when the
     ///   recording is not whole; `CassetteError` when recording is refused in CI.
-    public func record(
+    package func record(
         _ recipe: ScenarioRecipe, region: Region, into folder: URL, target: Target
     ) async throws -> Outcome {
         let file = Self.file(for: recipe.scenario.name, in: folder)

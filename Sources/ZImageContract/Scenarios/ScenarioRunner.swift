@@ -1,28 +1,28 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// Replays a cassette through the real client (`ZImageClient` on a `ReplayingTransport`) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.
-public enum ScenarioRunner {
+package enum ScenarioRunner {
     /// How one cassette fared.
-    public struct Report: Sendable, Hashable, Codable {
+    package struct Report: Sendable, Hashable, Codable {
         /// The scenario's name (the file name when it has none).
-        public var scenario: String
+        package var scenario: String
         /// The cassette file.
-        public var file: String
+        package var file: String
         /// Whether every check passed.
-        public var passed: Bool
+        package var passed: Bool
         /// What failed, one sentence each, with the interaction concerned when there is one.
-        public var problems: [ContractViolation]
+        package var problems: [ContractViolation]
         /// The request ids the replay saw.
-        public var requestIDs: [String]
+        package var requestIDs: [String]
         /// Attempts the client made.
-        public var attempts: Int?
+        package var attempts: Int?
         /// What happened, in a few words.
-        public var outcome: String
+        package var outcome: String
 
         enum CodingKeys: String, CodingKey {
             case scenario, file, passed, problems, attempts, outcome
@@ -31,13 +31,13 @@ public enum ScenarioRunner {
     }
 
     /// Replays the cassette at `url` and checks it.
-    public static func run(_ url: URL) async -> Report {
+    package static func run(_ url: URL) async -> Report {
         await replay(url).report
     }
 
     /// Replays the cassette at `url` and checks it; also returns the cassette as loaded (`nil` when it could not be), for
     /// callers that show more of it than the report holds.
-    public static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
+    package static func replay(_ url: URL) async -> (report: Report, cassette: Cassette?) {
         let name = url.deletingPathExtension().lastPathComponent
         do {
             let cassette = try CassetteDeck(options: CassetteOptions(rules: .dashScope)).load(url)
@@ -53,7 +53,7 @@ public enum ScenarioRunner {
     }
 
     /// Replays `cassette` and checks it.
-    public static func run(_ cassette: Cassette, file: String) async -> Report {
+    package static func run(_ cassette: Cassette, file: String) async -> Report {
         let fallbackName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         let scenario: Scenario
         do {

@@ -1,7 +1,7 @@
-public import Foundation
-public import Logging
-public import ZImage
-public import ZImageCassettes
+package import Foundation
+package import Logging
+package import ZImage
+package import ZImageCassettes
 import ZImageSimulator
 
 /// How a client reaches DashScope: live, or through a cassette in a record mode. The command line and the test harness
@@ -12,7 +12,7 @@ import ZImageSimulator
 ///   the contract, refuses to run in CI unless allowed, and stores exchanges recorded against a base URL (the simulator)
 ///   under the region's real endpoints;
 /// - live is the plain transport with the key.
-public enum ClientMode: Sendable, Hashable {
+package enum ClientMode: Sendable, Hashable {
     /// Straight to the network.
     case live
     /// Through the cassette file at the URL, in a record mode (`RecordMode/none` replays only).
@@ -31,7 +31,7 @@ public enum ClientMode: Sendable, Hashable {
     ///   - makeLiveTransport: the live transport, made only when something goes live.
     /// - Throws: `ZImageError` with code `missingCredentials` when a key is needed and none is found;
     ///   `CassetteError` for a cassette that cannot be replayed or may not be recorded.
-    public func prepare(
+    package func prepare(
         region: Region, baseURL: URL?, environment: [String: String] = ProcessInfo.processInfo.environment,
         matching: RequestMatching = .default, rules: CassetteRules = .dashScope, replayingFrom alternatives: [URL] = [],
         makeLiveTransport: () throws -> any Transport
@@ -67,21 +67,21 @@ public enum ClientMode: Sendable, Hashable {
 }
 
 /// A transport, key and clock for one ``ClientMode``, and the recorder when it records.
-public struct PreparedClient: Sendable {
+package struct PreparedClient: Sendable {
     /// What moves the bytes: live, recording or replaying.
-    public var transport: any Transport
+    package var transport: any Transport
     /// The key to send: the user's, or a fixed test key when replaying.
-    public var apiKey: APIKey
+    package var apiKey: APIKey
     /// The real clock, or one that skips every wait when replaying.
-    public var timekeeper: Timekeeper
+    package var timekeeper: Timekeeper
     /// The cassette, replaying or recording; `nil` when live. A recording is written by
     /// `OpenedCassette/commit(after:verifying:)`, whole or not at all.
-    public var cassette: OpenedCassette?
+    package var cassette: OpenedCassette?
     /// Where requests go instead of the region's endpoint; `nil` when replaying.
-    public var baseURL: URL?
+    package var baseURL: URL?
 
     /// A client on this transport, key and clock.
-    public func client(
+    package func client(
         region: Region, retryPolicy: RetryPolicy = .standard,
         logger: Logger = Logger(label: "zimage.client", factory: { _ in SwiftLogNoOpLogHandler() })
     ) -> ZImageClient {

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -12,11 +12,11 @@ public import Foundation
 /// `flock`, so that appends from concurrent processes never mix; when the disk fills part way, the file is cut back to
 /// where it was and the error names the real reason (`No space left on device`), so a reader never meets half a line
 /// glued to the next one.
-public enum AppendOnlyFile {
+package enum AppendOnlyFile {
     /// Appends `bytes` to the file at `path`, creating it, whole or not at all.
     ///
     /// - Throws: ``POSIXFailure`` naming the real reason; the file is then as it was.
-    public static func append(_ bytes: Data, to path: String) throws {
+    package static func append(_ bytes: Data, to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let failure = POSIXFailure("open \(path)")

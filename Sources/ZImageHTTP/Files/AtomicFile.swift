@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -22,16 +22,16 @@ import Synchronization
 /// name carries the writer's process id, so a live writer's part file is never touched). With `confinedTo`, every folder
 /// from that root down to the destination must be a real folder, not a symbolic link, and the destination a regular
 /// file or nothing: a cassette from a pull request cannot make a recording write outside the repository.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Why a destination was refused: what is there.
-    public struct Failure: Error, Sendable, CustomStringConvertible {
+    package struct Failure: Error, Sendable, CustomStringConvertible {
         /// The destination that was refused.
-        public var path: String
+        package var path: String
         /// What is wrong with it, as a phrase (`is a folder`).
-        public var reason: String
+        package var reason: String
 
         /// The failure in one sentence.
-        public var description: String { "\(path) \(reason)" }
+        package var description: String { "\(path) \(reason)" }
     }
 
     /// Writes `data` to `destination`, creating the parent folders.
@@ -41,7 +41,7 @@ public enum AtomicFile {
     ///   - destination: the file to write (its folders are created).
     ///   - root: when given, a folder above `destination` below which nothing may be a symbolic link.
     /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
-    public static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
+    package static func write(_ data: Data, to destination: URL, confinedTo root: URL? = nil) throws {
         let writer = try Writer(to: destination, confinedTo: root)
         try data.withUnsafeBytes { try writer.write($0) }
         try writer.commit()
@@ -51,7 +51,7 @@ public enum AtomicFile {
     /// pieces go to the part file, and only ``commit()`` puts the whole under the destination's name. A writer dropped
     /// or ``abandon()``ed without a commit removes its part file and leaves the destination as it was.
     /// Safe to share: its calls take turns.
-    public final class Writer: Sendable {
+    package final class Writer: Sendable {
         private let destination: String
         /// The part file, `nil` when writing in place (a device, a FIFO, a socket).
         private let part: String?
@@ -62,7 +62,7 @@ public enum AtomicFile {
         /// Opens the part file beside `destination` (or the stream in place), creating the parent folders.
         ///
         /// - Throws: ``Failure`` for a destination that may not be written, ``POSIXFailure`` for a failed system call.
-        public init(to destination: URL, confinedTo root: URL? = nil) throws {
+        package init(to destination: URL, confinedTo root: URL? = nil) throws {
             let path = destination.path
             self.destination = path
             let directory = destination.deletingLastPathComponent()
@@ -102,7 +102,7 @@ public enum AtomicFile {
         }
 
         /// Appends `bytes`; on a failure the part file is removed.
-        public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        package func write(_ bytes: UnsafeRawBufferPointer) throws {
             let failure: (any Error)? = finished.withLock { finished in
                 guard !finished else { return Failure(path: destination, reason: "was already committed or abandoned") }
                 do {
@@ -119,7 +119,7 @@ public enum AtomicFile {
         }
 
         /// Flushes the part file to disk and renames it over the destination (a stream is only closed).
-        public func commit() throws {
+        package func commit() throws {
             guard
                 finished.withLock({ finished in
                     defer { finished = true }
@@ -143,7 +143,7 @@ public enum AtomicFile {
         }
 
         /// Removes the part file; the destination is left as it was.
-        public func abandon() {
+        package func abandon() {
             guard
                 finished.withLock({ finished in
                     defer { finished = true }

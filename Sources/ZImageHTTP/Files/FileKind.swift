@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -8,7 +8,7 @@ public import Foundation
 
 /// What is at a path, seen without following a symbolic link (`lstat`): what the file writer and the cassette reader
 /// decide by before they touch anything.
-public enum FileKind: Sendable, Hashable {
+package enum FileKind: Sendable, Hashable {
     /// Nothing is there.
     case missing
     /// A regular file.
@@ -23,14 +23,14 @@ public enum FileKind: Sendable, Hashable {
     case other
 
     /// What is at `path`, a symbolic link reported as one.
-    public static func of(_ path: String) -> FileKind {
+    package static func of(_ path: String) -> FileKind {
         var info = stat()
         guard lstat(path, &info) == 0 else { return .missing }
         return kind(info.st_mode)
     }
 
     /// What `path` leads to, following symbolic links.
-    public static func resolving(_ path: String) -> FileKind {
+    package static func resolving(_ path: String) -> FileKind {
         var info = stat()
         guard stat(path, &info) == 0 else { return .missing }
         return kind(info.st_mode)
@@ -49,7 +49,7 @@ public enum FileKind: Sendable, Hashable {
     /// The bytes of the regular file at `path`, opened without following a symbolic link in its last component.
     ///
     /// - Throws: ``POSIXFailure`` when it cannot be opened or read, or is not a regular file.
-    public static func readRegularFile(_ path: String) throws -> Data {
+    package static func readRegularFile(_ path: String) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard descriptor >= 0 else { throw POSIXFailure("open \(path)") }
         defer { close(descriptor) }

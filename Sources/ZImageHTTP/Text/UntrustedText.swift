@@ -8,18 +8,18 @@
 /// `ActionCommand.TryParse` looks for `##[` wherever it stands). ``escaped(_:)`` turns every control character into a
 /// visible escape, so untrusted text can never start a line; ``guardedLine(_:)`` is the last line of defence the
 /// commands apply to every line they print.
-public enum UntrustedText {
+package enum UntrustedText {
     /// `text` with every control character, bidirectional override and line separator shown as an escape (`\n`,
     /// `\u{1B}`), and workflow commands defused (`\u{3A}:error` at the start, `#\u{23}[error]` anywhere): safe anywhere in a
     /// line of output.
-    public static func escaped(_ text: some StringProtocol) -> String {
+    package static func escaped(_ text: some StringProtocol) -> String {
         guardedLine(escapingControls(text))
     }
 
     /// `line` with a leading workflow command (`::`, after any white space) and every legacy one (`##[`, wherever it
     /// stands) defused, and every control character but the tab escaped: what a command's own output line may hold. Its
     /// own annotations are printed without it.
-    public static func guardedLine(_ line: some StringProtocol) -> String {
+    package static func guardedLine(_ line: some StringProtocol) -> String {
         var escaped = escapingControls(line, keepingTabs: true)
         escaped = escaped.replacing("##[", with: #"#\u{23}["#)
         let body = escaped.drop { $0 == " " || $0 == "\t" }
@@ -31,7 +31,7 @@ public enum UntrustedText {
     /// Whether `scalar` is shown as an escape: C0 and C1 controls, DEL, the bidirectional marks and overrides that
     /// reorder what a reader sees (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), and the Unicode line and paragraph
     /// separators.
-    public static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x00...0x1F, 0x7F...0x9F, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: true
         default: false
@@ -66,13 +66,13 @@ public enum UntrustedText {
 
 extension DefaultStringInterpolation {
     /// Interpolates text from outside through ``UntrustedText/escaped(_:)``: `"FAIL \(untrusted: scenario.name)"`.
-    public mutating func appendInterpolation(untrusted text: some StringProtocol) {
+    package mutating func appendInterpolation(untrusted text: some StringProtocol) {
         appendLiteral(UntrustedText.escaped(text))
     }
 
     /// Interpolates the description of a value built from outside text (an error quoting a cassette) through
     /// ``UntrustedText/escaped(_:)``.
-    public mutating func appendInterpolation(untrusted value: Any) {
+    package mutating func appendInterpolation(untrusted value: Any) {
         appendLiteral(UntrustedText.escaped(String(describing: value)))
     }
 }
