@@ -1,7 +1,7 @@
 # The README's commands. Each installs what is missing first (scripts/bootstrap.sh: libcurl and zlib headers).
 SWIFT ?= swift
 
-.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse openapi schemathesis openapi-core docs bench fuzz clean
+.PHONY: all bootstrap build test lint lint-workflows format example validate rehearse openapi schemathesis openapi-core docs bench bench-consumers fuzz clean
 
 all: build
 
@@ -63,7 +63,7 @@ lint-workflows: bootstrap
 	@bash scripts/lint-workflows.sh
 
 # The toolchain's swift-format, with .swift-format: `make lint` fails on any finding, `make format` rewrites in place.
-SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Snippets Benchmarks/Package.swift Benchmarks/Sources \
+SWIFT_SOURCES = Package.swift Sources Tests Validation Fuzz Snippets Benchmarks/Package.swift Benchmarks/Sources Benchmarks/Consumers \
 	Examples/PosterApp/Package.swift Examples/PosterApp/Sources Examples/PosterApp/Tests
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
@@ -104,6 +104,11 @@ bench: bootstrap
 	@test -x Benchmarks/.venv/bin/python || python3 -m venv Benchmarks/.venv
 	@Benchmarks/.venv/bin/python -c "import vcr, requests, cassetter" 2>/dev/null || Benchmarks/.venv/bin/pip install -q vcrpy requests cassetter
 	cd Benchmarks && $(SWIFT) run -c release zimage-bench all --root .. --python .venv/bin/python
+	@bash scripts/bench-consumers.sh
+
+# What a user's build pays: the two fixed consumers under Benchmarks/Consumers built clean (RUNS=3 each; minutes).
+bench-consumers: bootstrap
+	@bash scripts/bench-consumers.sh
 
 # Fuzzing with libFuzzer (minutes; not part of test or CI): every target for SECONDS each (default 60). See FUZZING.md.
 fuzz: bootstrap
