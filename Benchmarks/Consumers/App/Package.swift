@@ -6,6 +6,7 @@ import PackageDescription
 let package = Package(
     name: "App",
     platforms: [.macOS(.v15)],
+    products: [.library(name: "PosterKit", targets: ["PosterKit"])],
     dependencies: [.package(name: "zimage", path: "../../..")],
     targets: [
         .target(

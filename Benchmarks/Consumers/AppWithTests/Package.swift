@@ -1,21 +1,21 @@
 // swift-tools-version:6.2
-// A fixed consumer for `make bench`: App's library, and one test target on ZImageTesting. Its clean build against App's
-// is what the harness costs a user's test suite.
+// A fixed consumer for `make bench`: App's library (by path, so the two build the same code), and one test target on
+// ZImageTesting. Its clean build against App's is what the harness costs a user's test suite.
 import PackageDescription
 
 let package = Package(
     name: "AppWithTests",
     platforms: [.macOS(.v15)],
-    dependencies: [.package(name: "zimage", path: "../../..")],
+    dependencies: [
+        .package(name: "zimage", path: "../../.."),
+        .package(name: "App", path: "../App"),
+    ],
     targets: [
-        .target(
-            name: "PosterKit",
-            dependencies: [
-                .product(name: "ZImage", package: "zimage"), .product(name: "ZImageCurl", package: "zimage"),
-            ]),
         .testTarget(
             name: "PosterKitTests",
-            dependencies: ["PosterKit", .product(name: "ZImageTesting", package: "zimage")]),
+            dependencies: [
+                .product(name: "PosterKit", package: "App"), .product(name: "ZImageTesting", package: "zimage"),
+            ])
     ],
     swiftLanguageModes: [.v6]
 )
