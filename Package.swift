@@ -71,7 +71,7 @@ let package = Package(
         ),
         // The live transport on libcurl.
         .target(
-            name: "ZImageCurl", dependencies: ["ZImage", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
+            name: "ZImageCurl", dependencies: ["ZImageHTTP", "CCurlShims", httpTypes], swiftSettings: upcomingFeatures),
         // Generic record/replay: cassette format, redaction, matching, recording and replaying transports, record modes.
         // Knows HTTP, not DashScope: it depends on the seam alone, and the provider's rules, the contract check, the body
         // check, the version stamp and the re-recording advice are given to it.

@@ -3,7 +3,7 @@ import Foundation
 import ZImage
 import ZImageCurl
 
-let client = try ZImageClient.make()
+let client = try ZImageClient.make { try CurlTransport() }
 let request = ImageRequest(prompt: "A lighthouse at dusk")
 
 // snippet.catch

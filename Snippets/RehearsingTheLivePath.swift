@@ -11,11 +11,3 @@ let transport = try CurlTransport(
         connectTimeout: .seconds(5), totalTimeout: .seconds(60), caFile: "/tmp/rehearsal-ca.pem", connectTo: [route]))
 let client = ZImageClient(transport: transport, apiKey: APIKey("sk-test-rehearsal-01"), region: .beijing)
 // snippet.end
-
-// snippet.probe
-// The read-only probe with libcurl's timings (DNS, connect, TLS, first byte).
-let report = await Probe(transport: transport).run(region: .beijing, key: client.apiKey)
-print(
-    report.outcome,
-    report.timings.map { "TLS \($0.tlsMilliseconds) ms, first byte \($0.firstByteMilliseconds) ms" } ?? "no timings")
-// snippet.end

@@ -28,7 +28,7 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     /// Reads `HOST:PORT:TARGET:PORT`.
     ///
     /// - Throws: ``ConnectRoute/ParseError`` saying which part is wrong and what is allowed.
-    public init(parsing text: String) throws(ParseError) {
+    package init(parsing text: String) throws(ParseError) {
         var rest = Substring(text.trimmingCharacters(in: .whitespaces))
         func readHost(_ part: String) throws(ParseError) -> String {
             let value: Substring
@@ -71,12 +71,12 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Whether a request for `host:port` is sent along this route.
-    public func matches(host: String, port: Int) -> Bool {
+    package func matches(host: String, port: Int) -> Bool {
         self.host == host.lowercased() && self.port == port
     }
 
     /// Whether the target is this machine (such a route never goes through a proxy).
-    public var isLoopbackTarget: Bool {
+    package var isLoopbackTarget: Bool {
         targetHost == "localhost" || targetHost == "[::1]"
             || (targetHost.hasPrefix("127.") && targetHost.allSatisfy { $0 == "." || ("0"..."9").contains($0) })
     }
@@ -85,11 +85,11 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(host):\(port):\(targetHost):\(targetPort)" }
 
     /// A route that cannot be read.
-    public struct ParseError: Error, Sendable, CustomStringConvertible {
+    package struct ParseError: Error, Sendable, CustomStringConvertible {
         /// The text given.
-        public var text: String
+        package var text: String
         /// What is wrong with it.
-        public var reason: String
+        package var reason: String
 
         init(_ text: String, _ reason: String) {
             self.text = text
@@ -97,7 +97,7 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
         }
 
         /// How it reads in a message.
-        public var description: String {
+        package var description: String {
             "\"\(text)\" is not a connect-to route: \(reason); allowed: HOST:PORT:TARGET:PORT, for example "
                 + "dashscope.aliyuncs.com:443:127.0.0.1:8443 (IPv6 in brackets)"
         }
@@ -106,7 +106,7 @@ public struct ConnectRoute: Sendable, Hashable, CustomStringConvertible {
 
 extension ConnectRoute {
     /// Routes from a list such as `ZIMAGE_CONNECT_TO`'s: separated by commas or white space.
-    public static func routes(parsingList list: String) throws(ParseError) -> [ConnectRoute] {
+    package static func routes(parsingList list: String) throws(ParseError) -> [ConnectRoute] {
         var routes: [ConnectRoute] = []
         for item in list.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
             routes.append(try ConnectRoute(parsing: String(item)))

@@ -1,6 +1,6 @@
 import CCurlShims
 import Foundation
-import ZImage
+import ZImageHTTP
 
 /// The thread that drives libcurl: one multi handle, its connection cache, and every transfer in flight.
 ///

@@ -1,7 +1,7 @@
 import CCurlShims
 import Foundation
 import HTTPTypes
-import ZImage
+import ZImageHTTP
 
 /// One request on one libcurl easy handle: its options, the response as it arrives, and the continuation to resume.
 ///

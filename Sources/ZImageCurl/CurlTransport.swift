@@ -1,7 +1,7 @@
 import CCurlShims
 public import Foundation
 public import HTTPTypes
-public import ZImage
+public import ZImageHTTP
 
 /// The live transport: HTTP over libcurl.
 ///
@@ -15,7 +15,7 @@ public import ZImage
 ///   loopback addresses are never proxied.
 /// - Cancelling the calling task ends its transfer at once with `CancellationError`.
 /// - libcurl runs on a thread of its own (see `CurlEngine`), never on Swift's cooperative thread pool.
-public final class CurlTransport: Transport {
+public final class CurlTransport: Transport, MeasuringTransport {
     /// How the transport behaves; the defaults suit a generation that takes tens of seconds.
     public struct Configuration: Sendable {
         /// The longest time to open a connection (TCP and TLS).
@@ -95,13 +95,13 @@ public final class CurlTransport: Transport {
     }
 
     /// One completed exchange with libcurl's timings of it.
-    public struct Exchange: Sendable {
+    package struct Exchange: Sendable {
         /// The response head (of the last response, after any redirect).
-        public var response: HTTPResponse
+        package var response: HTTPResponse
         /// The response body (empty when it was streamed to a sink).
-        public var body: Data
+        package var body: Data
         /// Where the time went.
-        public var metrics: TransferMetrics
+        package var metrics: TransferMetrics
     }
 
     /// Streams the response body to `sink` from libcurl's write callback as it arrives, keeping none of it; see
@@ -112,8 +112,13 @@ public final class CurlTransport: Transport {
     }
 
     /// Sends a request like ``send(_:body:)`` and also returns libcurl's timings and connection count.
-    public func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
+    package func exchange(_ request: HTTPRequest, body: Data?) async throws -> Exchange {
         try await exchange(request, body: body, sink: nil)
+    }
+
+    package func measuredExchange(_ request: HTTPRequest) async throws -> (HTTPResponse, Data, TransferMetrics) {
+        let exchange = try await exchange(request, body: nil)
+        return (exchange.response, exchange.body, exchange.metrics)
     }
 
     private func exchange(_ request: HTTPRequest, body: Data?, sink: (any ResponseBodySink)?) async throws -> Exchange {
@@ -130,22 +135,4 @@ public final class CurlTransport: Transport {
             engine.cancel(transfer)
         }
     }
-}
-
-/// libcurl's timings of one exchange, each from the start of the transfer.
-public struct TransferMetrics: Sendable, Hashable, Codable {
-    /// When the name was resolved.
-    public var nameLookup: Duration
-    /// When the TCP connection was open.
-    public var connect: Duration
-    /// When the TLS handshake was done (zero without TLS).
-    public var tlsHandshake: Duration
-    /// When the first byte of the response arrived.
-    public var firstByte: Duration
-    /// When the exchange ended.
-    public var total: Duration
-    /// New connections opened for this exchange (0 when an open one was reused).
-    public var connectionsOpened: Int
-    /// The HTTP version used: `1.1`, `2`, …
-    public var httpVersion: String
 }

@@ -10,7 +10,7 @@ import ZImage
 ///
 /// Certificates are made with swift-certificates, not the openssl command: the simulator then needs no program besides
 /// itself, and the keys never touch the disk.
-public struct CertificateAuthority: Sendable {
+package struct CertificateAuthority: Sendable {
     /// A leaf certificate and its key, in PEM, as a TLS server loads them.
     struct Leaf: Sendable {
         /// The certificate, then the authority's (the chain a server sends).

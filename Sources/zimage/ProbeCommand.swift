@@ -65,7 +65,7 @@ struct ProbeCommand: AsyncParsableCommand {
                     message: "offline: nothing was sent", httpStatus: nil, keyChecked: false, timings: nil)
             }
         } else {
-            let probe = Probe(transport: try transportOptions.makeTransport())
+            let probe = Probe(timing: try transportOptions.makeTransport())
             for region in chosen {
                 reports.append(await probe.run(region: region, url: target, key: key))
             }

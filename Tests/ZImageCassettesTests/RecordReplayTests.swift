@@ -22,9 +22,12 @@ struct RecordReplayTests {
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .beijing)
             let (transport, recorder) = try RecordMode.all.open(
                 file, upstream: { try loopbackTransport() },
-                options: CassetteOptions(
-                    rules: .dashScope, secrets: [sentinelKey.value], region: "beijing", rewrite: rewrite,
-                    environment: [:])
+                options: {
+                    var options = CassetteOptions(
+                        rules: .dashScope, secrets: [sentinelKey.value], region: "beijing", environment: [:])
+                    options.rewrite = rewrite
+                    return options
+                }()
             ).pair
             let live = ZImageClient(transport: transport, apiKey: sentinelKey)
             var recorded: [(ImageResult, Data)] = []
@@ -166,9 +169,12 @@ struct RedactionTests {
             let rewrite = DashScopeSimulation.originRewrite(from: server.baseURL, region: .singapore)
             let (transport, recorder) = try RecordMode.all.open(
                 file, upstream: { try loopbackTransport() },
-                options: CassetteOptions(
-                    rules: .dashScope, secrets: [sentinelKey.value], region: "singapore", rewrite: rewrite,
-                    environment: [:])
+                options: {
+                    var options = CassetteOptions(
+                        rules: .dashScope, secrets: [sentinelKey.value], region: "singapore", environment: [:])
+                    options.rewrite = rewrite
+                    return options
+                }()
             ).pair
             let client = ZImageClient(transport: transport, apiKey: sentinelKey, region: .singapore)
             let result = try await client.generate(

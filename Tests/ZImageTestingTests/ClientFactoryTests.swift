@@ -11,7 +11,8 @@ struct ClientFactoryTests {
     /// App code that does not take a client from outside.
     struct SelfSufficient {
         func lake() async throws -> ImageResult {
-            try await ZImageClient.make().generate(ImageRequest(prompt: "A calm lake at dawn", seed: 7))
+            try await ZImageClient.make { try CurlTransport() }.generate(
+                ImageRequest(prompt: "A calm lake at dawn", seed: 7))
         }
     }
 
@@ -26,7 +27,7 @@ struct ClientFactoryTests {
         let simulated = try await withSimulator { _ in try await SelfSufficient().lake() }
         #expect(simulated.width == 1024)
         let error = try #require(throws: ZImageError.self) {
-            try ZImageClient.make(environment: ["HOME": "/nonexistent"])
+            try ZImageClient.make(environment: ["HOME": "/nonexistent"]) { try CurlTransport() }
         }
         #expect(error.code == .missingCredentials)
     }

@@ -5,7 +5,7 @@ import ZImage
 import ZImageCurl
 
 /// Image download: 1, 8 and 32 MiB PNGs from the simulator, each client a whole process so peak memory is its own:
-/// - `ImageDownloader -> file`: what `zimage generate` does, streamed from libcurl's write callback to a part file,
+/// - `ImageDownloader -> file` (through `ZImageClient.downloadImage`): what `zimage generate` does, streamed from libcurl's write callback to a part file,
 ///   verified (PNG chunks and CRCs, the size), hashed (SHA-256) and renamed into place;
 /// - `CurlTransport (memory)`: the body kept in memory, as `ZImageClient.imageData(for:)` keeps it;
 /// - `curl -o FILE`, the fair peer of the first (it writes the file, and checks nothing), and `curl -o /dev/null`.
@@ -61,14 +61,15 @@ enum DownloadBench {
         return results
     }
 
-    /// The child's side: one GET through CurlTransport, streamed to `file` by ImageDownloader when one is given, else
+    /// The child's side: one GET through CurlTransport, streamed to `file` by `ZImageClient.downloadImage` when one is given, else
     /// the body kept in memory.
     static func fetch(_ url: String, to file: String?) async throws {
         guard let target = URL(string: url) else { throw BenchError("bad URL \(url)") }
         let transport = try CurlTransport(configuration: .init(maxResponseBytes: 64 << 20), environment: [:])
         if let file {
             let result = ImageResult(imageURL: url, width: 1024, height: 1024, prompt: "bench", requestID: "bench")
-            let image = try await ImageDownloader(transport: transport).download(result, to: URL(fileURLWithPath: file))
+            let client = ZImageClient(transport: transport, apiKey: APIKey("sk-test-bench-0000"), region: .beijing)
+            let image = try await client.downloadImage(result, to: URL(fileURLWithPath: file))
             guard image.byteCount > 0 else { throw BenchError("nothing downloaded") }
             return
         }

@@ -75,15 +75,9 @@ struct Bench {
                     print("CassetteFile.load of \(size):", try ReplayBench.load(size, in: folder), "ms")
                 }
                 let data = try Data(contentsOf: folder.appendingPathComponent("load-1000.json"))
-                var t = now()
+                let t = now()
                 _ = try JSONSerialization.jsonObject(with: data)
                 print("JSONSerialization of the file:", (now() - t) * 1000, "ms")
-                t = now()
-                _ = try JSONDecoder().decode([String: JSONValue].self, from: data)
-                print("JSONDecoder to JSONValue:", (now() - t) * 1000, "ms")
-                t = now()
-                _ = JSONValue(parsing: data)
-                print("JSONValue(parsing:) of the file (the package's parser):", (now() - t) * 1000, "ms")
             case "replay":  // the replay section alone, for quick comparisons
                 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("zimage-bench-replay")
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -50,7 +50,7 @@ public struct RetryPolicy: Sendable {
     }
 
     /// The wait before attempt `attempt` (2 for the first retry): `retryAfter` when given, else full jitter.
-    public func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
+    package func delay(beforeAttempt attempt: Int, retryAfter: Duration?) -> Duration {
         if let retryAfter { return max(retryAfter, .zero) }
         let exponent = min(max(attempt - 2, 0), 30)
         let window = min(maxDelay, baseDelay * (1 << exponent))

@@ -54,7 +54,7 @@ public struct ZImageClient: Sendable {
         public var requestIDs: [String]
 
         /// Creates a report (for a test double of code that takes one).
-        public init(result: ImageResult, endpoint: URL, attempts: Int, duration: Duration, requestIDs: [String]) {
+        package init(result: ImageResult, endpoint: URL, attempts: Int, duration: Duration, requestIDs: [String]) {
             self.result = result
             self.endpoint = endpoint
             self.attempts = attempts
@@ -117,7 +117,7 @@ public struct ZImageClient: Sendable {
             requestIDs: requestIDs)
     }
 
-    /// Downloads the generated PNG to `destination` (see ``ImageDownloader``), retrying as for generation.
+    /// Downloads the generated PNG to `destination` (streamed to a part file and verified as a PNG as it arrives), retrying as for generation.
     ///
     /// The image URL is fetched without an Authorization header; the bytes stream to a `.part` file as they arrive,
     /// verified on the way as a PNG of the result's size, and the part file is renamed into place only when all of it is

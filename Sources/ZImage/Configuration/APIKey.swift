@@ -10,7 +10,7 @@ public struct APIKey: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     }
 
     /// The Authorization header value, `Bearer <key>`.
-    public var bearer: String { "Bearer \(value)" }
+    package var bearer: String { "Bearer \(value)" }
 
     /// Always `<redacted>`.
     public var description: String { "<redacted>" }

@@ -41,7 +41,7 @@ public struct Credentials: Sendable, Hashable {
     public var source: Source
 
     /// Creates credentials from a known key.
-    public init(apiKey: APIKey, source: Source) {
+    package init(apiKey: APIKey, source: Source) {
         self.apiKey = apiKey
         self.source = source
     }

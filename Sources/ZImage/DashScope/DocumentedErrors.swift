@@ -1,18 +1,18 @@
 /// One row of docs/CONTRACT.md's "Errors" table: an HTTP status, the codes documented with it, and whether another
 /// attempt may succeed. The OpenAPI document (`zimage openapi`) describes each status from here; the retry policy's
 /// statuses are tested against it.
-public struct DocumentedError: Sendable, Hashable {
+package struct DocumentedError: Sendable, Hashable {
     /// The HTTP status.
-    public var status: Int
+    package var status: Int
     /// The `code` values documented with it, as the API spells them (some in two spellings).
-    public var codes: [String]
+    package var codes: [String]
     /// Whether the client tries again after it (with backoff); the API does not bill failed calls.
-    public var isRetried: Bool
+    package var isRetried: Bool
     /// What the status means, in one sentence.
-    public var meaning: String
+    package var meaning: String
 
     /// Creates a row.
-    public init(status: Int, codes: [String], isRetried: Bool, meaning: String) {
+    package init(status: Int, codes: [String], isRetried: Bool, meaning: String) {
         self.status = status
         self.codes = codes
         self.isRetried = isRetried
@@ -23,7 +23,7 @@ public struct DocumentedError: Sendable, Hashable {
 extension DashScopeAPI {
     /// The error statuses DashScope documents for this endpoint, with their codes (docs/CONTRACT.md "Errors"). Classify by
     /// the status, never by a code's prefix: a 400 `InternalError.Algo.InvalidParameter` has been seen and is not retried.
-    public static let documentedErrors: [DocumentedError] = [
+    package static let documentedErrors: [DocumentedError] = [
         DocumentedError(
             status: 400,
             codes: [

@@ -1,11 +1,11 @@
 /// The payloads of docs/CONTRACT.md, verbatim: the documented request, the two regions' documented success answers and the
 /// documented error body. The unit tests, the `validate` self-check and the simulator all start from these same bytes.
-public enum DocumentedExamples {
+package enum DocumentedExamples {
     /// The prompt of the documented request.
-    public static let prompt = "A calm lake at dawn, a lone angler casting a line, cinematic lighting"
+    package static let prompt = "A calm lake at dawn, a lone angler casting a line, cinematic lighting"
 
     /// The documented request body (size 1024*1024, prompt_extend false, seed 1234).
-    public static let requestBody = """
+    package static let requestBody = """
         {
           "model": "z-image-turbo",
           "input": {"messages": [{"role": "user", "content": [{"text": "A calm lake at dawn, a lone angler casting a line, cinematic lighting"}]}]},
@@ -44,12 +44,12 @@ public enum DocumentedExamples {
         """
 
     /// The documented error body.
-    public static let errorBody = """
+    package static let errorBody = """
         {"request_id": "a4d78a5f-655f-9639-8437-xxxxxx", "code": "InvalidParameter", "message": "num_images_per_prompt must be 1"}
         """
 
     /// The documented success answer of `region`, with the size it was generated at.
-    public static func success(
+    package static func success(
         for region: Region
     ) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
         switch region {

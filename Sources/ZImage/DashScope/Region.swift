@@ -17,7 +17,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// Alibaba Cloud's id of the region.
-    public var regionID: String {
+    package var regionID: String {
         switch self {
         case .beijing: "cn-beijing"
         case .singapore: "ap-southeast-1"
@@ -25,7 +25,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The API host of the region.
-    public var host: String {
+    package var host: String {
         switch self {
         case .beijing: "dashscope.aliyuncs.com"
         case .singapore: "dashscope-intl.aliyuncs.com"
@@ -38,13 +38,13 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The read-only models list used as a connectivity and key check.
-    public var probeURL: URL {
+    package var probeURL: URL {
         Self.url("https://\(host)\(DashScopeAPI.modelsPath)")
     }
 
     /// The OSS host the region's documented example serves images from. Other `dashscope-result-*` hosts exist and change
     /// over time: use this for fixtures and messages, never to accept or reject an image URL.
-    public var exampleResultHost: String {
+    package var exampleResultHost: String {
         switch self {
         case .beijing: "dashscope-result-bj.oss-cn-beijing.aliyuncs.com"
         case .singapore: "dashscope-result-sgp.oss-ap-southeast-1.aliyuncs.com"
@@ -57,7 +57,7 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     }
 
     /// The region's name for people: "Beijing", "Singapore".
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .beijing: "Beijing"
         case .singapore: "Singapore"
@@ -68,10 +68,10 @@ public enum Region: String, Sendable, Hashable, CaseIterable, Codable, CustomStr
     public var description: String { rawValue }
 
     /// The names `init(name:)` accepts, for error messages.
-    public static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
+    package static let allowedNames = "beijing (cn-beijing) or singapore (ap-southeast-1, intl)"
 
     /// The region whose API host is `host`, if any.
-    public init?(host: String) {
+    package init?(host: String) {
         guard let region = Self.allCases.first(where: { $0.host == host.lowercased() }) else { return nil }
         self = region
     }

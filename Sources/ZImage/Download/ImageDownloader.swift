@@ -24,19 +24,19 @@ public struct DownloadedImage: Sendable, Hashable {
 /// them to a part file as they arrive, verifying the PNG on the way (signature and IHDR from the first bytes, each chunk's
 /// CRC as it completes), so memory stays flat whatever the size; the file appears under its final name only when the
 /// whole PNG is verified. ``fetch(_:)`` keeps the bytes in memory instead, verified whole before they are returned.
-public struct ImageDownloader: Sendable {
+package struct ImageDownloader: Sendable {
     /// What moves the bytes.
-    public var transport: any Transport
+    package var transport: any Transport
 
     /// Creates a downloader.
-    public init(transport: any Transport) {
+    package init(transport: any Transport) {
         self.transport = transport
     }
 
     /// Fetches the image of `result` and checks it.
     ///
     /// - Throws: ``ZImageError`` with code `download`; an HTTP 429 or 5xx and a connection failure are marked retryable.
-    public func fetch(_ result: ImageResult) async throws -> Data {
+    package func fetch(_ result: ImageResult) async throws -> Data {
         let failure = Failure(result)
         let url = try failure.imageURL()
         let head = HTTPRequest(method: .get, url: url)
@@ -76,7 +76,7 @@ public struct ImageDownloader: Sendable {
     /// stays as it was.
     ///
     /// - Throws: ``ZImageError`` with code `download`; an HTTP 429 or 5xx and a connection failure are marked retryable.
-    public func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
+    package func download(_ result: ImageResult, to destination: URL) async throws -> DownloadedImage {
         let failure = Failure(result)
         let url = try failure.imageURL()
         // A device, FIFO or socket (`--output /dev/stdout`) is written in place, where a reader sees each byte at
@@ -140,7 +140,7 @@ public struct ImageDownloader: Sendable {
     }
 
     /// The URL without its query: the query of a presigned URL is a credential and stays out of messages.
-    public static func locationWithoutQuery(_ text: String) -> String {
+    package static func locationWithoutQuery(_ text: String) -> String {
         String(text.prefix { $0 != "?" })
     }
 

@@ -1,5 +1,5 @@
 import CZlib
-public import Foundation
+package import Foundation
 
 /// A PNG whose structure was verified chunk by chunk, and what its header says (PNG specification, 3rd edition, §5 and
 /// §11.2.1): the 8-byte signature; `IHDR` first, 13 bytes, width and height from 1 to 2³¹−1, a legal colour type and bit
@@ -10,7 +10,7 @@ public import Foundation
 /// or trusted, which is what the downloader, the contract checks and cassette loading need. Written here rather than
 /// taken from a library: no PNG reader is among the packages this project can use, and the check is held to PngSuite and
 /// fuzzed (FUZZING.md).
-public struct PNGImage: Sendable, Hashable {
+package struct PNGImage: Sendable, Hashable {
     /// The eight bytes every PNG starts with.
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The largest chunk length and image side the specification allows.
@@ -21,9 +21,9 @@ public struct PNGImage: Sendable, Hashable {
     ]
 
     /// Width in pixels.
-    public var width: Int
+    package var width: Int
     /// Height in pixels.
-    public var height: Int
+    package var height: Int
     /// Bits per sample or palette index.
     var bitDepth: Int
     /// 0 grey, 2 RGB, 3 palette, 4 grey with alpha, 6 RGB with alpha.
@@ -32,17 +32,17 @@ public struct PNGImage: Sendable, Hashable {
     var interlaced: Bool
 
     /// Why bytes are not a sound PNG: a clause naming what is wrong and where.
-    public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
+    package struct Problem: Error, Sendable, Hashable, CustomStringConvertible {
         /// What is wrong, and where.
-        public var description: String
+        package var description: String
         /// The byte offset of the chunk (or byte) at fault.
-        public var offset: Int
+        package var offset: Int
     }
 
     /// Verifies `data` as a PNG.
     ///
     /// - Throws: ``Problem``.
-    public init(verifying data: Data) throws(Problem) {
+    package init(verifying data: Data) throws(Problem) {
         self = try Self.verifying(data, inPiecesOf: data.count)
     }
 
@@ -66,7 +66,7 @@ public struct PNGImage: Sendable, Hashable {
     /// The same verification as ``init(verifying:)``, fed the bytes as they arrive (a download streamed to disk): the
     /// signature and `IHDR` are checked from the first 33 bytes, each chunk's CRC when its last byte arrives, and memory
     /// stays a few bytes whatever the size. A problem is thrown as soon as the bytes show it.
-    public struct Verifier: Sendable {
+    package struct Verifier: Sendable {
         private enum Phase {
             case signature
             case header
@@ -88,15 +88,15 @@ public struct PNGImage: Sendable, Hashable {
         private var sawData = false, lastType = ""
 
         /// Starts verifying.
-        public init() {}
+        package init() {}
 
         /// What the header said, once `IHDR` was verified.
-        public var size: (width: Int, height: Int)? { header.map { ($0.width, $0.height) } }
+        package var size: (width: Int, height: Int)? { header.map { ($0.width, $0.height) } }
 
         /// Checks the next bytes.
         ///
         /// - Throws: ``Problem`` as soon as the bytes are not a sound PNG.
-        public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(Problem) {
+        package mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(Problem) {
             var index = 0
             while index < bytes.count {
                 switch phase {
@@ -139,7 +139,7 @@ public struct PNGImage: Sendable, Hashable {
         /// Ends the verification: the bytes fed so far must be a whole PNG.
         ///
         /// - Throws: ``Problem`` for a PNG cut short, without `IHDR`, `IDAT` or `IEND`, or with bytes after `IEND`.
-        public func finish() throws(Problem) -> PNGImage {
+        package func finish() throws(Problem) -> PNGImage {
             switch phase {
             case .signature:
                 throw Self.notPNG(collected)

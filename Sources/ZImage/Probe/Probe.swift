@@ -1,14 +1,14 @@
-public import Foundation
-public import HTTPTypes
+package import Foundation
+package import HTTPTypes
 
 /// The read-only connectivity and key check of docs/CONTRACT.md: `GET {host}/compatible-mode/v1/models`, with the key when
 /// there is one. Without a key it still checks DNS, TCP and TLS, and says that the key was not checked.
 ///
 /// It sends through any `Transport`; the live one (`CurlTransport`, module ZImageCurl) also reports DNS, connect, TLS
 /// and first-byte times.
-public struct Probe: Sendable {
+package struct Probe: Sendable {
     /// What a probe found.
-    public enum Outcome: String, Sendable, Codable, CaseIterable {
+    package enum Outcome: String, Sendable, Codable, CaseIterable {
         /// The host answered 200 to the key.
         case ok
         /// The host is reachable; there was no key to check.
@@ -27,28 +27,28 @@ public struct Probe: Sendable {
         case skipped
 
         /// Whether this outcome counts as a pass.
-        public var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
+        package var isSuccess: Bool { self == .ok || self == .reachable || self == .skipped }
     }
 
     /// One region's probe, as `zimage probe --json` prints it and `validate` keeps it.
-    public struct Report: Sendable, Codable, Hashable {
+    package struct Report: Sendable, Codable, Hashable {
         /// The region probed.
-        public var region: String
+        package var region: String
         /// The URL requested.
-        public var url: String
+        package var url: String
         /// What the probe found: reachable, authorized, refused, or why not.
-        public var outcome: Outcome
+        package var outcome: Outcome
         /// A sentence on the outcome.
-        public var message: String
+        package var message: String
         /// The HTTP status, when one arrived.
-        public var httpStatus: Int?
+        package var httpStatus: Int?
         /// Whether a key was sent.
-        public var keyChecked: Bool
+        package var keyChecked: Bool
         /// Milliseconds from the start: name resolved, TCP connected, TLS done, first byte, end.
-        public var timings: Timings?
+        package var timings: Timings?
 
         /// Creates a report.
-        public init(
+        package init(
             region: String, url: String, outcome: Outcome, message: String, httpStatus: Int?, keyChecked: Bool,
             timings: Timings?
         ) {
@@ -62,20 +62,20 @@ public struct Probe: Sendable {
         }
 
         /// libcurl's timings in milliseconds from the start of the request.
-        public struct Timings: Sendable, Codable, Hashable {
+        package struct Timings: Sendable, Codable, Hashable {
             /// The name was resolved.
-            public var dnsMilliseconds: Double
+            package var dnsMilliseconds: Double
             /// The TCP connection was open.
-            public var connectMilliseconds: Double
+            package var connectMilliseconds: Double
             /// The TLS handshake was done (0 without TLS).
-            public var tlsMilliseconds: Double
+            package var tlsMilliseconds: Double
             /// The first byte of the answer arrived.
-            public var firstByteMilliseconds: Double
+            package var firstByteMilliseconds: Double
             /// The exchange ended.
             var totalMilliseconds: Double
 
             /// Creates timings, in milliseconds.
-            public init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {
+            package init(dns: Double, connect: Double, tls: Double, firstByte: Double, total: Double) {
                 dnsMilliseconds = dns
                 connectMilliseconds = connect
                 tlsMilliseconds = tls
@@ -100,12 +100,12 @@ public struct Probe: Sendable {
     }
 
     /// One exchange of the probe: the response, its body, and where the time went when the transport can tell.
-    public typealias Exchange = (response: HTTPResponse, body: Data, timings: Report.Timings?)
+    package typealias Exchange = (response: HTTPResponse, body: Data, timings: Report.Timings?)
 
     private let exchange: @Sendable (HTTPRequest) async throws -> Exchange
 
     /// Creates a probe that sends through `transport` (a live, recording or replaying one; without timings).
-    public init(transport: any Transport) {
+    package init(transport: any Transport) {
         exchange = { request in
             let (response, body) = try await transport.send(request, body: nil)
             return (response, body, nil)
@@ -113,13 +113,22 @@ public struct Probe: Sendable {
     }
 
     /// Creates a probe over an exchange that also reports timings (the live transport's).
-    public init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
+    package init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
         exchange = timedExchange
+    }
+
+    /// Creates a probe on a transport that measures its exchanges (the live one), whose reports carry its DNS, connect,
+    /// TLS and first-byte times.
+    package init(timing transport: some MeasuringTransport) {
+        exchange = { request in
+            let (response, body, metrics) = try await transport.measuredExchange(request)
+            return (response, body, Report.Timings(metrics))
+        }
     }
 
     /// The models URL to probe for a user-given URL: a host (`http://127.0.0.1:8080`) gets the models path; a generation
     /// endpoint has its path replaced by it; any other path is probed as given.
-    public static func modelsURL(for base: URL) -> URL {
+    package static func modelsURL(for base: URL) -> URL {
         var components = URLComponents(url: base, resolvingAgainstBaseURL: false) ?? URLComponents()
         if components.path.isEmpty || components.path == "/" || components.path.hasSuffix(DashScopeAPI.generationPath) {
             components.path = DashScopeAPI.modelsPath
@@ -130,7 +139,7 @@ public struct Probe: Sendable {
 
     /// The probe's request: a read-only GET of the models list, with the key when there is one. The one place it is built:
     /// live probes, recorded scenarios and their replays all send this.
-    public static func request(url: URL, key: APIKey?) -> HTTPRequest {
+    package static func request(url: URL, key: APIKey?) -> HTTPRequest {
         var request = HTTPRequest(method: .get, url: url)
         request.headerFields[.accept] = "application/json"
         if let key { request.headerFields[.authorization] = key.bearer }
@@ -139,7 +148,7 @@ public struct Probe: Sendable {
 
     /// Probes `region` (at `url`, the region's models URL by default), with `key` when given. Never throws: every failure
     /// is an outcome.
-    public func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
+    package func run(region: Region, url: URL? = nil, key: APIKey?) async -> Report {
         let target = url ?? region.probeURL
         func report(_ outcome: Outcome, _ message: String, status: Int? = nil, timings: Report.Timings? = nil) -> Report
         {
@@ -181,5 +190,15 @@ public struct Probe: Sendable {
         default:
             return report(.serverError, "unexpected HTTP \(status)\(quoted)", status: status, timings: answer.timings)
         }
+    }
+}
+
+extension Probe.Report.Timings {
+    /// A transport's timings in milliseconds, to a tenth.
+    init(_ metrics: TransferMetrics) {
+        func ms(_ duration: Duration) -> Double { (Double(duration / .microseconds(1)) / 100).rounded() / 10 }
+        self.init(
+            dns: ms(metrics.nameLookup), connect: ms(metrics.connect), tls: ms(metrics.tlsHandshake),
+            firstByte: ms(metrics.firstByte), total: ms(metrics.total))
     }
 }

@@ -5,11 +5,11 @@ public import Foundation
 /// ``validate()`` applies every local rule of the contract; ``ZImageClient`` calls it before anything is sent, so an invalid
 /// request never reaches a transport.
 public struct ImageRequest: Sendable, Hashable {
-    /// The text to draw. Required, not blank, at most ``GenerationParameters/maxPromptLength`` characters.
+    /// The text to draw. Required, not blank, at most 800 characters.
     public var prompt: String
     /// The image size; ``ImageSize/default`` (1024*1024) unless given.
     public var size: ImageSize
-    /// The random seed, in ``GenerationParameters/seedRange``; omitted from the request when `nil`.
+    /// The random seed, from 0 to 2,147,483,647; omitted from the request when `nil`.
     public var seed: Int?
     /// Whether DashScope rewrites the prompt first (slower, billed higher). Off by default.
     public var promptExtend: Bool
@@ -30,7 +30,7 @@ public struct ImageRequest: Sendable, Hashable {
     /// Creates and validates a request from the text a user typed: `size` as `W*H` or `WxH`, `baseURL` as a URL string.
     ///
     /// - Throws: ``ZImageError`` with code `invalidRequest` naming the first field that breaks a rule.
-    public init(prompt: String, size: String?, seed: Int?, promptExtend: Bool = false, baseURL: String?) throws {
+    package init(prompt: String, size: String?, seed: Int?, promptExtend: Bool = false, baseURL: String?) throws {
         try self.init(
             prompt: prompt, parameters: GenerationParameters(size: size, seed: seed, promptExtend: promptExtend),
             baseURL: baseURL)
@@ -41,7 +41,7 @@ public struct ImageRequest: Sendable, Hashable {
     ///
     /// - Throws: ``ZImageError`` with code `invalidRequest` naming the first field that breaks a rule; a parameter this model
     ///   does not document is one.
-    public init(prompt: String, parameters: GenerationParameters, baseURL: String? = nil) throws {
+    package init(prompt: String, parameters: GenerationParameters, baseURL: String? = nil) throws {
         if let name = parameters.undocumented.first, let key = GenerationParameters.CodingKeys(rawValue: name) {
             throw Self.invalid(name, "is sent, which this model does not document", GenerationParameters.allowed(key))
         }
@@ -53,7 +53,7 @@ public struct ImageRequest: Sendable, Hashable {
     }
 
     /// The `parameters` object this request sends: its size, seed when it has one, and `prompt_extend`.
-    public var parameters: GenerationParameters {
+    package var parameters: GenerationParameters {
         GenerationParameters(size: size.description, seed: seed, promptExtend: promptExtend)
     }
 
@@ -79,7 +79,7 @@ public struct ImageRequest: Sendable, Hashable {
     }
 
     /// The endpoint this request goes to: ``baseURL`` when set, else the region's generation endpoint.
-    public func endpoint(in region: Region) -> URL {
+    package func endpoint(in region: Region) -> URL {
         baseURL ?? region.generationURL
     }
 

@@ -1,10 +1,10 @@
 public import Foundation
-public import ZImageHTTP
+import ZImageHTTP
 
 /// One recorded scenario: the exchanges in the order they happened, where they came from, and the metadata of whoever
 /// recorded it.
 ///
-/// The cassette layer reads and writes ``region`` and ``scenario`` without knowing what they mean: the contract suite
+/// The cassette layer reads and writes ``region`` (and, for the package's own tools, a scenario's metadata) without knowing what they mean: the contract suite
 /// (module ZImageContract) keeps a region's name and a scenario's expected outcome there.
 public struct Cassette: Sendable, Hashable {
     /// The format version this package reads and writes.
@@ -28,39 +28,37 @@ public struct Cassette: Sendable, Hashable {
     var recordedWith: String
     /// Metadata of whoever recorded it (the contract suite's scenario: what it shows and how replaying it must end),
     /// stored and returned as given.
-    public var scenario: JSONValue?
+    package var scenario: JSONValue? = nil
     /// The exchanges, in order.
     public var interactions: [Interaction]
 
     /// Creates a cassette.
     public init(
         region: String?, source: Source, recordedAt: String = Cassette.timestamp(Date()),
-        recordedWith: String = CassetteRules.standard.recorder, scenario: JSONValue? = nil,
-        interactions: [Interaction] = []
+        recordedWith: String = CassetteRules.standard.recorder, interactions: [Interaction] = []
     ) {
         self.region = region
         self.source = source
         self.recordedAt = recordedAt
         self.recordedWith = recordedWith
-        self.scenario = scenario
         self.interactions = interactions
     }
 
     /// The response header by which a stand-in says where its answer came from (`X-Cassette-Source: simulator`). A
     /// recording that receives it is marked with that source whatever URL it sent to, so a live transport routed to a
     /// simulator (a rehearsal) records `source: simulator`, never `live`. The header itself is never stored.
-    public static let sourceHeader = "X-Cassette-Source"
+    package static let sourceHeader = "X-Cassette-Source"
 
     /// Recordings older than this many days are reported as due for re-recording (to catch API drift).
-    public static let staleAfterDays = 180
+    package static let staleAfterDays = 180
 
     /// Whole days from ``recordedAt`` to `now`; `nil` when ``recordedAt`` is not an ISO 8601 time.
-    public func ageInDays(now: Date = Date()) -> Int? {
+    package func ageInDays(now: Date = Date()) -> Int? {
         ISO8601DateFormatter().date(from: recordedAt).map { Int(now.timeIntervalSince($0) / 86_400) }
     }
 
     /// `date` as ISO 8601 in UTC with seconds, the format of ``recordedAt``.
-    public static func timestamp(_ date: Date) -> String {
+    @usableFromInline package static func timestamp(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)

@@ -121,7 +121,7 @@ public struct CassetteError: Error, Sendable, Hashable, CustomStringConvertible 
         Self(path, .notFound(mode: mode, hint: hint))
     }
     /// The file at `path` is not a cassette this package can read, for `reason`.
-    public static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
+    package static func unreadable(path: String, reason: String) -> Self { Self(path, .unreadable(reason)) }
     /// The cassette at `path` has format `found`.
     static func unsupportedFormat(path: String, found: Int) -> Self { Self(path, .unsupportedFormat(found: found)) }
     /// The body file `file` of the cassette at `path` is missing.

@@ -43,14 +43,14 @@ public enum CassetteFile {
     /// all of it is known to be sound.
     ///
     /// - Throws: ``CassetteError``: unknown format, a field that breaks the schema, missing body, body hash mismatch.
-    public static func load(_ data: Data, from url: URL, rules: CassetteRules = .standard) throws -> Cassette {
+    package static func load(_ data: Data, from url: URL, rules: CassetteRules = .standard) throws -> Cassette {
         try CassetteSchema.decode(data, from: url, verifyingImages: rules.verifyImage)
     }
 
     /// The 1-based line where interaction `index` (0-based) begins in a cassette's bytes, `nil` when there is none: found
     /// from the JSON's structure (strings skipped, nesting tracked), so it holds for any layout, not only the one this
     /// package writes. Reports use it to point at the interaction a problem concerns.
-    public static func line(ofInteraction index: Int, in data: Data) -> Int? {
+    package static func line(ofInteraction index: Int, in data: Data) -> Int? {
         let quote = UInt8(ascii: "\"")
         let backslash = UInt8(ascii: "\\")
         let comma = UInt8(ascii: ",")
@@ -108,7 +108,7 @@ public enum CassetteFile {
     }
 
     /// What a write compares its result with, to avoid churn.
-    public enum Baseline: Sendable {
+    package enum Baseline: Sendable {
         /// What the file holds now (the default).
         case currentFile
         /// These bytes: what the file held before a recording began.
@@ -126,7 +126,7 @@ public enum CassetteFile {
     ///   - baseline: when the new exchanges are the baseline's, the baseline is kept byte for byte, its `recorded_at`
     ///     included: no churn.
     @discardableResult
-    public static func write(
+    package static func write(
         _ cassette: Cassette, to url: URL, secrets: [String] = [], baseline: Baseline = .currentFile
     )
         throws -> WriteOutcome

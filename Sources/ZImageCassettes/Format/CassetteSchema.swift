@@ -117,9 +117,11 @@ enum CassetteSchema {
                         headers: try headers(response["headers"], at: "\(at).response.headers", path: path),
                         body: try bodies.body(response["body"], at: "\(at).response.body", path: path) ?? Data())))
         }
-        return Cassette(
+        var cassette = Cassette(
             region: region, source: source, recordedAt: recordedAt, recordedWith: recordedWith,
-            scenario: root["scenario"], interactions: interactions)
+            interactions: interactions)
+        cassette.scenario = root["scenario"]
+        return cassette
     }
 
     /// Whether `text` is an RFC 3339 date-time (`2026-11-24T12:00:00Z`, a fraction and an offset allowed), checked by

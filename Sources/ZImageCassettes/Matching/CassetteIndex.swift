@@ -63,7 +63,7 @@ struct CassetteIndex {
 extension Cassette {
     /// The first interaction whose request matches `request` as a replay would match it (strictly: method, scheme, host,
     /// path, query without signed parameters, canonical body), whether or not it was used.
-    public func firstInteraction(matching request: RecordedRequest, rules: CassetteRules) -> Interaction? {
+    package func firstInteraction(matching request: RecordedRequest, rules: CassetteRules) -> Interaction? {
         let index = CassetteIndex([], rules: rules, ignoringHost: false, allowRepeats: false)
         let wanted = index.key(of: request)
         return interactions.first { index.key(of: $0.request) == wanted }

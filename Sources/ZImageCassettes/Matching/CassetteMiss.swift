@@ -1,5 +1,5 @@
 import Foundation
-public import ZImageHTTP
+import ZImageHTTP
 
 /// Why no recorded interaction answers a request: the request, the nearest recorded ones part by part (which parts
 /// matched, which JSON paths differ, with both values), the cassette, the record mode, and how to re-record.
@@ -12,40 +12,40 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     /// The cassette searched.
     public var cassettePath: String
     /// The record mode in force.
-    public var recordMode: String
+    package var recordMode: String
     /// The nearest recorded requests, nearest first, with what differs.
-    public var nearest: [Comparison]
+    package var nearest: [Comparison]
     /// Whether an identical request was recorded, but its answers were all used already.
-    public var exhausted: Bool
+    package var exhausted: Bool
     /// How to re-record, ending the report (``CassetteRules/reRecordingHint``).
-    public var reRecordingHint: String
+    package var reRecordingHint: String
     /// The recorded requests with another method or host than the one sent (an image download, say), not compared in
     /// detail: the report counts them in one line.
-    public var elsewhere: [String]
+    package var elsewhere: [String]
 
     /// One recorded request compared with the one sent.
-    public struct Comparison: Sendable {
+    package struct Comparison: Sendable {
         /// Its position in the cassette (0-based).
-        public var index: Int
+        package var index: Int
         /// Its method and URL.
-        public var summary: String
+        package var summary: String
         /// Matcher by matcher: method, scheme, host, path, query, body, and any added.
-        public var parts: [Part]
+        package var parts: [Part]
 
         /// How many parts differ.
-        public var mismatches: Int { parts.filter { !$0.matched }.count }
+        package var mismatches: Int { parts.filter { !$0.matched }.count }
     }
 
     /// One part of a request compared.
-    public struct Part: Sendable {
+    package struct Part: Sendable {
         /// The matcher's name: `method`, `scheme`, `host`, `path`, `query`, `body`, or one added.
-        public var name: String
+        package var name: String
         /// Whether the recorded and the sent request agree on it.
-        public var matched: Bool
+        package var matched: Bool
         /// What differs, in words (empty when it matched).
-        public var detail: String
+        package var detail: String
         /// For a JSON body: the paths that differ, the recorded value on the left and the sent one on the right.
-        public var differences: [JSONValue.Difference]
+        package var differences: [JSONValue.Difference]
     }
 
     /// Finds the cassette miss that caused `error`, following every `WrappingError/underlying` (the client's error,
@@ -109,7 +109,7 @@ public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
     }
 
     /// The report with `hint` as the way to re-record (a test suite re-records differently from the command line).
-    public func report(reRecording hint: String) -> String {
+    package func report(reRecording hint: String) -> String {
         var lines = [
             "no recorded interaction in \(cassettePath) (record mode \(recordMode)) matches \(request.method) \(request.url)"
         ]

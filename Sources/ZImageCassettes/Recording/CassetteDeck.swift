@@ -2,7 +2,7 @@ public import Foundation
 public import ZImageHTTP
 
 /// The one place a cassette is opened: under a ``RecordMode`` it replays the file or starts a recording, applies the
-/// CI guard, and hands back which of the two it did, typed (``OpenedCassette``), never a transport to downcast.
+/// CI guard, and (inside the package) hands back which of the two it did, typed, never a transport to downcast.
 ///
 /// Every recorder and replayer goes through it: `zimage generate`, `zimage cassettes record`, the contract suite's
 /// scenario runner and recorder, the test harness (trait and `withCassette`) and the replay server. So the rules hold
@@ -33,7 +33,7 @@ public struct CassetteDeck: Sendable {
     }
 
     /// Whether opening `url` now records (the mode records, and the file is or is not there as it needs).
-    public func records(_ url: URL) -> Bool {
+    package func records(_ url: URL) -> Bool {
         mode.action(existing: FileManager.default.fileExists(atPath: url.path)).records
     }
 
@@ -42,7 +42,7 @@ public struct CassetteDeck: Sendable {
     /// many files calls it once first.
     ///
     /// - Throws: ``CassetteError`` with code ``CassetteError/Code/recordingRefused``.
-    public func checkRecordingAllowed(_ path: String) throws {
+    package func checkRecordingAllowed(_ path: String) throws {
         let environment = options.environment
         let inCI = ["true", "1"].contains(environment["CI"]?.lowercased() ?? "")
         if inCI && environment[RecordMode.allowRecordingVariable] != "1" {
@@ -54,7 +54,7 @@ public struct CassetteDeck: Sendable {
     /// empty.
     ///
     /// - Throws: ``CassetteError``: no file, an unsound one, or one with no interactions.
-    public func load(_ url: URL) throws -> Cassette {
+    package func load(_ url: URL) throws -> Cassette {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CassetteError.notFound(path: url.path, mode: mode.rawValue, hint: options.rules.reRecordingHint)
         }
@@ -76,7 +76,7 @@ public struct CassetteDeck: Sendable {
     /// - Returns: the replaying or the recording transport.
     /// - Throws: ``CassetteError`` (nothing to replay, an unsound or empty cassette, recording refused in CI, a file
     ///   that is not a cassette where a recording would go), or what `upstream` throws.
-    public func open(
+    package func open(
         _ url: URL, replayingFrom alternatives: [URL] = [], recordingThrough upstream: () throws -> RecordingUpstream
     ) throws -> OpenedCassette {
         switch mode.action(existing: FileManager.default.fileExists(atPath: url.path)) {
@@ -96,7 +96,7 @@ public struct CassetteDeck: Sendable {
 
     /// ``open(_:replayingFrom:recordingThrough:)`` with an upstream that carries no secrets of its own (those of the
     /// options apply).
-    public func open(
+    package func open(
         _ url: URL, replayingFrom alternatives: [URL] = [], upstream: () throws -> any Transport
     ) throws -> OpenedCassette {
         try open(url, replayingFrom: alternatives, recordingThrough: { RecordingUpstream(try upstream()) })
@@ -133,7 +133,8 @@ public struct CassetteDeck: Sendable {
         let action = mode.action(existing: current != nil)
         var start = Cassette(
             region: options.region, source: options.rewrite == nil ? .live : .simulator,
-            recordedWith: rules.recorder, scenario: options.scenario)
+            recordedWith: rules.recorder)
+        start.scenario = options.scenario
         var from = CassetteRecorder.Start.afresh
         if let current {
             let existing = try CassetteFile.load(current, from: url, rules: rules)
@@ -158,28 +159,28 @@ public struct CassetteDeck: Sendable {
 
 /// What a recording sends through: the live transport, and the secrets it carries (the key it sends), which must never
 /// be written.
-public struct RecordingUpstream: Sendable {
+package struct RecordingUpstream: Sendable {
     /// Where live requests go.
-    public var transport: any Transport
+    package var transport: any Transport
     /// Values that must appear nowhere in the cassette (redacted, and a write that would hold one is refused).
-    public var secrets: [String]
+    package var secrets: [String]
 
     /// An upstream of `transport` carrying `secrets`.
-    public init(_ transport: any Transport, secrets: [String] = []) {
+    package init(_ transport: any Transport, secrets: [String] = []) {
         self.transport = transport
         self.secrets = secrets
     }
 }
 
 /// A cassette opened by a ``CassetteDeck``: replaying, or recording.
-public enum OpenedCassette: Sendable {
+package enum OpenedCassette: Sendable {
     /// Answers from the cassette alone.
     case replaying(ReplayingTransport)
     /// Records (and, in new-episodes and update, replays what the cassette already answers).
     case recording(RecordingTransport)
 
     /// The transport to send through.
-    public var transport: any Transport {
+    package var transport: any Transport {
         switch self {
         case .replaying(let replaying): replaying
         case .recording(let recording): recording
@@ -190,7 +191,7 @@ public enum OpenedCassette: Sendable {
     ///
     /// - Returns: whether the file changed; `nil` for a replay.
     @discardableResult
-    public func commit(
+    package func commit(
         after failure: (any Error)? = nil, verifying: (@Sendable (Cassette) async -> [String])? = nil
     ) async throws -> CassetteFile.WriteOutcome? {
         guard case .recording(let recording) = self else { return nil }

@@ -1,5 +1,5 @@
 public import Foundation
-public import ZImageHTTP
+import ZImageHTTP
 
 /// What recording and replaying a cassette needs besides its location and mode, each with a default that suits a
 /// provider-neutral cassette: standard rules, strict matching, nothing secret, no rewrite, no contract.
@@ -14,17 +14,17 @@ public struct CassetteOptions: Sendable {
     public var region: String?
     /// Moves another origin's URLs onto the real hosts (and marks the cassette `simulator`), when recording against a
     /// stand-in.
-    public var rewrite: OriginRewrite?
+    package var rewrite: OriginRewrite? = nil
     /// Checks what was recorded at each commit: a recording that breaks it is not written (see
     /// ``RecordingTransport/commit(after:verifying:)``).
-    public var contract: CassetteContract?
+    package var contract: CassetteContract? = nil
     /// When replaying, answer a request whose recorded answers were all used with the last one again.
     public var allowRepeats: Bool
     /// Where `CI` and `ZIMAGE_ALLOW_RECORDING` are read: with `CI=true`, recording is refused unless allowed.
     public var environment: [String: String]
     /// Stored as a new recording's scenario (see ``Cassette/scenario``); a recording that extends a cassette keeps the
     /// cassette's own, and a fresh recording keeps the old file's when this is `nil`.
-    public var scenario: JSONValue?
+    package var scenario: JSONValue? = nil
 
     /// Creates options.
     public init(
@@ -32,20 +32,14 @@ public struct CassetteOptions: Sendable {
         matching: RequestMatching = .default,
         secrets: [String] = [],
         region: String? = nil,
-        rewrite: OriginRewrite? = nil,
-        contract: CassetteContract? = nil,
         allowRepeats: Bool = false,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        scenario: JSONValue? = nil
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.rules = rules
         self.matching = matching
         self.secrets = secrets
         self.region = region
-        self.rewrite = rewrite
-        self.contract = contract
         self.allowRepeats = allowRepeats
         self.environment = environment
-        self.scenario = scenario
     }
 }

@@ -84,7 +84,7 @@ public struct RecordMode: Sendable, Hashable, CustomStringConvertible, RawRepres
     public static let allCases: [RecordMode] = [.none, .once, .newEpisodes, .update, .all]
 
     /// The environment variable that allows recording where `CI` is set.
-    public static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
+    package static let allowRecordingVariable = "ZIMAGE_ALLOW_RECORDING"
 
     /// Whether this mode may record at all (every mode but ``none``).
     public var records: Bool { policy.existing.records || policy.missing.records }

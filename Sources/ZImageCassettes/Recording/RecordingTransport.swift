@@ -18,7 +18,7 @@ public import ZImageHTTP
 /// ```
 public final class RecordingTransport: Transport {
     /// Where live requests go.
-    public let upstream: any Transport
+    package let upstream: any Transport
     /// Where exchanges are kept until a commit writes them.
     let recorder: CassetteRecorder
     private let replayingFirst: Bool
@@ -45,7 +45,7 @@ public final class RecordingTransport: Transport {
     }
 
     /// The cassette file.
-    public var url: URL { recorder.url }
+    package var url: URL { recorder.url }
 
     /// Replays what the cassette answers (new-episodes and update only), else forwards, records, and returns the live
     /// answer. A request that fails upstream (or is cancelled) is rethrown, and the recording is no longer whole.
@@ -89,12 +89,12 @@ public final class RecordingTransport: Transport {
     }
 
     /// The cassette as recorded so far (redacted, on the real endpoints).
-    public var recorded: Cassette {
+    package var recorded: Cassette {
         get async { await recorder.snapshot }
     }
 
     /// The contract violations found by the last commit.
-    public var violations: [ContractViolation] {
+    package var violations: [ContractViolation] {
         get async { await recorder.violations }
     }
 }

@@ -64,12 +64,12 @@ public final class ReplayingTransport: Transport {
     }
 
     /// The index of the interaction that answers `request`, consumed; `nil` on a miss.
-    public func answer(_ request: RecordedRequest) -> Int? {
+    package func answer(_ request: RecordedRequest) -> Int? {
         state.withLock { $0.take(request) }
     }
 
     /// Why `request` found no answer.
-    public func miss(_ request: RecordedRequest) -> CassetteMiss {
+    package func miss(_ request: RecordedRequest) -> CassetteMiss {
         state.withLock { index in
             CassetteMiss(
                 request: request, interactions: cassette.interactions, index: index, cassettePath: path,
@@ -80,7 +80,7 @@ public final class ReplayingTransport: Transport {
 
     /// How recorded interaction `position` differs from `request`, matcher by matcher: what tells an unused interaction
     /// apart from the requests that were made.
-    public func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
+    package func comparison(ofInteraction position: Int, with request: RecordedRequest) -> CassetteMiss.Comparison? {
         guard cassette.interactions.indices.contains(position) else { return nil }
         return state.withLock { index in
             CassetteMiss(
@@ -99,7 +99,7 @@ public final class ReplayingTransport: Transport {
 
 extension RecordedRequest {
     /// The recorded form of a request about to be sent.
-    public init(_ request: HTTPRequest, body: Data?) {
+    package init(_ request: HTTPRequest, body: Data?) {
         var headers: [String: String] = [:]
         for field in request.headerFields {
             let name = field.name.canonicalName
@@ -113,7 +113,7 @@ extension RecordedRequest {
 
 extension RecordedResponse {
     /// The recorded form of a response.
-    public init(_ response: HTTPResponse, body: Data) {
+    package init(_ response: HTTPResponse, body: Data) {
         var headers: [String: String] = [:]
         for field in response.headerFields {
             let name = field.name.canonicalName
@@ -123,7 +123,7 @@ extension RecordedResponse {
     }
 
     /// The response as a transport returns it.
-    public var http: (HTTPResponse, Data) {
+    package var http: (HTTPResponse, Data) {
         var fields = HTTPFields()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
             if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }

@@ -1,23 +1,23 @@
-public import Foundation
+package import Foundation
 
 /// Moves exchanges recorded against another origin (a simulator, a gateway, any base URL) onto the real hosts, in request
 /// URLs, response header fields and bodies alike, so that a client with default settings replays them unchanged.
 ///
 /// Everything under ``resultPrefix`` on the origin becomes `https://<resultHost>/…`; everything else on the origin becomes
 /// `https://<apiHost>/…`.
-public struct OriginRewrite: Sendable, Hashable {
+package struct OriginRewrite: Sendable, Hashable {
     /// The origin recorded against, `scheme://host:port`, without a trailing slash.
-    public var origin: String
+    package var origin: String
     /// The host that replaces the origin.
-    public var apiHost: String
+    package var apiHost: String
     /// The host that downloads under ``resultPrefix`` move to.
-    public var resultHost: String
+    package var resultHost: String
     /// The path prefix under which the origin serves downloads, with its slashes (`/results/`).
-    public var resultPrefix: String
+    package var resultPrefix: String
 
     /// A rewrite from `origin` (its path and query are ignored) to `apiHost`, and from `origin` + `resultPrefix` to
     /// `resultHost`.
-    public init(origin: URL, apiHost: String, resultHost: String, resultPrefix: String) {
+    package init(origin: URL, apiHost: String, resultHost: String, resultPrefix: String) {
         var components = URLComponents(url: origin, resolvingAgainstBaseURL: false)
         components?.path = ""
         components?.query = nil
@@ -30,13 +30,13 @@ public struct OriginRewrite: Sendable, Hashable {
     }
 
     /// `text` with every URL of the origin moved.
-    public func apply(_ text: String) -> String {
+    package func apply(_ text: String) -> String {
         text.replacingOccurrences(of: origin + resultPrefix, with: "https://\(resultHost)/")
             .replacingOccurrences(of: origin + "/", with: "https://\(apiHost)/")
     }
 
     /// The interaction with its URL, header fields and bodies moved.
-    public func apply(_ interaction: Interaction) -> Interaction {
+    package func apply(_ interaction: Interaction) -> Interaction {
         var result = interaction
         result.request.url = apply(interaction.request.url)
         result.response.headers = interaction.response.headers.mapValues(apply)

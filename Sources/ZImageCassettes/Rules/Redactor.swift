@@ -20,9 +20,9 @@ struct Redactor: Sendable {
 
     /// The values to remove wherever they appear, as given (empty ones dropped): the writer refuses any shorter than
     /// ``shortestSecret``.
-    public let secrets: [String]
+    let secrets: [String]
     /// What counts as a credential, what is kept.
-    public let rules: CassetteRules
+    let rules: CassetteRules
     private let signedQuery: NSRegularExpression?
 
     /// Creates a redactor for `secrets` under `rules`.
@@ -59,7 +59,7 @@ struct Redactor: Sendable {
     }
 
     /// `text` with signed query values and secrets replaced.
-    public func clean(_ text: String) -> String {
+    func clean(_ text: String) -> String {
         var cleaned = text
         if let signedQuery {
             cleaned = signedQuery.stringByReplacingMatches(

@@ -24,7 +24,9 @@ extension CassetteOptions {
     /// contract, which every recorded exchange is held to before anything is written (a broken one keeps the old file),
     /// with `secrets` (the API key) redacted and refused wherever it survives.
     public static func dashScope(secrets: [String], region: String? = nil) -> CassetteOptions {
-        CassetteOptions(rules: .dashScope, secrets: secrets, region: region, contract: ContractChecker.contract)
+        var options = CassetteOptions(rules: .dashScope, secrets: secrets, region: region)
+        options.contract = ContractChecker.contract
+        return options
     }
 }
 

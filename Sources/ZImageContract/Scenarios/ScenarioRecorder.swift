@@ -117,11 +117,12 @@ package struct ScenarioRecorder: Sendable {
     ) async throws -> Outcome {
         let scenario = recipe.scenario
         let sentKey = scenario.validKey ? key : Self.refusedKey
-        let deck = CassetteDeck(
-            mode: .all,
-            options: CassetteOptions(
-                rules: .dashScope, secrets: [key.value, sentKey.value], region: region.rawValue, rewrite: rewrite,
-                contract: ContractChecker.contract, environment: environment, scenario: scenario.metadata))
+        var options = CassetteOptions(
+            rules: .dashScope, secrets: [key.value, sentKey.value], region: region.rawValue, environment: environment)
+        options.rewrite = rewrite
+        options.contract = ContractChecker.contract
+        options.scenario = scenario.metadata
+        let deck = CassetteDeck(mode: .all, options: options)
         let opened = try deck.open(file) { try makeUpstream() }
         let transport = opened.transport
         let work: Result<Void, any Error>

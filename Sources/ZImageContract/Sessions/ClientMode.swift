@@ -41,12 +41,11 @@ package enum ClientMode: Sendable, Hashable {
             return PreparedClient(
                 transport: try makeLiveTransport(), apiKey: key, timekeeper: .system, cassette: nil, baseURL: baseURL)
         }
-        let deck = CassetteDeck(
-            mode: mode,
-            options: CassetteOptions(
-                rules: rules, matching: matching, region: region.rawValue,
-                rewrite: baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) },
-                contract: ContractChecker.contract, environment: environment))
+        var options = CassetteOptions(
+            rules: rules, matching: matching, region: region.rawValue, environment: environment)
+        options.rewrite = baseURL.map { DashScopeSimulation.originRewrite(from: $0, region: region) }
+        options.contract = ContractChecker.contract
+        let deck = CassetteDeck(mode: mode, options: options)
         var key: APIKey?
         let opened = try deck.open(url, replayingFrom: alternatives) {
             let resolved = try Credentials.resolve(environment: environment).apiKey

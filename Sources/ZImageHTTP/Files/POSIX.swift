@@ -14,25 +14,25 @@ package func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count
 }
 
 /// A failed system call, with the operation and why (`strerror` of the errno it failed with).
-public struct POSIXFailure: Error, CustomStringConvertible {
+package struct POSIXFailure: Error, CustomStringConvertible {
     /// The failure in one sentence.
-    public let description: String
+    package let description: String
     /// The errno, 0 when the failure was not a system call's.
-    public let code: Int32
+    package let code: Int32
 
     /// The failure of `operation`, with the current `errno`: build it right after the failed call.
-    public init(_ operation: String) {
+    package init(_ operation: String) {
         self.init(operation: operation, errno: errno)
     }
 
     /// The failure of `operation` with `errno`.
-    public init(operation: String, errno: Int32) {
+    package init(operation: String, errno: Int32) {
         code = errno
         description = "\(operation): \(String(cString: strerror(errno)))"
     }
 
     /// A failure that no errno describes.
-    public init(operation: String, reason: String) {
+    package init(operation: String, reason: String) {
         code = 0
         description = "\(operation): \(reason)"
     }

@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 
 /// JSON in one canonical spelling (object keys sorted, no insignificant white space, strings and numbers re-spelt the same
 /// way), so two documents can be compared by bytes: key order and white space never make a difference.
@@ -6,13 +6,13 @@ public import Foundation
 /// Also the package's JSON parser (``parse(_:rejectingDuplicateKeys:)``, strict RFC 8259, into ``JSONValue``): it runs on every replayed request
 /// and every cassette load, and Foundation's parsers spend tens of microseconds on a 200-byte body on Linux
 /// (`JSONDecoder` into an enum, ten times more).
-public enum CanonicalJSON {
+package enum CanonicalJSON {
     /// Why bytes are not JSON.
-    public struct InvalidJSON: Error, Sendable, CustomStringConvertible {
+    package struct InvalidJSON: Error, Sendable, CustomStringConvertible {
         /// The byte offset where reading stopped.
-        public var offset: Int
+        package var offset: Int
         /// What was wrong there, when more is known than "not JSON" (a duplicate key, say).
-        public var reason: String?
+        package var reason: String?
 
         init(offset: Int, reason: String? = nil) {
             self.offset = offset
@@ -20,7 +20,7 @@ public enum CanonicalJSON {
         }
 
         /// The failure in one sentence.
-        public var description: String {
+        package var description: String {
             reason.map { "\($0) at byte \(offset)" } ?? "not valid JSON at byte \(offset)"
         }
     }
@@ -40,7 +40,7 @@ public enum CanonicalJSON {
     ///     reader (JSONTestSuite's `y_object_duplicated_key` must parse), so the default keeps the last one; a
     ///     document someone reviews as text (a cassette in a pull request) must not hide a value a reviewer never sees.
     /// - Throws: ``CanonicalJSON/InvalidJSON`` with the offset where reading stopped.
-    public static func parse(_ data: Data, rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
+    package static func parse(_ data: Data, rejectingDuplicateKeys: Bool = false) throws -> JSONValue {
         try data.withUnsafeBytes { buffer in
             var parser = Parser(
                 bytes: buffer.bindMemory(to: UInt8.self), rejectingDuplicateKeys: rejectingDuplicateKeys)
@@ -141,7 +141,7 @@ public enum CanonicalJSON {
     }
 
     /// Whether two JSON documents are equal once normalized; `false` when either is not JSON.
-    public static func equal(_ left: Data, _ right: Data) -> Bool {
+    package static func equal(_ left: Data, _ right: Data) -> Bool {
         guard let left = try? normalize(left), let right = try? normalize(right) else { return false }
         return left == right
     }

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 
 /// Any JSON value, so a cassette stores JSON bodies as JSON (readable, diffable) rather than as escaped strings.
-public enum JSONValue: Sendable, Hashable, Codable {
+package enum JSONValue: Sendable, Hashable, Codable {
     /// JSON's `null`, kept apart from a missing key.
     case null
     /// `true` or `false`.
@@ -21,13 +21,13 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case object([String: JSONValue])
 
     /// Parses JSON bytes; `nil` when they are not JSON.
-    public init?(parsing data: Data) {
+    package init?(parsing data: Data) {
         guard let value = try? CanonicalJSON.parse(data) else { return nil }
         self = value
     }
 
     /// Decodes any JSON value through a `Decoder` (slower than ``init(parsing:)``; for `Codable` types that hold JSON).
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -47,7 +47,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Encodes the value as the JSON it is.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -62,27 +62,27 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Compact JSON with sorted keys: the canonical spelling of ``CanonicalJSON``.
-    public var data: Data {
+    package var data: Data {
         var output = [UInt8]()
         CanonicalJSON.render(self, into: &output)
         return Data(output)
     }
 
     /// One place where two JSON values differ.
-    public struct Difference: Sendable, Hashable, CustomStringConvertible {
+    package struct Difference: Sendable, Hashable, CustomStringConvertible {
         /// Where: `parameters.seed`, `input.messages[0].content`, or `(the whole body)`.
-        public var path: String
+        package var path: String
         /// The first value there, shortened (``summary``), or `(absent)`.
-        public var left: String
+        package var left: String
         /// The second value there, shortened, or `(absent)`.
-        public var right: String
+        package var right: String
 
         /// `path: left -> right`.
-        public var description: String { "\(path): \(left) -> \(right)" }
+        package var description: String { "\(path): \(left) -> \(right)" }
     }
 
     /// Where two values differ, with paths like `parameters.seed` or `input.messages[0]`; at most `limit` differences.
-    public func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
+    package func differences(from other: JSONValue, path: String = "", limit: Int = 8) -> [Difference] {
         var found: [Difference] = []
         func visit(_ left: JSONValue?, _ right: JSONValue?, _ path: String) {
             guard found.count < limit, left != right else { return }
@@ -106,14 +106,14 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     /// Indented JSON with sorted keys, as cassette files spell it: two spaces an indent level, `"key" : value`, the bytes
     /// `JSONEncoder` writes with sorted keys and pretty printing, except that no number is rounded.
-    public var prettyData: Data {
+    package var prettyData: Data {
         var output = [UInt8]()
         CanonicalJSON.renderPretty(self, into: &output)
         return Data(output)
     }
 
     /// A short rendering for messages.
-    public var summary: String {
+    package var summary: String {
         let text = String(decoding: data, as: UTF8.self)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }

@@ -6,7 +6,7 @@ public protocol WrappingError: Error {
 }
 
 /// The first error of type `Cause` in `error` and its chain of ``WrappingError/underlying`` causes.
-public func firstCause<Cause: Error>(_ type: Cause.Type, in error: any Error) -> Cause? {
+package func firstCause<Cause: Error>(_ type: Cause.Type, in error: any Error) -> Cause? {
     var current: (any Error)? = error
     while let error = current {
         if let cause = error as? Cause { return cause }

@@ -53,12 +53,12 @@ public struct SimulatorRequest: Sendable {
     }
 
     /// The name the client sent the request to: ``host`` without its port, lowercased.
-    public var hostName: String? {
+    package var hostName: String? {
         host.map(Self.hostName(ofHostHeader:))
     }
 
     /// A Host header's name without its port, lowercased; a bracketed IPv6 address keeps its brackets.
-    public static func hostName(ofHostHeader header: String) -> String {
+    package static func hostName(ofHostHeader header: String) -> String {
         let name =
             if header.hasPrefix("["), let end = header.firstIndex(of: "]") { header[...end] } else {
                 header.prefix { $0 != ":" }

@@ -1,7 +1,7 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// The `replay` behaviour: answers any HTTP client from a folder of cassettes, with the matching of
 /// `ReplayingTransport` minus scheme and host (clients reach the server under its own address). Image URLs in answers
@@ -9,7 +9,7 @@ public import ZImageCassettes
 /// client may run a scenario again. A request without an answer gets 404 `NoRecordedResponse` with the nearest-match
 /// report as its message, each nearest interaction named by its cassette file. Every request is logged in one line:
 /// method, path, hit or miss, and the cassette file.
-public struct CassetteBackend: SimulatorBackend {
+package struct CassetteBackend: SimulatorBackend {
     private let replay: ReplayingTransport
     /// The cassette file (relative to the folder) and position of each merged interaction.
     private let origins: [(file: String, index: Int)]
@@ -18,12 +18,12 @@ public struct CassetteBackend: SimulatorBackend {
         pattern: #"https://dashscope-result[A-Za-z0-9.\-]*\.aliyuncs\.com/"#)
 
     /// The number of interactions served from.
-    public var interactionCount: Int { replay.cassette.interactions.count }
+    package var interactionCount: Int { replay.cassette.interactions.count }
 
     /// Loads every cassette under `folder`, to be matched under `rules`; `log` gets one line per request.
     ///
     /// - Throws: `CassetteError` for the first cassette that cannot be replayed (unsound, or empty).
-    public init(
+    package init(
         folder: URL, rules: CassetteRules, matching: RequestMatching = .default,
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws {
@@ -46,7 +46,7 @@ public struct CassetteBackend: SimulatorBackend {
 
     /// The recorded answer to `request`, matched without scheme and host, repeating the last answer once all are used;
     /// a miss is a 404 whose body is the miss report.
-    public func respond(to request: SimulatorRequest) async -> SimulatorResponse {
+    package func respond(to request: SimulatorRequest) async -> SimulatorResponse {
         let target = request.serverBaseURL.absoluteString + request.path + (request.query.map { "?\($0)" } ?? "")
         var headers: [String: String] = [:]
         for field in request.headerFields { headers[field.name.canonicalName] = field.value }

@@ -10,7 +10,7 @@ import ZImage
 /// ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
 ///
 /// It counts the connections it accepts and the requests it answers, and logs the most recent requests (the
-/// Authorization value is never kept), so tests can assert both. Its ``SimulatorLimits`` close slow clients, bound the
+/// Authorization value is never kept), so tests can assert both. Its limits close slow clients, bound the
 /// connections it holds and the log it keeps. Start it on port 0 (the default) to get a free port; stop it with
 /// ``shutdown()``.
 public final class SimulatorServer: Sendable {
@@ -31,17 +31,17 @@ public final class SimulatorServer: Sendable {
     /// Connections accepted so far.
     public var acceptedConnections: Int { state.locked { $0.accepted } }
 
-    /// The most recent requests (at most ``SimulatorLimits/requestLogCapacity``), in order.
+    /// The most recent requests (at most the log capacity of its limits, 1,000 by default), in order.
     public var requests: [SimulatorLogEntry] { state.locked { Array($0.log) } }
 
     /// Requests received so far, including those no longer in ``requests``.
-    public var requestCount: Int { state.locked { $0.loggedBefore + $0.log.count } }
+    package var requestCount: Int { state.locked { $0.loggedBefore + $0.log.count } }
 
     /// Connections closed on arrival because ``SimulatorLimits/maxConnections`` were open, each in the middle of a request.
-    public var refusedConnections: Int { state.locked { $0.refused } }
+    package var refusedConnections: Int { state.locked { $0.refused } }
 
     /// Idle connections closed to make room for a new one at ``SimulatorLimits/maxConnections``.
-    public var evictedConnections: Int { state.locked { $0.evicted } }
+    package var evictedConnections: Int { state.locked { $0.evicted } }
 
     /// Starts a server answering with `backend`.
     ///
@@ -49,10 +49,16 @@ public final class SimulatorServer: Sendable {
     ///   - backend: what answers each request.
     ///   - host: the address to listen on; loopback by default.
     ///   - port: the port; 0 picks a free one.
-    ///   - limits: what the server puts up with from clients (timeouts, connections, body size, log size).
     public static func start(
-        host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend,
-        limits: SimulatorLimits = SimulatorLimits()
+        host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend
+    ) async throws -> SimulatorServer {
+        try await start(host: host, port: port, backend: backend, limits: SimulatorLimits(), connections: PlainHTTP1())
+    }
+
+    /// Starts a server answering with `backend` and putting up with `limits` from clients (timeouts, connections, body
+    /// size, log size).
+    package static func start(
+        host: String = "127.0.0.1", port: Int = 0, backend: any SimulatorBackend, limits: SimulatorLimits
     ) async throws -> SimulatorServer {
         try await start(host: host, port: port, backend: backend, limits: limits, connections: PlainHTTP1())
     }
@@ -192,7 +198,7 @@ public struct SimulatorLogEntry: Sendable, Hashable {
     /// The Host header (HTTP/2's `:authority`), as sent.
     public var host: String?
     /// ``host`` without its port, lowercased.
-    public var hostName: String? { host.map(SimulatorRequest.hostName(ofHostHeader:)) }
+    package var hostName: String? { host.map(SimulatorRequest.hostName(ofHostHeader:)) }
     /// Whether the request had an Authorization header (its value is never kept).
     public var hadAuthorization: Bool
     /// The User-Agent header.

@@ -1,8 +1,8 @@
-public import Foundation
+package import Foundation
 import HTTPTypes
 import Synchronization
 public import ZImage
-public import ZImageCassettes
+package import ZImageCassettes
 
 /// The `simulate` behaviour: a DashScope look-alike for z-image-turbo, per docs/CONTRACT.md.
 ///
@@ -20,32 +20,32 @@ public import ZImageCassettes
 /// - A key it was not given gets 401 `InvalidApiKey`; the key may come as `Authorization: Bearer` or in
 ///   `X-DashScope-ApiKey`, as docs/CONTRACT.md says the API accepts.
 /// - Another method on a path it serves gets 405 with `Allow`.
-/// - A prompt containing ``inappropriateMarker`` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
+/// - A prompt containing `[[inappropriate]]` gets 400 `DataInspectionFailed`, so that scenario can be recorded.
 public struct DashScopeSimulation: SimulatorBackend {
     /// A prompt containing this is refused as inappropriate content.
-    public static let inappropriateMarker = "[[inappropriate]]"
+    package static let inappropriateMarker = "[[inappropriate]]"
 
     /// Which region's answers to imitate (key order, result path).
     public var region: Region
     /// The keys accepted; any other gets 401.
     public var acceptedKeys: Set<String>
     /// Changes to the success answer's shape, to play an API that has drifted from its contract.
-    public var drift: Drift
+    package var drift: Drift
     /// The origin image URLs point at (`https://dashscope-result-bj.oss-cn-beijing.aliyuncs.com` in a rehearsal over
     /// TLS); `nil` for the server's own address.
-    public var resultOrigin: URL?
+    package var resultOrigin: URL?
     private let counter = Counter()
 
     /// Changes to the shape of the success answer: top-level fields added (with a string value) and fields removed by
     /// dotted path (`request_id`, `usage.image_count`).
-    public struct Drift: Sendable, Hashable {
+    package struct Drift: Sendable, Hashable {
         /// Top-level fields to add.
-        public var added: [String]
+        package var added: [String]
         /// Dotted paths to remove.
-        public var removed: [String]
+        package var removed: [String]
 
         /// Creates a drift.
-        public init(added: [String] = [], removed: [String] = []) {
+        package init(added: [String] = [], removed: [String] = []) {
             self.added = added
             self.removed = removed
         }
@@ -57,7 +57,7 @@ public struct DashScopeSimulation: SimulatorBackend {
     }
 
     /// Creates a simulation whose success answers have drifted from the contract by `drift`.
-    public init(region: Region, acceptedKeys: Set<String>, drift: Drift, resultOrigin: URL? = nil) {
+    package init(region: Region, acceptedKeys: Set<String>, drift: Drift, resultOrigin: URL? = nil) {
         self.region = region
         self.acceptedKeys = acceptedKeys
         self.drift = drift
@@ -175,7 +175,7 @@ public struct DashScopeSimulation: SimulatorBackend {
 
     /// Moves what was recorded against a simulator of `region` at `origin` onto the region's real hosts: the API host,
     /// and the region's OSS host for images. Recordings made this way replay with a client's default settings.
-    public static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
+    package static func originRewrite(from origin: URL, region: Region) -> OriginRewrite {
         OriginRewrite(
             origin: origin, apiHost: region.host, resultHost: region.exampleResultHost,
             resultPrefix: resultPathPrefix(for: region))

@@ -27,7 +27,7 @@ struct ProbeCheck {
             return skipped("no key: set DASHSCOPE_API_KEY or dashscope_api_key in ~/.alibabacloud/credentials to probe")
         }
         let started = ContinuousClock.now
-        let report = await Probe(transport: transport).run(region: region, url: url, key: key)
+        let report = await Probe(timing: transport).run(region: region, url: url, key: key)
         let milliseconds = Int(started.duration(to: .now) / .milliseconds(1))
         if !required && report.outcome == .unreachable {
             return (

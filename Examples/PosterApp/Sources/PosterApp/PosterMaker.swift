@@ -45,9 +45,9 @@ public struct PosterMaker: Sendable {
     public func make(title: String) async throws -> Poster {
         let trimmed = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw PosterError.emptyTitle }
-        let request = try ImageRequest(
-            prompt: "A minimalist travel poster titled \"\(trimmed)\", bold shapes, warm colours", size: "1024*1536",
-            seed: Self.seed(for: trimmed), baseURL: nil)
+        let request = ImageRequest(
+            prompt: "A minimalist travel poster titled \"\(trimmed)\", bold shapes, warm colours",
+            size: try ImageSize(width: 1024, height: 1536), seed: Self.seed(for: trimmed))
         let file = folder.appendingPathComponent("\(Self.slug(trimmed)).png")
         do {
             return try await draw(request, title: trimmed, to: file)

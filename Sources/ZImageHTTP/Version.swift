@@ -1,5 +1,5 @@
 /// The package's version, as `zimage --version` and the User-Agent report it.
-public enum ZImageVersion {
+package enum ZImageVersion {
     /// The semantic version of this release.
-    public static let current = "0.1.0"
+    package static let current = "0.1.0"
 }
