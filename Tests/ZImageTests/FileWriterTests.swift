@@ -152,7 +152,7 @@ struct EvidenceAppendTests {
             let first = Data((String(repeating: "a", count: 4096 - 101) + "\n").utf8)
             try AppendOnlyFile.append(first, to: log.path)
             let filler = mountPoint.appendingPathComponent("filler")
-            FileManager.default.createFile(atPath: filler.path, contents: nil)
+            #expect(FileManager.default.createFile(atPath: filler.path, contents: nil))
             let handle = try FileHandle(forWritingTo: filler)
             while (try? handle.write(contentsOf: Data(repeating: 0, count: 4096))) != nil {}
             try handle.close()

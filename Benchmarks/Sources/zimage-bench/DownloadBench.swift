@@ -5,8 +5,9 @@ import ZImage
 import ZImageCurl
 
 /// Image download: 1, 8 and 32 MiB PNGs from the simulator, each client a whole process so peak memory is its own:
-/// - `ImageDownloader -> file` (through `ZImageClient.downloadImage`): what `zimage generate` does, streamed from libcurl's write callback to a part file,
-///   verified (PNG chunks and CRCs, the size), hashed (SHA-256) and renamed into place;
+/// - `ImageDownloader -> file` (through `ZImageClient.downloadImage`): what `zimage generate` does, streamed from
+///   libcurl's write callback to a part file, verified (PNG chunks and CRCs, the size), hashed (SHA-256) and renamed
+///   into place;
 /// - `CurlTransport (memory)`: the body kept in memory, as `ZImageClient.imageData(for:)` keeps it;
 /// - `curl -o FILE`, the fair peer of the first (it writes the file, and checks nothing), and `curl -o /dev/null`.
 enum DownloadBench {
@@ -61,8 +62,8 @@ enum DownloadBench {
         return results
     }
 
-    /// The child's side: one GET through CurlTransport, streamed to `file` by `ZImageClient.downloadImage` when one is given, else
-    /// the body kept in memory.
+    /// The child's side: one GET through CurlTransport, streamed to `file` by `ZImageClient.downloadImage` when one is
+    /// given, else the body kept in memory.
     static func fetch(_ url: String, to file: String?) async throws {
         guard let target = URL(string: url) else { throw BenchError("bad URL \(url)") }
         let transport = try CurlTransport(configuration: .init(maxResponseBytes: 64 << 20), environment: [:])

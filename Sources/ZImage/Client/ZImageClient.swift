@@ -117,7 +117,7 @@ public struct ZImageClient: Sendable {
             requestIDs: requestIDs)
     }
 
-    /// Downloads the generated PNG to `destination` (streamed to a part file and verified as a PNG as it arrives), retrying as for generation.
+    /// Downloads the generated PNG to `destination`, retrying as for generation.
     ///
     /// The image URL is fetched without an Authorization header; the bytes stream to a `.part` file as they arrive,
     /// verified on the way as a PNG of the result's size, and the part file is renamed into place only when all of it is

@@ -112,11 +112,6 @@ package struct Probe: Sendable {
         }
     }
 
-    /// Creates a probe over an exchange that also reports timings (the live transport's).
-    package init(timedExchange: @escaping @Sendable (HTTPRequest) async throws -> Exchange) {
-        exchange = timedExchange
-    }
-
     /// Creates a probe on a transport that measures its exchanges (the live one), whose reports carry its DNS, connect,
     /// TLS and first-byte times.
     package init(timing transport: some MeasuringTransport) {

@@ -4,8 +4,9 @@ import ZImageHTTP
 /// One recorded scenario: the exchanges in the order they happened, where they came from, and the metadata of whoever
 /// recorded it.
 ///
-/// The cassette layer reads and writes ``region`` (and, for the package's own tools, a scenario's metadata) without knowing what they mean: the contract suite
-/// (module ZImageContract) keeps a region's name and a scenario's expected outcome there.
+/// The cassette layer reads and writes ``region`` (and, for the package's own tools, a scenario's metadata) without
+/// knowing what they mean: the contract suite (module ZImageContract) keeps a region's name and a scenario's expected
+/// outcome there.
 public struct Cassette: Sendable, Hashable {
     /// The format version this package reads and writes.
     static let currentFormat = 1
