@@ -78,11 +78,17 @@ let package = Package(
         .target(
             name: "ZImageCassettes", dependencies: ["ZImageHTTP", httpTypes, httpTypesFoundation],
             swiftSettings: upcomingFeatures),
-        // A DashScope look-alike HTTP server on loopback: simulate, serve cassettes, inject faults.
+        // The simulation without a server: DashScope's look-alike, backends, faults, and an in-process transport that
+        // plays them; the harness and the contract suite use it without building NIO.
+        .target(
+            name: "ZImageSimulation",
+            dependencies: ["ZImageHTTP", "ZImage", "ZImageCassettes", httpTypes, httpTypesFoundation],
+            swiftSettings: upcomingFeatures),
+        // The simulation served over HTTP on loopback (simulate, serve cassettes, inject faults); re-exports it.
         .target(
             name: "ZImageSimulator",
             dependencies: [
-                "ZImage", "ZImageCassettes", httpTypes,
+                "ZImageSimulation", "ZImage", "ZImageCassettes", httpTypes,
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,7 +117,9 @@ let package = Package(
         // the scenario recorder, and the one place that turns a mode (live, record, replay) into a transport.
         .target(
             name: "ZImageContract",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageSimulator", httpTypes, httpTypesFoundation, logging],
+            dependencies: [
+                "ZImageHTTP", "ZImage", "ZImageCassettes", "ZImageSimulation", httpTypes, httpTypesFoundation, logging,
+            ],
             swiftSettings: upcomingFeatures
         ),
         // What a user's own test suite imports: a Swift Testing trait and a closure API that give a test a ZImageClient on
@@ -119,7 +127,8 @@ let package = Package(
         .target(
             name: "ZImageTesting",
             dependencies: [
-                "ZImage", "ZImageCassettes", "ZImageSimulator", "ZImageContract", "ZImageCurl", httpTypes,
+                "ZImageHTTP", "ZImage", "ZImageCassettes", "ZImageSimulation", "ZImageContract", "ZImageCurl",
+                httpTypes,
                 // The bridge to XCTFail, so that the harness fails XCTest tests without linking XCTest itself.
                 .product(name: "IssueReportingTestSupport", package: "xctest-dynamic-overlay"),
             ],
@@ -212,7 +221,9 @@ let package = Package(
         .testTarget(
             name: "ZImageSimulatorTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulator", "ZImageTestSupport", "CZlib", httpTypes,
+                "ZImage", "ZImageHTTP", "ZImageCurl", "ZImageSimulation", "ZImageSimulator", "ZImageTestSupport",
+                "CZlib",
+                httpTypes,
             ],
             swiftSettings: upcomingFeatures
         ),

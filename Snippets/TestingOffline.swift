@@ -31,7 +31,7 @@ _ = try await withCassette("random-seed", matching: .default.ignoringJSONPaths("
 // snippet.end
 
 // snippet.faults
-// Error paths without a cassette: a simulator on loopback plays the faults first; no real waits.
+// Error paths without a cassette: a simulation in the test process plays the faults first; no socket, no real waits.
 _ = try await withSimulator(faults: [.throttled(retryAfter: 30), .unavailable(times: 1)]) { client in
     try await PosterMaker(client: client).make(title: "Lake")  // retried twice, then answered
 }

@@ -153,38 +153,45 @@ struct CassetteSession: Sendable {
                 }
                 return url
             }
-            return try await record(mode: mode, against: baseURL, environment: environment, waits: true, body)
+            let region = region
+            return try await record(
+                mode: mode, against: baseURL, environment: environment, waits: true,
+                upstream: {
+                    let live = try CurlTransport(environment: environment)
+                    return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
+                }, body)
         case .simulator:
-            // A simulator of the region for this test alone, with its faults: no key, no binary, `source: simulator`.
+            // A simulation of the region for this test alone, with its faults, in this process: no key, no binary, no
+            // socket, `source: simulator`.
             let key = APIKey("sk-test-in-process-recording")
-            let server = try await SimulatorServer.start(
-                simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
-            for failure in simulate { server.inject(failure) }
+            let faults = FaultScript()
+            for failure in simulate { faults.inject(failure) }
+            let simulation = SimulationTransport(
+                backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: faults)
             var environment = environment
             environment["DASHSCOPE_API_KEY"] = key.value
             let outcome = await capture {
-                try await record(mode: mode, against: server.baseURL, environment: environment, waits: false, body)
+                try await record(
+                    mode: mode, against: simulation.origin, environment: environment, waits: false,
+                    upstream: { simulation }, body)
             }
-            await server.shutdown()
             return try outcome.get()
         }
     }
 
-    /// Records into the cassette beside the test, against `baseURL` (a simulator) or the region's real endpoint. Written
+    /// Records into the cassette beside the test through `upstream`, against `baseURL` (a simulator, whose URLs are
+    /// stored under the region's hosts) or the region's real endpoint. Written
     /// once when the test ends, only if the recording is whole (every exchange completed, the body did not throw, the
     /// contract kept), merged under a lock with what other tests recording into the same cassette wrote meanwhile.
     /// Without `waits`, `Retry-After` and backoff are skipped (an in-process simulator gains nothing from real waits).
     private func record<Result: Sendable>(
         mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,
-        _ body: (ZImageClient) async throws -> Result
+        upstream: () throws -> any Transport, _ body: (ZImageClient) async throws -> Result
     ) async throws -> Result? {
         let region = region
         var prepared = try ClientMode.cassette(file, mode).prepare(
-            region: region, baseURL: baseURL, environment: environment, matching: matching, rules: harnessRules
-        ) {
-            let live = try CurlTransport(environment: environment)
-            return baseURL.map { HostRedirect(upstream: live, host: region.host, origin: $0) } ?? live
-        }
+            region: region, baseURL: baseURL, environment: environment, matching: matching, rules: harnessRules,
+            makeLiveTransport: upstream)
         if !waits { prepared.timekeeper = .instant() }
         let outcome = await capture { try await body(prepared.client(region: region)) }
         do {

@@ -1,12 +1,12 @@
 import Foundation
 public import ZImage
-import ZImageCurl
-public import ZImageSimulator
+public import ZImageSimulation
 
-/// Runs `body` with a ``ZImage/ZImageClient`` talking to a fresh DashScope simulator on 127.0.0.1 that plays `faults`
-/// first, for tests of how the code under test handles throttling, server errors or an expired image URL. The client
-/// keeps the region's real endpoints (they are redirected to the simulator), never sleeps on `Retry-After` or backoff,
-/// and the simulator is shut down, and awaited, when `body` returns or throws.
+/// Runs `body` with a ``ZImage/ZImageClient`` answered by a fresh DashScope simulation that plays `faults` first, for
+/// tests of how the code under test handles throttling, server errors or an expired image URL. The simulation runs in
+/// the test's process, without a socket, and reports each fault as the live transport reports it from a server (a
+/// reset is a transport error of kind `connectionReset`, say). The client keeps the region's real endpoints and never
+/// sleeps on `Retry-After` or backoff.
 ///
 /// ```swift
 /// try await withSimulator(faults: [.throttled(retryAfter: 30)]) { client in
@@ -17,18 +17,10 @@ public func withSimulator<Result: Sendable>(
     region: Region = .beijing, faults: [SimulatedFailure] = [], _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
     let key = APIKey("sk-test-simulator-6a1f0c")
-    let server = try await SimulatorServer.start(
-        simulating: DashScopeSimulation(region: region, acceptedKeys: [key.value]))
-    for failure in faults { server.inject(failure) }
-    let result: Result
-    do {
-        let transport = HostRedirect(upstream: try CurlTransport(), host: region.host, origin: server.baseURL)
-        let client = ZImageClient(transport: transport, apiKey: key, region: region, timekeeper: .instant())
-        result = try await ZImageClient.$scoped.withValue(client) { try await body(client) }
-    } catch {
-        await server.shutdown()
-        throw error
-    }
-    await server.shutdown()
-    return result
+    let script = FaultScript()
+    for failure in faults { script.inject(failure) }
+    let transport = SimulationTransport(
+        backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: script)
+    let client = ZImageClient(transport: transport, apiKey: key, region: region, timekeeper: .instant())
+    return try await ZImageClient.$scoped.withValue(client) { try await body(client) }
 }

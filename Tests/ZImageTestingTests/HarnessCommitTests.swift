@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Synchronization
 import Testing
+import ZImageSimulator
 
 @testable import ZImageCurl
 @testable import ZImageRehearsal

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZImageSimulator
 
 @testable import ZImageCurl
 @testable import ZImageTestSupport

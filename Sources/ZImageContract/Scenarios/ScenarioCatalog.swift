@@ -1,6 +1,6 @@
 import Foundation
 import ZImage
-package import ZImageSimulator
+package import ZImageSimulation
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.
 package struct ScenarioRecipe: Sendable {

@@ -3,14 +3,14 @@ import HTTPTypes
 import HTTPTypesFoundation
 package import ZImage
 import ZImageCassettes
-import ZImageSimulator
+import ZImageSimulation
 
-/// Records contract scenarios into cassettes: against a fresh in-process simulator (faults injected, URLs moved to the
-/// region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
+/// Records contract scenarios into cassettes: against a fresh simulation in this process (faults injected, URLs moved to
+/// the region's real endpoints, `source: simulator`), or live against DashScope with a key (`source: live`).
 package struct ScenarioRecorder: Sendable {
     /// Where a scenario is recorded from.
     package enum Target: Sendable {
-        /// A fresh simulator of the region, started for each scenario.
+        /// A fresh simulation of the region for each scenario, in this process (no socket).
         case simulator
         /// DashScope itself, with this key.
         case live(APIKey)
@@ -81,27 +81,23 @@ package struct ScenarioRecorder: Sendable {
         case .live(let key):
             guard recipe.liveReproducible else { return Self.notRecordable(recipe, file: file) }
             return try await run(
-                recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system)
+                recipe, region: region, file: file, key: key, base: nil, rewrite: nil, timekeeper: .system,
+                upstream: makeUpstream)
         case .against(let origin, let key):
             guard recipe.faults.isEmpty else { return Self.notRecordable(recipe, file: file) }
             return try await run(
                 recipe, region: region, file: file, key: key, base: origin,
-                rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system)
+                rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system,
+                upstream: makeUpstream)
         case .simulator:
-            let server = try await SimulatorServer.start(
-                backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]))
-            for failure in recipe.faults { server.inject(failure) }
-            do {
-                let outcome = try await run(
-                    recipe, region: region, file: file, key: Self.simulatorKey, base: server.baseURL,
-                    rewrite: DashScopeSimulation.originRewrite(from: server.baseURL, region: region),
-                    timekeeper: .instant())
-                await server.shutdown()
-                return outcome
-            } catch {
-                await server.shutdown()
-                throw error
-            }
+            let faults = FaultScript()
+            for failure in recipe.faults { faults.inject(failure) }
+            let simulation = SimulationTransport(
+                backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]), faults: faults)
+            return try await run(
+                recipe, region: region, file: file, key: Self.simulatorKey, base: simulation.origin,
+                rewrite: DashScopeSimulation.originRewrite(from: simulation.origin, region: region),
+                timekeeper: .instant(), upstream: { simulation })
         }
     }
 
@@ -113,7 +109,7 @@ package struct ScenarioRecorder: Sendable {
 
     private func run(
         _ recipe: ScenarioRecipe, region: Region, file: URL, key: APIKey, base: URL?, rewrite: OriginRewrite?,
-        timekeeper: Timekeeper
+        timekeeper: Timekeeper, upstream: @Sendable () throws -> any Transport
     ) async throws -> Outcome {
         let scenario = recipe.scenario
         let sentKey = scenario.validKey ? key : Self.refusedKey
@@ -123,7 +119,7 @@ package struct ScenarioRecorder: Sendable {
         options.contract = ContractChecker.contract
         options.scenario = scenario.metadata
         let deck = CassetteDeck(mode: .all, options: options)
-        let opened = try deck.open(file) { try makeUpstream() }
+        let opened = try deck.open(file) { try upstream() }
         let transport = opened.transport
         let work: Result<Void, any Error>
         do {

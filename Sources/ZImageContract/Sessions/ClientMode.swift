@@ -2,7 +2,7 @@ package import Foundation
 package import Logging
 package import ZImage
 package import ZImageCassettes
-import ZImageSimulator
+import ZImageSimulation
 
 /// How a client reaches DashScope: live, or through a cassette in a record mode. The command line and the test harness
 /// both turn a mode into a transport here, so the rules below live in one place:

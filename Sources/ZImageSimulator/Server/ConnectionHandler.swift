@@ -3,10 +3,10 @@ import HTTPTypes
 package import NIOCore
 package import NIOHTTP1
 import ZImageCassettes
+import ZImageSimulation
 
-/// Serves the requests of one request stream (an HTTP/1.1 connection, or one HTTP/2 stream), in order, applying scripted
-/// faults. Every answer says it came from the simulator (``Cassette/sourceHeader``), so a recording made through it is
-/// marked `source: simulator` whatever URL the client used.
+/// Serves the requests of one request stream (an HTTP/1.1 connection, or one HTTP/2 stream), in order, playing scripted
+/// faults (`FaultScript`, which also marks every answer as the simulator's).
 package struct ConnectionHandler: Sendable {
     let backend: any SimulatorBackend
     let state: ServerState
@@ -112,7 +112,7 @@ package struct ConnectionHandler: Sendable {
         let body = DashScopeSimulation.errorBody(
             code: "RequestTooLarge",
             message: "The request body of \(bytes) bytes is over the \(maxRequestBytes)-byte limit.",
-            requestID: state.requestIDs.nextRequestID(seed: Data(head.uri.utf8)))
+            requestID: state.faults.requestIDs.nextRequestID(seed: Data(head.uri.utf8)))
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Content-Length", value: String(body.count))
@@ -138,63 +138,33 @@ package struct ConnectionHandler: Sendable {
         let request = SimulatorRequest(
             method: HTTPRequest.Method(head.method.rawValue) ?? .get, path: path, query: query,
             headerFields: fields, body: body, serverBaseURL: serverBaseURL)
-        let fault = state.takeFault(for: path)
+        let fault = state.faults.take(for: path)
         // Logged on arrival, so a test sees a request the server is still holding; the status is added when answered.
         let entry = SimulatorLogEntry(
             method: head.method.rawValue, target: target, status: nil, fault: fault?.description,
             host: head.headers.first(name: "host"), hadAuthorization: fields[.authorization] != nil,
             userAgent: fields[.userAgent])
         let number = state.log(entry)
-        func log(_ status: Int?) {
-            state.setStatus(status, ofRequest: number)
-        }
 
-        let response: SimulatorResponse
-        switch fault {
-        case .connectionReset:
-            log(nil)
+        let played = try await state.faults.play(fault, answering: request, backend: backend) {
+            try await Task.sleep(for: $0)
+        }
+        guard case .answer(let response, let delivery) = played else {
+            state.setStatus(nil, ofRequest: number)
             if let provider = channel as? any SocketOptionProvider {
                 try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
             }
             try? await channel.close()
             return false
-        case .status(let status, let code, let message, let retryAfter):
-            var headers = HTTPFields()
-            if let retryAfter { headers[.retryAfter] = retryAfter }
-            let requestID = state.requestIDs.nextRequestID(seed: body)
-            response = .json(
-                status, DashScopeSimulation.errorBody(code: code, message: message, requestID: requestID),
-                headers: headers)
-        case .invalidJSON:
-            response = .json(200, Data(#"{"output": {"choices": [{"finish_reason": "stop", "message": {"#.utf8))
-        case .redirect(let location, let status):
-            var headers = HTTPFields()
-            headers[.location] = location
-            response = SimulatorResponse(status: status, headerFields: headers)
-        case .endlessBody(let status, let location):
-            var headers = HTTPFields()
-            headers[.contentType] = "application/octet-stream"
-            if let location { headers[.location] = location }
-            response = SimulatorResponse(status: status, headerFields: headers)
-        case .raw(let status, let contentType, let rawBody, _):
-            var headers = HTTPFields()
-            headers[.contentType] = contentType
-            response = SimulatorResponse(status: status, headerFields: headers, body: rawBody)
-        case .delayBeforeHeaders(let delay):
-            try await Task.sleep(for: delay)
-            response = await backend.respond(to: request)
-        case .slowBody, .truncatedBody, nil:
-            response = await backend.respond(to: request)
         }
-        log(response.status)
+        state.setStatus(response.status, ofRequest: number)
 
         var headers = HTTPHeaders()
         for field in response.headerFields where field.name != .contentLength {
             headers.add(name: field.name.rawName, value: field.value)
         }
-        headers.replaceOrAdd(name: Cassette.sourceHeader, value: Cassette.Source.simulator.rawValue)
-        switch fault {
-        case .raw(_, _, _, chunked: true), .endlessBody:
+        switch delivery {
+        case .chunked, .endless:
             headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
         default:
             headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
@@ -203,13 +173,13 @@ package struct ConnectionHandler: Sendable {
         try await outbound.write(
             .head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)))
 
-        switch fault {
-        case .truncatedBody:
+        switch delivery {
+        case .truncated:
             try await outbound.write(
                 .body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2)))))
             try? await channel.close()
             return false
-        case .endlessBody:
+        case .endless:
             // Bounded all the same: a minute, or until the client closes (the write then fails).
             let chunk = ByteBuffer(repeating: UInt8(ascii: "z"), count: 64 * 1024)
             let deadline = ContinuousClock.now + .seconds(60)
@@ -218,15 +188,15 @@ package struct ConnectionHandler: Sendable {
             }
             try? await channel.close()
             return false
-        case .slowBody(let chunkSize, let interval):
+        case .slow(let chunkSize, let interval):
             var offset = 0
             while offset < response.body.count {
-                let end = min(offset + max(1, chunkSize), response.body.count)
+                let end = min(offset + chunkSize, response.body.count)
                 try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body[offset..<end]))))
                 offset = end
                 if offset < response.body.count { try await Task.sleep(for: interval) }
             }
-        default:
+        case .whole, .chunked:
             if !response.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
         }
         try await outbound.write(.end(nil))

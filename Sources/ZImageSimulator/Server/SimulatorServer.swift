@@ -5,9 +5,10 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import ZImage
+public import ZImageSimulation
 
 /// An HTTP server on loopback (HTTP/1.1; TLS with HTTP/2 through the rehearsal module) that answers with a
-/// ``SimulatorBackend`` and plays scripted ``SimulatorFault``s.
+/// `SimulatorBackend` and plays scripted `SimulatorFault`s.
 ///
 /// It counts the connections it accepts and the requests it answers, and logs the most recent requests (the
 /// Authorization value is never kept), so tests can assert both. Its limits close slow clients, bound the
@@ -167,13 +168,16 @@ public final class SimulatorServer: Sendable {
     /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
     /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
     public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
-        state.locked { state in
-            for _ in 0..<max(0, times) { state.faults.append(.init(path: path, pathPrefix: pathPrefix, fault: fault)) }
-        }
+        state.faults.inject(fault, path: path, pathPrefix: pathPrefix, times: times)
+    }
+
+    /// Plays `failure` for the next requests it applies to, before the simulation's own answers.
+    public func inject(_ failure: SimulatedFailure) {
+        state.faults.inject(failure)
     }
 
     /// Faults injected and not yet played.
-    var pendingFaults: Int { state.locked { $0.faults.count } }
+    var pendingFaults: Int { state.faults.pending }
 
     /// Stops listening, closes every connection and ends every request in progress.
     public func shutdown() async {
@@ -215,16 +219,6 @@ struct SimulatorError: Error, CustomStringConvertible {
 
 /// The server's shared, locked state.
 final class ServerState: Sendable {
-    struct ScriptedFault {
-        var path: String?
-        var pathPrefix: String?
-        var fault: SimulatorFault
-
-        func applies(to requestPath: String) -> Bool {
-            (path == nil || path == requestPath) && (pathPrefix.map { requestPath.hasPrefix($0) } ?? true)
-        }
-    }
-
     struct OpenConnection {
         var channel: any Channel
         var order: Int
@@ -239,7 +233,6 @@ final class ServerState: Sendable {
         var loggedBefore = 0
         /// Sockets on which a whole request head has arrived (the handshake timer leaves them alone).
         var servedSockets: Set<ObjectIdentifier> = []
-        var faults: [ScriptedFault] = []
         /// The connections held open, with the order they were accepted in.
         var connections: [ObjectIdentifier: OpenConnection] = [:]
         /// Requests in progress (from a head to the end of its answer) per accepted socket; absent means none.
@@ -276,18 +269,11 @@ final class ServerState: Sendable {
             contents.log[contents.log.index(contents.log.startIndex, offsetBy: position)].status = status
         }
     }
-    /// Request ids of fault answers: deterministic for a given sequence of requests, like the simulation's.
-    let requestIDs = Counter()
+    /// The faults scripted for this server, and the request ids of their answers.
+    let faults = FaultScript()
 
     func locked<Result>(_ body: (inout Contents) -> Result) -> Result {
         contents.withLock { body(&$0) }
     }
 
-    /// The first scripted fault for `path`, removed from the script.
-    func takeFault(for path: String) -> SimulatorFault? {
-        locked { contents in
-            guard let index = contents.faults.firstIndex(where: { $0.applies(to: path) }) else { return nil }
-            return contents.faults.remove(at: index).fault
-        }
-    }
 }

@@ -7,7 +7,7 @@ public struct SimulatedFailure: Sendable, Hashable {
     /// What the server does instead of answering normally.
     public let fault: SimulatorFault
     /// The path prefix it applies to (any path when `nil`).
-    let pathPrefix: String?
+    package let pathPrefix: String?
     /// How many requests in a row it answers.
     public let times: Int
 
@@ -59,12 +59,5 @@ public struct SimulatedFailure: Sendable, Hashable {
     /// The connection of the next generation is reset before any answer.
     public static var connectionReset: Self {
         Self(.connectionReset, pathPrefix: DashScopeAPI.generationPath, times: 1)
-    }
-}
-
-extension SimulatorServer {
-    /// Plays `failure` for the next requests it applies to, before the simulation's own answers.
-    public func inject(_ failure: SimulatedFailure) {
-        inject(failure.fault, pathPrefix: failure.pathPrefix, times: failure.times)
     }
 }

@@ -279,10 +279,10 @@ public struct DashScopeSimulation: SimulatorBackend {
 
 /// Request ids in DashScope's UUID form, deterministic for a given sequence of requests (so re-recording a scenario
 /// against a fresh simulator gives the same ids).
-final class Counter: Sendable {
+package final class Counter: Sendable {
     private let value = Mutex(0)
 
-    func nextRequestID(seed: Data) -> String {
+    package func nextRequestID(seed: Data) -> String {
         let number = value.withLock { count -> Int in
             count += 1
             return count
