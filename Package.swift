@@ -113,12 +113,22 @@ let package = Package(
             ],
             swiftSettings: upcomingFeatures
         ),
-        // The contract suite: scenarios, the catalog, the runner, the contract checker handed to the cassettes, drift,
-        // the scenario recorder, and the one place that turns a mode (live, record, replay) into a transport.
+        // DashScope's cassette rules and contract check, and the one place that turns a mode (live, record, replay)
+        // into a transport: what the harness needs of the contract, and no more.
         .target(
             name: "ZImageContract",
             dependencies: [
                 "ZImageHTTP", "ZImage", "ZImageCassettes", "ZImageSimulation", httpTypes, httpTypesFoundation, logging,
+            ],
+            swiftSettings: upcomingFeatures
+        ),
+        // The rest of the contract suite, for the tools (not a product): scenarios, the catalog, the runner, drift, the
+        // scenario recorder, the report page and the OpenAPI document.
+        .target(
+            name: "ZImageContractSuite",
+            dependencies: [
+                "ZImageHTTP", "ZImage", "ZImageCassettes", "ZImageSimulation", "ZImageContract", httpTypes,
+                httpTypesFoundation,
             ],
             swiftSettings: upcomingFeatures
         ),
@@ -137,7 +147,9 @@ let package = Package(
         // The validation run as a library: checks with typed results, evidence, JUnit, annotations, the report page.
         .target(
             name: "ZImageValidation",
-            dependencies: ["ZImage", "ZImageCurl", "ZImageCassettes", "ZImageContract", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageContract", "ZImageContractSuite", httpTypes,
+            ],
             swiftSettings: upcomingFeatures
         ),
         // What the two executables share: argument types and transport options. Not a product.
@@ -150,6 +162,7 @@ let package = Package(
             name: "zimage",
             dependencies: [
                 "ZImage", "ZImageCurl", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract",
+                "ZImageContractSuite",
                 "ZImageCommandSupport", argumentParser, logging,
             ],
             swiftSettings: upcomingFeatures
@@ -166,7 +179,9 @@ let package = Package(
         // The fuzz targets (FUZZING.md): `make fuzz` builds them with libFuzzer; a plain build replays files through them.
         .executableTarget(
             name: "zimage-fuzz",
-            dependencies: ["ZImage", "ZImageCassettes", "ZImageContract", "ZImageCurl", httpTypes],
+            dependencies: [
+                "ZImage", "ZImageCassettes", "ZImageContract", "ZImageContractSuite", "ZImageCurl", httpTypes,
+            ],
             path: "Fuzz",
             swiftSettings: upcomingFeatures
         ),
@@ -213,6 +228,7 @@ let package = Package(
             name: "ZImageCassettesTests",
             dependencies: [
                 "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract",
+                "ZImageContractSuite",
                 "ZImageTestSupport",
                 "cassette-stress-writer", httpTypes, httpTypesFoundation,
             ],
@@ -231,6 +247,7 @@ let package = Package(
             name: "ZImageContractTests",
             dependencies: [
                 "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageCurl", "ZImageSimulator", "ZImageContract",
+                "ZImageContractSuite",
                 "ZImageRehearsal", "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
@@ -247,7 +264,8 @@ let package = Package(
         .testTarget(
             name: "ZImageValidationTests",
             dependencies: [
-                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageContract", "ZImageCurl", "ZImageValidation",
+                "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageContract", "ZImageContractSuite", "ZImageCurl",
+                "ZImageValidation",
                 "ZImageTestSupport",
             ],
             swiftSettings: upcomingFeatures
@@ -257,6 +275,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "ZImage", "ZImageHTTP", "ZImageCassettes", "ZImageSimulator", "ZImageRehearsal", "ZImageContract",
+                "ZImageContractSuite",
                 "ZImageTestSupport",
                 "zimage", "validate",
             ],

@@ -2,6 +2,7 @@ import Foundation
 import ZImage
 import ZImageCassettes
 import ZImageContract
+import ZImageContractSuite
 
 /// What each fuzz target feeds its bytes to. Every input must end in a value or a thrown error: a crash, a trap, an
 /// overflow or a hang is a finding (FUZZING.md).

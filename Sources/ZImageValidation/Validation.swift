@@ -1,6 +1,7 @@
 package import Foundation
 package import ZImage
 import ZImageContract
+import ZImageContractSuite
 package import ZImageCurl
 
 /// The validation run as a library: the checks `validate` runs, in order, with their evidence, JUnit report, GitHub

@@ -5,6 +5,7 @@ import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
 import ZImageContract
+import ZImageContractSuite
 import ZImageCurl
 
 /// `zimage generate`: the skill's interface (`--request`/`--file`, `--output`, `--print-response`) and plain flags.

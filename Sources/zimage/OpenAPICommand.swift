@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZImage
 import ZImageContract
+import ZImageContractSuite
 
 /// `zimage openapi`: the contract as an OpenAPI 3.1 document, generated from the code.
 struct OpenAPICommand: ParsableCommand {

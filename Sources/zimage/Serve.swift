@@ -4,6 +4,7 @@ import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
 import ZImageContract
+import ZImageContractSuite
 import ZImageRehearsal
 import ZImageSimulator
 

@@ -4,6 +4,7 @@ import Testing
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
+@testable import ZImageContractSuite
 @testable import ZImageHTTP
 @testable import ZImageRehearsal
 @testable import ZImageSimulator

@@ -5,6 +5,7 @@ import Testing
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
+@testable import ZImageContractSuite
 @testable import ZImageHTTP
 
 /// Matching a user can shape: one list of matchers for the index and the miss report alike.

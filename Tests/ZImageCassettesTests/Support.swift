@@ -4,6 +4,7 @@ import HTTPTypes
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
+@testable import ZImageContractSuite
 @testable import ZImageCurl
 @testable import ZImageHTTP
 @testable import ZImageSimulator

@@ -5,6 +5,7 @@ import Testing
 @testable import ZImage
 @testable import ZImageCassettes
 @testable import ZImageContract
+@testable import ZImageContractSuite
 @testable import ZImageCurl
 @testable import ZImageHTTP
 @testable import ZImageRehearsal

@@ -3,6 +3,7 @@ import Testing
 
 @testable import ZImage
 @testable import ZImageContract
+@testable import ZImageContractSuite
 
 @Suite("The contract as OpenAPI: generated from the code, committed, and written as YAML that reads back the same")
 struct OpenAPIDocumentTests {

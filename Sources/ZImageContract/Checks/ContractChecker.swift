@@ -13,19 +13,6 @@ package enum ContractChecker {
     /// The check recorders and linters are given: ``check(_:)``.
     package static let contract: CassetteContract = { check($0) }
 
-    /// The check `zimage cassettes check` runs on each cassette: ``check(_:)``, and its scenario, when it has one, read as
-    /// `validate` reads it. A cassette without a scenario (one an app's test suite recorded) gets every check that does
-    /// not need one; `validate` is what insists that a contract cassette has its expected outcome.
-    package static let contractCassette: CassetteContract = { cassette in
-        var violations = check(cassette)
-        do {
-            _ = try Scenario(of: cassette)
-        } catch {
-            violations.append(ContractViolation(interaction: nil, problem: "\(error)"))
-        }
-        return violations
-    }
-
     /// Every violation in the cassette: of each interaction, and a region this package does not know.
     package static func check(_ cassette: Cassette) -> [ContractViolation] {
         var violations = cassette.interactions.indices.flatMap {

@@ -1,4 +1,4 @@
-import ZImage
+package import ZImage
 public import ZImageCassettes
 
 extension CassetteRules {
@@ -32,7 +32,7 @@ extension CassetteOptions {
 
 extension Cassette {
     /// The region the cassette was recorded in, `nil` when it names none (or one this package does not know).
-    var dashScopeRegion: Region? {
+    package var dashScopeRegion: Region? {
         region.flatMap(Region.init(name:))
     }
 }

@@ -91,6 +91,6 @@ package struct PreparedClient: Sendable {
 }
 
 /// The key replays send: it never reaches a network, and headers take no part in matching.
-enum ReplayKey {
-    static let key = APIKey("sk-test-replay-00000000")
+package enum ReplayKey {
+    package static let key = APIKey("sk-test-replay-00000000")
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import ZImage
 import ZImageCassettes
 import ZImageContract
+import ZImageContractSuite
 
 /// The contract tests of one region: docs/CONTRACT.md's documented payloads sent through the real ``ZImageClient``, and every
 /// cassette of the region replayed through it (``ScenarioRunner``) to its scenario's expected outcome.

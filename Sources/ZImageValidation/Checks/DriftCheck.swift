@@ -4,6 +4,7 @@ import Synchronization
 import ZImage
 import ZImageCassettes
 import ZImageContract
+import ZImageContractSuite
 import ZImageCurl
 
 /// With --live: one real generation in the region (the basic-generation scenario's request), its answer compared with

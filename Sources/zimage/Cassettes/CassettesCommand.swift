@@ -4,6 +4,7 @@ import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
 import ZImageContract
+import ZImageContractSuite
 import ZImageCurl
 
 /// `zimage cassettes`: record, check, list and export the contract cassettes.

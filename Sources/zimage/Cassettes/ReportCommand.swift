@@ -4,6 +4,7 @@ import ZImage
 import ZImageCassettes
 import ZImageCommandSupport
 import ZImageContract
+import ZImageContractSuite
 
 extension CassettesCommand {
     /// `zimage cassettes report`: one HTML page of every scenario, replayed, with its image.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HTTPTypesFoundation
 import ZImage
 package import ZImageCassettes
+import ZImageContract
 
 /// Replays a cassette through the real client (`ZImageClient` on a `ReplayingTransport`) and checks the outcome its
 /// scenario expects. A cassette without a scenario fails: an exchange with no expectation proves nothing.

@@ -1,4 +1,5 @@
 package import ZImage
+import ZImageContract
 
 /// How a live answer's shape differs from a recorded one: fields added, missing, or of another JSON type. Values are not
 /// compared (ids, URLs and token counts change on every call); arrays are compared by the shape of their elements.

@@ -1,4 +1,5 @@
 import ZImage
+import ZImageContract
 
 /// A YAML document tree with its keys in the order written, and the block-style text of it: what ``OpenAPIDocument``
 /// is built from.

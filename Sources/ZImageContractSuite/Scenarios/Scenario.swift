@@ -1,6 +1,7 @@
 import Foundation
 package import ZImage
 package import ZImageCassettes
+import ZImageContract
 
 /// What a cassette shows, the request that replays it, and the outcome the contract expects.
 package struct Scenario: Sendable, Hashable, Codable {

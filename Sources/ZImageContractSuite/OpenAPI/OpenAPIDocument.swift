@@ -1,5 +1,6 @@
 import Foundation
 import ZImage
+import ZImageContract
 
 /// DashScope's z-image-turbo contract as an OpenAPI 3.1 document, for tools outside this package: schemathesis, Prism,
 /// an OpenAPI generator, a team in another language sharing the simulator.

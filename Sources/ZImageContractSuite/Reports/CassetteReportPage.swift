@@ -1,6 +1,7 @@
 package import Foundation
 import ZImage
 package import ZImageCassettes
+import ZImageContract
 
 /// One self-contained HTML page about the contract cassettes, for people reviewing a re-recorded set of fixtures: per
 /// region, each scenario with its request, the expected and the actual outcome, the image as a thumbnail, its source and

@@ -1,5 +1,6 @@
 import Foundation
 import ZImage
+import ZImageContract
 package import ZImageSimulation
 
 /// A contract scenario and how to produce it: the request, the expected outcome, and the faults the simulator plays.

@@ -3,6 +3,7 @@ import HTTPTypes
 import HTTPTypesFoundation
 package import ZImage
 import ZImageCassettes
+import ZImageContract
 import ZImageSimulation
 
 /// Records contract scenarios into cassettes: against a fresh simulation in this process (faults injected, URLs moved to
