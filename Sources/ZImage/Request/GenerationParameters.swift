@@ -1,16 +1,18 @@
 import Foundation
+import ZImageHTTP
 
 /// The `parameters` object of a generation request, with each parameter's JSON name and rule: the one definition of
 /// what a request may carry besides its prompt.
 ///
 /// The client encodes it (``ImageRequest/parameters``); the simulator and the contract checker decode it from a body as
 /// sent; the command line reads the skill's flat request JSON (`{"prompt": …, "size": …, "seed": …}`) with the same
-/// names. Decoding keeps what was sent as sent (a `size` of `"7*7"` decodes; the rules are applied by whoever reads it,
-/// the client more strictly than the API), and a parameter of the wrong JSON type is an error naming it.
+/// names; the OpenAPI document and the simulator's refusals read each parameter's ``Parameter`` entry. Decoding keeps
+/// what was sent as sent (a `size` of `"7*7"` decodes; the rules are applied by whoever reads it, the client more
+/// strictly than the API), and a parameter of the wrong JSON type is an error naming it.
 ///
-/// Adding a parameter end to end: a property and a coding key here, with its rule in ``allowed(_:)``; the typed
-/// property of ``ImageRequest`` (with its line in ``ImageRequest/parameters`` and
-/// ``ImageRequest/init(prompt:parameters:baseURL:)``), and a flag in the command line.
+/// Adding a parameter end to end: in this file, a property, a coding key, its ``Parameter`` (the compiler asks for it),
+/// its lines in the initializer, the decoder, the encoder and ``overridden(by:)``, and ``documented`` when users may set
+/// it; its typed property in ``ImageRequest``; and a flag in the command line.
 package struct GenerationParameters: Sendable, Hashable, Codable {
     /// `size`: `W*H` in pixels, as written.
     package var size: String?
@@ -36,6 +38,8 @@ package struct GenerationParameters: Sendable, Hashable, Codable {
 
     /// The parameters this model documents, which a user may set: `size`, `seed`, `prompt_extend`.
     package static let documented: [CodingKeys] = [.size, .seed, .promptExtend]
+    /// The parameters a body may carry that this model does not document: the others.
+    package static var undocumentedKeys: [CodingKeys] { CodingKeys.allCases.filter { !documented.contains($0) } }
 
     /// The seeds the API accepts.
     package static let seedRange = 0...2_147_483_647
@@ -74,13 +78,106 @@ package struct GenerationParameters: Sendable, Hashable, Codable {
 
     /// What `key` accepts, in words, for error messages and help.
     package static func allowed(_ key: CodingKeys) -> String {
+        parameter(key).allowed
+    }
+
+    /// What a reader needs to know of one parameter besides its name: what it accepts, what the API refuses and says
+    /// when it does, and its schema in docs/openapi.yaml.
+    package struct Parameter: Sendable {
+        /// One JSON Schema keyword and its value.
+        package typealias Keyword = (name: String, value: JSONValue)
+
+        /// The parameter's JSON name.
+        package var key: CodingKeys
+        /// What it accepts, in words (errors, help).
+        package var allowed: String
+        /// What docs/openapi.yaml says of it.
+        package var summary: String
+        /// Its JSON Schema keywords in docs/openapi.yaml, besides the description, in order.
+        package var schema: [Keyword]
+        /// The API's answer when it refuses the parameters sent for this one (the simulator gives it; the client refuses
+        /// the same values before sending), or `nil` when it takes them.
+        package var refusal: @Sendable (GenerationParameters) -> String?
+        /// The API's answer to a value of the wrong JSON type, when it is known.
+        package var typeRefusal: String? = nil
+    }
+
+    /// Every parameter's entry, in the order of ``CodingKeys``.
+    package static var all: [Parameter] { CodingKeys.allCases.map(parameter) }
+
+    /// The entry of `key`: a parameter added to ``CodingKeys`` fails to compile here until it has one.
+    package static func parameter(_ key: CodingKeys) -> Parameter {
+        let ignored =
+            "Not documented for this model; accepted and ignored by the live API (seen 2026-09-26), any value."
+        let nothing = "nothing: not documented for this model, never sent"
         switch key {
-        case .size: ImageSize.allowedDescription
-        case .seed: "a whole number from \(seedRange.lowerBound) to \(seedRange.upperBound)"
-        case .promptExtend: "true or false"
-        case .n: "1 (not documented for this model; never sent)"
-        case .negativePrompt, .watermark: "nothing: not documented for this model, never sent"
+        case .size:
+            let recommended = ImageSize.recommended.map(\.description).joined(separator: ", ")
+            let pixels = ImageSize.pixelRange
+            return Parameter(
+                key: key, allowed: ImageSize.allowedDescription,
+                summary: """
+                    `W*H` in pixels, with W·H from \(pixels.lowerBound) (512*512) to \(pixels.upperBound) (2048*2048). \
+                    The total pixel count is the rule (`x-total-pixels`), which JSON Schema cannot state: \
+                    `600*500` and `4096*1024` are allowed, `2048*127` is not. The form: two positive whole numbers \
+                    without sign or leading zero (what the API answers to other forms is not documented; inferred). \
+                    When absent, the API draws \(apiDefaultSize). Recommended: \(recommended).
+                    """,
+                schema: [
+                    ("type", .array([.string("string"), .string("null")])), ("pattern", .string(sizePattern)),
+                    ("examples", .array(["1024*1024", "600*500", "4096*1024"].map(JSONValue.string))),
+                    (
+                        "x-total-pixels",
+                        .object(["minimum": .int(pixels.lowerBound), "maximum": .int(pixels.upperBound)])
+                    ),
+                ],
+                refusal: { parameters in
+                    let text = parameters.size ?? apiDefaultSize
+                    guard let (width, height) = wireSize(text), (try? ImageSize(width: width, height: height)) != nil
+                    else {
+                        return "The size \(text) is not supported: the total pixels must be between 512*512 and "
+                            + "2048*2048."
+                    }
+                    return nil
+                })
+        case .seed:
+            let refusal =
+                "seed must be an integer from \(seedRange.lowerBound) to \(seedRange.upperBound)."
+            let allowed = "a whole number from \(seedRange.lowerBound) to \(seedRange.upperBound)"
+            return Parameter(
+                key: key, allowed: allowed, summary: "The random seed: \(allowed). Absent means a random one.",
+                schema: [
+                    ("type", .array([.string("integer"), .string("null")])), ("minimum", .int(seedRange.lowerBound)),
+                    ("maximum", .int(seedRange.upperBound)),
+                ],
+                refusal: { parameters in parameters.seed.map(seedRange.contains) == false ? refusal : nil },
+                typeRefusal: refusal)
+        case .promptExtend:
+            return Parameter(
+                key: key, allowed: "true or false",
+                summary: "Whether the API rewrites the prompt first (slower, billed higher): true or false.",
+                schema: [("type", .array([.string("boolean"), .string("null")])), ("default", .bool(false))],
+                refusal: { _ in nil }, typeRefusal: "prompt_extend must be true or false.")
+        case .n:
+            let refusal = "num_images_per_prompt must be 1"
+            return Parameter(
+                key: key, allowed: "1 (not documented for this model; never sent)",
+                summary: "Not documented for this model. The API refuses any value but 1 "
+                    + "(`num_images_per_prompt must be 1`; inferred).",
+                schema: [("enum", .array([.int(1), .null]))],
+                refusal: { parameters in parameters.n.map { $0 != 1 } == true ? refusal : nil },
+                typeRefusal: refusal)
+        case .negativePrompt, .watermark:
+            return Parameter(key: key, allowed: nothing, summary: ignored, schema: [], refusal: { _ in nil })
         }
+    }
+
+    /// The value set for `key` as JSON text (`-1`, `"7*7"`), or `absent`: what an error message quotes.
+    package func value(of key: CodingKeys) -> String {
+        guard let data = try? JSONEncoder().encode(self), case .object(let members)? = try? CanonicalJSON.parse(data),
+            let value = members[key.rawValue], let text = try? JSONEncoder().encode(value)
+        else { return "absent" }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Each non-nil parameter of `overrides` put over these.
@@ -99,7 +196,7 @@ package struct GenerationParameters: Sendable, Hashable, Codable {
         seed = try container.decodeField(Int.self, forKey: .seed)
         promptExtend = try container.decodeField(Bool.self, forKey: .promptExtend)
         n = try container.decodeField(Int.self, forKey: .n)
-        undocumented = [CodingKeys.n, .negativePrompt, .watermark].filter(container.contains).map(\.rawValue)
+        undocumented = Self.undocumentedKeys.filter(container.contains).map(\.rawValue)
     }
 
     /// Encodes the parameters that are set; ``undocumented`` is not encoded.

@@ -9,12 +9,23 @@ public struct ImageRequest: Sendable, Hashable {
     public var prompt: String
     /// The image size; ``ImageSize/default`` (1024*1024) unless given.
     public var size: ImageSize
-    /// The random seed, from 0 to 2,147,483,647; omitted from the request when `nil`.
-    public var seed: Int?
-    /// Whether DashScope rewrites the prompt first (slower, billed higher). Off by default.
-    public var promptExtend: Bool
     /// The full endpoint URL to send to instead of the region's (the skill's `DASHSCOPE_BASE_URL`); http or https only.
     public var baseURL: URL?
+    /// The parameters besides the size, as they are sent (`GenerationParameters`, where each is defined); the typed
+    /// properties below read and write them.
+    private var otherParameters: GenerationParameters
+
+    /// The random seed, from 0 to 2,147,483,647; omitted from the request when `nil`.
+    public var seed: Int? {
+        get { otherParameters.seed }
+        set { otherParameters.seed = newValue }
+    }
+
+    /// Whether DashScope rewrites the prompt first (slower, billed higher). Off by default.
+    public var promptExtend: Bool {
+        get { otherParameters.promptExtend ?? false }
+        set { otherParameters.promptExtend = newValue }
+    }
 
     /// Creates a request from typed values. Call ``validate()`` (or let the client do it) before use.
     public init(
@@ -22,9 +33,8 @@ public struct ImageRequest: Sendable, Hashable {
     ) {
         self.prompt = prompt
         self.size = size
-        self.seed = seed
-        self.promptExtend = promptExtend
         self.baseURL = baseURL
+        self.otherParameters = GenerationParameters(seed: seed, promptExtend: promptExtend)
     }
 
     /// Creates and validates a request from the text a user typed: `size` as `W*H` or `WxH`, `baseURL` as a URL string.
@@ -45,16 +55,22 @@ public struct ImageRequest: Sendable, Hashable {
         if let name = parameters.undocumented.first, let key = GenerationParameters.CodingKeys(rawValue: name) {
             throw Self.invalid(name, "is sent, which this model does not document", GenerationParameters.allowed(key))
         }
-        let size = try parameters.size.map(ImageSize.init(parsing:)) ?? .default
-        self.init(
-            prompt: prompt, size: size, seed: parameters.seed, promptExtend: parameters.promptExtend ?? false,
-            baseURL: try baseURL.map(Self.parseBaseURL))
+        self.prompt = prompt
+        self.size = try parameters.size.map(ImageSize.init(parsing:)) ?? .default
+        self.baseURL = try baseURL.map(Self.parseBaseURL)
+        var others = parameters
+        others.size = nil
+        others.promptExtend = parameters.promptExtend ?? false
+        self.otherParameters = others
         try validate()
     }
 
-    /// The `parameters` object this request sends: its size, seed when it has one, and `prompt_extend`.
+    /// The `parameters` object this request sends: its size, and every other parameter that is set (`prompt_extend`
+    /// always).
     package var parameters: GenerationParameters {
-        GenerationParameters(size: size.description, seed: seed, promptExtend: promptExtend)
+        var sent = otherParameters
+        sent.size = size.description
+        return sent
     }
 
     /// Checks every local rule of the contract.
@@ -70,8 +86,11 @@ public struct ImageRequest: Sendable, Hashable {
         if length > maxLength {
             throw Self.invalid("prompt", "has \(length) characters (the API would silently cut it)", allowedPrompt)
         }
-        if let seed, !GenerationParameters.seedRange.contains(seed) {
-            throw Self.invalid("seed", "is \(seed)", GenerationParameters.allowed(.seed))
+        // The size is an ImageSize, sound by construction; every other parameter is held to the API's own refusals.
+        let sent = parameters
+        for parameter in GenerationParameters.all where parameter.key != .size && parameter.refusal(sent) != nil {
+            throw Self.invalid(
+                parameter.key.rawValue, "is \(sent.value(of: parameter.key))", parameter.allowed)
         }
         if let baseURL {
             _ = try Self.parseBaseURL(baseURL.absoluteString)

@@ -307,38 +307,13 @@ package enum OpenAPIDocument {
             ])
     }
 
-    /// One property per ``GenerationParameters/CodingKeys`` case: a parameter added there fails to compile here until it
-    /// has a schema.
+    /// One property per parameter, from its ``GenerationParameters/Parameter`` entry.
     private static var parameters: YAMLNode {
-        let properties = GenerationParameters.CodingKeys.allCases.map { key -> (String, YAMLNode) in
-            var schema: [(String, YAMLNode)]
-            switch key {
-            case .size:
-                schema = [
-                    ("type", .list(["string", "null"])), ("pattern", .string(GenerationParameters.sizePattern)),
-                    ("examples", .list(["1024*1024", "600*500", "4096*1024"])),
-                    (
-                        "x-total-pixels",
-                        .map([
-                            "minimum": .int(ImageSize.pixelRange.lowerBound),
-                            "maximum": .int(ImageSize.pixelRange.upperBound),
-                        ])
-                    ),
-                ]
-            case .seed:
-                schema = [
-                    ("type", .list(["integer", "null"])), ("minimum", .int(GenerationParameters.seedRange.lowerBound)),
-                    ("maximum", .int(GenerationParameters.seedRange.upperBound)),
-                ]
-            case .promptExtend:
-                schema = [("type", .list(["boolean", "null"])), ("default", false)]
-            case .n:
-                schema = [("enum", .list([1, .null]))]
-            case .negativePrompt, .watermark:
-                schema = []
-            }
-            schema.insert(("description", .string(description(of: key))), at: 0)
-            return (key.rawValue, .map(schema))
+        let properties = GenerationParameters.all.map { parameter -> (String, YAMLNode) in
+            let schema =
+                [("description", YAMLNode.string(parameter.summary))]
+                + parameter.schema.map { ($0.name, YAMLNode($0.value)) }
+            return (parameter.key.rawValue, .map(schema))
         }
         return .map([
             "type": "object",
@@ -349,29 +324,6 @@ package enum OpenAPIDocument {
                 """),
             "properties": .map(properties),
         ])
-    }
-
-    private static func description(of key: GenerationParameters.CodingKeys) -> String {
-        let allowed = GenerationParameters.allowed(key)
-        switch key {
-        case .size:
-            let recommended = ImageSize.recommended.map(\.description).joined(separator: ", ")
-            let pixels = ImageSize.pixelRange
-            return """
-                `W*H` in pixels, with W·H from \(pixels.lowerBound) (512*512) to \(pixels.upperBound) (2048*2048). \
-                The total pixel count is the rule (`x-total-pixels`), which JSON Schema cannot state: \
-                `600*500` and `4096*1024` are allowed, `2048*127` is not. The form: two positive whole numbers without \
-                sign or leading zero (what the API answers to other forms is not documented; inferred). When absent, \
-                the API draws \(GenerationParameters.apiDefaultSize). Recommended: \(recommended).
-                """
-        case .seed: return "The random seed: \(allowed). Absent means a random one."
-        case .promptExtend: return "Whether the API rewrites the prompt first (slower, billed higher): \(allowed)."
-        case .n:
-            return "Not documented for this model. The API refuses any value but 1 (`num_images_per_prompt must be 1`; "
-                + "inferred)."
-        case .negativePrompt, .watermark:
-            return "Not documented for this model; accepted and ignored by the live API (seen 2026-09-26), any value."
-        }
     }
 
     private static var generation: YAMLNode {

@@ -32,11 +32,11 @@ struct Generation {
                 switch error.field {
                 case "body": "The request body is not valid JSON."
                 case "model": "Model not specified."
-                case "prompt_extend": "prompt_extend must be true or false."
-                case "seed": seedRefusal
-                case "n": "num_images_per_prompt must be 1"
                 case "input.messages": "input.messages must hold exactly one user message with exactly one text item."
-                default: "The request body does not have the expected shape at \(error.field)."
+                default:
+                    GenerationParameters.CodingKeys(rawValue: error.field).flatMap {
+                        GenerationParameters.parameter($0).typeRefusal
+                    } ?? "The request body does not have the expected shape at \(error.field)."
                 }
             return .failure(Refusal(message: message))
         } catch {
@@ -54,24 +54,15 @@ struct Generation {
         let prompt = String(
             String.UnicodeScalarView(sent.prompt.unicodeScalars.prefix(GenerationParameters.maxPromptLength)))
         let parameters = sent.parameters
-        if let n = parameters.n, n != 1 { throw Refusal(message: "num_images_per_prompt must be 1") }
-        let sizeText = parameters.size ?? GenerationParameters.apiDefaultSize
-        guard let (width, height) = GenerationParameters.wireSize(sizeText),
-            (try? ImageSize(width: width, height: height)) != nil
-        else {
-            throw Refusal(
-                message:
-                    "The size \(sizeText) is not supported: the total pixels must be between 512*512 and 2048*2048.")
+        if let refusal = GenerationParameters.all.lazy.compactMap({ $0.refusal(parameters) }).first {
+            throw Refusal(message: refusal)
         }
-        if let seed = parameters.seed, !GenerationParameters.seedRange.contains(seed) {
-            throw Refusal(message: seedRefusal)
+        let sizeText = parameters.size ?? GenerationParameters.apiDefaultSize
+        guard let (width, height) = GenerationParameters.wireSize(sizeText) else {
+            throw Refusal(message: "The size is not supported.")  // not reached: the size's own refusal comes first
         }
         return Generation(
             prompt: prompt, width: width, height: height, seed: parameters.seed,
             promptExtend: parameters.promptExtend ?? false)
     }
-
-    private static let seedRefusal =
-        "seed must be an integer from \(GenerationParameters.seedRange.lowerBound) to "
-        + "\(GenerationParameters.seedRange.upperBound)."
 }
