@@ -103,17 +103,9 @@ extension Trait where Self == CassetteTrait {
         return CassetteTrait(template: session, name: name, shared: shared)
     }
 
-    /// For a suite: every test in it gets its own cassette named after it, with these options.
+    /// For a suite: every test in it gets its own cassette named after it. With options, `.cassette(mode: …)` on the
+    /// suite does the same (a name given there would make the suite's tests share one cassette).
     public static var cassettes: Self { cassette() }
-
-    /// For a suite: every test in it gets its own cassette named after it, with these options.
-    public static func cassettes(
-        mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
-        matching: RequestMatching = .default, rules: CassetteRules? = nil, bundle: Bundle? = nil
-    ) -> Self {
-        cassette(
-            nil, mode: mode, region: region, allowUnused: allowUnused, matching: matching, rules: rules, bundle: bundle)
-    }
 }
 
 extension ZImageClient {

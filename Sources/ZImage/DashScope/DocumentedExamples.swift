@@ -48,10 +48,11 @@ package enum DocumentedExamples {
         {"request_id": "a4d78a5f-655f-9639-8437-xxxxxx", "code": "InvalidParameter", "message": "num_images_per_prompt must be 1"}
         """
 
-    /// The documented success answer of `region`, with the size it was generated at.
+    /// The documented success answer of `region`, with the size it was generated at; `nil` for a region the
+    /// documentation gives no example for.
     package static func success(
         for region: Region
-    ) -> (body: String, size: ImageSize, requestID: String, imageHost: String) {
+    ) -> (body: String, size: ImageSize, requestID: String, imageHost: String)? {
         switch region {
         case .beijing:
             (
@@ -60,6 +61,7 @@ package enum DocumentedExamples {
             )
         case .singapore:
             (singaporeSuccess, .default, "abf1645b-b630-433a-92f6-xxxxxx", region.exampleResultHost)
+        default: nil
         }
     }
 }

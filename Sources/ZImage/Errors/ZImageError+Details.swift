@@ -87,13 +87,10 @@ extension ZImageError {
             switch status {
             case 401:
                 let region = Region(host: host)
-                let other = region?.counterpart
                 var hint =
                     "Check the key: API keys are issued per region, and a key from one region is refused by the other"
-                if let region, let other {
-                    hint +=
-                        " (this request went to \(region.displayName), \(host); a \(other.displayName) key needs "
-                        + "--region \(other.rawValue))"
+                if let region {
+                    hint += " (this request went to \(region.displayName), \(host); \(region.otherRegionsAdvice))"
                 }
                 return hint + "."
             case 403:

@@ -172,12 +172,10 @@ package struct Probe: Sendable {
                 : report(.ok, "the key is accepted", status: status, timings: answer.timings)
         case 401:
             guard key != nil else { return report(.reachable, unchecked, status: status, timings: answer.timings) }
-            let other = region.counterpart
             return report(
                 .unauthorized,
-                "the key was refused (HTTP 401\(quoted)); API keys are issued per region: a "
-                    + "\(other.displayName) key needs --region \(other.rawValue)", status: status,
-                timings: answer.timings)
+                "the key was refused (HTTP 401\(quoted)); API keys are issued per region: "
+                    + region.otherRegionsAdvice, status: status, timings: answer.timings)
         case 403:
             return report(
                 .forbidden, "the key may not list models here (HTTP 403\(quoted))", status: status,

@@ -96,11 +96,10 @@ package enum OpenAPIDocument {
                         """),
                     "content": json(
                         ref("Generation"),
-                        examples: Region.allCases.map {
-                            (
-                                "\($0.rawValue)", "The documented \($0.displayName) answer",
-                                DocumentedExamples.success(for: $0).body
-                            )
+                        examples: Region.allCases.compactMap { region in
+                            DocumentedExamples.success(for: region).map {
+                                ("\(region.rawValue)", "The documented \(region.displayName) answer", $0.body)
+                            }
                         }),
                 ])
             )

@@ -126,17 +126,11 @@ public struct DashScopeSimulation: SimulatorBackend {
             parsed.promptExtend
             ? "The prompt names a scene; I add light, composition and texture so the image reads clearly." : ""
         let content = OrderedJSON.array([.object([("image", .string(imageURL))]), .object([("text", .string(text))])])
-        let message: OrderedJSON =
-            switch region {
-            case .singapore:
-                .object([
-                    ("role", .string("assistant")), ("content", content), ("reasoning_content", .string(reasoning)),
-                ])
-            case .beijing:
-                .object([
-                    ("content", content), ("reasoning_content", .string(reasoning)), ("role", .string("assistant")),
-                ])
-            }
+        var members: [(String, OrderedJSON)] = [
+            ("role", .string("assistant")), ("content", content), ("reasoning_content", .string(reasoning)),
+        ]
+        if region.sortsAnswerKeys { members.sort { $0.0 < $1.0 } }
+        let message = OrderedJSON.object(members)
         let tokens =
             parsed.promptExtend
             ? (input: 60 + parsed.prompt.count / 4, output: 90, reasoning: 40) : (input: 0, output: 0, reasoning: 0)
@@ -148,7 +142,7 @@ public struct DashScopeSimulation: SimulatorBackend {
         if parsed.promptExtend {
             usage.append(("output_tokens_details", .object([("reasoning_tokens", .int(tokens.reasoning))])))
         }
-        if region == .beijing { usage.sort { $0.0 < $1.0 } }
+        if region.sortsAnswerKeys { usage.sort { $0.0 < $1.0 } }
         var body = OrderedJSON.object([
             (
                 "output",

@@ -102,7 +102,9 @@ struct ContractCheck {
 
     private func documentedSuccess() async -> (Check.CaseResult, String?) {
         let name = "success answer"
-        let example = DocumentedExamples.success(for: region)
+        guard let example = DocumentedExamples.success(for: region) else {
+            return (.init(name: name, passed: true, detail: "no documented example for this region"), nil)
+        }
         let client = ZImageClient(
             transport: answering(200, example.body), apiKey: APIKey("sk-test-validate-0000"), region: region)
         do {
