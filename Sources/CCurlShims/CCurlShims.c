@@ -1,3 +1,9 @@
+// pthread_setname_np is a GNU extension: declared only with _GNU_SOURCE, before any system header.
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+#include <pthread.h>
+
 #include "CCurlShims.h"
 
 CURLcode zimage_curl_setopt_long(CURL *handle, CURLoption option, long value) {
@@ -58,4 +64,15 @@ CURLcode zimage_curl_global_init_default(void) {
 
 curl_version_info_data *zimage_curl_version_info(void) {
     return curl_version_info(CURLVERSION_NOW);
+}
+
+int zimage_name_current_thread(const char *name) {
+#if defined(__linux__)
+    return pthread_setname_np(pthread_self(), name);
+#elif defined(__APPLE__)
+    return pthread_setname_np(name);
+#else
+    (void)name;
+    return 0;
+#endif
 }

@@ -5,7 +5,11 @@ import ZImageHTTP
 /// The thread that drives libcurl: one multi handle, its connection cache, and every transfer in flight.
 ///
 /// Invariant: the multi handle and every easy handle attached to it are used only on the engine's own thread. Other
-/// threads touch nothing but ``inbox`` (under ``lock``) and `curl_multi_wakeup`, which libcurl documents as thread-safe.
+/// threads touch nothing but ``inbox`` (under ``lock``) and `curl_multi_wakeup`, which libcurl documents as thread-safe,
+/// called under the lock while the engine is not stopping (the thread frees the multi handle under the same lock).
+///
+/// Lifetime: ``stop()`` asks the thread to end and returns (a released transport); ``shutdown()`` also waits for it,
+/// suspended, never blocking a thread. Either way, a transfer started afterwards fails at once.
 ///
 /// A transfer's life, with its legal transitions:
 /// ```
@@ -30,7 +34,9 @@ final class CurlEngine: @unchecked Sendable {
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Engine thread only: transfers cancelled before they started.
     private var cancelledEarly: Set<ObjectIdentifier> = []
-    private let stopped = DispatchSemaphore(value: 0)
+    /// Guarded by `lock`: whether the thread has ended, and who waits for it to.
+    private var ended = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     init() throws {
         guard let multi = curl_multi_init() else {
@@ -40,7 +46,11 @@ final class CurlEngine: @unchecked Sendable {
         _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         // Keep enough idle connections for many concurrent callers: libcurl's default cache closes and reopens them.
         _ = zimage_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 64)
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in
+            // Named from inside: Foundation on Linux does not pass Thread.name on to the system.
+            _ = zimage_name_current_thread("zimage.libcurl")
+            run()
+        }
         thread.name = "zimage.libcurl"
         thread.start()
     }
@@ -55,16 +65,40 @@ final class CurlEngine: @unchecked Sendable {
         post(.cancel(transfer))
     }
 
-    /// Stops the thread, ending every transfer still in flight, and waits for it.
-    func shutdown() {
-        lock.withLock { stopping = true }
-        curl_multi_wakeup(multi)
-        stopped.wait()
+    /// Asks the thread to stop, ending every transfer still in flight, without waiting for it: the thread holds the
+    /// engine until it has cleaned libcurl up, so nothing is freed under it.
+    func stop() {
+        lock.withLock {
+            guard !stopping else { return }
+            stopping = true
+            curl_multi_wakeup(multi)  // under the lock: the thread frees the multi handle under it too
+        }
     }
 
+    /// Stops the thread and waits, off Swift's cooperative pool, until it has ended and libcurl's handles are freed.
+    func shutdown() async {
+        stop()
+        await withCheckedContinuation { continuation in
+            let done = lock.withLock { () -> Bool in
+                if ended { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Hands a command to the thread; once the engine is stopping, a transfer is refused at once instead.
     private func post(_ command: Command) {
-        lock.withLock { inbox.append(command) }
-        curl_multi_wakeup(multi)
+        let refused = lock.withLock { () -> Bool in
+            guard !stopping else { return true }
+            inbox.append(command)
+            curl_multi_wakeup(multi)
+            return false
+        }
+        if refused, case .start(let transfer) = command {
+            transfer.finish(.failure(TransportError(.other, "the transport was shut down before the request was sent")))
+        }
     }
 
     // MARK: - Engine thread
@@ -96,8 +130,13 @@ final class CurlEngine: @unchecked Sendable {
                 .failure(TransportError(.other, "the transport was shut down while the request was in flight")))
         }
         running.removeAll()
-        curl_multi_cleanup(multi)
-        stopped.signal()
+        let waiting = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
+            curl_multi_cleanup(multi)
+            ended = true
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for waiter in waiting { waiter.resume() }
     }
 
     private func handle(_ command: Command) {

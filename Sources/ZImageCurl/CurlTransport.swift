@@ -84,8 +84,17 @@ public final class CurlTransport: Transport, MeasuringTransport {
         self.engine = try CurlEngine()
     }
 
+    /// A transport nobody shut down stops its thread when it goes, without waiting for it (nothing can be in flight:
+    /// a request holds its transport until it ends).
     deinit {
-        engine.shutdown()
+        engine.stop()
+    }
+
+    /// Stops the transport's libcurl thread and waits until it has ended and its connections are closed; requests still
+    /// in flight end with a `TransportError`, and later ones too. Call it when a server or a test that owns the
+    /// transport shuts down; a transport that is simply released stops all the same, without being waited for.
+    public func shutdown() async {
+        await engine.shutdown()
     }
 
     /// Sends through libcurl; see `Transport/send(_:body:)` for what is thrown.

@@ -14,7 +14,7 @@ public final class ReplayingTransport: Transport {
     /// The cassette answered from.
     public let cassette: Cassette
     /// Where it came from, for messages.
-    public let path: String
+    package let path: String
     private let recordMode: String
     private let reRecordingHint: String
     private let state: Mutex<CassetteIndex>
