@@ -6,7 +6,8 @@ import ZImageHTTP
 ///
 /// Invariant: the multi handle and every easy handle attached to it are used only on the engine's own thread. Other
 /// threads touch nothing but ``inbox`` (under ``lock``) and `curl_multi_wakeup`, which libcurl documents as thread-safe,
-/// called under the lock while the engine is not stopping (the thread frees the multi handle under the same lock).
+/// called outside the lock but counted under it (``waking``): the thread frees the multi handle only when no wakeup is
+/// under way, and none starts once the engine is stopping.
 ///
 /// Lifetime: ``stop()`` asks the thread to end and returns (a released transport); ``shutdown()`` also waits for it,
 /// suspended, never blocking a thread. Either way, a transfer started afterwards fails at once.
@@ -34,6 +35,8 @@ final class CurlEngine: @unchecked Sendable {
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Engine thread only: transfers cancelled before they started.
     private var cancelledEarly: Set<ObjectIdentifier> = []
+    /// Guarded by `lock`: wakeups under way outside it (the multi handle is not freed until there are none).
+    private var waking = 0
     /// Guarded by `lock`: whether the thread has ended, and who waits for it to.
     private var ended = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
@@ -68,11 +71,13 @@ final class CurlEngine: @unchecked Sendable {
     /// Asks the thread to stop, ending every transfer still in flight, without waiting for it: the thread holds the
     /// engine until it has cleaned libcurl up, so nothing is freed under it.
     func stop() {
-        lock.withLock {
-            guard !stopping else { return }
+        let wake = lock.withLock { () -> Bool in
+            guard !stopping else { return false }
             stopping = true
-            curl_multi_wakeup(multi)  // under the lock: the thread frees the multi handle under it too
+            waking += 1
+            return true
         }
+        if wake { wakeUp() }
     }
 
     /// Stops the thread and waits, off Swift's cooperative pool, until it has ended and libcurl's handles are freed.
@@ -93,12 +98,20 @@ final class CurlEngine: @unchecked Sendable {
         let refused = lock.withLock { () -> Bool in
             guard !stopping else { return true }
             inbox.append(command)
-            curl_multi_wakeup(multi)
+            waking += 1
             return false
         }
-        if refused, case .start(let transfer) = command {
+        guard refused else { return wakeUp() }
+        if case .start(let transfer) = command {
             transfer.finish(.failure(TransportError(.other, "the transport was shut down before the request was sent")))
         }
+    }
+
+    /// Wakes the thread's poll, outside the lock (it is a system call, and every request makes one); the thread does
+    /// not free the multi handle while a wakeup counted in ``waking`` is under way.
+    private func wakeUp() {
+        curl_multi_wakeup(multi)
+        lock.withLock { waking -= 1 }
     }
 
     // MARK: - Engine thread
@@ -130,13 +143,19 @@ final class CurlEngine: @unchecked Sendable {
                 .failure(TransportError(.other, "the transport was shut down while the request was in flight")))
         }
         running.removeAll()
-        let waiting = lock.withLock { () -> [CheckedContinuation<Void, Never>] in
-            curl_multi_cleanup(multi)
-            ended = true
-            defer { waiters.removeAll() }
-            return waiters
+        // No wakeup can start now (stopping is set); the few under way end within microseconds.
+        var waiting: [CheckedContinuation<Void, Never>]?
+        while waiting == nil {
+            waiting = lock.withLock { () -> [CheckedContinuation<Void, Never>]? in
+                guard waking == 0 else { return nil }
+                curl_multi_cleanup(multi)
+                ended = true
+                defer { waiters.removeAll() }
+                return waiters
+            }
+            if waiting == nil { sched_yield() }
         }
-        for waiter in waiting { waiter.resume() }
+        for waiter in waiting ?? [] { waiter.resume() }
     }
 
     private func handle(_ command: Command) {
