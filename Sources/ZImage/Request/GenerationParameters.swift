@@ -102,11 +102,16 @@ package struct GenerationParameters: Sendable, Hashable, Codable {
         package var typeRefusal: String? = nil
     }
 
-    /// Every parameter's entry, in the order of ``CodingKeys``.
-    package static var all: [Parameter] { CodingKeys.allCases.map(parameter) }
+    /// Every parameter's entry, in the order of ``CodingKeys``: built once (the simulator reads it for every request).
+    package static let all: [Parameter] = CodingKeys.allCases.map(entry)
 
-    /// The entry of `key`: a parameter added to ``CodingKeys`` fails to compile here until it has one.
+    /// The entry of `key`.
     package static func parameter(_ key: CodingKeys) -> Parameter {
+        all.first { $0.key == key } ?? entry(key)  // always found: `all` has every key
+    }
+
+    /// The entry of `key`, built: a parameter added to ``CodingKeys`` fails to compile here until it has one.
+    private static func entry(_ key: CodingKeys) -> Parameter {
         let ignored =
             "Not documented for this model; accepted and ignored by the live API (seen 2026-09-26), any value."
         let nothing = "nothing: not documented for this model, never sent"
