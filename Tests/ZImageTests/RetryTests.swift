@@ -31,6 +31,26 @@ struct RetryTests {
         #expect(transport.requestCount == 2)
     }
 
+    @Test("a wait the clock skips is logged as skipped; a real one as it is")
+    func skippedWaitsSayNo() async throws {
+        for (timekeeper, expected) in [
+            (Timekeeper.instant(), "wait=7.0 seconds, skipped (not a real clock: replayed)"),
+            (VirtualTime().timekeeper, "wait=7.0 seconds"),
+        ] {
+            let transport = ScriptedTransport([
+                .error(429, code: "Throttling.RateQuota", headers: ["Retry-After": "7"]),
+                .json(200, successBody(request)),
+            ])
+            let (logger, lines) = memoryLogger()
+            let client = ZImageClient(
+                transport: transport.transport, apiKey: testKey, retryPolicy: RetryPolicy(jitter: { 1 }),
+                timekeeper: timekeeper, logger: logger)
+            _ = try await client.generate(request)
+            let retrying = lines().filter { $0.contains("retrying") }
+            #expect(retrying.count == 1 && retrying[0].hasSuffix(expected), "\(retrying)")
+        }
+    }
+
     @Test("500, 500, 200: two backoffs in doubling windows, then success")
     func twoServerErrors() async throws {
         let transport = ScriptedTransport([

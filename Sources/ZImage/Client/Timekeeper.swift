@@ -6,6 +6,8 @@ public struct Timekeeper: Sendable {
     public var now: @Sendable () -> ContinuousClock.Instant
     /// Suspends for a duration; throws `CancellationError` when the task is cancelled.
     public var sleep: @Sendable (Duration) async throws -> Void
+    /// Whether ``sleep`` spends real time: the client says in its log when a wait is skipped instead.
+    package var waitsForReal = true
 
     /// Creates a timekeeper from a clock reading and a sleep.
     public init(
@@ -24,11 +26,13 @@ public struct Timekeeper: Sendable {
     public static func instant() -> Timekeeper {
         let origin = ContinuousClock.now
         let elapsed = Mutex(Duration.zero)
-        return Timekeeper(
+        var timekeeper = Timekeeper(
             now: { origin + elapsed.withLock { $0 } },
             sleep: { duration in
                 try Task.checkCancellation()
                 elapsed.withLock { $0 += duration }
             })
+        timekeeper.waitsForReal = false
+        return timekeeper
     }
 }

@@ -192,7 +192,9 @@ public struct ZImageClient: Sendable {
                         ])
                     throw error
                 }
-                logger.info("retrying", metadata: ["attempt": "\(number)", "error": "\(error)", "wait": "\(wait)"])
+                // A replay or an in-process simulation honours the wait on its clock without spending it; say so.
+                let waited = timekeeper.waitsForReal ? "\(wait)" : "\(wait), skipped (not a real clock: replayed)"
+                logger.info("retrying", metadata: ["attempt": "\(number)", "error": "\(error)", "wait": "\(waited)"])
                 try await timekeeper.sleep(wait)
                 number += 1
             }
