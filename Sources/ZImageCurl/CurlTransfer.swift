@@ -279,10 +279,8 @@ final class CurlTransfer: @unchecked Sendable {
         if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
             finish(
                 .failure(
-                    TransportError(
-                        .redirectRefused,
-                        "the server answered \(method.rawValue) \(url) with HTTP \(status), a redirect to \(location); redirects are "
-                            + "followed only for GET: use the new URL directly")))
+                    TransportError.redirectNotFollowed(
+                        method: method.rawValue, url: url, status: status, location: location)))
             return
         }
         if let sink {
@@ -338,7 +336,7 @@ final class CurlTransfer: @unchecked Sendable {
         let text = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
         let detail = "libcurl error \(code.rawValue): \(text)"
         let target =
-            Self.hostAndPort(url)
+            TransportError.target(of: url)
             + (route.map { " (connected to \($0.targetHost):\($0.targetPort) by a connect-to route)" } ?? "")
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
@@ -352,7 +350,7 @@ final class CurlTransfer: @unchecked Sendable {
                 : osError != 0 ? "failed: \(String(cString: strerror(Int32(osError))))" : "could not be opened"
             return TransportError(.connectionRefused, "the connection to \(target) \(reason)", detail: detail)
         case CURLE_OPERATION_TIMEDOUT:
-            return TransportError(.timeout, "\(target) did not answer in time", detail: detail)
+            return .timedOut(target, detail: detail)
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS:
@@ -360,23 +358,14 @@ final class CurlTransfer: @unchecked Sendable {
                 .tls, "the TLS connection to \(target) failed (certificate not trusted, or handshake refused)",
                 detail: detail)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
-            return TransportError(
-                .connectionReset, "the connection to \(target) was closed before the response was complete",
-                detail: detail)
+            return .connectionClosed(target, detail: detail)
         case CURLE_WRITE_ERROR where exceededCap, CURLE_ABORTED_BY_CALLBACK where exceededCap, CURLE_FILESIZE_EXCEEDED:
-            return TransportError(
-                .responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
-                detail: detail)
+            return .tooLarge(target, limit: maxResponseBytes, detail: detail)
         case CURLE_TOO_MANY_REDIRECTS:
-            return TransportError(.redirectRefused, "\(target) redirected too many times", detail: detail)
+            return .tooManyRedirects(target, detail: detail)
         case CURLE_UNSUPPORTED_PROTOCOL where redirectTarget != nil:
             let scheme = redirectTarget.flatMap { URLComponents(string: $0)?.scheme?.lowercased() } ?? "another"
-            let refused =
-                ["http", "https"].contains(scheme)
-                ? "an \(scheme) URL, and a redirect never goes from https to http"
-                : "a \(scheme): URL, and only http and https redirects are followed"
-            return TransportError(
-                .redirectRefused, "\(target) redirected to \(refused)", detail: detail)
+            return .redirectRefused(target, toScheme: scheme, detail: detail)
         case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
             return TransportError(.invalidRequest, "the URL cannot be used", detail: detail)
         default:
@@ -395,11 +384,6 @@ final class CurlTransfer: @unchecked Sendable {
         guard let effective else { return nil }
         let target = String(cString: effective)
         return target == url ? nil : target
-    }
-
-    private static func hostAndPort(_ url: String) -> String {
-        guard let components = URLComponents(string: url), let host = components.host else { return "the server" }
-        return components.port.map { "\(host):\($0)" } ?? host
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {

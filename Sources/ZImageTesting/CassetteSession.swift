@@ -164,10 +164,7 @@ struct CassetteSession: Sendable {
             // A simulation of the region for this test alone, with its faults, in this process: no key, no binary, no
             // socket, `source: simulator`.
             let key = APIKey("sk-test-in-process-recording")
-            let faults = FaultScript()
-            for failure in simulate { faults.inject(failure) }
-            let simulation = SimulationTransport(
-                backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: faults)
+            let simulation = SimulationTransport(simulating: region, acceptingKey: key, playing: simulate)
             var environment = environment
             environment["DASHSCOPE_API_KEY"] = key.value
             let outcome = await capture {
@@ -180,9 +177,9 @@ struct CassetteSession: Sendable {
     }
 
     /// Records into the cassette beside the test through `upstream`, against `baseURL` (a simulator, whose URLs are
-    /// stored under the region's hosts) or the region's real endpoint. Written
-    /// once when the test ends, only if the recording is whole (every exchange completed, the body did not throw, the
-    /// contract kept), merged under a lock with what other tests recording into the same cassette wrote meanwhile.
+    /// stored under the region's hosts) or the region's real endpoint. Written once when the test ends, only if the
+    /// recording is whole (every exchange completed, the body did not throw, the contract kept), merged under a lock
+    /// with what other tests recording into the same cassette wrote meanwhile.
     /// Without `waits`, `Retry-After` and backoff are skipped (an in-process simulator gains nothing from real waits).
     private func record<Result: Sendable>(
         mode: RecordMode, against baseURL: URL?, environment: [String: String], waits: Bool,

@@ -17,10 +17,7 @@ public func withSimulator<Result: Sendable>(
     region: Region = .beijing, faults: [SimulatedFailure] = [], _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
     let key = APIKey("sk-test-simulator-6a1f0c")
-    let script = FaultScript()
-    for failure in faults { script.inject(failure) }
-    let transport = SimulationTransport(
-        backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: script)
+    let transport = SimulationTransport(simulating: region, acceptingKey: key, playing: faults)
     let client = ZImageClient(transport: transport, apiKey: key, region: region, timekeeper: .instant())
     return try await ZImageClient.$scoped.withValue(client) { try await body(client) }
 }

@@ -53,21 +53,23 @@ public struct Region: Sendable, Hashable, CaseIterable, Codable, CustomStringCon
 
     /// The region whose short name is `rawValue` (`beijing`), if any.
     public init?(rawValue: String) {
-        guard let region = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
-        self = region
+        self.init { $0.rawValue == rawValue }
     }
 
     /// Accepts the short name (`beijing`), the region id (`cn-beijing`), or `intl` for Singapore; case-insensitive.
     public init?(name: String) {
         let name = name.trimmingCharacters(in: .whitespaces).lowercased()
-        let region = Self.allCases.first { ([$0.rawValue, $0.regionID] + $0.aliases).contains(name) }
-        guard let region else { return nil }
-        self = region
+        self.init { ([$0.rawValue, $0.regionID] + $0.aliases).contains(name) }
     }
 
     /// The region whose API host is `host`, if any.
     package init?(host: String) {
-        guard let region = Self.allCases.first(where: { $0.host == host.lowercased() }) else { return nil }
+        self.init { $0.host == host.lowercased() }
+    }
+
+    /// The first entry of the table that `matches`, if any.
+    private init?(where matches: (Region) -> Bool) {
+        guard let region = Self.allCases.first(where: matches) else { return nil }
         self = region
     }
 

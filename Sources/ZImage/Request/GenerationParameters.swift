@@ -39,7 +39,7 @@ package struct GenerationParameters: Sendable, Hashable, Codable {
     /// The parameters this model documents, which a user may set: `size`, `seed`, `prompt_extend`.
     package static let documented: [CodingKeys] = [.size, .seed, .promptExtend]
     /// The parameters a body may carry that this model does not document: the others.
-    package static var undocumentedKeys: [CodingKeys] { CodingKeys.allCases.filter { !documented.contains($0) } }
+    package static let undocumentedKeys = CodingKeys.allCases.filter { !documented.contains($0) }
 
     /// The seeds the API accepts.
     package static let seedRange = 0...2_147_483_647

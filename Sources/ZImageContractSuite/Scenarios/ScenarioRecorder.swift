@@ -91,10 +91,8 @@ package struct ScenarioRecorder: Sendable {
                 rewrite: DashScopeSimulation.originRewrite(from: origin, region: region), timekeeper: .system,
                 upstream: makeUpstream)
         case .simulator:
-            let faults = FaultScript()
-            for failure in recipe.faults { faults.inject(failure) }
             let simulation = SimulationTransport(
-                backend: DashScopeSimulation(region: region, acceptedKeys: [Self.simulatorKey.value]), faults: faults)
+                simulating: region, acceptingKey: Self.simulatorKey, playing: recipe.faults)
             return try await run(
                 recipe, region: region, file: file, key: Self.simulatorKey, base: simulation.origin,
                 rewrite: DashScopeSimulation.originRewrite(from: simulation.origin, region: region),

@@ -110,8 +110,8 @@ package enum ScenarioRunner {
     enum Observation: Sendable {
         /// The generation and the image's download succeeded.
         case generated(ImageResult, attempts: Int, imageBytes: Int)
-        /// The generation succeeded, the download failed (with its HTTP status, when it got one).
-        case downloadFailed(ImageResult, attempts: Int, status: Int?, error: ZImageError)
+        /// The generation succeeded, the download failed.
+        case downloadFailed(ImageResult, attempts: Int, error: ZImageError)
         /// The API answered with an error.
         case apiError(ZImageError.APIFailure)
         /// The client failed otherwise (a replay miss, an undecodable answer).
@@ -126,7 +126,7 @@ package enum ScenarioRunner {
         /// The request ids seen.
         var requestIDs: [String] {
             switch self {
-            case .generated(let result, _, _), .downloadFailed(let result, _, _, _): [result.requestID]
+            case .generated(let result, _, _), .downloadFailed(let result, _, _): [result.requestID]
             case .apiError(let failure): [failure.requestID].compactMap { $0 }
             case .probed(_, let requestID): [requestID].compactMap { $0 }
             case .clientFailed, .invalidScenario, .probeFailed: []
@@ -136,7 +136,7 @@ package enum ScenarioRunner {
         /// The client's attempts, when it made any it reported.
         var attempts: Int? {
             switch self {
-            case .generated(_, let attempts, _), .downloadFailed(_, let attempts, _, _): attempts
+            case .generated(_, let attempts, _), .downloadFailed(_, let attempts, _): attempts
             case .apiError(let failure): failure.attempts
             case .clientFailed, .invalidScenario, .probed, .probeFailed: nil
             }
@@ -147,8 +147,8 @@ package enum ScenarioRunner {
             switch self {
             case .generated(let result, _, let bytes):
                 "success, a \(result.width)*\(result.height) PNG of \(bytes) bytes"
-            case .downloadFailed(_, _, let status?, _): "download failed with HTTP \(status)"
-            case .downloadFailed: "download failed"
+            case .downloadFailed(_, _, let error):
+                error.downloadFailure?.status.map { "download failed with HTTP \($0)" } ?? "download failed"
             case .apiError(let failure): "HTTP \(failure.status) \(failure.code ?? "")"
             case .clientFailed, .probeFailed: "failed"
             case .invalidScenario: "invalid scenario"
@@ -174,18 +174,14 @@ package enum ScenarioRunner {
             let generation: ZImageClient.Generation
             do {
                 generation = try await client.generateReporting(request)
-            } catch let error as ZImageError where error.apiFailure != nil {
-                return error.apiFailure.map(Observation.apiError) ?? .clientFailed(error)
             } catch {
-                return .clientFailed(error)
+                return (error as? ZImageError)?.apiFailure.map(Observation.apiError) ?? .clientFailed(error)
             }
             do {
                 let image = try await ImageDownloader(transport: transport).fetch(generation.result)
                 return .generated(generation.result, attempts: generation.attempts, imageBytes: image.count)
             } catch let error as ZImageError {
-                return .downloadFailed(
-                    generation.result, attempts: generation.attempts, status: error.downloadFailure?.status,
-                    error: error)
+                return .downloadFailed(generation.result, attempts: generation.attempts, error: error)
             } catch {
                 return .clientFailed(error)
             }
@@ -207,7 +203,7 @@ package enum ScenarioRunner {
             if !condition { problems.append(problem()) }
         }
         switch observation {
-        case .generated(let result, _, _), .downloadFailed(let result, _, _, _):
+        case .generated(let result, _, _), .downloadFailed(let result, _, _):
             require(!result.requestID.isEmpty, "the result has no request_id")
             if let width = expect.width, let height = expect.height {
                 require(
@@ -220,8 +216,9 @@ package enum ScenarioRunner {
                     has == extended,
                     extended ? "rewritten_prompt or reasoning is missing" : "rewritten_prompt or reasoning is set")
             }
-            if case .downloadFailed(_, _, let status, let error) = observation {
-                if error.downloadFailure != nil, expect.outcome == .downloadError {
+            if case .downloadFailed(_, _, let error) = observation {
+                if let failure = error.downloadFailure, expect.outcome == .downloadError {
+                    let status = failure.status
                     require(
                         status == expect.httpStatus,
                         "the download failed with \(status.map(String.init) ?? "no status"), expected HTTP "

@@ -72,3 +72,51 @@ public struct TransportError: WrappingError, LocalizedError, CustomStringConvert
     /// ``description``: an app showing `localizedDescription` gets this sentence, not Foundation's generic text.
     public var errorDescription: String? { description }
 }
+
+/// The failures a transport reports in the same words whichever transport it is (libcurl's, the in-process
+/// simulation's), so that a test cannot tell them apart. `target` names where the request went (``target(of:)``).
+extension TransportError {
+    /// `host:port` of `url` as errors name it, the port only when the URL gives one; `the server` when it has no host.
+    package static func target(of url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return "the server" }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+
+    /// The connection closed or reset before the whole response.
+    package static func connectionClosed(_ target: String, detail: String?) -> Self {
+        Self(
+            .connectionReset, "the connection to \(target) was closed before the response was complete", detail: detail)
+    }
+
+    /// No answer within the timeout.
+    package static func timedOut(_ target: String, detail: String?) -> Self {
+        Self(.timeout, "\(target) did not answer in time", detail: detail)
+    }
+
+    /// A response over the size cap.
+    package static func tooLarge(_ target: String, limit: Int, detail: String?) -> Self {
+        Self(.responseTooLarge, "the response from \(target) is larger than the \(limit)-byte limit", detail: detail)
+    }
+
+    /// More redirects than the transport follows.
+    package static func tooManyRedirects(_ target: String, detail: String?) -> Self {
+        Self(.redirectRefused, "\(target) redirected too many times", detail: detail)
+    }
+
+    /// A redirect to a scheme the transport does not follow (`scheme` lowercased; `another` when unknown).
+    package static func redirectRefused(_ target: String, toScheme scheme: String, detail: String?) -> Self {
+        let refused =
+            ["http", "https"].contains(scheme)
+            ? "an \(scheme) URL, and a redirect never goes from https to http"
+            : "a \(scheme): URL, and only http and https redirects are followed"
+        return Self(.redirectRefused, "\(target) redirected to \(refused)", detail: detail)
+    }
+
+    /// A redirect answered to a method other than GET, which is never followed.
+    package static func redirectNotFollowed(method: String, url: String, status: Int, location: String) -> Self {
+        Self(
+            .redirectRefused,
+            "the server answered \(method) \(url) with HTTP \(status), a redirect to \(location); redirects are "
+                + "followed only for GET: use the new URL directly")
+    }
+}

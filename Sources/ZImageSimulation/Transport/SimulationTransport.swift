@@ -1,5 +1,6 @@
 package import Foundation
 package import HTTPTypes
+package import ZImage
 import ZImageHTTP
 
 /// A simulator without a socket: every request is handed to a backend in this process, with the scripted faults played
@@ -45,6 +46,14 @@ package struct SimulationTransport: Transport {
         self.maxRedirects = maxRedirects
     }
 
+    /// A transport answering as DashScope's simulation of `region`, accepting `key`, playing `failures` first: what the
+    /// test harness and the scenario recorder use.
+    package init(simulating region: Region, acceptingKey key: APIKey, playing failures: [SimulatedFailure] = []) {
+        let faults = FaultScript()
+        for failure in failures { faults.inject(failure) }
+        self.init(backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: faults)
+    }
+
     package func send(_ request: HTTPRequest, body: Data?) async throws -> (HTTPResponse, Data) {
         let started = ContinuousClock.now
         var current = request
@@ -54,32 +63,24 @@ package struct SimulationTransport: Transport {
             guard (300..<400).contains(response.status.code), let location = response.headerFields[.location] else {
                 return (response, data)
             }
-            let target = Self.hostAndPort(current)
+            let url = current.url?.absoluteString ?? ""
+            let target = TransportError.target(of: url)
             guard current.method == .get else {
-                throw TransportError(
-                    .redirectRefused,
-                    "the server answered \(current.method.rawValue) \(current.url?.absoluteString ?? target) with HTTP "
-                        + "\(response.status.code), a redirect to \(location); redirects are followed only for GET: "
-                        + "use the new URL directly")
+                throw TransportError.redirectNotFollowed(
+                    method: current.method.rawValue, url: url, status: response.status.code, location: location)
             }
-            guard redirects < maxRedirects else {
-                throw TransportError(.redirectRefused, "\(target) redirected too many times")
-            }
+            guard redirects < maxRedirects else { throw TransportError.tooManyRedirects(target, detail: simulated) }
             guard let base = current.url, let next = URL(string: location, relativeTo: base)?.absoluteURL else {
-                throw TransportError(.redirectRefused, "\(target) redirected to \(location), which is not a URL")
+                throw TransportError(
+                    .redirectRefused, "\(target) redirected to \(location), which is not a URL", detail: simulated)
             }
             let scheme = next.scheme?.lowercased() ?? "another"
-            let wasHTTPS = current.scheme?.lowercased() == "https"
-            guard scheme == "https" || (scheme == "http" && !wasHTTPS) else {
-                let refused =
-                    ["http", "https"].contains(scheme)
-                    ? "an \(scheme) URL, and a redirect never goes from https to http"
-                    : "a \(scheme): URL, and only http and https redirects are followed"
-                throw TransportError(.redirectRefused, "\(target) redirected to \(refused)")
+            guard scheme == "https" || (scheme == "http" && current.scheme?.lowercased() != "https") else {
+                throw TransportError.redirectRefused(target, toScheme: scheme, detail: simulated)
             }
             var moved = HTTPRequest(method: .get, url: next)
             moved.headerFields = current.headerFields
-            if next.host?.lowercased() != current.url?.host?.lowercased() || next.port != current.url?.port {
+            if next.host?.lowercased() != base.host?.lowercased() || next.port != base.port {
                 // libcurl sends a caller's credentials to the host they were given for only.
                 moved.headerFields[.authorization] = nil
                 moved.headerFields[.cookie] = nil
@@ -89,68 +90,54 @@ package struct SimulationTransport: Transport {
         }
     }
 
-    /// One request's answer, without following a redirect.
+    /// The detail of every error this transport makes, where libcurl's would name its own code.
+    private let simulated = "simulated"
+
+    /// One request's answer, without following a redirect; `started` is when the first request began (the timeout
+    /// counts from there, as libcurl's does across redirects).
     private func answer(
         _ request: HTTPRequest, body: Data?, started: ContinuousClock.Instant
-    ) async throws -> (
-        HTTPResponse, Data
-    ) {
+    ) async throws
+        -> (HTTPResponse, Data)
+    {
         try Task.checkCancellation()
-        let target = Self.hostAndPort(request)
+        let target = TransportError.target(of: request.url?.absoluteString ?? "")
         guard let full = request.path else { throw TransportError(.invalidRequest, "the request has no path") }
         let path = String(full.prefix { $0 != "?" })
         let query = full.firstIndex(of: "?").map { String(full[full.index(after: $0)...]) }
         var fields = request.headerFields
         // The Host header a server gets (HTTPTypes keeps it as the authority, outside the fields).
         if let authority = request.authority, let host = HTTPField.Name("Host") { fields[host] = authority }
-        let simulated = SimulatorRequest(
+        let simulatedRequest = SimulatorRequest(
             method: request.method, path: path, query: query, headerFields: fields, body: body ?? Data(),
             serverBaseURL: origin)
-        let timedOut = TransportError(.timeout, "\(target) did not answer in time", detail: "simulated")
         /// Waits `duration`, or until the timeout passes (then the request has timed out).
         func wait(_ duration: Duration) async throws {
             guard let timeout else { return try await Task.sleep(for: duration) }
             let left = timeout - (ContinuousClock.now - started)
             guard duration <= left else {
                 try await Task.sleep(for: max(.zero, left))
-                throw timedOut
+                throw TransportError.timedOut(target, detail: simulated)
             }
             try await Task.sleep(for: duration)
         }
         let played = try await faults.play(
-            faults.take(for: path), answering: simulated, backend: backend, sleep: wait)
-        let reset = TransportError(
-            .connectionReset, "the connection to \(target) was closed before the response was complete",
-            detail: "simulated")
-        guard case .answer(let answer, let delivery) = played else { throw reset }
-        var headers = answer.headerFields
-        switch delivery {
-        case .truncated:
-            throw reset
-        case .endless:
-            throw TransportError(
-                .responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
-                detail: "simulated")
-        case .slow(let chunkSize, let interval):
-            let pauses = max(0, (answer.body.count + chunkSize - 1) / chunkSize - 1)
-            try await wait(interval * pauses)
-            headers[.contentLength] = String(answer.body.count)
-        case .chunked:
-            headers[.transferEncoding] = "chunked"
-        case .whole:
-            headers[.contentLength] = String(answer.body.count)
+            faults.take(for: path), answering: simulatedRequest, backend: backend, sleep: wait)
+        guard case .answer(let answer, let delivery) = played, delivery != .truncated else {
+            throw TransportError.connectionClosed(target, detail: simulated)
         }
-        guard answer.body.count <= maxResponseBytes else {
-            throw TransportError(
-                .responseTooLarge, "the response from \(target) is larger than the \(maxResponseBytes)-byte limit",
-                detail: "simulated")
+        guard delivery != .endless, answer.body.count <= maxResponseBytes else {
+            throw TransportError.tooLarge(target, limit: maxResponseBytes, detail: simulated)
+        }
+        var headers = answer.headerFields
+        if case .slow(let chunkSize, let interval) = delivery {
+            try await wait(interval * max(0, (answer.body.count + chunkSize - 1) / chunkSize - 1))
+        }
+        if delivery == .chunked {
+            headers[.transferEncoding] = "chunked"
+        } else {
+            headers[.contentLength] = String(answer.body.count)
         }
         return (HTTPResponse(status: .init(code: answer.status), headerFields: headers), answer.body)
-    }
-
-    /// `host:port` of the request, as the live transport names it in errors.
-    private static func hostAndPort(_ request: HTTPRequest) -> String {
-        guard let url = request.url, let host = url.host else { return request.authority ?? "the server" }
-        return "\(host):\(url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))"
     }
 }
