@@ -100,6 +100,10 @@ package struct ImageDownloader: Sendable {
         } catch {
             throw failure.error("writing \(destination.path) failed: \(error)")
         }
+        // Whatever ends the download removes the part file now, not when the writer's last reference goes: the
+        // transport's thread may hold the sink a moment longer, and a process that exits on the error never gets there.
+        // Once committed, abandoning is a no-op.
+        defer { writer.abandon() }
         let sink = ImageSink(writer: writer, expected: (result.width, result.height))
         let response: HTTPResponse
         do {
