@@ -34,7 +34,7 @@ struct RetryTests {
     @Test("a wait the clock skips is logged as skipped; a real one as it is")
     func skippedWaitsSayNo() async throws {
         for (timekeeper, expected) in [
-            (Timekeeper.instant(), "wait=7.0 seconds, skipped (not a real clock: replayed)"),
+            (Timekeeper.instant(), "wait=7.0 seconds, skipped (a virtual clock: a replay or an in-process simulation)"),
             (VirtualTime().timekeeper, "wait=7.0 seconds"),
         ] {
             let transport = ScriptedTransport([

@@ -193,7 +193,9 @@ public struct ZImageClient: Sendable {
                     throw error
                 }
                 // A replay or an in-process simulation honours the wait on its clock without spending it; say so.
-                let waited = timekeeper.waitsForReal ? "\(wait)" : "\(wait), skipped (not a real clock: replayed)"
+                let waited =
+                    timekeeper.waitsForReal
+                    ? "\(wait)" : "\(wait), skipped (a virtual clock: a replay or an in-process simulation)"
                 logger.info("retrying", metadata: ["attempt": "\(number)", "error": "\(error)", "wait": "\(waited)"])
                 try await timekeeper.sleep(wait)
                 number += 1
