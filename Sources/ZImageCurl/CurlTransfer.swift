@@ -6,11 +6,14 @@ import ZImageHTTP
 /// One request on one libcurl easy handle: its options, the response as it arrives, and the continuation to resume.
 ///
 /// Invariant: created and configured on the caller's thread, then, once handed to ``CurlEngine/start(_:)``, touched only on
-/// the engine thread (libcurl's callbacks run there too) until ``finish(_:)`` resumes the caller.
+/// the engine thread (libcurl's callbacks run there too) until ``finish(_:)`` resumes the caller. What the callbacks
+/// decide (the cap, the sink's head, which failure wins, resuming once) is ``CurlTransferState``'s; this class does the
+/// I/O it asks for.
 final class CurlTransfer: @unchecked Sendable {
     let easy: UnsafeMutableRawPointer
     var continuation: CheckedContinuation<CurlTransport.Exchange, any Error>?
-    private(set) var isFinished = false
+    private var state: CurlTransferState
+    var isFinished: Bool { state.isFinished }
 
     private let method: HTTPRequest.Method
     private let url: String
@@ -21,14 +24,8 @@ final class CurlTransfer: @unchecked Sendable {
     private var route: ConnectRoute?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var responseBody = Data()
-    private var responseFields = HTTPFields()
-    private var exceededCap = false
     /// Where the body goes as it arrives, instead of ``responseBody``; `nil` to keep it.
     private let sink: (any ResponseBodySink)?
-    private var sinkStarted = false
-    private var receivedBytes = 0
-    /// What the sink threw, which ends the transfer and is what the caller gets.
-    private var sinkError: (any Error)?
 
     init(
         request: HTTPRequest, body: Data?, configuration: CurlTransport.Configuration, proxies: ProxySettings,
@@ -43,6 +40,9 @@ final class CurlTransfer: @unchecked Sendable {
         self.method = request.method
         self.url = url
         self.maxResponseBytes = configuration.maxResponseBytes
+        self.state = CurlTransferState(
+            maxResponseBytes: configuration.maxResponseBytes, streamsBody: sink != nil,
+            followsRedirects: request.method == .get)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         do {
             try configure(request, body: body, configuration: configuration, proxies: proxies)
@@ -191,117 +191,93 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: - Callbacks (engine thread)
 
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard receivedBytes + bytes.count <= maxResponseBytes else {
-            exceededCap = true
+        switch state.receivedBody(count: bytes.count) {
+        case .stop:
             return false
-        }
-        receivedBytes += bytes.count
-        guard let sink else {
+        case .keep:
             responseBody.append(contentsOf: bytes)
             return true
-        }
-        do {
-            try startSink(sink)
-            try sink.receive(bytes)
-            return true
-        } catch {
-            sinkError = error
-            return false
+        case .deliver(let headFirst):
+            guard let sink else { return false }  // never: the state delivers only when there is a sink
+            do {
+                if headFirst { try sink.receive(try responseHead()) }
+                try sink.receive(bytes)
+                return true
+            } catch {
+                state.sinkFailed(error)
+                return false
+            }
         }
     }
 
     /// Whether the transfer may go on, `downloaded` bytes into the current response: never past the cap.
     private func progressed(downloaded: Int) -> Bool {
-        guard downloaded <= maxResponseBytes else {
-            exceededCap = true
-            return false
-        }
-        return true
+        state.progressed(downloaded: downloaded)
     }
 
-    /// Hands the sink the response head, once, when the first byte of the body (or the end of an empty one) arrives.
-    private func startSink(_ sink: any ResponseBodySink) throws {
-        guard !sinkStarted else { return }
-        sinkStarted = true
-        try sink.receive(HTTPResponse(status: .init(code: try validStatus()), headerFields: responseFields))
-    }
-
-    /// The final response's status, refused unless it is one HTTP can have.
-    private func validStatus() throws -> Int {
+    /// The final response's status as libcurl read it (0 before any).
+    private var status: Int {
         var status = 0
         _ = zimage_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
-        // libcurl reads three digits, but a status outside HTTP's range must never reach HTTPResponse.Status's precondition.
-        guard (100...999).contains(status) else {
-            throw TransportError(.other, "\(url) answered without a valid HTTP status (\(status))")
-        }
         return status
+    }
+
+    /// The current response's head, refused unless its status is one HTTP can have.
+    private func responseHead() throws -> HTTPResponse {
+        let status = self.status
+        guard CurlTransferState.isValid(status: status) else { throw invalidStatus(status) }
+        return HTTPResponse(status: .init(code: status), headerFields: state.fields)
+    }
+
+    private func invalidStatus(_ status: Int) -> TransportError {
+        TransportError(.other, "\(url) answered without a valid HTTP status (\(status))")
     }
 
     private func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if line.hasPrefix("HTTP/") {
-            responseFields = HTTPFields()  // a new response: after a redirect, or after 100 Continue
+            state.responseBegan()  // after a redirect, or after 100 Continue
             responseBody.removeAll()
-            receivedBytes = 0
-            sinkStarted = false  // the sink gets the head of the response whose body follows
             return
         }
         guard let colon = line.firstIndex(of: ":"),
             let name = HTTPField.Name(String(line[..<colon]).trimmingCharacters(in: .whitespaces))
         else { return }
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        responseFields.append(HTTPField(name: name, value: value))
-        // Reserve the whole body once rather than regrowing it (within the cap: the length is the server's word).
-        if sink == nil, name == .contentLength, let length = Int(value), length > 0 {
-            responseBody.reserveCapacity(min(length, maxResponseBytes))
-        }
+        // Reserve the whole body once rather than regrowing it.
+        if let capacity = state.received(HTTPField(name: name, value: value)) { responseBody.reserveCapacity(capacity) }
     }
 
     // MARK: - Completion (engine thread)
 
     /// Called by the engine when libcurl is done with this transfer.
     func complete(_ code: CURLcode) {
-        if let sinkError {
-            finish(.failure(sinkError))
-            return
-        }
-        guard code == CURLE_OK else {
-            finish(.failure(transportError(code)))
-            return
-        }
-        let status: Int
-        do {
-            status = try validStatus()
-        } catch {
+        switch state.completed(succeeded: code == CURLE_OK, status: status) {
+        case .failure(.sink(let error)):
             finish(.failure(error))
-            return
-        }
-        if (300..<400).contains(status), method != .get, let location = responseFields[.location] {
+        case .failure(.transport(let tooLarge)):
+            finish(.failure(transportError(code, stoppedForSize: tooLarge)))
+        case .failure(.invalidStatus(let status)):
+            finish(.failure(invalidStatus(status)))
+        case .failure(.redirectNotFollowed(let status, let location)):
             finish(
                 .failure(
                     TransportError.redirectNotFollowed(
                         method: method.rawValue, url: url, status: status, location: location)))
-            return
-        }
-        if let sink {
+        case .success(let deliverHead):
             do {
-                try startSink(sink)  // an empty body: the head still reaches the sink
+                let head = try responseHead()
+                if deliverHead { try sink?.receive(head) }  // an empty body: the head still reaches the sink
+                finish(.success(.init(response: head, body: responseBody, metrics: metrics())))
             } catch {
                 finish(.failure(error))
-                return
             }
         }
-        finish(
-            .success(
-                .init(
-                    response: HTTPResponse(status: .init(code: status), headerFields: responseFields),
-                    body: responseBody, metrics: metrics())))
     }
 
     /// Resumes the caller once.
     func finish(_ result: Result<CurlTransport.Exchange, any Error>) {
-        guard !isFinished else { return }
-        isFinished = true
+        guard state.finish() else { return }
         let continuation = self.continuation
         self.continuation = nil
         continuation?.resume(with: result)
@@ -331,14 +307,17 @@ final class CurlTransfer: @unchecked Sendable {
             total: time(CURLINFO_TOTAL_TIME_T), connectionsOpened: connections, httpVersion: httpVersion)
     }
 
-    /// libcurl's failure in words, with its code and message in the detail.
-    private func transportError(_ code: CURLcode) -> TransportError {
+    /// libcurl's failure in words, with its code and message in the detail; `stoppedForSize` when the cap stopped it
+    /// (libcurl then reports a short write or an aborted callback).
+    private func transportError(_ code: CURLcode, stoppedForSize: Bool) -> TransportError {
         let text = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(code)) : String(cString: errorBuffer)
         let detail = "libcurl error \(code.rawValue): \(text)"
         let target =
             TransportError.target(of: url)
             + (route.map { " (connected to \($0.targetHost):\($0.targetPort) by a connect-to route)" } ?? "")
         switch code {
+        case _ where stoppedForSize, CURLE_FILESIZE_EXCEEDED:
+            return .tooLarge(target, limit: maxResponseBytes, detail: detail)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return TransportError(.dnsFailure, "the host name of \(target) could not be resolved", detail: detail)
         case CURLE_COULDNT_CONNECT:
@@ -359,8 +338,6 @@ final class CurlTransfer: @unchecked Sendable {
                 detail: detail)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return .connectionClosed(target, detail: detail)
-        case CURLE_WRITE_ERROR where exceededCap, CURLE_ABORTED_BY_CALLBACK where exceededCap, CURLE_FILESIZE_EXCEEDED:
-            return .tooLarge(target, limit: maxResponseBytes, detail: detail)
         case CURLE_TOO_MANY_REDIRECTS:
             return .tooManyRedirects(target, detail: detail)
         case CURLE_UNSUPPORTED_PROTOCOL where redirectTarget != nil:
