@@ -83,10 +83,11 @@ struct Validate: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let mode: Validation.Mode =
+        let network: Validation.Network =
             live ? .live : offline || environment["ZIMAGE_OFFLINE"] == "1" ? .offline : .standard
         let options = Validation.Options(
-            mode: mode, regions: chosenRegions(), hosts: try hosts(), packageDirectory: skipCompile ? nil : packageDir,
+            network: network, regions: chosenRegions(), hosts: try hosts(),
+            packageDirectory: skipCompile ? nil : packageDir,
             cassettes: URL(fileURLWithPath: cassettes ?? (packageDir as NSString).appendingPathComponent("cassettes")),
             locations: outputDir.map { OutputLocations(base: URL(fileURLWithPath: $0, isDirectory: true)) }
                 ?? OutputLocations(environment: environment),

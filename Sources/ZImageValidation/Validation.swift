@@ -7,8 +7,8 @@ package import ZImageCurl
 /// The validation run as a library: the checks `validate` runs, in order, with their evidence, JUnit report, GitHub
 /// annotations and step summary, and the verdict file written only when every required check passed.
 package enum Validation {
-    /// How much a run may send.
-    package enum Mode: String, Sendable {
+    /// How much a run may send: the one word for it is "network" (a client's live/record/replay is its mode).
+    package enum Network: String, Sendable {
         /// Nothing is sent: the probes are skipped.
         case offline
         /// The probes run when a key is found, and are not required.
@@ -20,7 +20,7 @@ package enum Validation {
     /// What one run checks and where it writes.
     package struct Options: Sendable {
         /// How much the run may send.
-        package var mode: Mode
+        package var network: Network
         /// The regions checked, in order.
         package var regions: [Region]
         /// Other hosts for some regions (a simulator, a proxy), by region.
@@ -38,11 +38,12 @@ package enum Validation {
 
         /// Creates options.
         package init(
-            mode: Mode, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:], packageDirectory: String?,
+            network: Network, regions: [Region] = Region.allCases, hosts: [Region: URL] = [:],
+            packageDirectory: String?,
             cassettes: URL, locations: OutputLocations, junit: URL? = nil,
             environment: [String: String] = ProcessInfo.processInfo.environment
         ) {
-            self.mode = mode
+            self.network = network
             self.regions = regions
             self.hosts = hosts
             self.packageDirectory = packageDirectory
@@ -88,7 +89,7 @@ package enum Validation {
     /// - Throws: when evidence cannot be written; a failed check is not an error, it is in the outcome.
     package static func run(_ options: Options, transport: CurlTransport, output: Output) async throws -> Outcome {
         var run = ValidationRun(
-            locations: options.locations, mode: options.mode.rawValue, regions: options.regions,
+            locations: options.locations, mode: options.network.rawValue, regions: options.regions,
             hosts: options.hosts, output: output)
         try run.start()
         if let packageDirectory = options.packageDirectory {
@@ -102,11 +103,11 @@ package enum Validation {
         }
 
         let key = try? Credentials.resolve(environment: options.environment).apiKey
-        let live = options.mode == .live
+        let live = options.network == .live
         for region in options.regions {
             let probe = await ProbeCheck(
                 region: region, host: options.hosts[region], key: key,
-                offline: options.mode == .offline, required: live, transport: transport
+                offline: options.network == .offline, required: live, transport: transport
             ).run()
             run.record(probe.check)
             try run.writeEvidence("probe-\(region).json", probe.report)
@@ -131,7 +132,7 @@ package enum Validation {
             }
         }
         let page = CassetteReportPage.render(
-            title: "z-image-turbo validation (\(options.mode.rawValue))", generatedAt: Date(),
+            title: "z-image-turbo validation (\(options.network.rawValue))", generatedAt: Date(),
             sections: sections)
         try AtomicFile.write(Data(page.utf8), to: run.evidence("report.html"))
         return try await run.finish(junit: options.junit, environment: options.environment)

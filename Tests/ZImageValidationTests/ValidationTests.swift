@@ -98,7 +98,7 @@ struct ValidationRunTests {
             let locations = OutputLocations(base: folder)
             let junit = folder.appendingPathComponent("junit.xml")
             let options = Validation.Options(
-                mode: .offline, packageDirectory: nil, cassettes: committedCassettes,
+                network: .offline, packageDirectory: nil, cassettes: committedCassettes,
                 locations: locations, junit: junit, environment: ["GITHUB_ACTIONS": "true"])
             let outcome = try await Validation.run(
                 options, transport: try CurlTransport(environment: [:]), output: output)
