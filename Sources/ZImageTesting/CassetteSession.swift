@@ -26,7 +26,7 @@ struct CassetteSession: Sendable {
     /// What a recording goes to; `nil` reads ``againstVariable``.
     var recordAgainst: RecordTarget?
     /// Failures the in-process simulator plays first when recording against it (error paths become cassettes too).
-    var simulate: [SimulatedFailure] = []
+    var simulate: [DashScopeFault] = []
     /// `Cassettes/` beside the test's source file: where recordings go and replays look first.
     var directory: URL
     /// `Cassettes/` among the test target's resources, for replays when the sources are not there.

@@ -89,7 +89,7 @@ extension Trait where Self == CassetteTrait {
     public static func cassette(
         _ name: String? = nil, mode: RecordMode? = nil, region: Region = .beijing, shared: Bool = false,
         allowUnused: Bool = false, matching: RequestMatching = .default, rules: CassetteRules? = nil,
-        recordAgainst: RecordTarget? = nil, simulate: [SimulatedFailure] = [], bundle: Bundle? = nil
+        recordAgainst: RecordTarget? = nil, simulate: [DashScopeFault] = [], bundle: Bundle? = nil
     ) -> Self {
         var session = CassetteSession(
             name: name ?? "", mode: mode, region: region, allowUnused: allowUnused,

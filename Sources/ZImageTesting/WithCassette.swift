@@ -47,7 +47,7 @@ public import ZImageCassettes
 public func withCassette<Result: Sendable>(
     _ name: String, mode: RecordMode? = nil, region: Region = .beijing, allowUnused: Bool = false,
     matching: RequestMatching = .default, rules: CassetteRules? = nil, recordAgainst: RecordTarget? = nil,
-    simulate: [SimulatedFailure] = [],
+    simulate: [DashScopeFault] = [],
     in directory: URL? = nil,
     bundle: Bundle? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
     fileID: StaticString = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: UInt = #column,

@@ -14,7 +14,7 @@ public import ZImageSimulation
 /// }
 /// ```
 public func withSimulator<Result: Sendable>(
-    region: Region = .beijing, faults: [SimulatedFailure] = [], _ body: (ZImageClient) async throws -> Result
+    region: Region = .beijing, faults: [DashScopeFault] = [], _ body: (ZImageClient) async throws -> Result
 ) async throws -> Result {
     let key = APIKey("sk-test-simulator-6a1f0c")
     let transport = SimulationTransport(simulating: region, acceptingKey: key, playing: faults)

@@ -29,7 +29,7 @@ struct HarnessCommitTests {
     /// Re-records every cassette of the suite with `environment`, running `body` for each, and expects each to fail
     /// the test with the cassette kept, saying `why`.
     func expectSuiteKept(
-        environment: [String: String], recordAgainst: RecordTarget = .dashScope, simulate: [SimulatedFailure] = [],
+        environment: [String: String], recordAgainst: RecordTarget = .dashScope, simulate: [DashScopeFault] = [],
         why: String,
         _ body: @escaping @Sendable (ZImageClient, String) async throws -> Void = { client, name in
             _ = try await client.generate(ImageRequest(prompt: "A poster for \(name)", seed: 1))

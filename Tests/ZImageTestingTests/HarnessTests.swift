@@ -230,3 +230,90 @@ struct SimulatorHarnessTests {
         }
     }
 }
+
+@Suite("DashScopeFault.documented: every documented error, as a client meets it")
+struct DocumentedFaultTests {
+    @Test("the list holds each status and code of the contract's table once, with DashScope's message")
+    func everyRow() {
+        let pairs = DashScopeFault.documented.map { "\($0.status ?? 0) \($0.code ?? "")" }
+        let table = DashScopeAPI.documentedErrors.flatMap { row in row.codes.map { "\(row.status) \($0)" } }
+        #expect(pairs == table)
+        #expect(Set(pairs).count == pairs.count)
+        for fault in DashScopeFault.documented {
+            guard case .status(_, _, let message, let retryAfter) = fault.simulatorFault else {
+                Issue.record("\(fault) is not in DashScope's error shape")
+                continue
+            }
+            #expect(message != "simulated failure" && !message.isEmpty, "\(fault)")
+            #expect((retryAfter != nil) == (fault.status == 429), "\(fault)")
+            #expect(fault.times == 1)
+        }
+        #expect(DashScopeFault.unauthorized.status == 401 && !DashScopeFault.unauthorized.isRetried)
+        #expect(DashScopeFault.connectionReset.isRetried && DashScopeFault.connectionReset.status == nil)
+        #expect(DashScopeFault.throttled().repeated(3).times == 3)
+    }
+
+    @Test(
+        "a retried fault is retried and the generation succeeds; a final one reaches the app as the typed error",
+        arguments: DashScopeFault.documented)
+    func played(_ fault: DashScopeFault) async throws {
+        if fault.isRetried {
+            let result = try await withSimulator(faults: [fault]) { client in
+                try await client.generate(ImageRequest(prompt: "A lake"))
+            }
+            #expect(result.width == 1024)
+            // Played on every attempt, the same fault comes back as the error, after the policy's four attempts.
+            let error = try await #require(throws: ZImageError.self) {
+                try await withSimulator(faults: [fault.repeated(4)]) { client in
+                    try await client.generate(ImageRequest(prompt: "A lake"))
+                }
+            }
+            let failure = try #require(error.apiFailure)
+            #expect(failure.attempts == 4)
+            #expect(failure.status == fault.status && failure.code == fault.code)
+            // What an app passes on: the server's Retry-After, and where the request went.
+            #expect(failure.retryAfter == (fault.status == 429 ? .seconds(1) : nil))
+            #expect(failure.region == .beijing)
+            if fault.status == 429 { #expect(error.description.contains("retry after 1 s")) }
+        } else {
+            let error = try await #require(throws: ZImageError.self) {
+                try await withSimulator(faults: [fault]) { client in
+                    try await client.generate(ImageRequest(prompt: "A lake"))
+                }
+            }
+            let failure = try #require(error.apiFailure)
+            #expect(failure.status == fault.status && failure.code == fault.code && failure.attempts == 1)
+            #expect(failure.retryAfter == nil && failure.region == .beijing)
+            guard case .status(_, _, let message, _) = fault.simulatorFault else { return }
+            #expect(failure.message == message)
+            #expect(failure.requestID?.isEmpty == false)
+        }
+    }
+}
+
+@Suite("The typed API error carries what an app passes on")
+struct APIFailureDetailTests {
+    @Test("a 401 in Singapore names the region, is not retried, and hints at the other region's key")
+    func unauthorized() async throws {
+        let error = try await #require(throws: ZImageError.self) {
+            try await withSimulator(region: .singapore, faults: [.unauthorized]) { client in
+                try await client.generate(ImageRequest(prompt: "A lake", size: .landscape16x9))
+            }
+        }
+        let failure = try #require(error.apiFailure)
+        #expect(failure.status == 401 && failure.code == "InvalidApiKey" && failure.attempts == 1)
+        #expect(failure.region == .singapore && failure.retryAfter == nil)
+        #expect(error.description.contains(Region.singapore.displayName))
+    }
+
+    @Test("a 429's Retry-After, in seconds, reaches the error after the retries")
+    func retryAfter() async throws {
+        let error = try await #require(throws: ZImageError.self) {
+            try await withSimulator(faults: [.throttled(retryAfter: 30, times: 4)]) { client in
+                try await client.generate(ImageRequest(prompt: "A lake"))
+            }
+        }
+        #expect(error.apiFailure?.retryAfter == .seconds(30))
+        #expect(error.description.contains("retry after 30 s"))
+    }
+}

@@ -116,6 +116,20 @@ struct RequestValidationTests {
         #expect(ImageSize.default.description == "1024*1024")
     }
 
+    @Test("each named size is a recommended one of its ratio, with no try")
+    func namedSizes() {
+        let named: [(ImageSize, String, Double)] = [
+            (.square, "1024*1024", 1), (.squareLarge, "1536*1536", 1), (.landscape16x9, "1280*720", 16 / 9),
+            (.portrait9x16, "720*1280", 9 / 16), (.landscape4x3, "1152*864", 4 / 3), (.portrait3x4, "864*1152", 3 / 4),
+            (.landscape3x2, "1248*832", 3 / 2), (.portrait2x3, "832*1248", 2 / 3),
+        ]
+        for (size, text, ratio) in named {
+            #expect(size.description == text)
+            #expect(ImageSize.recommended.contains(size), "\(size)")
+            #expect(abs(Double(size.width) / Double(size.height) - ratio) < 0.01, "\(size)")
+        }
+    }
+
     @Test("a base URL replaces the region's endpoint; without one the region decides")
     func endpoint() throws {
         let custom = try ImageRequest(prompt: "p", size: nil, seed: nil, baseURL: "http://127.0.0.1:8080/api/v1/gen")

@@ -101,12 +101,14 @@ public struct ZImageClient: Sendable {
             let embedded = response.status.kind == .successful ? WireFormat.embeddedError(data) : nil
             guard response.status.kind == .successful, embedded == nil else {
                 let error = embedded ?? WireFormat.decodeError(data)
+                let retryAfter = response.headerFields[.retryAfter].flatMap { RetryPolicy.parseRetryAfter($0) }
                 return .failure(
                     .api(
                         .init(
                             status: response.status.code, code: error.code, message: error.message,
-                            requestID: error.requestID, host: host, attempts: attempt)),
-                    retryAfter: response.headerFields[.retryAfter].flatMap { RetryPolicy.parseRetryAfter($0) })
+                            requestID: error.requestID, host: host, attempts: attempt, retryAfter: retryAfter,
+                            region: region)),
+                    retryAfter: retryAfter)
             }
             return .success(try WireFormat.decodeSuccess(data, for: request, status: response.status.code))
         }

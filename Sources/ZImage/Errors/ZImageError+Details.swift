@@ -64,6 +64,12 @@ extension ZImageError {
         public var host: String
         /// How many attempts were made, retries included.
         public var attempts: Int = 1
+        /// The wait the server asked for in `Retry-After` (whole seconds or an HTTP date), when it sent one: what a
+        /// server passing the error on should put in its own `Retry-After`.
+        public var retryAfter: Duration? = nil
+        /// The region of the client that sent the request (`nil` only when an error is made by hand); with a base URL,
+        /// the region whose key and paths were used.
+        public var region: Region? = nil
 
         /// Whether docs/CONTRACT.md says this status is worth retrying (429 and 5xx gateway or server errors).
         var isRetryable: Bool { RetryPolicy.retryableStatuses.contains(status) }
@@ -77,6 +83,10 @@ extension ZImageError {
             }
             if let requestID { text += " (request id \(requestID))" }
             if attempts > 1 { text += " after \(attempts) attempts" }
+            if let retryAfter {
+                let seconds = retryAfter.components.seconds + (retryAfter.components.attoseconds > 0 ? 1 : 0)
+                text += "; the server asked to retry after \(seconds) s"
+            }
             text += "."
             if let hint { text += " " + hint }
             return text
@@ -86,7 +96,7 @@ extension ZImageError {
             let code = (self.code ?? "").lowercased()
             switch status {
             case 401:
-                let region = Region(host: host)
+                let region = self.region ?? Region(host: host)
                 var hint =
                     "Check the key: API keys are issued per region, and a key from one region is refused by the other"
                 if let region {

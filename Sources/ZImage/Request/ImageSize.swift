@@ -62,6 +62,25 @@ public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
         (2016, 864),
     ].map { ImageSize(checkedWidth: $0.0, height: $0.1) }
 
+    // MARK: - Named sizes, from the recommended ones (about one megapixel, but for the large square)
+
+    /// 1024*1024, the client's default.
+    public static let square = ImageSize.default
+    /// 1536*1536.
+    public static let squareLarge = ImageSize(checkedWidth: 1536, height: 1536)
+    /// 1280*720 (16:9).
+    public static let landscape16x9 = ImageSize(checkedWidth: 1280, height: 720)
+    /// 720*1280 (9:16).
+    public static let portrait9x16 = ImageSize(checkedWidth: 720, height: 1280)
+    /// 1152*864 (4:3).
+    public static let landscape4x3 = ImageSize(checkedWidth: 1152, height: 864)
+    /// 864*1152 (3:4).
+    public static let portrait3x4 = ImageSize(checkedWidth: 864, height: 1152)
+    /// 1248*832 (3:2).
+    public static let landscape3x2 = ImageSize(checkedWidth: 1248, height: 832)
+    /// 832*1248 (2:3).
+    public static let portrait2x3 = ImageSize(checkedWidth: 832, height: 1248)
+
     private static func invalid(_ problem: String) -> ZImageError {
         .invalidRequest(.init(field: "size", problem: problem, allowed: allowedDescription))
     }

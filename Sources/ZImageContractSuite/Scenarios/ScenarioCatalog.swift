@@ -8,7 +8,7 @@ package struct ScenarioRecipe: Sendable {
     /// What the cassette shows and must replay to.
     package var scenario: Scenario
     /// Failures the simulator plays before the client runs.
-    package var faults: [SimulatedFailure]
+    package var faults: [DashScopeFault]
     /// Whether a live API produces it on demand. Those that cannot are kept as they are when recording live.
     var liveReproducible: Bool
 }
@@ -102,7 +102,7 @@ package enum ScenarioCatalog {
 
     private static func generate(
         _ name: String, _ summary: String, _ request: [String: JSONValue], _ expect: Expectation,
-        faults: [SimulatedFailure] = [], validKey: Bool = true, live: Bool = true
+        faults: [DashScopeFault] = [], validKey: Bool = true, live: Bool = true
     ) -> ScenarioRecipe {
         ScenarioRecipe(
             scenario: Scenario(

@@ -30,9 +30,9 @@ package final class FaultScript: Sendable {
         }
     }
 
-    /// Plays `failure` for the next requests it applies to.
-    package func inject(_ failure: SimulatedFailure) {
-        inject(failure.fault, pathPrefix: failure.pathPrefix, times: failure.times)
+    /// Plays `fault` for the next requests it applies to.
+    package func inject(_ fault: DashScopeFault) {
+        inject(fault.simulatorFault, pathPrefix: fault.pathPrefix, times: fault.times)
     }
 
     /// Faults injected and not yet played.

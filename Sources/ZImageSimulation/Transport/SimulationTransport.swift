@@ -46,11 +46,11 @@ package struct SimulationTransport: Transport {
         self.maxRedirects = maxRedirects
     }
 
-    /// A transport answering as DashScope's simulation of `region`, accepting `key`, playing `failures` first: what the
+    /// A transport answering as DashScope's simulation of `region`, accepting `key`, playing `scripted` first: what the
     /// test harness and the scenario recorder use.
-    package init(simulating region: Region, acceptingKey key: APIKey, playing failures: [SimulatedFailure] = []) {
+    package init(simulating region: Region, acceptingKey key: APIKey, playing scripted: [DashScopeFault] = []) {
         let faults = FaultScript()
-        for failure in failures { faults.inject(failure) }
+        for fault in scripted { faults.inject(fault) }
         self.init(backend: DashScopeSimulation(region: region, acceptedKeys: [key.value]), faults: faults)
     }
 

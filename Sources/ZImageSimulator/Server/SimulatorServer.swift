@@ -167,13 +167,15 @@ public final class SimulatorServer: Sendable {
 
     /// Plays `fault` for the next `times` requests instead of the backend's plain answer: requests to `path` only when
     /// given, or to paths starting with `pathPrefix`. Faults are played in the order they were injected.
-    public func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
+    package func inject(_ fault: SimulatorFault, path: String? = nil, pathPrefix: String? = nil, times: Int = 1) {
         state.faults.inject(fault, path: path, pathPrefix: pathPrefix, times: times)
     }
 
-    /// Plays `failure` for the next requests it applies to, before the simulation's own answers.
-    public func inject(_ failure: SimulatedFailure) {
-        state.faults.inject(failure)
+    /// Plays `fault` for the next requests it applies to, before the simulation's own answers: a documented error
+    /// (``DashScopeFault/documented``, ``DashScopeFault/throttled(retryAfter:times:)``, …), or any ``SimulatorFault``
+    /// with the path prefix and the number of requests it answers.
+    public func inject(_ fault: DashScopeFault) {
+        state.faults.inject(fault)
     }
 
     /// Faults injected and not yet played.
