@@ -115,9 +115,15 @@ struct CassetteSession: Sendable {
             HarnessReport.report(warning, severity: .warning, at: location)
         }
         let observed = MissObserver(upstream: replaying)
-        let outcome = await capture { try await body(prepared.client(region: region).with(transport: observed)) }
+        let faults = FaultLedger()
+        let outcome = await capture {
+            try await FaultScope.$ledger.withValue(faults) {
+                try await body(prepared.client(region: region).with(transport: observed))
+            }
+        }
         reportMisses(observed.misses)
-        if case .success = outcome, !allowUnused {
+        // A test that played a fault (withFault) may stop before the recorded answers: what it left is not reported.
+        if case .success = outcome, !allowUnused, !faults.playedAny {
             let unused = replaying.unusedInteractions
             if !unused.isEmpty {
                 HarnessReport.report(
@@ -190,7 +196,17 @@ struct CassetteSession: Sendable {
             region: region, baseURL: baseURL, environment: environment, matching: matching, rules: harnessRules,
             makeLiveTransport: upstream)
         if !waits { prepared.timekeeper = .instant() }
-        let outcome = await capture { try await body(prepared.client(region: region)) }
+        let faults = FaultLedger()
+        let outcome = await capture {
+            try await FaultScope.$ledger.withValue(faults) { try await body(prepared.client(region: region)) }
+        }
+        if faults.playedAny {
+            HarnessReport.report(
+                "This test played faults (withFault) while \(file.path) was being recorded, so what it recorded is not "
+                    + "kept: record the cassette through a test that plays no fault, and replay it with the faults.",
+                severity: .warning, at: location)
+            return try outcome.get()
+        }
         do {
             try await prepared.cassette?.commit(after: outcome.failure)
         } catch let error as CassetteError where error.code == .recordingKept {
