@@ -7,7 +7,7 @@ public import ZImageSimulation
 ///
 /// Call it inside `@Test(.cassette(…))`, `withCassette` or `withSimulator`: the client it passes (and
 /// `ZImageClient.cassette`, and the client `ZImageClient.make` lends) plays the faults. A retried fault is answered,
-/// the client retries and meets the recorded answer; a final one reaches the code as the typed ``ZImage/ZImageError``.
+/// the client retries and meets the recorded answer; a final one reaches the code as the typed `ZImageError`.
 /// A test that played a fault is not told of recorded interactions it left unused (a final fault stops before them).
 ///
 /// ```swift

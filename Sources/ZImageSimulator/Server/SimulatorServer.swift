@@ -172,7 +172,7 @@ public final class SimulatorServer: Sendable {
     }
 
     /// Plays `fault` for the next requests it applies to, before the simulation's own answers: a documented error
-    /// (``DashScopeFault/documented``, ``DashScopeFault/throttled(retryAfter:times:)``, …), or any ``SimulatorFault``
+    /// (`DashScopeFault.documented`, `DashScopeFault.throttled(retryAfter:times:)`, …), or any `SimulatorFault`
     /// with the path prefix and the number of requests it answers.
     public func inject(_ fault: DashScopeFault) {
         state.faults.inject(fault)
